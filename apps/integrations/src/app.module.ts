@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ConfigModule, type AppConfig } from '@app/config';
+import { CredentialsModule } from '@app/credentials';
+import { DatabaseModule } from '@app/database';
+import { EXECUTION_LOG_MIGRATIONS, ExecutionLogModule } from '@app/execution-log';
+import { ProvidersModule } from '@app/providers';
+import { HealthController } from './health/health.controller.js';
+import { ExecuteService } from './integrations/execute.service.js';
+import { IntegrationsController } from './integrations/integrations.controller.js';
+import { ProviderHealthTracker } from './status/provider-health.tracker.js';
+import { StatusService } from './status/status.service.js';
+
+/** Composition root: the HTTP layer over the provider, credential and execution-log contexts. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ migrations: [...EXECUTION_LOG_MIGRATIONS] }),
+        TerminusModule.forRoot({ logger: false }),
+        ProvidersModule,
+        CredentialsModule,
+        ExecutionLogModule,
+      ],
+      controllers: [IntegrationsController, HealthController],
+      providers: [ExecuteService, StatusService, ProviderHealthTracker],
+    };
+  }
+}

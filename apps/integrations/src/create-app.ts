@@ -1,0 +1,51 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '@app/config';
+import { AppModule } from './app.module.js';
+import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
+import { createValidationPipe } from './http/validation.pipe.js';
+import { readServiceVersion } from './status/service-version.js';
+
+/** Builds the fully configured (not yet listening) application; shared by main.ts and the tests. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ genReqId: requestIdFor, bodyLimit: config.maxRequestBodyBytes, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
+    logger: loggerLevels(config.logLevel),
+  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.header(REQUEST_ID_HEADER, request.id);
+      done();
+    });
+  app.useGlobalFilters(new GatewayExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  setUpSwagger(app);
+  await app.init();
+  return app;
+}
+
+function setUpSwagger(app: NestFastifyApplication): void {
+  const { version } = readServiceVersion();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Integrations Service')
+      .setDescription(
+        'Credential-secured gateway to external AI APIs. Every provider answers in one normalized shape and fails with one error taxonomy.',
+      )
+      .setVersion(version)
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+function loggerLevels(level: AppConfig['logLevel']): Array<(typeof LEVELS)[number]> {
+  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+}

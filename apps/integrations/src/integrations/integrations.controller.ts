@@ -1,0 +1,85 @@
+import { applyDecorators, Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentCaller, HeaderCallerGuard, type Caller } from '@app/auth';
+import { ExecutionLogQuery } from '@app/execution-log';
+import { ProviderRegistry } from '@app/providers';
+import { RequestId } from '../http/request-id.decorator.js';
+import { StatusService } from '../status/status.service.js';
+import { ErrorResponseDto } from './dto/error-response.dto.js';
+import { ExecuteRequestDto } from './dto/execute-request.dto.js';
+import { ExecutionsQueryDto } from './dto/executions-query.dto.js';
+import { ExecutionsResponseDto } from './dto/executions-response.dto.js';
+import { NormalizedResponseDto } from './dto/normalized-response.dto.js';
+import { ProvidersResponseDto } from './dto/providers-response.dto.js';
+import { StatusResponseDto } from './dto/status-response.dto.js';
+import { ExecuteService } from './execute.service.js';
+
+/** Documents the temporary caller headers read by HeaderCallerGuard. */
+const ApiCallerHeaders = () =>
+  applyDecorators(
+    ApiHeader({ name: 'x-user-id', required: true, description: 'TEMPORARY caller identity until JWT auth lands', example: 'user-42' }),
+    ApiHeader({ name: 'x-org-id', required: false, description: 'TEMPORARY caller organization', example: 'org-7' }),
+  );
+
+@ApiTags('integrations')
+@Controller('api/integrations')
+export class IntegrationsController {
+  constructor(
+    private readonly executeService: ExecuteService,
+    private readonly registry: ProviderRegistry,
+    private readonly status: StatusService,
+    private readonly executionLogs: ExecutionLogQuery,
+  ) {}
+
+  @Post('execute')
+  @HttpCode(200)
+  @UseGuards(HeaderCallerGuard)
+  @ApiOperation({ summary: 'Call a provider operation and get the normalized response' })
+  @ApiOkResponse({ type: NormalizedResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED, UNKNOWN_PROVIDER, OPERATION_NOT_SUPPORTED, PROVIDER_BAD_REQUEST, CONTEXT_LENGTH_EXCEEDED' })
+  @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHENTICATED' })
+  @ApiResponse({ status: 424, type: ErrorResponseDto, description: 'CREDENTIAL_NOT_FOUND, PROVIDER_AUTH_FAILED' })
+  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'PROVIDER_RATE_LIMITED (with retryAfterMs), PROVIDER_QUOTA_EXCEEDED' })
+  @ApiResponse({ status: 502, type: ErrorResponseDto, description: 'PROVIDER_UNAVAILABLE, PROVIDER_INVALID_RESPONSE' })
+  @ApiResponse({ status: 504, type: ErrorResponseDto, description: 'PROVIDER_TIMEOUT' })
+  @ApiCallerHeaders()
+  execute(@CurrentCaller() caller: Caller, @Body() request: ExecuteRequestDto, @RequestId() requestId: string): Promise<NormalizedResponseDto> {
+    return this.executeService.execute(caller, request, requestId);
+  }
+
+  @Get('providers')
+  @ApiOperation({ summary: 'Providers, their operations and default models' })
+  @ApiOkResponse({ type: ProvidersResponseDto })
+  providers(): ProvidersResponseDto {
+    return {
+      providers: this.registry.list().map((adapter) => ({
+        name: adapter.name,
+        displayName: adapter.displayName,
+        defaultModel: adapter.operations[0]?.defaultModel ?? '',
+        operations: adapter.operations.map((operation) => ({ ...operation })),
+        timeoutMs: adapter.timeoutMs,
+      })),
+    };
+  }
+
+  @Get('status')
+  @ApiOperation({ summary: 'Version, uptime, database state and per-provider last success/failure' })
+  @ApiOkResponse({ type: StatusResponseDto })
+  getStatus(): Promise<StatusResponseDto> {
+    return this.status.status();
+  }
+
+  @Get('executions')
+  @UseGuards(HeaderCallerGuard)
+  @ApiOperation({
+    summary: 'Execution log, newest first',
+    description: "Scoped to the caller's organization when x-org-id is sent, else to the caller's own calls.",
+  })
+  @ApiOkResponse({ type: ExecutionsResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiCallerHeaders()
+  executions(@CurrentCaller() caller: Caller, @Query() query: ExecutionsQueryDto): Promise<ExecutionsResponseDto> {
+    const scope = caller.orgId ? { orgId: caller.orgId } : { userId: caller.userId };
+    return this.executionLogs.find({ ...query, scope });
+  }
+}

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { ExecutionLogWriter } from '@app/execution-log';
+import { ProviderRegistry } from '@app/providers';
+import type { StatusResponseDto } from '../integrations/dto/status-response.dto.js';
+import { ProviderHealthTracker } from './provider-health.tracker.js';
+import { readServiceVersion } from './service-version.js';
+
+@Injectable()
+export class StatusService {
+  private readonly startedAt = new Date();
+  private readonly service = readServiceVersion();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: ProviderRegistry,
+    private readonly tracker: ProviderHealthTracker,
+    private readonly executionLog: ExecutionLogWriter,
+  ) {}
+
+  async status(): Promise<StatusResponseDto> {
+    return {
+      service: this.service.name,
+      version: this.service.version,
+      startedAt: this.startedAt.toISOString(),
+      uptimeSeconds: Math.floor((Date.now() - this.startedAt.getTime()) / 1000),
+      database: await this.databaseStatus(),
+      providers: this.tracker.snapshot(this.registry.names()),
+      executionLog: this.executionLog.stats(),
+    };
+  }
+
+  private async databaseStatus(): Promise<StatusResponseDto['database']> {
+    const kind = this.config.database.kind;
+    const startedAt = performance.now();
+    try {
+      await this.dataSource.query('SELECT 1');
+      return { status: 'up', kind, latencyMs: Math.round((performance.now() - startedAt) * 100) / 100 };
+    } catch {
+      return { status: 'down', kind };
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The gateway's one error taxonomy. Every adapter maps upstream failures onto these codes and the
+ * global exception filter renders them, so a caller sees the same code whichever provider answered.
+ * Codes are part of the public API: add new ones, never rename or repurpose one.
+ */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  MALFORMED_REQUEST: 'MALFORMED_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNKNOWN_PROVIDER: 'UNKNOWN_PROVIDER',
+  OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  CREDENTIAL_NOT_FOUND: 'CREDENTIAL_NOT_FOUND',
+  PROVIDER_AUTH_FAILED: 'PROVIDER_AUTH_FAILED',
+  PROVIDER_BAD_REQUEST: 'PROVIDER_BAD_REQUEST',
+  CONTEXT_LENGTH_EXCEEDED: 'CONTEXT_LENGTH_EXCEEDED',
+  PROVIDER_RATE_LIMITED: 'PROVIDER_RATE_LIMITED',
+  PROVIDER_QUOTA_EXCEEDED: 'PROVIDER_QUOTA_EXCEEDED',
+  PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+  PROVIDER_INVALID_RESPONSE: 'PROVIDER_INVALID_RESPONSE',
+  PROVIDER_TIMEOUT: 'PROVIDER_TIMEOUT',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+interface ErrorCodeTraits {
+  /** HTTP status the gateway answers with. */
+  status: number;
+  /** Whether the same request may succeed if retried later, unchanged. */
+  retryable: boolean;
+}
+
+/**
+ * Provider credential failures answer 424 (Failed Dependency) rather than 401: the caller's own
+ * authentication succeeded, and a 401 would make well-behaved clients refresh their token in a loop.
+ */
+export const ERROR_CODE_TRAITS: Readonly<Record<ErrorCode, ErrorCodeTraits>> = {
+  VALIDATION_FAILED: { status: 400, retryable: false },
+  MALFORMED_REQUEST: { status: 400, retryable: false },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
+  UNKNOWN_PROVIDER: { status: 400, retryable: false },
+  OPERATION_NOT_SUPPORTED: { status: 400, retryable: false },
+  UNAUTHENTICATED: { status: 401, retryable: false },
+  FORBIDDEN: { status: 403, retryable: false },
+  NOT_FOUND: { status: 404, retryable: false },
+  METHOD_NOT_ALLOWED: { status: 405, retryable: false },
+  CREDENTIAL_NOT_FOUND: { status: 424, retryable: false },
+  PROVIDER_AUTH_FAILED: { status: 424, retryable: false },
+  PROVIDER_BAD_REQUEST: { status: 400, retryable: false },
+  CONTEXT_LENGTH_EXCEEDED: { status: 400, retryable: false },
+  PROVIDER_RATE_LIMITED: { status: 429, retryable: true },
+  PROVIDER_QUOTA_EXCEEDED: { status: 429, retryable: false },
+  PROVIDER_UNAVAILABLE: { status: 502, retryable: true },
+  PROVIDER_INVALID_RESPONSE: { status: 502, retryable: true },
+  PROVIDER_TIMEOUT: { status: 504, retryable: true },
+  INTERNAL_ERROR: { status: 500, retryable: false },
+};

@@ -1,0 +1,4 @@
+export * from './app-config.js';
+export * from './config.module.js';
+export * from './environment.variables.js';
+export * from './load-config.js';

@@ -1,0 +1,77 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import type { AppConfig, DatabaseConfig } from './app-config.js';
+import { EnvironmentVariables } from './environment.variables.js';
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Environment = Record<string, string | undefined>;
+
+/** Validates the environment and returns the typed configuration, or throws naming each bad variable. */
+export function loadConfig(environment: Environment = process.env): AppConfig {
+  const known = new Set(Object.keys(new EnvironmentVariables()).concat(OPTIONAL_VARIABLES));
+  // Empty values count as unset so `PORT=` in a .env file falls back to the default.
+  const provided = Object.fromEntries(
+    Object.entries(environment).filter(([name, value]) => known.has(name) && value !== undefined && value !== ''),
+  );
+  const env = plainToInstance(EnvironmentVariables, provided, { exposeUnsetFields: false });
+  const errors = validateSync(env, { whitelist: false });
+  if (errors.length > 0) throw new ConfigValidationError(errors.map(describe));
+
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL as AppConfig['logLevel'],
+    maxRequestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
+    database: databaseConfig(env),
+    identityServiceUrl: stripTrailingSlash(env.IDENTITY_SERVICE_URL),
+    catalogServiceUrl: stripTrailingSlash(env.CATALOG_SERVICE_URL),
+    credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY ? parseEncryptionKey(env.CREDENTIAL_ENCRYPTION_KEY) : undefined,
+    providers: {
+      openai: {
+        baseUrl: stripTrailingSlash(env.OPENAI_BASE_URL),
+        defaultModel: env.OPENAI_DEFAULT_MODEL,
+        defaultEmbeddingModel: env.OPENAI_EMBEDDING_MODEL,
+        timeoutMs: env.OPENAI_TIMEOUT_MS,
+        apiKey: env.OPENAI_API_KEY,
+      },
+    },
+    executionLog: {
+      batchSize: env.EXECUTION_LOG_BATCH_SIZE,
+      flushIntervalMs: env.EXECUTION_LOG_FLUSH_INTERVAL_MS,
+      maxQueueSize: env.EXECUTION_LOG_MAX_QUEUE,
+    },
+  };
+}
+
+/** Optional variables have no initializer, so Object.keys of a fresh instance misses them. */
+const OPTIONAL_VARIABLES = ['DATABASE_URL', 'CREDENTIAL_ENCRYPTION_KEY', 'OPENAI_API_KEY'];
+
+function databaseConfig(env: EnvironmentVariables): DatabaseConfig {
+  if (env.DATABASE_URL === undefined) return { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };
+  if (env.DATABASE_URL === 'memory') return { kind: 'pglite', dataDir: null };
+  return { kind: 'postgres', url: env.DATABASE_URL };
+}
+
+function parseEncryptionKey(value: string): Buffer {
+  const key = /^[A-Fa-f0-9]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigValidationError(['CREDENTIAL_ENCRYPTION_KEY must decode to exactly 32 bytes']);
+  }
+  return key;
+}
+
+function stripTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function describe(error: ValidationError): string {
+  // Never echo the rejected value: it may be a secret.
+  // class-validator's messages already start with the variable's name.
+  return Object.values(error.constraints ?? {}).join('; ');
+}

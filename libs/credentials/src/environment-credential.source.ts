@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { CredentialRequest, CredentialSource, ResolvedCredential } from './credential-source.js';
+
+/**
+ * Service-level keys from the environment (`OPENAI_API_KEY`, …), for single-tenant deployments where
+ * every caller shares one key.
+ */
+@Injectable()
+export class EnvironmentCredentialSource implements CredentialSource {
+  readonly name = 'environment';
+  private readonly keys: ReadonlyMap<string, string>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const keys = new Map<string, string>();
+    for (const [provider, providerConfig] of Object.entries(config.providers)) {
+      if (providerConfig.apiKey) keys.set(provider, providerConfig.apiKey);
+    }
+    this.keys = keys;
+  }
+
+  async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
+    const apiKey = this.keys.get(request.provider);
+    return apiKey ? { apiKey, source: this.name } : null;
+  }
+
+  has(provider: string): boolean {
+    return this.keys.has(provider);
+  }
+}

@@ -1,0 +1,56 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One row per execute call, success or failure. Holds metadata only: never message content, never a
+ * key. Column lengths match the request validation so an insert cannot fail on a value we accepted.
+ */
+@Entity({ name: 'execution_logs' })
+@Index('idx_execution_logs_user_created', ['userId', 'createdAt'])
+@Index('idx_execution_logs_org_created', ['orgId', 'createdAt'])
+export class ExecutionLogEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'request_id', type: 'varchar', length: 128 })
+  requestId: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 128 })
+  userId: string;
+
+  @Column({ name: 'org_id', type: 'varchar', length: 128, nullable: true })
+  orgId: string | null;
+
+  @Column({ type: 'varchar', length: 64 })
+  provider: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  operation: string;
+
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  model: string | null;
+
+  @Column({ name: 'duration_ms', type: 'integer' })
+  durationMs: number;
+
+  @Column({ name: 'prompt_tokens', type: 'integer', nullable: true })
+  promptTokens: number | null;
+
+  @Column({ name: 'completion_tokens', type: 'integer', nullable: true })
+  completionTokens: number | null;
+
+  @Column({ name: 'total_tokens', type: 'integer', nullable: true })
+  totalTokens: number | null;
+
+  @Column({ type: 'boolean' })
+  success: boolean;
+
+  @Column({ name: 'error_code', type: 'varchar', length: 64, nullable: true })
+  errorCode: string | null;
+
+  @Column({ name: 'error_message', type: 'varchar', length: 1000, nullable: true })
+  errorMessage: string | null;
+
+  /** When the call started (set by the gateway, not by the delayed batch insert). */
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ExecutionLogEntity } from './execution-log.entity.js';
+import { ExecutionLogQuery } from './execution-log.query.js';
+import { ExecutionLogWriter } from './execution-log.writer.js';
+import { CreateExecutionLogs1763800000000 } from './migrations/1763800000000-create-execution-logs.js';
+
+/** Migrations this context owns, in order; the database module runs them at boot. */
+export const EXECUTION_LOG_MIGRATIONS = [CreateExecutionLogs1763800000000];
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ExecutionLogEntity])],
+  providers: [ExecutionLogWriter, ExecutionLogQuery],
+  exports: [ExecutionLogWriter, ExecutionLogQuery],
+})
+export class ExecutionLogModule {}

@@ -1,0 +1,18 @@
+/** What the gateway knows about one finished execute call, handed to the writer. */
+export interface ExecutionRecord {
+  requestId: string;
+  userId: string;
+  orgId: string | null;
+  provider: string;
+  operation: string;
+  model: string | null;
+  durationMs: number;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  totalTokens: number | null;
+  success: boolean;
+  errorCode: string | null;
+  /** Already redacted by the caller; truncated here to the column size. */
+  errorMessage: string | null;
+  createdAt: Date;
+}

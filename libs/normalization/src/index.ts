@@ -1,0 +1,3 @@
+export * from './finish-reason.js';
+export * from './normalized-response.js';
+export * from './usage.js';

@@ -1,0 +1,40 @@
+import type { UpstreamFailure } from '../provider-adapter.js';
+import { parseRetryAfterMs } from '../upstream/retry-after.js';
+import type { UpstreamReply } from '../upstream/upstream-types.js';
+import { errorCodeForUpstreamStatus } from '../upstream/upstream-status.js';
+
+/**
+ * Error mapping for OpenAI-style bodies `{error: {message, type, code, param}}`. Many compatible
+ * servers (vLLM, Groq, Ollama, Azure) use the same shape, so this is shared.
+ */
+export function mapOpenAiStyleError(provider: string, reply: UpstreamReply): UpstreamFailure {
+  const { message, code, type } = readOpenAiError(reply.body);
+  const upstreamText = message ?? `HTTP ${reply.status}`;
+  if (code === 'context_length_exceeded' || /maximum context length|context window|too many tokens/i.test(upstreamText)) {
+    return { code: 'CONTEXT_LENGTH_EXCEEDED', message: `${provider}: ${upstreamText}` };
+  }
+  if (reply.status === 429 && (code === 'insufficient_quota' || type === 'insufficient_quota')) {
+    return { code: 'PROVIDER_QUOTA_EXCEEDED', message: `${provider}: ${upstreamText}` };
+  }
+  const failure: UpstreamFailure = { code: errorCodeForUpstreamStatus(reply.status), message: `${provider}: ${upstreamText}` };
+  const retryAfterMs = parseRetryAfterMs(reply.headers);
+  if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+  return failure;
+}
+
+function readOpenAiError(body: unknown): { message?: string; code?: string; type?: string } {
+  if (typeof body === 'string') return { message: body.slice(0, 500) || undefined };
+  if (body === null || typeof body !== 'object') return {};
+  const error = (body as { error?: unknown }).error;
+  if (typeof error === 'string') return { message: error };
+  if (error === null || typeof error !== 'object') {
+    const message = (body as { message?: unknown }).message;
+    return typeof message === 'string' ? { message } : {};
+  }
+  const { message, code, type } = error as Record<string, unknown>;
+  return {
+    message: typeof message === 'string' ? message : undefined,
+    code: typeof code === 'string' ? code : undefined,
+    type: typeof type === 'string' ? type : undefined,
+  };
+}

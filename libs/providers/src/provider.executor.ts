@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { GatewayError, redactSecrets } from '@app/common';
+import type { NormalizedResponse } from '@app/normalization';
+import type { PreparedCall, ProviderAdapter } from './provider-adapter.js';
+import { UpstreamClient } from './upstream/upstream.client.js';
+import type { UpstreamReply } from './upstream/upstream-types.js';
+
+/**
+ * Runs one prepared call against its upstream: the single place that sends, enforces the adapter's
+ * deadline, maps failures and scrubs secrets from anything the upstream said.
+ */
+@Injectable()
+export class ProviderExecutor {
+  constructor(private readonly upstream: UpstreamClient) {}
+
+  async execute(adapter: ProviderAdapter, call: PreparedCall, apiKey: string, requestId: string): Promise<NormalizedResponse> {
+    const reply = await this.upstream.postJson(adapter.name, adapter.buildRequest(call, apiKey), adapter.timeoutMs);
+    if (reply.status >= 400) throw this.failure(adapter, reply, apiKey);
+    const result = this.normalize(adapter, call, reply, apiKey);
+    result.metadata = {
+      ...result.metadata,
+      requestId,
+      upstreamLatencyMs: Math.round(reply.latencyMs * 100) / 100,
+      upstreamRequestId: headerValue(reply.headers['x-request-id'] ?? reply.headers['request-id']),
+    };
+    return result as NormalizedResponse;
+  }
+
+  private normalize(adapter: ProviderAdapter, call: PreparedCall, reply: UpstreamReply, apiKey: string) {
+    try {
+      return adapter.normalize(call, reply);
+    } catch (error) {
+      const message = error instanceof GatewayError ? error.message : `${adapter.name} returned a reply the gateway could not read`;
+      throw new GatewayError('PROVIDER_INVALID_RESPONSE', redactSecrets(message, [apiKey]), {
+        provider: adapter.name,
+        upstreamStatus: reply.status,
+        cause: error,
+      });
+    }
+  }
+
+  private failure(adapter: ProviderAdapter, reply: UpstreamReply, apiKey: string): GatewayError {
+    const failure = adapter.mapError(reply);
+    return new GatewayError(failure.code, redactSecrets(failure.message, [apiKey]), {
+      provider: adapter.name,
+      retryAfterMs: failure.retryAfterMs,
+      upstreamStatus: reply.status,
+    });
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

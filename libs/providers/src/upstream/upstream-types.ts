@@ -1,0 +1,17 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface UpstreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** JSON-serializable body. */
+  body: unknown;
+}
+
+export interface UpstreamReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON when the upstream sent JSON, else the raw text. */
+  body: unknown;
+  /** Time from sending the request to having read the whole reply. */
+  latencyMs: number;
+}
