@@ -13,10 +13,20 @@ const swcOptions = {
 
 const libs = ['auth', 'common', 'config', 'credentials', 'database', 'execution-log', 'normalization', 'providers'];
 
+// @fastify/static (CommonJS, used by Swagger UI) requires content-disposition, which is ESM-only.
+// Node 20 loads that with require(esm); Jest's runtime cannot before Node 24.9, so compile that one
+// package to CommonJS for the tests.
+const requiredEsmPackages = ['content-disposition'];
+const commonJsOptions = { ...swcOptions, module: { type: 'commonjs' } };
+
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swcOptions],
+    [`node_modules/(${requiredEsmPackages.join('|')})/.+\\.js$`]: ['@swc/jest', commonJsOptions],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${requiredEsmPackages.join('|')})/)`],
   moduleNameMapper: {
     ...Object.fromEntries(libs.map((lib) => [`^@app/${lib}$`, `<rootDir>/libs/${lib}/src/index.ts`])),
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -17,7 +17,8 @@ export function dataSourceOptions(database: DatabaseConfig, migrations: Migratio
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: ['error' as const, 'warn' as const, 'migration' as const],
+    // Not 'error': TypeORM would print failed queries with their parameters. Callers log failures.
+    logging: ['warn' as const, 'migration' as const],
   };
   if (database.kind === 'postgres') {
     return { ...common, url: database.url, connectTimeoutMS: 5000, extra: { max: 10 } };

@@ -67,7 +67,8 @@ function httpStatusOf(exception: unknown): number | undefined {
 function frameworkMessage(exception: unknown, status: number, request: FastifyRequest): string {
   if (status === 404) return `No route ${request.method} ${request.url.split('?')[0]}`;
   if (status === 413) return 'The request body is larger than this gateway accepts';
-  if (status === 400) return 'The request body is not valid JSON';
+  // Fastify's own 400s come from its JSON body parser; Nest's HttpExceptions carry a message of their own.
+  if (status === 400 && !(exception instanceof HttpException)) return 'The request body is not valid JSON';
   if (status === 415) return 'Send the request body as application/json';
   return exception instanceof Error ? exception.message : 'Request rejected';
 }

@@ -1,0 +1,86 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigValidationError, loadConfig } from './load-config.js';
+
+function problemsOf(environment: Record<string, string>): string[] {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('loadConfig', () => {
+  it('applies documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+
+    expect(config.port).toBe(5007);
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: './data/pglite' });
+    expect(config.identityServiceUrl).toBe('http://localhost:5001');
+    expect(config.catalogServiceUrl).toBe('http://localhost:5003');
+    expect(config.providers.openai).toEqual({
+      baseUrl: 'https://api.openai.com/v1',
+      defaultModel: 'gpt-4o-mini',
+      defaultEmbeddingModel: 'text-embedding-3-small',
+      timeoutMs: 60000,
+      apiKey: undefined,
+    });
+    expect(config.credentialEncryptionKey).toBeUndefined();
+  });
+
+  it.each([
+    ['memory', { kind: 'pglite', dataDir: null }],
+    ['postgres://user@127.0.0.1:5432/test', { kind: 'postgres', url: 'postgres://user@127.0.0.1:5432/test' }],
+    ['postgresql://db.internal/app', { kind: 'postgres', url: 'postgresql://db.internal/app' }],
+  ])('reads DATABASE_URL=%s', (value, expected) => {
+    expect(loadConfig({ DATABASE_URL: value }).database).toEqual(expected);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(5007);
+  });
+
+  it('converts numbers and strips trailing slashes from URLs', () => {
+    const config = loadConfig({ PORT: '8080', OPENAI_TIMEOUT_MS: '1500', OPENAI_BASE_URL: 'http://127.0.0.1:9000/v1/' });
+
+    expect(config.port).toBe(8080);
+    expect(config.providers.openai.timeoutMs).toBe(1500);
+    expect(config.providers.openai.baseUrl).toBe('http://127.0.0.1:9000/v1');
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['IDENTITY_SERVICE_URL', 'not a url'],
+    ['OPENAI_BASE_URL', 'ftp://example.com'],
+    ['OPENAI_TIMEOUT_MS', '10'],
+    ['EXECUTION_LOG_BATCH_SIZE', '100000'],
+    ['LOG_LEVEL', 'chatty'],
+    ['CREDENTIAL_ENCRYPTION_KEY', 'too-short'],
+  ])('rejects %s=%s, naming the variable', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(name);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(problemsOf({ PORT: '-1', OPENAI_BASE_URL: 'nope' })).toHaveLength(2);
+  });
+
+  it('never echoes a rejected value, which may be a secret', () => {
+    const problems = problemsOf({ CREDENTIAL_ENCRYPTION_KEY: 'hunter2-super-secret' });
+
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('accepts a 32-byte encryption key as hex or base64', () => {
+    const hex = 'ab'.repeat(32);
+    const base64 = Buffer.alloc(32, 7).toString('base64');
+
+    expect(loadConfig({ CREDENTIAL_ENCRYPTION_KEY: hex }).credentialEncryptionKey).toEqual(Buffer.from(hex, 'hex'));
+    expect(loadConfig({ CREDENTIAL_ENCRYPTION_KEY: base64 }).credentialEncryptionKey).toEqual(Buffer.alloc(32, 7));
+  });
+});

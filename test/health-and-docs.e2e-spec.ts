@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/** Every route the service serves; the Swagger document must describe each one. */
+const ROUTES = [
+  ['post', '/api/integrations/execute'],
+  ['get', '/api/integrations/providers'],
+  ['get', '/api/integrations/status'],
+  ['get', '/api/integrations/executions'],
+  ['get', '/health/live'],
+  ['get', '/health/ready'],
+] as const;
+
+describe('health, providers and docs', () => {
+  let gateway: TestApp;
+
+  beforeAll(async () => {
+    gateway = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  it('GET /health/live answers 200 without touching the database', async () => {
+    const response = await request(gateway.server).get('/health/live').expect(200);
+
+    expect(response.body).toMatchObject({ status: 'ok' });
+  });
+
+  it('GET /health/ready answers 200 with the database up', async () => {
+    const response = await request(gateway.server).get('/health/ready').expect(200);
+
+    expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+  });
+
+  it('GET /api/integrations/providers lists providers with operations and default models, without auth', async () => {
+    const response = await request(gateway.server).get('/api/integrations/providers').expect(200);
+
+    expect(response.body.providers).toEqual([
+      {
+        name: 'openai',
+        displayName: 'OpenAI',
+        defaultModel: 'gpt-4o-mini',
+        timeoutMs: 60000,
+        operations: [
+          { name: 'chat.completions', description: expect.any(String), defaultModel: 'gpt-4o-mini' },
+          { name: 'embeddings', description: expect.any(String), defaultModel: 'text-embedding-3-small' },
+        ],
+      },
+    ]);
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const response = await request(gateway.server).get('/docs').redirects(1).expect(200);
+
+    expect(response.text).toContain('swagger');
+  });
+
+  it('GET /docs-json documents every route with response schemas', async () => {
+    const response = await request(gateway.server).get('/docs-json').expect(200);
+    const paths = response.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+
+    const documented = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
+    expect(documented.sort()).toEqual(ROUTES.map(([method, path]) => `${method} ${path}`).sort());
+    for (const [method, path] of ROUTES) {
+      expect(Object.keys(paths[path]![method]!.responses)).toContain('200');
+    }
+    const execute = paths['/api/integrations/execute']!.post as unknown as {
+      requestBody: { content: Record<string, { schema: { $ref: string } }> };
+      responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }>;
+    };
+    expect(execute.requestBody.content['application/json']!.schema.$ref).toContain('ExecuteRequestDto');
+    expect(execute.responses['200']!.content!['application/json']!.schema.$ref).toContain('NormalizedResponseDto');
+    expect(execute.responses['400']!.content!['application/json']!.schema.$ref).toContain('ErrorResponseDto');
+    expect(response.body.components.schemas.NormalizedResponseDto.required).toEqual(
+      expect.arrayContaining(['provider', 'model', 'content', 'usage', 'finishReason', 'metadata']),
+    );
+  });
+});
+
+describe('readiness when the database is gone', () => {
+  it('GET /health/ready answers 503 naming the database, while liveness stays 200', async () => {
+    const gateway = await startTestApp();
+    try {
+      await gateway.dataSource.destroy();
+
+      const ready = await request(gateway.server).get('/health/ready').expect(503);
+      await request(gateway.server).get('/health/live').expect(200);
+      const status = await request(gateway.server).get('/api/integrations/status').expect(200);
+
+      expect(ready.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+      expect(status.body.database.status).toBe('down');
+    } finally {
+      await gateway.close();
+    }
+  });
+});
