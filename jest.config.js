@@ -11,12 +11,12 @@ const swcOptions = {
   sourceMaps: 'inline',
 };
 
-const libs = ['auth', 'common', 'config', 'credentials', 'database', 'execution-log', 'normalization', 'providers'];
+const libs = ['auth', 'common', 'config', 'credentials', 'database', 'execution-log', 'identity', 'normalization', 'providers'];
 
-// @fastify/static (CommonJS, used by Swagger UI) requires content-disposition, which is ESM-only.
+// @fastify/static (Swagger UI) and jwks-rsa are CommonJS but require ESM-only packages (content-disposition, jose).
 // Node 20 loads that with require(esm); Jest's runtime cannot before Node 24.9, so compile that one
 // package to CommonJS for the tests.
-const requiredEsmPackages = ['content-disposition'];
+const requiredEsmPackages = ['content-disposition', 'jose'];
 const commonJsOptions = { ...swcOptions, module: { type: 'commonjs' } };
 
 export default {

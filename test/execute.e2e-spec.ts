@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiEmbeddings, openAiError } from './support/openai-replies.js';
-import { startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
 const API_KEY = 'sk-proj-e2eTestKey0123456789abcdefXYZ';
 
@@ -26,7 +26,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
   });
 
   const execute = (body: object, headers: Record<string, string> = {}) =>
-    request(gateway.server).post('/api/integrations/execute').set('x-user-id', userId).set(headers).send(body);
+    request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).set(headers).send(body);
 
   const chat = (params: object = {}) =>
     execute({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }], ...params } });
@@ -212,7 +212,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
     upstream.reply(openAiError(500, 'boom', 'server_error', null));
     await chat().expect(502);
 
-    const status = await request(gateway.server).get('/api/integrations/status').expect(200);
+    const status = await request(gateway.server).get('/api/integrations/status').set(authAs(userId)).expect(200);
 
     const openai = status.body.providers.find((provider: { name: string }) => provider.name === 'openai');
     expect(openai.lastErrorCode).toBe('PROVIDER_UNAVAILABLE');
@@ -233,7 +233,7 @@ describe('execute when the upstream is not listening', () => {
     try {
       const response = await request(gateway.server)
         .post('/api/integrations/execute')
-        .set('x-user-id', uniqueId('user'))
+        .set(authAs(uniqueId('user')))
         .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } })
         .expect(502);
       expect(response.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: 'Could not reach openai (connection refused)' });
@@ -250,7 +250,7 @@ describe('execute without a credential', () => {
     try {
       const response = await request(gateway.server)
         .post('/api/integrations/execute')
-        .set('x-user-id', uniqueId('user'))
+        .set(authAs(uniqueId('user')))
         .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } })
         .expect(424);
       expect(response.body.error).toMatchObject({ code: 'CREDENTIAL_NOT_FOUND', provider: 'openai' });

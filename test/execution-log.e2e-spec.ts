@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
-import { startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
 const API_KEY = 'sk-proj-executionLogSecret0123456789';
 const SECRET_PROMPT = 'my secret prompt text 4f9a';
@@ -41,7 +41,7 @@ describe('execution log', () => {
     const orgId = uniqueId('org');
     upstream.reply(openAiChatCompletion());
 
-    const response = await request(gateway.server).post('/api/integrations/execute').set({ 'x-user-id': userId, 'x-org-id': orgId }).send(chatBody).expect(200);
+    const response = await request(gateway.server).post('/api/integrations/execute').set(authAs(userId, { orgId })).send(chatBody).expect(200);
     expect(await rowsFor(gateway, userId)).toHaveLength(0);
     await gateway.flushExecutionLog();
 
@@ -69,7 +69,7 @@ describe('execution log', () => {
     const userId = uniqueId('user');
     upstream.reply(openAiError(401, `Incorrect API key provided: ${API_KEY.slice(0, 8)}***${API_KEY.slice(-4)}.`, 'invalid_request_error', 'invalid_api_key'));
 
-    await request(gateway.server).post('/api/integrations/execute').set('x-user-id', userId).send(chatBody).expect(424);
+    await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(424);
     await gateway.flushExecutionLog();
 
     const [row] = await rowsFor(gateway, userId);
@@ -91,7 +91,7 @@ describe('execution log', () => {
 
     await request(gateway.server)
       .post('/api/integrations/execute')
-      .set('x-user-id', userId)
+      .set(authAs(userId))
       .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [] } })
       .expect(400);
     await gateway.flushExecutionLog();
@@ -104,9 +104,9 @@ describe('execution log', () => {
   it('never stores the API key or the message content', async () => {
     const userId = uniqueId('user');
     upstream.reply(openAiChatCompletion({ content: 'reply text that must not be stored' }));
-    await request(gateway.server).post('/api/integrations/execute').set('x-user-id', userId).send(chatBody).expect(200);
+    await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(200);
     upstream.reply(openAiError(400, `Bad request echoing ${API_KEY} and ${SECRET_PROMPT}`, 'invalid_request_error', null));
-    await request(gateway.server).post('/api/integrations/execute').set('x-user-id', userId).send(chatBody).expect(400);
+    await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(400);
     await gateway.flushExecutionLog();
 
     const stored = JSON.stringify(await rowsFor(gateway, userId));
@@ -123,17 +123,17 @@ describe('execution log', () => {
     beforeAll(async () => {
       upstream.reply(openAiChatCompletion());
       for (const userId of [alice, alice, bob]) {
-        await request(gateway.server).post('/api/integrations/execute').set({ 'x-user-id': userId, 'x-org-id': orgId }).send(chatBody).expect(200);
+        await request(gateway.server).post('/api/integrations/execute').set(authAs(userId, { orgId })).send(chatBody).expect(200);
       }
       upstream.reply(openAiError(500, 'boom', 'server_error', null));
-      await request(gateway.server).post('/api/integrations/execute').set({ 'x-user-id': alice, 'x-org-id': orgId }).send(chatBody).expect(502);
+      await request(gateway.server).post('/api/integrations/execute').set(authAs(alice, { orgId })).send(chatBody).expect(502);
       await gateway.flushExecutionLog();
     });
 
     const list = (callerId: string, query: Record<string, string | number | boolean> = {}, org: string | null = orgId) =>
       request(gateway.server)
         .get('/api/integrations/executions')
-        .set(org ? { 'x-user-id': callerId, 'x-org-id': org } : { 'x-user-id': callerId })
+        .set(authAs(callerId, org ? { orgId: org } : {}))
         .query(query);
 
     it("lists the caller's organization, newest first", async () => {
@@ -206,7 +206,7 @@ describe('execution log writer batching', () => {
       const userId = uniqueId('user');
       upstream.reply(openAiChatCompletion());
       for (let call = 0; call < 3; call++) {
-        await request(gateway.server).post('/api/integrations/execute').set('x-user-id', userId).send(chatBody).expect(200);
+        await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(200);
       }
       let rows: unknown[] = [];
       for (let attempt = 0; attempt < 50 && rows.length < 3; attempt++) {
@@ -229,7 +229,7 @@ describe('execution log writer batching', () => {
     try {
       const first = await startTestApp({ ...database, OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: API_KEY, EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000' });
       upstream.reply(openAiChatCompletion());
-      await request(first.server).post('/api/integrations/execute').set('x-user-id', userId).send(chatBody).expect(200);
+      await request(first.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(200);
       await first.close();
 
       const second = await startTestApp(database);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { authAs, startTestApp, type TestApp } from './support/test-app.js';
 
 /** Every route the service serves; the Swagger document must describe each one. */
 const ROUTES = [
@@ -8,6 +8,9 @@ const ROUTES = [
   ['get', '/api/integrations/providers'],
   ['get', '/api/integrations/status'],
   ['get', '/api/integrations/executions'],
+  ['get', '/api/integrations/credentials'],
+  ['put', '/api/integrations/credentials/{provider}'],
+  ['delete', '/api/integrations/credentials/{provider}'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
 ] as const;
@@ -65,7 +68,7 @@ describe('health, providers and docs', () => {
     const documented = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
     expect(documented.sort()).toEqual(ROUTES.map(([method, path]) => `${method} ${path}`).sort());
     for (const [method, path] of ROUTES) {
-      expect(Object.keys(paths[path]![method]!.responses)).toContain('200');
+      expect(Object.keys(paths[path]![method]!.responses).some((status) => status.startsWith('2'))).toBe(true);
     }
     const execute = paths['/api/integrations/execute']!.post as unknown as {
       requestBody: { content: Record<string, { schema: { $ref: string } }> };
@@ -74,6 +77,7 @@ describe('health, providers and docs', () => {
     expect(execute.requestBody.content['application/json']!.schema.$ref).toContain('ExecuteRequestDto');
     expect(execute.responses['200']!.content!['application/json']!.schema.$ref).toContain('NormalizedResponseDto');
     expect(execute.responses['400']!.content!['application/json']!.schema.$ref).toContain('ErrorResponseDto');
+    expect(Object.keys(response.body.components.securitySchemes)).toEqual(expect.arrayContaining(['bearer', 'serviceKey']));
     expect(response.body.components.schemas.NormalizedResponseDto.required).toEqual(
       expect.arrayContaining(['provider', 'model', 'content', 'usage', 'finishReason', 'metadata']),
     );
@@ -88,7 +92,7 @@ describe('readiness when the database is gone', () => {
 
       const ready = await request(gateway.server).get('/health/ready').expect(503);
       await request(gateway.server).get('/health/live').expect(200);
-      const status = await request(gateway.server).get('/api/integrations/status').expect(200);
+      const status = await request(gateway.server).get('/api/integrations/status').set(authAs('operator-1')).expect(200);
 
       expect(ready.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
       expect(status.body.database.status).toBe('down');

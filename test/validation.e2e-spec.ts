@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
-import { startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
 describe('bad input gets a 400 with a stable code and the offending field, and never reaches the upstream', () => {
   let upstream: FakeUpstream;
@@ -18,7 +18,7 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
   });
 
   const execute = (body: unknown) =>
-    request(gateway.server).post('/api/integrations/execute').set('x-user-id', uniqueId('user')).send(body as object);
+    request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(body as object);
 
   const chatWith = (params: unknown) => execute({ provider: 'openai', operation: 'chat.completions', params });
 
@@ -61,7 +61,7 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
   it('answers 400 MALFORMED_REQUEST for a body that is not JSON', async () => {
     const response = await request(gateway.server)
       .post('/api/integrations/execute')
-      .set('x-user-id', 'user-1')
+      .set(authAs('user-1'))
       .set('content-type', 'application/json')
       .send('{"provider": "openai",')
       .expect(400);
@@ -94,7 +94,7 @@ describe('request size limit', () => {
     try {
       const response = await request(gateway.server)
         .post('/api/integrations/execute')
-        .set('x-user-id', 'user-1')
+        .set(authAs('user-1'))
         .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x'.repeat(5000) }] } })
         .expect(413);
       expect(response.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', requestId: expect.any(String) });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { ExecutionLogWriter } from '@app/execution-log';
@@ -23,6 +24,10 @@ export async function startTestApp(environment: Record<string, string | undefine
   const config = loadConfig({
     DATABASE_URL: process.env.DATABASE_URL ?? 'memory',
     LOG_LEVEL: 'error',
+    AUTH_MODE: 'jwt',
+    JWT_SECRET: TEST_JWT_SECRET,
+    // Suites that exercise Identity or the vault name their sources; the rest use environment keys.
+    CREDENTIAL_SOURCES: 'environment',
     ...environment,
   });
   const app = await createApp(config);
@@ -41,4 +46,25 @@ export async function startTestApp(environment: Record<string, string | undefine
 /** A caller id no other test or earlier run uses, so assertions on shared PostgreSQL stay exact. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
+}
+
+/** HS256 secret the test apps trust by default (AUTH_MODE=jwt). */
+export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
+
+export interface TokenOptions {
+  orgId?: string;
+  roles?: string[];
+  expiresIn?: number;
+}
+
+/** A real signed JWT for `userId`, as a platform IdP would mint it. */
+export function tokenFor(userId: string, options: TokenOptions = {}): string {
+  const claims: Record<string, unknown> = { sub: userId, roles: options.roles ?? [] };
+  if (options.orgId) claims.orgId = options.orgId;
+  return jwt.sign(claims, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: options.expiresIn ?? 300 });
+}
+
+/** Headers of an authenticated caller. */
+export function authAs(userId: string, options: TokenOptions = {}): Record<string, string> {
+  return { authorization: `Bearer ${tokenFor(userId, options)}` };
 }

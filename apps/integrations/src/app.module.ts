@@ -1,17 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuthModule } from '@app/auth';
 import { ConfigModule, type AppConfig } from '@app/config';
-import { CredentialsModule } from '@app/credentials';
+import { CREDENTIAL_MIGRATIONS, CredentialsModule } from '@app/credentials';
 import { DatabaseModule } from '@app/database';
 import { EXECUTION_LOG_MIGRATIONS, ExecutionLogModule } from '@app/execution-log';
 import { ProvidersModule } from '@app/providers';
+import { CredentialsController } from './credentials/credentials.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ExecuteService } from './integrations/execute.service.js';
 import { IntegrationsController } from './integrations/integrations.controller.js';
 import { ProviderHealthTracker } from './status/provider-health.tracker.js';
 import { StatusService } from './status/status.service.js';
 
-/** Composition root: the HTTP layer over the provider, credential and execution-log contexts. */
+/** Composition root: the HTTP layer over the auth, provider, credential and execution-log contexts. */
 @Module({})
 export class AppModule {
   static register(config: AppConfig): DynamicModule {
@@ -19,13 +21,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ migrations: [...EXECUTION_LOG_MIGRATIONS] }),
+        DatabaseModule.forRoot({ migrations: [...EXECUTION_LOG_MIGRATIONS, ...CREDENTIAL_MIGRATIONS] }),
+        AuthModule.register(config),
         TerminusModule.forRoot({ logger: false }),
         ProvidersModule,
         CredentialsModule,
         ExecutionLogModule,
       ],
-      controllers: [IntegrationsController, HealthController],
+      controllers: [IntegrationsController, CredentialsController, HealthController],
       providers: [ExecuteService, StatusService, ProviderHealthTracker],
     };
   }

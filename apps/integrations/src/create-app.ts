@@ -39,6 +39,8 @@ function setUpSwagger(app: NestFastifyApplication): void {
         'Credential-secured gateway to external AI APIs. Every provider answers in one normalized shape and fails with one error taxonomy.',
       )
       .setVersion(version)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-service-key' }, 'serviceKey')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,3 +1,4 @@
+export * from './auth.module.js';
 export * from './caller.js';
 export * from './current-caller.decorator.js';
-export * from './header-caller.guard.js';
+export * from './public.decorator.js';

@@ -21,6 +21,32 @@ export interface ExecutionLogConfig {
   maxQueueSize: number;
 }
 
+export interface JwtConfig {
+  secret?: string;
+  publicKey?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export interface AuthConfig {
+  mode: 'jwt' | 'introspection';
+  jwt: JwtConfig;
+  serviceRole: string;
+  /** Service name by service key. */
+  serviceKeys: ReadonlyMap<string, string>;
+  introspectionCacheTtlMs: number;
+}
+
+export type CredentialSourceName = 'identity' | 'vault' | 'environment';
+
+export interface CredentialsConfig {
+  /** Enabled sources, in the order they are asked. */
+  sources: CredentialSourceName[];
+  identityCacheTtlMs: number;
+  identityServiceToken?: string;
+}
+
 /** The validated, typed configuration every module reads (injected as APP_CONFIG). */
 export interface AppConfig {
   port: number;
@@ -29,7 +55,10 @@ export interface AppConfig {
   maxRequestBodyBytes: number;
   database: DatabaseConfig;
   identityServiceUrl: string;
+  identityTimeoutMs: number;
   catalogServiceUrl: string;
+  auth: AuthConfig;
+  credentials: CredentialsConfig;
   /** 32-byte key for the local credential vault, when configured. */
   credentialEncryptionKey?: Buffer;
   providers: {

@@ -45,6 +45,78 @@ export class EnvironmentVariables {
   })
   CREDENTIAL_ENCRYPTION_KEY?: string;
 
+  /** `jwt`: verify bearer JWTs locally. `introspection`: ask the Identity service about each token (cached). */
+  @IsIn(['jwt', 'introspection'])
+  AUTH_MODE = 'introspection';
+
+  /** HS256 secret (jwt mode). */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** PEM public key for RS256/ES256 (jwt mode); `\n` escapes are accepted for one-line env files. */
+  @IsOptional()
+  @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)' })
+  JWT_PUBLIC_KEY?: string;
+
+  /** JWKS endpoint for RS256/ES256 keys (jwt mode). */
+  @IsOptional()
+  @IsUrl(HTTP_URL)
+  JWT_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
+  /** Role (JWT `roles` claim) that marks a service caller allowed to act on behalf of a user. */
+  @IsString()
+  @MinLength(1)
+  SERVICE_ROLE = 'service';
+
+  /** Service keys as `name:key` pairs, comma separated, e.g. `runtime:…,assistants:…` (keys ≥ 32 chars). */
+  @IsOptional()
+  @Matches(/^[a-z0-9_-]+:[^,:\s]{32,}(,[a-z0-9_-]+:[^,:\s]{32,})*$/, {
+    message: 'SERVICE_API_KEYS must be comma-separated name:key pairs with keys of at least 32 characters',
+  })
+  SERVICE_API_KEYS?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  INTROSPECTION_CACHE_TTL_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  IDENTITY_TIMEOUT_MS = 5000;
+
+  /** Token the gateway presents to Identity for credential lookups when the caller has none (service keys). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  IDENTITY_SERVICE_TOKEN?: string;
+
+  /** Where provider keys come from, in order: any of identity, vault, environment. */
+  @IsOptional()
+  @Matches(/^(identity|vault|environment)(,(identity|vault|environment))*$/, {
+    message: 'CREDENTIAL_SOURCES must be a comma-separated list of identity, vault, environment',
+  })
+  CREDENTIAL_SOURCES?: string;
+
+  /** How long keys fetched from Identity stay in memory; 0 disables the cache. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  IDENTITY_CREDENTIAL_CACHE_TTL_MS = 60_000;
+
   @Type(() => Number)
   @IsInt()
   @Min(1024)
@@ -78,8 +150,8 @@ export class EnvironmentVariables {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  // 14 columns a row: 4000 rows stay under PostgreSQL's 65535 bind parameters per statement.
-  @Max(4000)
+  // 17 columns a row: 3500 rows stay under PostgreSQL's 65535 bind parameters per statement.
+  @Max(3500)
   EXECUTION_LOG_BATCH_SIZE = 200;
 
   @Type(() => Number)

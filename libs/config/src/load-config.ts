@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import type { AppConfig, DatabaseConfig } from './app-config.js';
+import type { AppConfig, AuthConfig, CredentialSourceName, DatabaseConfig } from './app-config.js';
 import { EnvironmentVariables } from './environment.variables.js';
 
 export class ConfigValidationError extends Error {
@@ -23,6 +23,10 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   const errors = validateSync(env, { whitelist: false });
   if (errors.length > 0) throw new ConfigValidationError(errors.map(describe));
 
+  const encryptionKey = env.CREDENTIAL_ENCRYPTION_KEY ? parseEncryptionKey(env.CREDENTIAL_ENCRYPTION_KEY) : undefined;
+  const problems = crossFieldProblems(env, encryptionKey);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
   return {
     port: env.PORT,
     host: env.HOST,
@@ -30,8 +34,27 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     maxRequestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
     database: databaseConfig(env),
     identityServiceUrl: stripTrailingSlash(env.IDENTITY_SERVICE_URL),
+    identityTimeoutMs: env.IDENTITY_TIMEOUT_MS,
     catalogServiceUrl: stripTrailingSlash(env.CATALOG_SERVICE_URL),
-    credentialEncryptionKey: env.CREDENTIAL_ENCRYPTION_KEY ? parseEncryptionKey(env.CREDENTIAL_ENCRYPTION_KEY) : undefined,
+    credentialEncryptionKey: encryptionKey,
+    auth: {
+      mode: env.AUTH_MODE as AuthConfig['mode'],
+      jwt: {
+        secret: env.JWT_SECRET,
+        publicKey: env.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n'),
+        jwksUrl: env.JWT_JWKS_URL,
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+      },
+      serviceRole: env.SERVICE_ROLE,
+      serviceKeys: parseServiceKeys(env.SERVICE_API_KEYS),
+      introspectionCacheTtlMs: env.INTROSPECTION_CACHE_TTL_MS,
+    },
+    credentials: {
+      sources: credentialSources(env, encryptionKey),
+      identityCacheTtlMs: env.IDENTITY_CREDENTIAL_CACHE_TTL_MS,
+      identityServiceToken: env.IDENTITY_SERVICE_TOKEN,
+    },
     providers: {
       openai: {
         baseUrl: stripTrailingSlash(env.OPENAI_BASE_URL),
@@ -50,7 +73,46 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
 }
 
 /** Optional variables have no initializer, so Object.keys of a fresh instance misses them. */
-const OPTIONAL_VARIABLES = ['DATABASE_URL', 'CREDENTIAL_ENCRYPTION_KEY', 'OPENAI_API_KEY'];
+const OPTIONAL_VARIABLES = [
+  'DATABASE_URL',
+  'CREDENTIAL_ENCRYPTION_KEY',
+  'OPENAI_API_KEY',
+  'JWT_SECRET',
+  'JWT_PUBLIC_KEY',
+  'JWT_JWKS_URL',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'SERVICE_API_KEYS',
+  'IDENTITY_SERVICE_TOKEN',
+  'CREDENTIAL_SOURCES',
+];
+
+/** Rules that involve more than one variable. */
+function crossFieldProblems(env: EnvironmentVariables, encryptionKey: Buffer | undefined): string[] {
+  const problems: string[] = [];
+  if (env.AUTH_MODE === 'jwt' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) {
+    problems.push('AUTH_MODE=jwt needs JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL');
+  }
+  if (env.CREDENTIAL_SOURCES?.split(',').includes('vault') && !encryptionKey) {
+    problems.push('CREDENTIAL_SOURCES includes vault, which needs CREDENTIAL_ENCRYPTION_KEY');
+  }
+  return problems;
+}
+
+/** Explicit list if given; else Identity, the vault when a key is configured, then the environment. */
+function credentialSources(env: EnvironmentVariables, encryptionKey: Buffer | undefined): CredentialSourceName[] {
+  if (env.CREDENTIAL_SOURCES) return [...new Set(env.CREDENTIAL_SOURCES.split(','))] as CredentialSourceName[];
+  return encryptionKey ? ['identity', 'vault', 'environment'] : ['identity', 'environment'];
+}
+
+function parseServiceKeys(value: string | undefined): ReadonlyMap<string, string> {
+  const keys = new Map<string, string>();
+  for (const pair of value ? value.split(',') : []) {
+    const separator = pair.indexOf(':');
+    keys.set(pair.slice(separator + 1), pair.slice(0, separator));
+  }
+  return keys;
+}
 
 function databaseConfig(env: EnvironmentVariables): DatabaseConfig {
   if (env.DATABASE_URL === undefined) return { kind: 'pglite', dataDir: env.PGLITE_DATA_DIR };

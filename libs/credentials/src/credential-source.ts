@@ -3,22 +3,28 @@ export interface CredentialRequest {
   userId: string;
   orgId?: string;
   provider: string;
+  /** The caller's token, forwarded to Identity (which verifies it); memory only. */
+  bearerToken?: string;
 }
 
 export interface ResolvedCredential {
   /** The plaintext key: held in memory for the call only, never logged, stored or returned. */
   apiKey: string;
-  /** Which source answered, for the execution log and diagnostics. */
+  /** Which source answered: identity, vault or environment. */
   source: string;
+  /** The source's id for the credential, for the execution log. */
+  credentialId?: string;
+  /** True when the key belongs to someone else (an org-wide key shared with this user). */
+  isProxy: boolean;
 }
 
 /**
- * One place keys can come from (Identity service, local vault, environment). Sources are tried in
+ * One place keys can come from (Identity service, local vault, environment). Sources are asked in
  * order; `null` means "not here, ask the next one", a thrown GatewayError stops the chain.
  */
 export interface CredentialSource {
   readonly name: string;
   resolve(request: CredentialRequest): Promise<ResolvedCredential | null>;
+  /** Forget anything cached for this caller and provider (e.g. after the provider rejected the key). */
+  invalidate?(request: CredentialRequest): void;
 }
-
-export const CREDENTIAL_SOURCES = Symbol('CREDENTIAL_SOURCES');

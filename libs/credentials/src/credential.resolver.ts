@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
-import { CREDENTIAL_SOURCES, type CredentialRequest, type CredentialSource, type ResolvedCredential } from './credential-source.js';
+import { CREDENTIAL_SOURCES } from './credential-sources.token.js';
+import type { CredentialRequest, CredentialSource, ResolvedCredential } from './credential-source.js';
 
-/** Resolves a caller's provider key by asking each configured source in order. */
+/** Resolves a caller's provider key by asking each enabled source in the configured order. */
 @Injectable()
 export class CredentialResolver {
   constructor(@Inject(CREDENTIAL_SOURCES) private readonly sources: CredentialSource[]) {}
@@ -15,5 +16,14 @@ export class CredentialResolver {
     throw new GatewayError('CREDENTIAL_NOT_FOUND', `No ${request.provider} credential is available for this caller`, {
       provider: request.provider,
     });
+  }
+
+  /** Forgets cached keys for this caller and provider, so the next call fetches afresh. */
+  invalidate(request: CredentialRequest): void {
+    for (const source of this.sources) source.invalidate?.(request);
+  }
+
+  sourceNames(): string[] {
+    return this.sources.map((source) => source.name);
   }
 }

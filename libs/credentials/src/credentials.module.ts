@@ -1,17 +1,43 @@
 import { Module } from '@nestjs/common';
-import { CREDENTIAL_SOURCES, type CredentialSource } from './credential-source.js';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig, type CredentialSourceName } from '@app/config';
+import { IdentityModule } from '@app/identity';
+import type { CredentialSource } from './credential-source.js';
+import { CREDENTIAL_SOURCES } from './credential-sources.token.js';
 import { CredentialResolver } from './credential.resolver.js';
 import { EnvironmentCredentialSource } from './environment-credential.source.js';
+import { IdentityCredentialSource } from './identity-credential.source.js';
+import { CredentialVault } from './vault/credential-vault.js';
+import { CreateCredentialVault1763800100000 } from './vault/migrations/1763800100000-create-credential-vault.js';
+import { StoredCredentialEntity } from './vault/stored-credential.entity.js';
+import { VaultCredentialSource } from './vault/vault-credential.source.js';
+import { VaultKeyCheckEntity } from './vault/vault-key-check.entity.js';
 
-/** Sources in the order they are asked. */
-const SOURCES = [EnvironmentCredentialSource];
+/** Migrations this context owns, in order. */
+export const CREDENTIAL_MIGRATIONS = [CreateCredentialVault1763800100000];
 
 @Module({
+  imports: [IdentityModule, TypeOrmModule.forFeature([StoredCredentialEntity, VaultKeyCheckEntity])],
   providers: [
-    ...SOURCES,
-    { provide: CREDENTIAL_SOURCES, useFactory: (...sources: CredentialSource[]) => sources, inject: SOURCES },
+    CredentialVault,
+    IdentityCredentialSource,
+    VaultCredentialSource,
+    EnvironmentCredentialSource,
+    {
+      provide: CREDENTIAL_SOURCES,
+      inject: [APP_CONFIG, IdentityCredentialSource, VaultCredentialSource, EnvironmentCredentialSource],
+      useFactory: (
+        config: AppConfig,
+        identity: IdentityCredentialSource,
+        vault: VaultCredentialSource,
+        environment: EnvironmentCredentialSource,
+      ): CredentialSource[] => {
+        const byName: Record<CredentialSourceName, CredentialSource> = { identity, vault, environment };
+        return config.credentials.sources.map((name) => byName[name]);
+      },
+    },
     CredentialResolver,
   ],
-  exports: [CredentialResolver],
+  exports: [CredentialResolver, CredentialVault],
 })
 export class CredentialsModule {}

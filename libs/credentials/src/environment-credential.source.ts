@@ -21,10 +21,6 @@ export class EnvironmentCredentialSource implements CredentialSource {
 
   async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
     const apiKey = this.keys.get(request.provider);
-    return apiKey ? { apiKey, source: this.name } : null;
-  }
-
-  has(provider: string): boolean {
-    return this.keys.has(provider);
+    return apiKey ? { apiKey, source: this.name, isProxy: false } : null;
   }
 }

@@ -50,6 +50,17 @@ export class ExecutionLogEntity {
   @Column({ name: 'error_message', type: 'varchar', length: 1000, nullable: true })
   errorMessage: string | null;
 
+  /** identity, vault or environment; null when no key was resolved. */
+  @Column({ name: 'credential_source', type: 'varchar', length: 16, nullable: true })
+  credentialSource: string | null;
+
+  @Column({ name: 'credential_id', type: 'varchar', length: 128, nullable: true })
+  credentialId: string | null;
+
+  /** The caller used an org-wide key owned by someone else. */
+  @Column({ name: 'is_proxy', type: 'boolean', default: false })
+  isProxy: boolean;
+
   /** When the call started (set by the gateway, not by the delayed batch insert). */
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

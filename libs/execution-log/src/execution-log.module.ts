@@ -4,9 +4,10 @@ import { ExecutionLogEntity } from './execution-log.entity.js';
 import { ExecutionLogQuery } from './execution-log.query.js';
 import { ExecutionLogWriter } from './execution-log.writer.js';
 import { CreateExecutionLogs1763800000000 } from './migrations/1763800000000-create-execution-logs.js';
+import { AddCredentialColumns1763800200000 } from './migrations/1763800200000-add-credential-columns.js';
 
 /** Migrations this context owns, in order; the database module runs them at boot. */
-export const EXECUTION_LOG_MIGRATIONS = [CreateExecutionLogs1763800000000];
+export const EXECUTION_LOG_MIGRATIONS = [CreateExecutionLogs1763800000000, AddCredentialColumns1763800200000];
 
 @Module({
   imports: [TypeOrmModule.forFeature([ExecutionLogEntity])],

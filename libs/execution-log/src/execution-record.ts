@@ -14,5 +14,8 @@ export interface ExecutionRecord {
   errorCode: string | null;
   /** Already redacted by the caller; truncated here to the column size. */
   errorMessage: string | null;
+  credentialSource: string | null;
+  credentialId: string | null;
+  isProxy: boolean;
   createdAt: Date;
 }

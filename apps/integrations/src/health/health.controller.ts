@@ -2,9 +2,11 @@ import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/commo
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { Public } from '@app/auth';
 
 /** Kubernetes probes. Liveness looks at the process only, so a database outage never restarts pods. */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

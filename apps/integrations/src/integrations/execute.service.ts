@@ -1,12 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@app/auth';
 import { GatewayError, redactSecrets } from '@app/common';
-import { CredentialResolver } from '@app/credentials';
+import { CredentialResolver, type CredentialRequest, type ResolvedCredential } from '@app/credentials';
 import { ExecutionLogWriter } from '@app/execution-log';
 import type { NormalizedResponse } from '@app/normalization';
 import { ProviderExecutor, ProviderRegistry, type PreparedCall } from '@app/providers';
 import { ProviderHealthTracker } from '../status/provider-health.tracker.js';
 import type { ExecuteRequestDto } from './dto/execute-request.dto.js';
+
+/** Everything known about one call by the time it is logged. */
+interface CallOutcome {
+  caller: Caller;
+  request: ExecuteRequestDto;
+  requestId: string;
+  startedAt: Date;
+  startedAtMs: number;
+  model: string | null;
+  credential?: ResolvedCredential;
+  response?: NormalizedResponse;
+  error?: unknown;
+}
 
 /**
  * One execute call end to end: pick the adapter, validate, fetch the caller's key, call the upstream,
@@ -25,36 +38,42 @@ export class ExecuteService {
   async execute(caller: Caller, request: ExecuteRequestDto, requestId: string): Promise<NormalizedResponse> {
     const startedAt = new Date();
     const startedAtMs = performance.now();
-    let call: PreparedCall | undefined;
+    const outcome: CallOutcome = { caller, request, requestId, startedAt, startedAtMs, model: null };
     try {
       const adapter = this.registry.get(request.provider);
-      call = adapter.validate(request.operation, request.params);
-      const credential = await this.credentials.resolve({ userId: caller.userId, orgId: caller.orgId, provider: adapter.name });
-      const response = await this.executor.execute(adapter, call, credential.apiKey, requestId);
-      this.providerHealth.recordSuccess(adapter.name, new Date());
-      this.record(caller, request, requestId, startedAt, startedAtMs, response.model, response);
-      return response;
-    } catch (error) {
-      const failure = error instanceof GatewayError ? error : undefined;
-      // Only failures that came from talking to the upstream say anything about its health.
-      if (failure?.provider && failure.code.startsWith('PROVIDER_')) {
-        this.providerHealth.recordFailure(failure.provider, failure.code, new Date());
+      const call: PreparedCall = adapter.validate(request.operation, request.params);
+      outcome.model = call.model;
+      const credentialRequest: CredentialRequest = {
+        userId: caller.userId,
+        orgId: caller.orgId,
+        provider: adapter.name,
+        bearerToken: caller.bearerToken,
+      };
+      const credential = await this.credentials.resolve(credentialRequest);
+      outcome.credential = credential;
+      try {
+        outcome.response = await this.executor.execute(adapter, call, credential.apiKey, requestId);
+      } catch (error) {
+        // A rejected key may have been rotated at its source: fetch it afresh next time.
+        if (error instanceof GatewayError && error.code === 'PROVIDER_AUTH_FAILED') this.credentials.invalidate(credentialRequest);
+        throw error;
       }
-      this.record(caller, request, requestId, startedAt, startedAtMs, call?.model ?? null, undefined, failure ?? error);
+      outcome.model = outcome.response.model;
+      this.providerHealth.recordSuccess(adapter.name, new Date());
+      this.record(outcome);
+      return outcome.response;
+    } catch (error) {
+      // Only failures that came from talking to the upstream say anything about its health.
+      if (error instanceof GatewayError && error.provider && error.code.startsWith('PROVIDER_')) {
+        this.providerHealth.recordFailure(error.provider, error.code, new Date());
+      }
+      outcome.error = error;
+      this.record(outcome);
       throw error;
     }
   }
 
-  private record(
-    caller: Caller,
-    request: ExecuteRequestDto,
-    requestId: string,
-    startedAt: Date,
-    startedAtMs: number,
-    model: string | null,
-    response?: NormalizedResponse,
-    error?: unknown,
-  ): void {
+  private record({ caller, request, requestId, startedAt, startedAtMs, model, credential, response, error }: CallOutcome): void {
     const failure = error instanceof GatewayError ? error : undefined;
     this.executionLog.record({
       requestId,
@@ -70,7 +89,10 @@ export class ExecuteService {
       success: response !== undefined,
       errorCode: response ? null : (failure?.code ?? 'INTERNAL_ERROR'),
       // GatewayError messages are already redacted; never store an unexpected error's raw text.
-      errorMessage: response ? null : failure ? redactSecrets(failure.message) : 'Internal error',
+      errorMessage: response ? null : failure ? redactSecrets(failure.message, credential ? [credential.apiKey] : []) : 'Internal error',
+      credentialSource: credential?.source ?? null,
+      credentialId: credential?.credentialId ?? null,
+      isProxy: credential?.isProxy ?? false,
       createdAt: startedAt,
     });
   }

@@ -1,8 +1,9 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentCaller, HeaderCallerGuard, type Caller } from '@app/auth';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ProviderRegistry } from '@app/providers';
+import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { StatusService } from '../status/status.service.js';
 import { ErrorResponseDto } from './dto/error-response.dto.js';
@@ -14,14 +15,8 @@ import { ProvidersResponseDto } from './dto/providers-response.dto.js';
 import { StatusResponseDto } from './dto/status-response.dto.js';
 import { ExecuteService } from './execute.service.js';
 
-/** Documents the temporary caller headers read by HeaderCallerGuard. */
-const ApiCallerHeaders = () =>
-  applyDecorators(
-    ApiHeader({ name: 'x-user-id', required: true, description: 'TEMPORARY caller identity until JWT auth lands', example: 'user-42' }),
-    ApiHeader({ name: 'x-org-id', required: false, description: 'TEMPORARY caller organization', example: 'org-7' }),
-  );
-
 @ApiTags('integrations')
+@ApiAuthenticated()
 @Controller('api/integrations')
 export class IntegrationsController {
   constructor(
@@ -33,21 +28,20 @@ export class IntegrationsController {
 
   @Post('execute')
   @HttpCode(200)
-  @UseGuards(HeaderCallerGuard)
   @ApiOperation({ summary: 'Call a provider operation and get the normalized response' })
   @ApiOkResponse({ type: NormalizedResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED, UNKNOWN_PROVIDER, OPERATION_NOT_SUPPORTED, PROVIDER_BAD_REQUEST, CONTEXT_LENGTH_EXCEEDED' })
-  @ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHENTICATED' })
   @ApiResponse({ status: 424, type: ErrorResponseDto, description: 'CREDENTIAL_NOT_FOUND, PROVIDER_AUTH_FAILED' })
+  @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'IDENTITY_UNAVAILABLE' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'PROVIDER_RATE_LIMITED (with retryAfterMs), PROVIDER_QUOTA_EXCEEDED' })
   @ApiResponse({ status: 502, type: ErrorResponseDto, description: 'PROVIDER_UNAVAILABLE, PROVIDER_INVALID_RESPONSE' })
   @ApiResponse({ status: 504, type: ErrorResponseDto, description: 'PROVIDER_TIMEOUT' })
-  @ApiCallerHeaders()
   execute(@CurrentCaller() caller: Caller, @Body() request: ExecuteRequestDto, @RequestId() requestId: string): Promise<NormalizedResponseDto> {
     return this.executeService.execute(caller, request, requestId);
   }
 
   @Get('providers')
+  @Public()
   @ApiOperation({ summary: 'Providers, their operations and default models' })
   @ApiOkResponse({ type: ProvidersResponseDto })
   providers(): ProvidersResponseDto {
@@ -70,14 +64,12 @@ export class IntegrationsController {
   }
 
   @Get('executions')
-  @UseGuards(HeaderCallerGuard)
   @ApiOperation({
     summary: 'Execution log, newest first',
     description: "Scoped to the caller's organization when x-org-id is sent, else to the caller's own calls.",
   })
   @ApiOkResponse({ type: ExecutionsResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiCallerHeaders()
   executions(@CurrentCaller() caller: Caller, @Query() query: ExecutionsQueryDto): Promise<ExecutionsResponseDto> {
     const scope = caller.orgId ? { orgId: caller.orgId } : { userId: caller.userId };
     return this.executionLogs.find({ ...query, scope });

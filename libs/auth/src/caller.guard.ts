@@ -1,0 +1,111 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GatewayError, secretsEqual } from '@app/common';
+import { APP_CONFIG, type AppConfig, type AuthConfig } from '@app/config';
+import { CALLER_KEY, Caller, IDENTIFIER } from './caller.js';
+import { TokenIntrospector } from './introspection/token-introspector.js';
+import { JwtPassportGuard, unauthenticated } from './jwt/jwt-passport.guard.js';
+import { IS_PUBLIC_KEY } from './public.decorator.js';
+import type { VerifiedToken } from './verified-token.js';
+
+type HttpRequest = { headers: Record<string, string | string[] | undefined>; user?: unknown } & Record<string, unknown>;
+
+/**
+ * The global authentication guard. Every route needs a caller unless marked @Public():
+ * - `Authorization: Bearer <JWT>`, verified locally (AUTH_MODE=jwt) or by Identity introspection;
+ * - `X-Service-Key: <key>` for platform services (SERVICE_API_KEYS).
+ * Service callers (a service key, or a token with SERVICE_ROLE) may act for a user named in
+ * `X-On-Behalf-Of`, with `X-Org-Id`; anyone else sending `X-On-Behalf-Of` is refused.
+ */
+@Injectable()
+export class CallerGuard implements CanActivate {
+  private readonly auth: AuthConfig;
+  private readonly jwtGuard?: JwtPassportGuard;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly introspector: TokenIntrospector,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.auth = config.auth;
+    if (this.auth.mode === 'jwt') this.jwtGuard = new JwtPassportGuard();
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const serviceKey = header(request, 'x-service-key');
+    request[CALLER_KEY] = serviceKey !== undefined ? this.serviceKeyCaller(serviceKey, request) : await this.tokenCaller(context, request);
+    return true;
+  }
+
+  private serviceKeyCaller(serviceKey: string, request: HttpRequest): Caller {
+    const service = [...this.auth.serviceKeys].find(([key]) => secretsEqual(key, serviceKey))?.[1];
+    if (!service) throw new GatewayError('UNAUTHENTICATED', 'Unknown service key');
+    const onBehalfOf = identifierHeader(request, 'x-on-behalf-of');
+    return new Caller({
+      kind: 'service',
+      service,
+      userId: onBehalfOf ?? `service:${service}`,
+      orgId: identifierHeader(request, 'x-org-id'),
+    });
+  }
+
+  private async tokenCaller(context: ExecutionContext, request: HttpRequest): Promise<Caller> {
+    const token = bearerToken(request);
+    if (!token) throw unauthenticated();
+    const verified = await this.verify(context, request, token);
+    const onBehalfOf = identifierHeader(request, 'x-on-behalf-of');
+    if (onBehalfOf !== undefined) {
+      if (!verified.roles.includes(this.auth.serviceRole)) {
+        throw new GatewayError('FORBIDDEN', `Only callers with the '${this.auth.serviceRole}' role may act on behalf of another user`);
+      }
+      return new Caller({
+        kind: 'service',
+        service: verified.subject,
+        userId: onBehalfOf,
+        orgId: identifierHeader(request, 'x-org-id'),
+        bearerToken: token,
+      });
+    }
+    return new Caller({
+      kind: verified.kind,
+      userId: verified.subject,
+      orgId: chooseOrganization(verified.organizations, header(request, 'x-org-id')),
+      roles: verified.roles,
+      bearerToken: token,
+    });
+  }
+
+  private async verify(context: ExecutionContext, request: HttpRequest, token: string): Promise<VerifiedToken> {
+    if (!this.jwtGuard) return this.introspector.verify(token);
+    await this.jwtGuard.canActivate(context);
+    return request.user as VerifiedToken;
+  }
+}
+
+/** The contract's rule: X-Org-Id when it names one of the caller's organizations, else the first. */
+function chooseOrganization(organizations: string[], requested: string | undefined): string | undefined {
+  return requested !== undefined && organizations.includes(requested) ? requested : organizations[0];
+}
+
+function bearerToken(request: HttpRequest): string | undefined {
+  const authorization = header(request, 'authorization');
+  const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
+  return match?.[1];
+}
+
+function header(request: HttpRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function identifierHeader(request: HttpRequest, name: string): string | undefined {
+  const value = header(request, name);
+  if (value !== undefined && !IDENTIFIER.test(value)) {
+    throw new GatewayError('VALIDATION_FAILED', `${name} must be 1-128 characters of letters, digits and ._:@|-`, {
+      violations: [{ field: name, message: 'must be 1-128 characters of letters, digits and ._:@|-' }],
+    });
+  }
+  return value;
+}

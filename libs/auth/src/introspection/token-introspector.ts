@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SingleFlight, TtlCache, sha256Hex } from '@app/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { IdentityClient, type Introspection } from '@app/identity';
+import { unauthenticated } from '../jwt/jwt-passport.guard.js';
+import type { VerifiedToken } from '../verified-token.js';
+
+/**
+ * Validates tokens by asking the Identity service. Positive answers are cached for a short TTL (never
+ * past the token's own expiry) under a hash of the token, never the token itself; concurrent checks
+ * of one token share a single call.
+ */
+@Injectable()
+export class TokenIntrospector {
+  private readonly cache = new TtlCache<string, VerifiedToken>();
+  private readonly flights = new SingleFlight<string, VerifiedToken | null>();
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly identity: IdentityClient,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.ttlMs = config.auth.introspectionCacheTtlMs;
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    const key = sha256Hex(token);
+    const verified = this.cache.get(key) ?? (await this.flights.run(key, () => this.introspect(key, token)));
+    if (!verified || (verified.expiresAtMs !== undefined && verified.expiresAtMs <= Date.now())) throw unauthenticated();
+    return verified;
+  }
+
+  private async introspect(key: string, token: string): Promise<VerifiedToken | null> {
+    const answer = await this.identity.introspect(token);
+    const verified = toVerifiedToken(answer);
+    if (verified) {
+      const untilExpiry = verified.expiresAtMs === undefined ? this.ttlMs : verified.expiresAtMs - Date.now();
+      this.cache.set(key, verified, Math.min(this.ttlMs, untilExpiry));
+    }
+    return verified;
+  }
+}
+
+function toVerifiedToken(answer: Introspection): VerifiedToken | null {
+  if (!answer.active || typeof answer.sub !== 'string' || answer.sub === '') return null;
+  const expiresAtMs = typeof answer.exp === 'number' ? answer.exp * 1000 : undefined;
+  if (answer.type === 'agent') {
+    return { kind: 'agent', subject: answer.sub, organizations: answer.orgId ? [answer.orgId] : [], roles: [], expiresAtMs };
+  }
+  return {
+    kind: 'user',
+    subject: answer.sub,
+    organizations: (answer.organizations ?? []).map((organization) => organization.id).filter((id) => typeof id === 'string'),
+    roles: (answer.roles ?? []).filter((role) => typeof role === 'string'),
+    expiresAtMs,
+  };
+}

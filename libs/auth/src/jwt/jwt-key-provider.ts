@@ -1,0 +1,42 @@
+import type { IncomingMessage } from 'node:http';
+import { passportJwtSecret } from 'jwks-rsa';
+import type { JwtConfig } from '@app/config';
+
+type Done = (error: Error | null, key?: string | Buffer) => void;
+type KeyProvider = (request: IncomingMessage, rawJwtToken: string, done: Done) => void;
+
+/** Algorithms accepted, by which keys are configured. `none` is never among them. */
+export function allowedAlgorithms(jwt: JwtConfig): string[] {
+  const algorithms: string[] = [];
+  if (jwt.secret) algorithms.push('HS256');
+  if (jwt.publicKey || jwt.jwksUrl) algorithms.push('RS256', 'ES256');
+  return algorithms;
+}
+
+/**
+ * Picks the verification key by the token's declared algorithm, so each key is only ever used with
+ * its own family: a public key is never handed to HMAC (the classic RS256→HS256 confusion).
+ */
+export function jwtKeyProvider(jwt: JwtConfig): KeyProvider {
+  const jwks = jwt.jwksUrl
+    ? (passportJwtSecret({ jwksUri: jwt.jwksUrl, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 }) as unknown as KeyProvider)
+    : undefined;
+  return (request, rawJwtToken, done) => {
+    const algorithm = declaredAlgorithm(rawJwtToken);
+    if (algorithm === 'HS256' && jwt.secret) return done(null, jwt.secret);
+    if (algorithm === 'RS256' || algorithm === 'ES256') {
+      if (jwt.publicKey) return done(null, jwt.publicKey);
+      if (jwks) return jwks(request, rawJwtToken, done);
+    }
+    return done(new Error('unsupported token algorithm'));
+  };
+}
+
+function declaredAlgorithm(rawJwtToken: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(rawJwtToken.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: unknown };
+    return typeof header.alg === 'string' ? header.alg : undefined;
+  } catch {
+    return undefined;
+  }
+}

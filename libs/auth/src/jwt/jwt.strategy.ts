@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Algorithm } from 'jsonwebtoken';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { VerifiedToken } from '../verified-token.js';
+import { allowedAlgorithms, jwtKeyProvider } from './jwt-key-provider.js';
+
+interface JwtClaims {
+  sub?: unknown;
+  exp?: unknown;
+  orgId?: unknown;
+  org_id?: unknown;
+  organizations?: unknown;
+  roles?: unknown;
+  type?: unknown;
+}
+
+/** passport-jwt: verifies signature, algorithm, expiry (and issuer/audience when configured) locally. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const jwt = config.auth.jwt;
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKeyProvider: jwtKeyProvider(jwt),
+      algorithms: allowedAlgorithms(jwt) as Algorithm[],
+      issuer: jwt.issuer,
+      audience: jwt.audience,
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(claims: JwtClaims): VerifiedToken | false {
+    if (typeof claims.sub !== 'string' || claims.sub === '') return false;
+    return {
+      kind: claims.type === 'agent' ? 'agent' : 'user',
+      subject: claims.sub,
+      organizations: organizationIds(claims),
+      roles: Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [],
+      expiresAtMs: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
+    };
+  }
+}
+
+/** `orgId`/`org_id` first, then any `organizations: [{id}]`, without duplicates. */
+function organizationIds(claims: JwtClaims): string[] {
+  const ids: string[] = [];
+  for (const id of [claims.orgId, claims.org_id]) if (typeof id === 'string') ids.push(id);
+  if (Array.isArray(claims.organizations)) {
+    for (const organization of claims.organizations) {
+      const id = (organization as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') ids.push(id);
+    }
+  }
+  return [...new Set(ids)];
+}

@@ -1,0 +1,42 @@
+/**
+ * A bounded in-memory cache whose entries expire at a per-entry time. Memory only, by design: it
+ * holds secrets (provider keys, introspection results) that must never reach disk.
+ */
+export class TtlCache<Key, Value> {
+  private readonly entries = new Map<Key, { value: Value; expiresAt: number }>();
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: Key): Value | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(key: Key, value: Value, ttlMs: number): void {
+    if (ttlMs <= 0) return;
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) {
+      // Maps iterate in insertion order: the first key is the oldest entry.
+      const oldest = this.entries.keys().next().value as Key;
+      this.entries.delete(oldest);
+    }
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+  }
+
+  delete(key: Key): void {
+    this.entries.delete(key);
+  }
+
+  /** Drops every entry whose key matches, e.g. all cached keys of one provider. */
+  deleteWhere(predicate: (key: Key) => boolean): void {
+    for (const key of this.entries.keys()) if (predicate(key)) this.entries.delete(key);
+  }
+}

@@ -1,0 +1,17 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** SHA-256 hex of a secret: a cache key or comparison value that does not reveal the secret. */
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** Constant-time comparison of two secrets (hashes first, so lengths never leak). */
+export function secretsEqual(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+/** A display fingerprint like `sk-…abcd`: the key's prefix family and last four characters only. */
+export function keyFingerprint(apiKey: string): string {
+  const prefix = /^(sk-ant-|sk-proj-|sk-|hf_)/.exec(apiKey)?.[1] ?? '';
+  return `${prefix}…${apiKey.slice(-4)}`;
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SingleFlight, TtlCache } from '@app/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { IdentityClient } from '@app/identity';
+import type { CredentialRequest, CredentialSource, ResolvedCredential } from './credential-source.js';
+
+/**
+ * Keys held by the Identity service, fetched on demand. They stay in memory only, for a short TTL
+ * (IDENTITY_CREDENTIAL_CACHE_TTL_MS, 0 = no cache), so an Identity outage is ridden out until the TTL
+ * ends; after that calls fail with IDENTITY_UNAVAILABLE. Concurrent lookups for one key share a call.
+ */
+@Injectable()
+export class IdentityCredentialSource implements CredentialSource {
+  readonly name = 'identity';
+  private readonly cache = new TtlCache<string, ResolvedCredential>();
+  private readonly flights = new SingleFlight<string, ResolvedCredential | null>();
+  private readonly ttlMs: number;
+  private readonly serviceToken?: string;
+
+  constructor(
+    private readonly identity: IdentityClient,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.ttlMs = config.credentials.identityCacheTtlMs;
+    this.serviceToken = config.credentials.identityServiceToken;
+  }
+
+  async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
+    const bearerToken = request.bearerToken ?? this.serviceToken;
+    if (!bearerToken) return null; // e.g. a service-key caller with no gateway token configured
+    const key = cacheKey(request);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    return this.flights.run(key, async () => {
+      const credential = await this.identity.fetchCredential({ userId: request.userId, orgId: request.orgId, provider: request.provider, bearerToken });
+      if (!credential) return null;
+      const resolved: ResolvedCredential = {
+        apiKey: credential.apiKey,
+        source: this.name,
+        credentialId: credential.credentialId,
+        isProxy: credential.isProxy,
+      };
+      this.cache.set(key, resolved, this.ttlMs);
+      return resolved;
+    });
+  }
+
+  invalidate(request: CredentialRequest): void {
+    this.cache.delete(cacheKey(request));
+  }
+}
+
+/** The whole identity of the request is in the key, so one caller's key is never served to another. */
+function cacheKey(request: CredentialRequest): string {
+  return JSON.stringify([request.userId, request.orgId ?? null, request.provider]);
+}

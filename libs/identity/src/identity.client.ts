@@ -1,0 +1,88 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Agent, request } from 'undici';
+import { GatewayError } from '@app/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { IdentityCredential, Introspection } from './identity-contract.js';
+
+export interface CredentialLookup {
+  userId: string;
+  provider: string;
+  orgId?: string;
+  /** The caller's own token (or the gateway's service token); Identity verifies it. */
+  bearerToken: string;
+}
+
+/**
+ * The Identity service's introspection and credential endpoints, exactly as the contract states.
+ * undici, not axios: both calls sit on the request path whenever a cache misses.
+ */
+@Injectable()
+export class IdentityClient implements OnApplicationShutdown {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.baseUrl = config.identityServiceUrl;
+    this.timeoutMs = config.identityTimeoutMs;
+  }
+
+  /** RFC 7662-style introspection; Identity always answers 200, anything else means it is unwell. */
+  async introspect(token: string): Promise<Introspection> {
+    const { status, body } = await this.send('POST', '/api/auth/introspect', { 'content-type': 'application/json' }, JSON.stringify({ token }));
+    if (status !== 200 || body === null || typeof body !== 'object') throw unavailable(`introspection answered HTTP ${status}`);
+    return body as Introspection;
+  }
+
+  /** The user's key for a provider, or null when Identity has none (404). */
+  async fetchCredential(lookup: CredentialLookup): Promise<IdentityCredential | null> {
+    const headers: Record<string, string> = { authorization: `Bearer ${lookup.bearerToken}`, 'x-service-id': 'integrations' };
+    if (lookup.orgId) headers['x-org-id'] = lookup.orgId;
+    const path = `/api/internal/credentials/${encodeURIComponent(lookup.userId)}/${encodeURIComponent(lookup.provider)}`;
+    const { status, body } = await this.send('GET', path, headers);
+    if (status === 404) return null;
+    if (status === 401) throw new GatewayError('UNAUTHENTICATED', 'The Identity service did not accept the caller’s token');
+    if (status !== 200) throw unavailable(`credential lookup answered HTTP ${status}`);
+    const credential = body as Partial<IdentityCredential> | null;
+    if (!credential || typeof credential.apiKey !== 'string' || credential.apiKey === '') {
+      throw unavailable('credential lookup answered without a key');
+    }
+    return {
+      apiKey: credential.apiKey,
+      credentialId: typeof credential.credentialId === 'string' ? credential.credentialId : undefined,
+      isProxy: credential.isProxy === true,
+      isOrgWide: credential.isOrgWide === true,
+      ownerId: typeof credential.ownerId === 'string' ? credential.ownerId : undefined,
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) {
+    try {
+      const response = await request(`${this.baseUrl}${path}`, {
+        method,
+        headers: { accept: 'application/json', ...headers },
+        body,
+        dispatcher: this.dispatcher,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const text = await response.body.text();
+      let parsed: unknown = null;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        parsed = null;
+      }
+      return { status: response.statusCode, body: parsed };
+    } catch (error) {
+      throw unavailable('unreachable', error);
+    }
+  }
+}
+
+function unavailable(reason: string, cause?: unknown): GatewayError {
+  return new GatewayError('IDENTITY_UNAVAILABLE', `The Identity service is unavailable (${reason})`, { cause });
+}

@@ -1,0 +1,3 @@
+export * from './identity-contract.js';
+export * from './identity.client.js';
+export * from './identity.module.js';
