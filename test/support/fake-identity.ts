@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface TokenRecord {
+  /** The introspection answer for this token (active ones). */
+  introspection: Record<string, unknown> & { sub: string };
+}
+
+interface StoredKey {
+  apiKey: string;
+  credentialId: string;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 implementing the Identity contract (shared/contracts/identity.md):
+ * token introspection and the internal credential lookup with its org-wide fallback.
+ */
+export class FakeIdentity {
+  readonly introspections: string[] = [];
+  readonly credentialLookups: Array<{ userId: string; provider: string; headers: IncomingMessage['headers'] }> = [];
+  /** 'up', or 'down' (answers 500), or 'closed' (drops connections). */
+  mode: 'up' | 'down' | 'closed' = 'up';
+  private readonly tokens = new Map<string, TokenRecord>();
+  private readonly userKeys = new Map<string, StoredKey>();
+  private readonly orgKeys = new Map<string, StoredKey & { ownerId: string }>();
+  private readonly server: Server;
+
+  private constructor() {
+    this.server = createServer((req, res) => this.handle(req, res));
+  }
+
+  static async start(): Promise<FakeIdentity> {
+    const fake = new FakeIdentity();
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Issues an opaque token whose introspection says it belongs to a user. */
+  userToken(token: string, sub: string, organizations: string[] = [], roles: string[] = [], expInSeconds = 3600): string {
+    const now = Math.floor(Date.now() / 1000);
+    this.tokens.set(token, {
+      introspection: {
+        active: true,
+        type: 'user',
+        sub,
+        email: `${sub}@example.test`,
+        name: sub,
+        isSuperAdmin: false,
+        organizations: organizations.map((id) => ({ id, name: id })),
+        entitlements: [],
+        roles,
+        token_type: 'Bearer',
+        iat: now,
+        exp: now + expInSeconds,
+      },
+    });
+    return token;
+  }
+
+  revoke(token: string): void {
+    this.tokens.delete(token);
+  }
+
+  setUserKey(userId: string, provider: string, apiKey: string): void {
+    this.userKeys.set(`${userId}/${provider}`, { apiKey, credentialId: `cred-${userId}-${provider}` });
+  }
+
+  setOrgKey(orgId: string, provider: string, apiKey: string, ownerId: string): void {
+    this.orgKeys.set(`${orgId}/${provider}`, { apiKey, credentialId: `cred-org-${orgId}-${provider}`, ownerId });
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (this.mode === 'closed') return void req.socket.destroy();
+      if (this.mode === 'down') return send(res, 500, { message: 'Internal error' });
+      const url = req.url ?? '';
+      if (req.method === 'POST' && url === '/api/auth/introspect') {
+        const { token } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { token?: string };
+        this.introspections.push(token ?? '');
+        const record = token ? this.tokens.get(token) : undefined;
+        return send(res, 200, record ? record.introspection : { active: false });
+      }
+      const match = /^\/api\/internal\/credentials\/([^/]+)\/([^/]+)$/.exec(url);
+      if (req.method === 'GET' && match) return this.credential(req, res, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
+      send(res, 404, { message: 'Not found' });
+    });
+  }
+
+  private credential(req: IncomingMessage, res: ServerResponse, userId: string, provider: string): void {
+    this.credentialLookups.push({ userId, provider, headers: req.headers });
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const record = token ? this.tokens.get(token) : undefined;
+    if (!record) return send(res, 401, { message: 'Invalid or missing token' });
+    if (record.introspection.sub !== userId && req.headers['x-service-id'] !== 'integrations') {
+      return send(res, 403, { message: 'Forbidden' });
+    }
+    const own = this.userKeys.get(`${userId}/${provider}`);
+    if (own) return send(res, 200, { ...own, metadata: {}, isProxy: false, ownerId: userId, isOrgWide: false });
+    const orgId = req.headers['x-org-id'] as string | undefined;
+    const shared = orgId ? this.orgKeys.get(`${orgId}/${provider}`) : undefined;
+    if (shared) {
+      return send(res, 200, { apiKey: shared.apiKey, credentialId: shared.credentialId, metadata: {}, isProxy: shared.ownerId !== userId, ownerId: shared.ownerId, isOrgWide: true });
+    }
+    send(res, 404, { message: 'Credential not found' });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
