@@ -86,11 +86,12 @@ describe('Identity service: introspection and on-demand keys', () => {
 
   it("never trusts a cached introspection past the token's own exp", async () => {
     const userId = uniqueId('user');
-    const shortLived = identity.userToken(uniqueId('tok'), userId, [], [], 1);
+    // exp has one-second resolution: 2 s leaves at least 1 s for the first call.
+    const shortLived = identity.userToken(uniqueId('tok'), userId, [], [], 2);
     identity.setUserKey(userId, 'openai', 'sk-proj-shortLivedKey012345');
     await execute(shortLived).expect(200);
 
-    await sleep(1100);
+    await sleep(2100);
 
     await execute(shortLived).expect(401);
   });

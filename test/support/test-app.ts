@@ -48,6 +48,9 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
 
+/** One vault key for every suite: on a shared PostgreSQL the vault's key check outlives a test run. */
+export const TEST_VAULT_KEY = Buffer.alloc(32, 11).toString('base64');
+
 /** HS256 secret the test apps trust by default (AUTH_MODE=jwt). */
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 

@@ -25,7 +25,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setUpSwagger(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // Release what did start (database pool, timers) so a failed boot exits cleanly.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

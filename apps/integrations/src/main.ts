@@ -3,19 +3,15 @@ import { ConfigValidationError, loadConfig } from '@app/config';
 import { createApp } from './create-app.js';
 
 async function bootstrap(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfig(process.env);
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   console.log(`Integrations Service listening on http://${config.host}:${config.port} (docs at /docs)`);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // A configuration error explains itself; anything else gets its stack for the operator.
+  const detail = error instanceof ConfigValidationError || !(error instanceof Error) ? String(error instanceof Error ? error.message : error) : error.stack;
+  console.error(`Integrations Service failed to start: ${detail}`);
+  process.exit(1);
+});
