@@ -24,9 +24,9 @@ fi
 
 curl -fsS "http://127.0.0.1:$port/api/integrations/providers" | grep -q '"openai"'
 curl -fsS "http://127.0.0.1:$port/docs-json" | grep -q '/api/integrations/execute'
-code=$(curl -s -o /dev/null -w '%{http_code}' -H 'x-user-id: smoke' -H 'content-type: application/json' \
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
   -d '{"provider":"openai","operation":"chat.completions","params":{"messages":[]}}' "http://127.0.0.1:$port/api/integrations/execute")
-[ "$code" = "400" ] || { echo "smoke: expected 400 for empty messages, got $code"; exit 1; }
+[ "$code" = "401" ] || { echo "smoke: expected 401 for an unauthenticated execute, got $code"; exit 1; }
 
 # npm start runs node as a child: signal the node process itself, as a container runtime would.
 node_pid=$(pgrep -P "$pid" -f 'dist/apps/integrations' || pgrep -f "dist/apps/integrations/src/main.js" | head -1)

@@ -83,4 +83,48 @@ describe('loadConfig', () => {
     expect(loadConfig({ CREDENTIAL_ENCRYPTION_KEY: hex }).credentialEncryptionKey).toEqual(Buffer.from(hex, 'hex'));
     expect(loadConfig({ CREDENTIAL_ENCRYPTION_KEY: base64 }).credentialEncryptionKey).toEqual(Buffer.alloc(32, 7));
   });
+
+  describe('auth and credential sources', () => {
+    it('defaults to Identity introspection and the identity, environment key chain', () => {
+      const config = loadConfig({});
+
+      expect(config.auth.mode).toBe('introspection');
+      expect(config.credentials.sources).toEqual(['identity', 'environment']);
+      expect(config.credentials.identityCacheTtlMs).toBe(60000);
+    });
+
+    it('adds the vault to the default chain when an encryption key is set', () => {
+      expect(loadConfig({ CREDENTIAL_ENCRYPTION_KEY: 'ab'.repeat(32) }).credentials.sources).toEqual(['identity', 'vault', 'environment']);
+    });
+
+    it('takes an explicit source order', () => {
+      expect(loadConfig({ CREDENTIAL_SOURCES: 'environment,identity' }).credentials.sources).toEqual(['environment', 'identity']);
+    });
+
+    it.each([
+      [{ AUTH_MODE: 'jwt' }, 'AUTH_MODE=jwt needs'],
+      [{ CREDENTIAL_SOURCES: 'vault' }, 'CREDENTIAL_SOURCES includes vault'],
+      [{ CREDENTIAL_SOURCES: 'identity,ldap' }, 'CREDENTIAL_SOURCES must be'],
+      [{ SERVICE_API_KEYS: 'runtime:short' }, 'SERVICE_API_KEYS must be'],
+      [{ JWT_SECRET: 'too-short' }, 'JWT_SECRET must be at least 32 characters'],
+      [{ JWT_PUBLIC_KEY: 'not a pem' }, 'JWT_PUBLIC_KEY must be a PEM'],
+    ])('rejects %j', (environment, message) => {
+      expect(problemsOf(environment).join('\n')).toContain(message);
+    });
+
+    it('reads service keys as name:key pairs', () => {
+      const config = loadConfig({ SERVICE_API_KEYS: `runtime:${'r'.repeat(32)},assistants:${'a'.repeat(40)}` });
+
+      expect([...config.auth.serviceKeys.entries()]).toEqual([
+        ['r'.repeat(32), 'runtime'],
+        ['a'.repeat(40), 'assistants'],
+      ]);
+    });
+
+    it('accepts a one-line PEM with \\n escapes', () => {
+      const config = loadConfig({ AUTH_MODE: 'jwt', JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nABC\\n-----END PUBLIC KEY-----' });
+
+      expect(config.auth.jwt.publicKey).toBe('-----BEGIN PUBLIC KEY-----\nABC\n-----END PUBLIC KEY-----');
+    });
+  });
 });
