@@ -80,6 +80,17 @@ describe('service-to-service callers acting on behalf of a user', () => {
     expect(upstream.lastRequest().headers.authorization).toBe('Bearer sk-proj-assistantsActsFor01');
   });
 
+  it("answers 401 when Identity does not accept the caller's token for the key lookup, and never retries it", async () => {
+    const userId = uniqueId('user');
+    identity.setUserKey(userId, 'openai', 'sk-proj-unreachableForCaller1');
+    const before = identity.credentialLookups.length;
+
+    const response = await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(401);
+
+    expect(response.body.error.code).toBe('UNAUTHENTICATED');
+    expect(identity.credentialLookups.length - before).toBe(1);
+  });
+
   it('refuses X-On-Behalf-Of on an ordinary user token', async () => {
     await request(gateway.server).post('/api/integrations/execute').set(authAs('user-x')).set('x-on-behalf-of', 'user-y').send(chatBody).expect(403);
   });
