@@ -38,21 +38,24 @@ describe('health, providers and docs', () => {
     expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
   });
 
-  it('GET /api/integrations/providers lists providers with operations and default models, without auth', async () => {
-    const response = await request(gateway.server).get('/api/integrations/providers').expect(200);
+  it('GET /api/integrations/providers lists every provider without auth, and per-caller key availability with it', async () => {
+    const anonymous = await request(gateway.server).get('/api/integrations/providers').expect(200);
+    const identified = await request(gateway.server).get('/api/integrations/providers').set(authAs('user-without-keys')).expect(200);
 
-    expect(response.body.providers).toEqual([
-      {
-        name: 'openai',
-        displayName: 'OpenAI',
-        defaultModel: 'gpt-4o-mini',
-        timeoutMs: 60000,
-        operations: [
-          { name: 'chat.completions', description: expect.any(String), defaultModel: 'gpt-4o-mini' },
-          { name: 'embeddings', description: expect.any(String), defaultModel: 'text-embedding-3-small' },
-        ],
-      },
-    ]);
+    expect(anonymous.body.providers.map((provider: { name: string }) => provider.name)).toEqual(['openai', 'anthropic', 'huggingface']);
+    expect(anonymous.body.providers[0]).toEqual({
+      name: 'openai',
+      displayName: 'OpenAI',
+      defaultModel: 'gpt-4o-mini',
+      timeoutMs: 60000,
+      requiresCredential: true,
+      credentialAvailable: null,
+      operations: [
+        { name: 'chat.completions', description: expect.any(String), defaultModel: 'gpt-4o-mini' },
+        { name: 'embeddings', description: expect.any(String), defaultModel: 'text-embedding-3-small' },
+      ],
+    });
+    expect(identified.body.providers.map((provider: { credentialAvailable: boolean }) => provider.credentialAvailable)).toEqual([false, false, false]);
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -10,6 +10,7 @@ import { CredentialsController } from './credentials/credentials.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ExecuteService } from './integrations/execute.service.js';
 import { IntegrationsController } from './integrations/integrations.controller.js';
+import { ProviderCatalog } from './integrations/provider-catalog.service.js';
 import { ProviderHealthTracker } from './status/provider-health.tracker.js';
 import { StatusService } from './status/status.service.js';
 
@@ -29,7 +30,7 @@ export class AppModule {
         ExecutionLogModule,
       ],
       controllers: [IntegrationsController, CredentialsController, HealthController],
-      providers: [ExecuteService, StatusService, ProviderHealthTracker],
+      providers: [ExecuteService, ProviderCatalog, StatusService, ProviderHealthTracker],
     };
   }
 }

@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig, type AuthConfig } from '@app/config';
 import { CALLER_KEY, Caller, IDENTIFIER } from './caller.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
 import { JwtPassportGuard, unauthenticated } from './jwt/jwt-passport.guard.js';
-import { IS_PUBLIC_KEY } from './public.decorator.js';
+import { IS_PUBLIC_KEY, type PublicOptions } from './public.decorator.js';
 import type { VerifiedToken } from './verified-token.js';
 
 type HttpRequest = { headers: Record<string, string | string[] | undefined>; user?: unknown } & Record<string, unknown>;
@@ -32,11 +32,22 @@ export class CallerGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    const serviceKey = header(request, 'x-service-key');
-    request[CALLER_KEY] = serviceKey !== undefined ? this.serviceKeyCaller(serviceKey, request) : await this.tokenCaller(context, request);
+    const publicRoute = this.reflector.getAllAndOverride<PublicOptions | undefined>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    if (publicRoute) {
+      if (publicRoute.identifyCaller && (header(request, 'authorization') || header(request, 'x-service-key'))) {
+        // Anonymous is fine here: bad credentials simply leave the caller unidentified.
+        request[CALLER_KEY] = await this.authenticate(context, request).catch(() => undefined);
+      }
+      return true;
+    }
+    request[CALLER_KEY] = await this.authenticate(context, request);
     return true;
+  }
+
+  private authenticate(context: ExecutionContext, request: HttpRequest): Promise<Caller> {
+    const serviceKey = header(request, 'x-service-key');
+    return serviceKey !== undefined ? Promise.resolve().then(() => this.serviceKeyCaller(serviceKey, request)) : this.tokenCaller(context, request);
   }
 
   private serviceKeyCaller(serviceKey: string, request: HttpRequest): Caller {

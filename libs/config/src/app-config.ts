@@ -15,6 +15,24 @@ export interface OpenAiProviderConfig extends UpstreamProviderConfig {
   defaultEmbeddingModel: string;
 }
 
+export interface AnthropicProviderConfig extends UpstreamProviderConfig {
+  /** Sent as max_tokens when the caller gives none (Anthropic requires it). */
+  defaultMaxTokens: number;
+}
+
+export interface HuggingFaceProviderConfig extends UpstreamProviderConfig {
+  defaultEmbeddingModel: string;
+}
+
+/** An OpenAI-compatible endpoint declared in configuration (Azure OpenAI, Ollama, vLLM, Groq, …). */
+export interface CustomProviderConfig extends UpstreamProviderConfig {
+  name: string;
+  displayName: string;
+  defaultEmbeddingModel?: string;
+  authHeader: 'bearer' | 'api-key' | 'none';
+  queryParams: Record<string, string>;
+}
+
 export interface ExecutionLogConfig {
   batchSize: number;
   flushIntervalMs: number;
@@ -63,7 +81,10 @@ export interface AppConfig {
   credentialEncryptionKey?: Buffer;
   providers: {
     openai: OpenAiProviderConfig;
+    anthropic: AnthropicProviderConfig;
+    huggingface: HuggingFaceProviderConfig;
   };
+  customProviders: CustomProviderConfig[];
   executionLog: ExecutionLogConfig;
 }
 

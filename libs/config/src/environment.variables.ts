@@ -147,6 +147,65 @@ export class EnvironmentVariables {
   @MaxLength(512)
   OPENAI_API_KEY?: string;
 
+  @IsUrl(HTTP_URL)
+  ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
+
+  @IsString()
+  @MinLength(1)
+  ANTHROPIC_DEFAULT_MODEL = 'claude-3-5-sonnet-latest';
+
+  /** Anthropic requires max_tokens; this is sent when the caller gives no maxTokens. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  ANTHROPIC_TIMEOUT_MS = 60_000;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(512)
+  ANTHROPIC_API_KEY?: string;
+
+  @IsUrl(HTTP_URL)
+  HUGGINGFACE_BASE_URL = 'https://api-inference.huggingface.co';
+
+  @IsString()
+  @MinLength(1)
+  HUGGINGFACE_DEFAULT_MODEL = 'meta-llama/Llama-2-7b-chat-hf';
+
+  @IsString()
+  @MinLength(1)
+  HUGGINGFACE_EMBEDDING_MODEL = 'sentence-transformers/all-MiniLM-L6-v2';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HUGGINGFACE_TIMEOUT_MS = 60_000;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(512)
+  HUGGINGFACE_API_KEY?: string;
+
+  /** JSON array of OpenAI-compatible providers; see custom-providers.ts for the fields. */
+  @IsOptional()
+  @IsString()
+  CUSTOM_PROVIDERS?: string;
+
+  /** Hosts custom providers may point at (comma separated; `*.example.com` wildcards). */
+  @IsOptional()
+  @IsString()
+  CUSTOM_PROVIDER_ALLOWED_HOSTS?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)

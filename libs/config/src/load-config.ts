@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { AppConfig, AuthConfig, CredentialSourceName, DatabaseConfig } from './app-config.js';
+import { parseCustomProviders } from './custom-providers.js';
 import { EnvironmentVariables } from './environment.variables.js';
 
 export class ConfigValidationError extends Error {
@@ -24,7 +25,8 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   if (errors.length > 0) throw new ConfigValidationError(errors.map(describe));
 
   const encryptionKey = env.CREDENTIAL_ENCRYPTION_KEY ? parseEncryptionKey(env.CREDENTIAL_ENCRYPTION_KEY) : undefined;
-  const problems = crossFieldProblems(env, encryptionKey);
+  const custom = parseCustomProviders(env.CUSTOM_PROVIDERS, env.CUSTOM_PROVIDER_ALLOWED_HOSTS, environment);
+  const problems = [...crossFieldProblems(env, encryptionKey), ...custom.problems];
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   return {
@@ -63,7 +65,22 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
         timeoutMs: env.OPENAI_TIMEOUT_MS,
         apiKey: env.OPENAI_API_KEY,
       },
+      anthropic: {
+        baseUrl: stripTrailingSlash(env.ANTHROPIC_BASE_URL),
+        defaultModel: env.ANTHROPIC_DEFAULT_MODEL,
+        defaultMaxTokens: env.ANTHROPIC_DEFAULT_MAX_TOKENS,
+        timeoutMs: env.ANTHROPIC_TIMEOUT_MS,
+        apiKey: env.ANTHROPIC_API_KEY,
+      },
+      huggingface: {
+        baseUrl: stripTrailingSlash(env.HUGGINGFACE_BASE_URL),
+        defaultModel: env.HUGGINGFACE_DEFAULT_MODEL,
+        defaultEmbeddingModel: env.HUGGINGFACE_EMBEDDING_MODEL,
+        timeoutMs: env.HUGGINGFACE_TIMEOUT_MS,
+        apiKey: env.HUGGINGFACE_API_KEY,
+      },
     },
+    customProviders: custom.providers,
     executionLog: {
       batchSize: env.EXECUTION_LOG_BATCH_SIZE,
       flushIntervalMs: env.EXECUTION_LOG_FLUSH_INTERVAL_MS,
@@ -85,6 +102,10 @@ const OPTIONAL_VARIABLES = [
   'SERVICE_API_KEYS',
   'IDENTITY_SERVICE_TOKEN',
   'CREDENTIAL_SOURCES',
+  'ANTHROPIC_API_KEY',
+  'HUGGINGFACE_API_KEY',
+  'CUSTOM_PROVIDERS',
+  'CUSTOM_PROVIDER_ALLOWED_HOSTS',
 ];
 
 /** Rules that involve more than one variable. */

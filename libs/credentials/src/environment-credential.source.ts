@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { CredentialRequest, CredentialSource, ResolvedCredential } from './credential-source.js';
 
 /**
- * Service-level keys from the environment (`OPENAI_API_KEY`, …), for single-tenant deployments where
+ * Service-level keys from the environment (`OPENAI_API_KEY`, a custom provider's `apiKeyEnv`, …), for single-tenant deployments where
  * every caller shares one key.
  */
 @Injectable()
@@ -15,6 +15,9 @@ export class EnvironmentCredentialSource implements CredentialSource {
     const keys = new Map<string, string>();
     for (const [provider, providerConfig] of Object.entries(config.providers)) {
       if (providerConfig.apiKey) keys.set(provider, providerConfig.apiKey);
+    }
+    for (const custom of config.customProviders) {
+      if (custom.apiKey) keys.set(custom.name, custom.apiKey);
     }
     this.keys = keys;
   }

@@ -11,6 +11,13 @@ export interface NormalizedUsage {
 /** Why generation stopped, in one vocabulary across providers. */
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'unknown';
 
+/** A function call the model asked for. `arguments` is JSON text, whichever provider answered. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
 export interface NormalizedResponse {
   provider: string;
   /** The model that actually answered, as the upstream reported it. */
@@ -19,6 +26,8 @@ export interface NormalizedResponse {
   content: string | null;
   usage: NormalizedUsage;
   finishReason: FinishReason;
+  /** Tool calls the model made (finishReason 'tool_calls'); absent when there are none. */
+  toolCalls?: ToolCall[];
   /** Embedding vectors, one per input, in input order (embeddings only). */
   embeddings?: number[][];
   metadata: ResponseMetadata;

@@ -21,6 +21,8 @@ export interface UpstreamFailure {
   code: ErrorCode;
   message: string;
   retryAfterMs?: number;
+  /** Extra facts for the caller, e.g. HuggingFace's estimated model loading time. */
+  metadata?: Record<string, unknown>;
 }
 
 /** A normalized result before the executor adds request-scoped metadata. */
@@ -37,11 +39,13 @@ export interface ProviderAdapter {
   readonly operations: readonly OperationDescriptor[];
   /** Upstream deadline for one call, in milliseconds. */
   readonly timeoutMs: number;
+  /** False for keyless endpoints (e.g. a local Ollama): no credential is looked up or sent. */
+  readonly requiresCredential: boolean;
 
   /** Checks the operation and params; throws OPERATION_NOT_SUPPORTED or VALIDATION_FAILED. */
   validate(operation: string, params: unknown): PreparedCall;
   /** Translates a prepared call into the upstream's HTTP request. */
-  buildRequest(call: PreparedCall, apiKey: string): UpstreamRequest;
+  buildRequest(call: PreparedCall, apiKey: string | undefined): UpstreamRequest;
   /** Translates a successful upstream reply into the normalized shape; throws if the reply is unusable. */
   normalize(call: PreparedCall, reply: UpstreamReply): AdapterResult;
   /** Translates a failed upstream reply (status >= 400) into the taxonomy. */

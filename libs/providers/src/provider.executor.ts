@@ -13,7 +13,7 @@ import type { UpstreamReply } from './upstream/upstream-types.js';
 export class ProviderExecutor {
   constructor(private readonly upstream: UpstreamClient) {}
 
-  async execute(adapter: ProviderAdapter, call: PreparedCall, apiKey: string, requestId: string): Promise<NormalizedResponse> {
+  async execute(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string): Promise<NormalizedResponse> {
     const reply = await this.upstream.postJson(adapter.name, adapter.buildRequest(call, apiKey), adapter.timeoutMs);
     if (reply.status >= 400) throw this.failure(adapter, reply, apiKey);
     const result = this.normalize(adapter, call, reply, apiKey);
@@ -26,12 +26,12 @@ export class ProviderExecutor {
     return result as NormalizedResponse;
   }
 
-  private normalize(adapter: ProviderAdapter, call: PreparedCall, reply: UpstreamReply, apiKey: string) {
+  private normalize(adapter: ProviderAdapter, call: PreparedCall, reply: UpstreamReply, apiKey: string | undefined) {
     try {
       return adapter.normalize(call, reply);
     } catch (error) {
       const message = error instanceof GatewayError ? error.message : `${adapter.name} returned a reply the gateway could not read`;
-      throw new GatewayError('PROVIDER_INVALID_RESPONSE', redactSecrets(message, [apiKey]), {
+      throw new GatewayError('PROVIDER_INVALID_RESPONSE', redactSecrets(message, apiKey ? [apiKey] : []), {
         provider: adapter.name,
         upstreamStatus: reply.status,
         cause: error,
@@ -39,12 +39,13 @@ export class ProviderExecutor {
     }
   }
 
-  private failure(adapter: ProviderAdapter, reply: UpstreamReply, apiKey: string): GatewayError {
+  private failure(adapter: ProviderAdapter, reply: UpstreamReply, apiKey: string | undefined): GatewayError {
     const failure = adapter.mapError(reply);
-    return new GatewayError(failure.code, redactSecrets(failure.message, [apiKey]), {
+    return new GatewayError(failure.code, redactSecrets(failure.message, apiKey ? [apiKey] : []), {
       provider: adapter.name,
       retryAfterMs: failure.retryAfterMs,
       upstreamStatus: reply.status,
+      metadata: failure.metadata,
     });
   }
 }

@@ -1,21 +1,29 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { AnthropicAdapter } from './anthropic/anthropic.adapter.js';
+import { HuggingFaceAdapter } from './huggingface/huggingface.adapter.js';
 import { OpenAiAdapter } from './openai/openai.adapter.js';
+import { OpenAiCompatibleAdapter } from './openai-compatible/openai-compatible.adapter.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 import { PROVIDER_ADAPTERS } from './provider-adapters.token.js';
 import { ProviderExecutor } from './provider.executor.js';
 import { ProviderRegistry } from './provider.registry.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
 
-/** Every adapter class; each is an injectable collected under PROVIDER_ADAPTERS for the registry. */
-const ADAPTERS = [OpenAiAdapter];
+/** Every built-in adapter class; each is an injectable collected under PROVIDER_ADAPTERS. */
+const ADAPTERS = [OpenAiAdapter, AnthropicAdapter, HuggingFaceAdapter];
 
 @Module({
   providers: [
     ...ADAPTERS,
     {
       provide: PROVIDER_ADAPTERS,
-      useFactory: (...adapters: ProviderAdapter[]) => adapters,
-      inject: ADAPTERS,
+      // Built-ins, then one OpenAI-compatible adapter per CUSTOM_PROVIDERS entry (no code per endpoint).
+      useFactory: (config: AppConfig, ...builtIns: ProviderAdapter[]): ProviderAdapter[] => [
+        ...builtIns,
+        ...config.customProviders.map((custom) => new OpenAiCompatibleAdapter(custom)),
+      ],
+      inject: [APP_CONFIG, ...ADAPTERS],
     },
     ProviderRegistry,
     ProviderExecutor,

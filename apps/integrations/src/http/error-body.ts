@@ -13,5 +13,6 @@ export interface ErrorBody {
     /** Every offending field, for validation errors. */
     details?: FieldViolation[];
     retryAfterMs?: number;
+    metadata?: Record<string, unknown>;
   };
 }

@@ -37,6 +37,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
         ...(error.provider && { provider: error.provider }),
         ...(error.violations?.length && { field: error.violations[0]!.field, details: error.violations }),
         ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+        ...(error.metadata && { metadata: error.metadata }),
       },
     };
     if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));

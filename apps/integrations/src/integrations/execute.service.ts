@@ -49,10 +49,11 @@ export class ExecuteService {
         provider: adapter.name,
         bearerToken: caller.bearerToken,
       };
-      const credential = await this.credentials.resolve(credentialRequest);
+      // Keyless endpoints (e.g. a local Ollama) need no credential lookup at all.
+      const credential = adapter.requiresCredential ? await this.credentials.resolve(credentialRequest) : undefined;
       outcome.credential = credential;
       try {
-        outcome.response = await this.executor.execute(adapter, call, credential.apiKey, requestId);
+        outcome.response = await this.executor.execute(adapter, call, credential?.apiKey, requestId);
       } catch (error) {
         // A rejected key may have been rotated at its source: fetch it afresh next time.
         if (error instanceof GatewayError && error.code === 'PROVIDER_AUTH_FAILED') this.credentials.invalidate(credentialRequest);

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
-import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { StatusService } from '../status/status.service.js';
@@ -14,6 +13,7 @@ import { NormalizedResponseDto } from './dto/normalized-response.dto.js';
 import { ProvidersResponseDto } from './dto/providers-response.dto.js';
 import { StatusResponseDto } from './dto/status-response.dto.js';
 import { ExecuteService } from './execute.service.js';
+import { ProviderCatalog } from './provider-catalog.service.js';
 
 @ApiTags('integrations')
 @ApiAuthenticated()
@@ -21,7 +21,7 @@ import { ExecuteService } from './execute.service.js';
 export class IntegrationsController {
   constructor(
     private readonly executeService: ExecuteService,
-    private readonly registry: ProviderRegistry,
+    private readonly catalog: ProviderCatalog,
     private readonly status: StatusService,
     private readonly executionLogs: ExecutionLogQuery,
   ) {}
@@ -41,19 +41,14 @@ export class IntegrationsController {
   }
 
   @Get('providers')
-  @Public()
-  @ApiOperation({ summary: 'Providers, their operations and default models' })
+  @Public({ identifyCaller: true })
+  @ApiOperation({
+    summary: 'Providers, their operations and default models',
+    description: 'Public. With credentials, credentialAvailable says whether the caller has a key for each provider.',
+  })
   @ApiOkResponse({ type: ProvidersResponseDto })
-  providers(): ProvidersResponseDto {
-    return {
-      providers: this.registry.list().map((adapter) => ({
-        name: adapter.name,
-        displayName: adapter.displayName,
-        defaultModel: adapter.operations[0]?.defaultModel ?? '',
-        operations: adapter.operations.map((operation) => ({ ...operation })),
-        timeoutMs: adapter.timeoutMs,
-      })),
-    };
+  async providers(@CurrentCaller() caller: Caller | undefined): Promise<ProvidersResponseDto> {
+    return { providers: await this.catalog.list(caller) };
   }
 
   @Get('status')

@@ -14,6 +14,8 @@ export interface GatewayErrorOptions {
   retryAfterMs?: number;
   /** Status the upstream answered with; kept for logs and metadata, never used as our status. */
   upstreamStatus?: number;
+  /** Extra facts for the caller (rendered as `error.metadata`); never secrets. */
+  metadata?: Record<string, unknown>;
   /** Overrides the code's default HTTP status (e.g. 503 instead of 502 for PROVIDER_UNAVAILABLE). */
   status?: number;
   cause?: unknown;
@@ -31,6 +33,7 @@ export class GatewayError extends Error {
   readonly violations?: FieldViolation[];
   readonly retryAfterMs?: number;
   readonly upstreamStatus?: number;
+  readonly metadata?: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -42,6 +45,7 @@ export class GatewayError extends Error {
     this.violations = options.violations;
     this.retryAfterMs = options.retryAfterMs;
     this.upstreamStatus = options.upstreamStatus;
+    this.metadata = options.metadata;
   }
 
   static validation(violations: FieldViolation[]): GatewayError {

@@ -31,8 +31,11 @@ class ErrorDetailDto {
   @ApiPropertyOptional({ type: [FieldViolationDto] })
   details?: FieldViolationDto[];
 
-  @ApiPropertyOptional({ example: 20000, description: 'How long the upstream asked to wait (rate limits)' })
+  @ApiPropertyOptional({ example: 20000, description: 'How long the upstream asked to wait (rate limits, model loading)' })
   retryAfterMs?: number;
+
+  @ApiPropertyOptional({ example: { modelLoading: true, estimatedWaitMs: 20000 }, description: 'Extra facts, e.g. HuggingFace model loading' })
+  metadata?: Record<string, unknown>;
 }
 
 export class ErrorResponseDto {

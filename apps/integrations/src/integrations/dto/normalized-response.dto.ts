@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { FinishReason, NormalizedResponse, NormalizedUsage, ResponseMetadata } from '@app/normalization';
+import type { FinishReason, NormalizedResponse, NormalizedUsage, ResponseMetadata, ToolCall } from '@app/normalization';
 
 export class UsageDto implements NormalizedUsage {
   @ApiProperty({ example: 12 })
@@ -28,6 +28,17 @@ export class ResponseMetadataDto implements ResponseMetadata {
   upstreamRequestId?: string;
 }
 
+export class ToolCallDto implements ToolCall {
+  @ApiProperty({ example: 'call_abc123' })
+  id: string;
+
+  @ApiProperty({ example: 'get_weather' })
+  name: string;
+
+  @ApiProperty({ example: '{"city":"Paris"}', description: 'Arguments as JSON text' })
+  arguments: string;
+}
+
 /** The normalized response: identical in shape whichever provider answered. */
 export class NormalizedResponseDto implements NormalizedResponse {
   @ApiProperty({ example: 'openai' })
@@ -44,6 +55,9 @@ export class NormalizedResponseDto implements NormalizedResponse {
 
   @ApiProperty({ enum: ['stop', 'length', 'tool_calls', 'content_filter', 'unknown'], example: 'stop' })
   finishReason: FinishReason;
+
+  @ApiPropertyOptional({ type: [ToolCallDto], description: "Function calls the model asked for (finishReason 'tool_calls')" })
+  toolCalls?: ToolCallDto[];
 
   @ApiPropertyOptional({
     description: 'embeddings only: one vector per input, in input order',

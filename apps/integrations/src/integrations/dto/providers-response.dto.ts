@@ -11,7 +11,7 @@ class OperationDto {
   defaultModel: string;
 }
 
-class ProviderDto {
+export class ProviderDto {
   @ApiProperty({ example: 'openai' })
   name: string;
 
@@ -26,6 +26,12 @@ class ProviderDto {
 
   @ApiProperty({ example: 60000, description: 'Upstream deadline per call' })
   timeoutMs: number;
+
+  @ApiProperty({ example: true, description: 'False for keyless endpoints such as a local Ollama' })
+  requiresCredential: boolean;
+
+  @ApiProperty({ type: Boolean, nullable: true, example: true, description: 'Whether the caller has a key for it; null when anonymous or unknown' })
+  credentialAvailable: boolean | null;
 }
 
 export class ProvidersResponseDto {

@@ -1,28 +1,25 @@
 import type { UpstreamFailure } from '../provider-adapter.js';
-import { parseRetryAfterMs } from '../upstream/retry-after.js';
 import type { UpstreamReply } from '../upstream/upstream-types.js';
-import { errorCodeForUpstreamStatus } from '../upstream/upstream-status.js';
+import { CONTEXT_LENGTH_MESSAGE, upstreamFailure } from '../upstream/upstream-status.js';
 
 /**
  * Error mapping for OpenAI-style bodies `{error: {message, type, code, param}}`. Many compatible
- * servers (vLLM, Groq, Ollama, Azure) use the same shape, so this is shared.
+ * servers (vLLM, Groq, Ollama, Azure, HuggingFace's Messages API) use the same shape, so this is shared.
  */
 export function mapOpenAiStyleError(provider: string, reply: UpstreamReply): UpstreamFailure {
   const { message, code, type } = readOpenAiError(reply.body);
   const upstreamText = message ?? `HTTP ${reply.status}`;
-  if (code === 'context_length_exceeded' || /maximum context length|context window|too many tokens/i.test(upstreamText)) {
-    return { code: 'CONTEXT_LENGTH_EXCEEDED', message: `${provider}: ${upstreamText}` };
+  if (code === 'context_length_exceeded' || CONTEXT_LENGTH_MESSAGE.test(upstreamText)) {
+    return upstreamFailure(provider, reply, upstreamText, 'CONTEXT_LENGTH_EXCEEDED');
   }
   if (reply.status === 429 && (code === 'insufficient_quota' || type === 'insufficient_quota')) {
-    return { code: 'PROVIDER_QUOTA_EXCEEDED', message: `${provider}: ${upstreamText}` };
+    return upstreamFailure(provider, reply, upstreamText, 'PROVIDER_QUOTA_EXCEEDED');
   }
-  const failure: UpstreamFailure = { code: errorCodeForUpstreamStatus(reply.status), message: `${provider}: ${upstreamText}` };
-  const retryAfterMs = parseRetryAfterMs(reply.headers);
-  if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
-  return failure;
+  return upstreamFailure(provider, reply, upstreamText);
 }
 
-function readOpenAiError(body: unknown): { message?: string; code?: string; type?: string } {
+/** Reads `{error: {message, code, type}}`, `{error: "text"}`, `{message}` or a text body. */
+export function readOpenAiError(body: unknown): { message?: string; code?: string; type?: string } {
   if (typeof body === 'string') return { message: body.slice(0, 500) || undefined };
   if (body === null || typeof body !== 'object') return {};
   const error = (body as { error?: unknown }).error;

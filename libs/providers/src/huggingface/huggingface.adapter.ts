@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, type HuggingFaceProviderConfig } from '@app/config';
+import { fromOpenAiChatCompletion, toOpenAiChatBody } from '../openai-compatible/openai-chat.js';
+import { operationNotSupported } from '../operation-not-supported.js';
+import { ChatCompletionParams } from '../params/chat-completion.params.js';
+import { EmbeddingParams } from '../params/embedding.params.js';
+import { TextGenerationParams } from '../params/text-generation.params.js';
+import { validateParams } from '../params/validate-params.js';
+import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
+import type { UpstreamReply, UpstreamRequest } from '../upstream/upstream-types.js';
+import { mapHuggingFaceError } from './huggingface-errors.js';
+import { fromFeatureExtraction, fromTextGeneration, toFeatureExtractionBody, toTextGenerationBody } from './huggingface-inference.js';
+
+const CHAT = 'chat.completions';
+const TEXT_GENERATION = 'text.generation';
+const EMBEDDINGS = 'embeddings';
+
+/**
+ * HuggingFace Inference: chat through the model's OpenAI-compatible Messages API, text-generation
+ * and feature-extraction (embeddings) through the classic task endpoints.
+ */
+@Injectable()
+export class HuggingFaceAdapter implements ProviderAdapter {
+  readonly name = 'huggingface';
+  readonly displayName = 'HuggingFace';
+  readonly requiresCredential = true;
+  readonly operations: readonly OperationDescriptor[];
+  readonly timeoutMs: number;
+  private readonly config: HuggingFaceProviderConfig;
+
+  constructor(@Inject(APP_CONFIG) appConfig: AppConfig) {
+    this.config = appConfig.providers.huggingface;
+    this.timeoutMs = this.config.timeoutMs;
+    this.operations = [
+      { name: CHAT, description: 'Chat completion (Messages API)', defaultModel: this.config.defaultModel },
+      { name: TEXT_GENERATION, description: 'Continuation of a prompt', defaultModel: this.config.defaultModel },
+      { name: EMBEDDINGS, description: 'Feature-extraction vectors for one text or a batch', defaultModel: this.config.defaultEmbeddingModel },
+    ];
+  }
+
+  validate(operation: string, params: unknown): PreparedCall {
+    if (operation === CHAT) {
+      const chat = validateParams(ChatCompletionParams, params);
+      return { operation, model: chat.model ?? this.config.defaultModel, params: chat };
+    }
+    if (operation === TEXT_GENERATION) {
+      const generation = validateParams(TextGenerationParams, params);
+      return { operation, model: generation.model ?? this.config.defaultModel, params: generation };
+    }
+    if (operation === EMBEDDINGS) {
+      const embedding = validateParams(EmbeddingParams, params);
+      return { operation, model: embedding.model ?? this.config.defaultEmbeddingModel, params: embedding };
+    }
+    throw operationNotSupported(this.name, operation, this.operations);
+  }
+
+  buildRequest(call: PreparedCall, apiKey: string | undefined): UpstreamRequest {
+    const headers = { authorization: `Bearer ${apiKey ?? ''}` };
+    const model = encodeModel(call.model);
+    if (call.operation === CHAT) {
+      return { url: `${this.config.baseUrl}/models/${model}/v1/chat/completions`, headers, body: toOpenAiChatBody(call.params as ChatCompletionParams, call.model) };
+    }
+    if (call.operation === TEXT_GENERATION) {
+      return { url: `${this.config.baseUrl}/models/${model}`, headers, body: toTextGenerationBody(call.params as TextGenerationParams) };
+    }
+    return { url: `${this.config.baseUrl}/pipeline/feature-extraction/${model}`, headers, body: toFeatureExtractionBody(call.params as EmbeddingParams) };
+  }
+
+  normalize(call: PreparedCall, reply: UpstreamReply): AdapterResult {
+    if (call.operation === CHAT) return fromOpenAiChatCompletion(this.name, call.model, reply.body);
+    if (call.operation === TEXT_GENERATION) return fromTextGeneration(this.name, call.model, call.params as TextGenerationParams, reply.body);
+    return fromFeatureExtraction(this.name, call.model, call.params as EmbeddingParams, reply.body);
+  }
+
+  mapError(reply: UpstreamReply): UpstreamFailure {
+    return mapHuggingFaceError(this.name, reply);
+  }
+}
+
+/** Model ids are `owner/name`: keep the slash, escape everything else. */
+function encodeModel(model: string): string {
+  return model.split('/').map(encodeURIComponent).join('/');
+}
