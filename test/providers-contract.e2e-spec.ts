@@ -310,6 +310,12 @@ describe('one normalized contract across providers', () => {
       expect(single.body.embeddings).toEqual([[0.7, 0.8, 0.9]]);
     });
 
+    it('refuses model ids that would escape the model path', async () => {
+      const response = await execute('huggingface', 'text.generation', { prompt: 'x', model: '../../admin' }).expect(400);
+
+      expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.model' });
+    });
+
     it('a model still loading is a retryable PROVIDER_UNAVAILABLE carrying the estimated wait', async () => {
       fakes.huggingface!.reply(huggingFaceError(503, 'Model sentence-transformers/all-MiniLM-L6-v2 is currently loading', { estimated_time: 20.5 }));
 

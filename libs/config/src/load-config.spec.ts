@@ -127,4 +127,52 @@ describe('loadConfig', () => {
       expect(config.auth.jwt.publicKey).toBe('-----BEGIN PUBLIC KEY-----\nABC\n-----END PUBLIC KEY-----');
     });
   });
+
+  describe('custom OpenAI-compatible providers', () => {
+    const groq = { name: 'groq', baseUrl: 'https://api.groq.com/openai/v1', defaultModel: 'llama-3.1-8b-instant', apiKeyEnv: 'GROQ_API_KEY' };
+
+    it('reads a declared provider, its key from the named variable, and defaults', () => {
+      const config = loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([groq]), CUSTOM_PROVIDER_ALLOWED_HOSTS: 'api.groq.com', GROQ_API_KEY: 'gsk_abc0123456789' });
+
+      expect(config.customProviders).toEqual([
+        {
+          name: 'groq',
+          displayName: 'groq',
+          baseUrl: 'https://api.groq.com/openai/v1',
+          defaultModel: 'llama-3.1-8b-instant',
+          defaultEmbeddingModel: undefined,
+          authHeader: 'bearer',
+          timeoutMs: 60000,
+          queryParams: {},
+          apiKey: 'gsk_abc0123456789',
+        },
+      ]);
+    });
+
+    it('matches wildcard hosts', () => {
+      const azure = { name: 'azure', baseUrl: 'https://contoso.openai.azure.com/openai/deployments/gpt4o', defaultModel: 'gpt-4o', authHeader: 'api-key' };
+
+      expect(loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([azure]), CUSTOM_PROVIDER_ALLOWED_HOSTS: '*.openai.azure.com' }).customProviders).toHaveLength(1);
+    });
+
+    it.each([
+      ['a host outside the allow-list', [{ ...groq, baseUrl: 'http://169.254.169.254/latest' }], 'api.groq.com', "host '169.254.169.254' is not in CUSTOM_PROVIDER_ALLOWED_HOSTS"],
+      ['any host when no allow-list is set', [groq], undefined, "host 'api.groq.com' is not in CUSTOM_PROVIDER_ALLOWED_HOSTS"],
+      ['a wildcard that only matches the suffix text', [{ ...groq, baseUrl: 'https://evilopenai.azure.com/x' }], '*.openai.azure.com', 'is not in CUSTOM_PROVIDER_ALLOWED_HOSTS'],
+      ['a built-in name', [{ ...groq, name: 'openai' }], 'api.groq.com', "the name 'openai' is already taken"],
+      ['a duplicate name', [groq, groq], 'api.groq.com', "the name 'groq' is already taken"],
+      ['an unknown field', [{ ...groq, baseURL: 'x' }], 'api.groq.com', 'property baseURL should not exist'],
+      ['a bad auth style', [{ ...groq, authHeader: 'cookie' }], 'api.groq.com', 'authHeader must be one of'],
+      ['something other than an array', { groq }, 'api.groq.com', 'CUSTOM_PROVIDERS must be a JSON array'],
+    ])('rejects %s', (_case, providers, allowedHosts, message) => {
+      const environment: Record<string, string> = { CUSTOM_PROVIDERS: JSON.stringify(providers) };
+      if (allowedHosts) environment.CUSTOM_PROVIDER_ALLOWED_HOSTS = allowedHosts;
+
+      expect(problemsOf(environment).join('\n')).toContain(message);
+    });
+
+    it('rejects JSON that does not parse', () => {
+      expect(problemsOf({ CUSTOM_PROVIDERS: '[{' })).toEqual(['CUSTOM_PROVIDERS must be a JSON array of provider objects']);
+    });
+  });
 });

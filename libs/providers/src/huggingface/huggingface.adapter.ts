@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { GatewayError } from '@app/common';
 import { APP_CONFIG, type AppConfig, type HuggingFaceProviderConfig } from '@app/config';
 import { fromOpenAiChatCompletion, toOpenAiChatBody } from '../openai-compatible/openai-chat.js';
 import { operationNotSupported } from '../operation-not-supported.js';
@@ -14,6 +15,7 @@ import { fromFeatureExtraction, fromTextGeneration, toFeatureExtractionBody, toT
 const CHAT = 'chat.completions';
 const TEXT_GENERATION = 'text.generation';
 const EMBEDDINGS = 'embeddings';
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 
 /**
  * HuggingFace Inference: chat through the model's OpenAI-compatible Messages API, text-generation
@@ -39,6 +41,15 @@ export class HuggingFaceAdapter implements ProviderAdapter {
   }
 
   validate(operation: string, params: unknown): PreparedCall {
+    const call = this.prepare(operation, params);
+    // The model id becomes part of the URL path: only `owner/name` ids, no dot segments.
+    if (!MODEL_ID.test(call.model)) {
+      throw GatewayError.validation([{ field: 'params.model', message: 'must be a HuggingFace model id such as owner/name' }]);
+    }
+    return call;
+  }
+
+  private prepare(operation: string, params: unknown): PreparedCall {
     if (operation === CHAT) {
       const chat = validateParams(ChatCompletionParams, params);
       return { operation, model: chat.model ?? this.config.defaultModel, params: chat };
