@@ -9,7 +9,8 @@ data_dir="$(mktemp -d)"
 log="$(mktemp)"
 trap 'rm -rf "$data_dir" "$log"' EXIT
 
-PORT="$port" HOST=127.0.0.1 PGLITE_DATA_DIR="$data_dir" npm start >"$log" 2>&1 &
+# A session of its own, so the whole npm → sh → node chain can be signalled as one process group.
+PORT="$port" HOST=127.0.0.1 PGLITE_DATA_DIR="$data_dir" setsid npm start >"$log" 2>&1 &
 pid=$!
 
 ready=""
@@ -19,7 +20,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 if [ -z "$ready" ]; then
-  echo "smoke: the service did not become ready"; cat "$log"; kill "$pid" 2>/dev/null || true; exit 1
+  echo "smoke: the service did not become ready"; cat "$log"; kill -KILL -- "-$pid" 2>/dev/null || true; exit 1
 fi
 
 curl -fsS "http://127.0.0.1:$port/api/integrations/providers" | grep -q '"openai"'
@@ -28,8 +29,13 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json
   -d '{"provider":"openai","operation":"chat.completions","params":{"messages":[]}}' "http://127.0.0.1:$port/api/integrations/execute")
 [ "$code" = "401" ] || { echo "smoke: expected 401 for an unauthenticated execute, got $code"; exit 1; }
 
-# npm start runs node as a child: signal the node process itself, as a container runtime would.
-node_pid=$(pgrep -P "$pid" -f 'dist/apps/integrations' || pgrep -f "dist/apps/integrations/src/main.js" | head -1)
-kill -TERM "${node_pid:-$pid}"
-wait "$pid" || true
-echo "smoke: npm start booted on embedded PGlite, answered probes and shut down"
+# SIGTERM to the group, as a container runtime stops a pod; the service must drain and exit.
+kill -TERM -- "-$pid"
+for _ in $(seq 1 40); do
+  pgrep -g "$pid" >/dev/null || break
+  sleep 0.25
+done
+if pgrep -g "$pid" >/dev/null; then
+  echo "smoke: the service did not exit within 10 s of SIGTERM"; cat "$log"; kill -KILL -- "-$pid" 2>/dev/null || true; exit 1
+fi
+echo "smoke: npm start booted on embedded PGlite, answered probes and exited on SIGTERM"
