@@ -11,6 +11,7 @@ const ROUTES = [
   ['get', '/api/integrations/credentials'],
   ['put', '/api/integrations/credentials/{provider}'],
   ['delete', '/api/integrations/credentials/{provider}'],
+  ['get', '/api/integrations/audit'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
 ] as const;

@@ -5,13 +5,14 @@ import { ConfigModule, type AppConfig } from '@app/config';
 import { CREDENTIAL_MIGRATIONS, CredentialsModule } from '@app/credentials';
 import { DatabaseModule } from '@app/database';
 import { EXECUTION_LOG_MIGRATIONS, ExecutionLogModule } from '@app/execution-log';
+import { OPS_AGENT_MIGRATIONS, OpsAgentModule } from '@app/ops-agent';
 import { ProvidersModule } from '@app/providers';
+import { AuditController } from './audit/audit.controller.js';
 import { CredentialsController } from './credentials/credentials.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ExecuteService } from './integrations/execute.service.js';
 import { IntegrationsController } from './integrations/integrations.controller.js';
 import { ProviderCatalog } from './integrations/provider-catalog.service.js';
-import { ProviderHealthTracker } from './status/provider-health.tracker.js';
 import { StatusService } from './status/status.service.js';
 
 /** Composition root: the HTTP layer over the auth, provider, credential and execution-log contexts. */
@@ -22,15 +23,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ migrations: [...EXECUTION_LOG_MIGRATIONS, ...CREDENTIAL_MIGRATIONS] }),
+        DatabaseModule.forRoot({ migrations: [...EXECUTION_LOG_MIGRATIONS, ...CREDENTIAL_MIGRATIONS, ...OPS_AGENT_MIGRATIONS] }),
         AuthModule.register(config),
         TerminusModule.forRoot({ logger: false }),
         ProvidersModule,
         CredentialsModule,
         ExecutionLogModule,
+        OpsAgentModule.register(config),
       ],
-      controllers: [IntegrationsController, CredentialsController, HealthController],
-      providers: [ExecuteService, ProviderCatalog, StatusService, ProviderHealthTracker],
+      controllers: [IntegrationsController, CredentialsController, AuditController, HealthController],
+      providers: [ExecuteService, ProviderCatalog, StatusService],
     };
   }
 }

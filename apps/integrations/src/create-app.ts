@@ -6,7 +6,7 @@ import { AppModule } from './app.module.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
-import { readServiceVersion } from './status/service-version.js';
+import { readServiceVersion } from '@app/common';
 
 /** Builds the fully configured (not yet listening) application; shared by main.ts and the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {

@@ -4,3 +4,4 @@ export * from './errors/error-code.js';
 export * from './errors/gateway-error.js';
 export * from './secrets/hash.js';
 export * from './secrets/redact.js';
+export * from './service-version.js';

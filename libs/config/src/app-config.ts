@@ -33,6 +33,14 @@ export interface CustomProviderConfig extends UpstreamProviderConfig {
   queryParams: Record<string, string>;
 }
 
+export interface OpsAgentConfig {
+  backendUrl: string;
+  registrationToken?: string;
+  agentTokenFile: string;
+  serviceCode: string;
+  serviceName: string;
+}
+
 export interface ExecutionLogConfig {
   batchSize: number;
   flushIntervalMs: number;
@@ -85,6 +93,9 @@ export interface AppConfig {
     huggingface: HuggingFaceProviderConfig;
   };
   customProviders: CustomProviderConfig[];
+  /** Present only when OPSTAGE_BACKEND_URL is set. */
+  opsAgent?: OpsAgentConfig;
+  keyRotationGraceMs: number;
   executionLog: ExecutionLogConfig;
 }
 

@@ -196,6 +196,35 @@ export class EnvironmentVariables {
   @MaxLength(512)
   HUGGINGFACE_API_KEY?: string;
 
+  /** Opstage control plane; the ops agent is off when unset. */
+  @IsOptional()
+  @IsUrl(HTTP_URL)
+  OPSTAGE_BACKEND_URL?: string;
+
+  /** One-time registration token (`opstage_reg_…`), needed only until the agent token is saved. */
+  @IsOptional()
+  @Matches(/^opstage_reg_\S+$/, { message: 'OPSTAGE_REGISTRATION_TOKEN must look like opstage_reg_…' })
+  OPSTAGE_REGISTRATION_TOKEN?: string;
+
+  /** Where the agent token is kept (mode 0600) so restarts need no new registration token. */
+  @IsString()
+  @MinLength(1)
+  OPSTAGE_AGENT_TOKEN_FILE = './data/opstage-agent-token';
+
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,79}$/, { message: 'OPSTAGE_SERVICE_CODE must match ^[a-z0-9][a-z0-9_-]*$ (at most 80 chars)' })
+  OPSTAGE_SERVICE_CODE = 'integrations-service';
+
+  @IsString()
+  @MinLength(1)
+  OPSTAGE_SERVICE_NAME = 'Integrations Service';
+
+  /** How long a rotated-out service key stays available to rollbackKey. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(30 * 24 * 3_600_000)
+  KEY_ROTATION_GRACE_MS = 24 * 3_600_000;
+
   /** JSON array of OpenAI-compatible providers; see custom-providers.ts for the fields. */
   @IsOptional()
   @IsString()

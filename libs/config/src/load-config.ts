@@ -81,6 +81,16 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       },
     },
     customProviders: custom.providers,
+    opsAgent: env.OPSTAGE_BACKEND_URL
+      ? {
+          backendUrl: stripTrailingSlash(env.OPSTAGE_BACKEND_URL),
+          registrationToken: env.OPSTAGE_REGISTRATION_TOKEN,
+          agentTokenFile: env.OPSTAGE_AGENT_TOKEN_FILE,
+          serviceCode: env.OPSTAGE_SERVICE_CODE,
+          serviceName: env.OPSTAGE_SERVICE_NAME,
+        }
+      : undefined,
+    keyRotationGraceMs: env.KEY_ROTATION_GRACE_MS,
     executionLog: {
       batchSize: env.EXECUTION_LOG_BATCH_SIZE,
       flushIntervalMs: env.EXECUTION_LOG_FLUSH_INTERVAL_MS,
@@ -106,6 +116,8 @@ const OPTIONAL_VARIABLES = [
   'HUGGINGFACE_API_KEY',
   'CUSTOM_PROVIDERS',
   'CUSTOM_PROVIDER_ALLOWED_HOSTS',
+  'OPSTAGE_BACKEND_URL',
+  'OPSTAGE_REGISTRATION_TOKEN',
 ];
 
 /** Rules that involve more than one variable. */

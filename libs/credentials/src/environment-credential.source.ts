@@ -1,29 +1,20 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { Injectable } from '@nestjs/common';
 import type { CredentialRequest, CredentialSource, ResolvedCredential } from './credential-source.js';
+import { ServiceKeys } from './vault/service-keys.js';
 
 /**
- * Service-level keys from the environment (`OPENAI_API_KEY`, a custom provider's `apiKeyEnv`, …), for single-tenant deployments where
- * every caller shares one key.
+ * The gateway's service-level key per provider, shared by every caller (single-tenant setups):
+ * `OPENAI_API_KEY`, a custom provider's `apiKeyEnv`, … or the key an operator rotated in through
+ * Opstage, which replaces the variable's.
  */
 @Injectable()
 export class EnvironmentCredentialSource implements CredentialSource {
   readonly name = 'environment';
-  private readonly keys: ReadonlyMap<string, string>;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const keys = new Map<string, string>();
-    for (const [provider, providerConfig] of Object.entries(config.providers)) {
-      if (providerConfig.apiKey) keys.set(provider, providerConfig.apiKey);
-    }
-    for (const custom of config.customProviders) {
-      if (custom.apiKey) keys.set(custom.name, custom.apiKey);
-    }
-    this.keys = keys;
-  }
+  constructor(private readonly serviceKeys: ServiceKeys) {}
 
   async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
-    const apiKey = this.keys.get(request.provider);
-    return apiKey ? { apiKey, source: this.name, isProxy: false } : null;
+    const key = await this.serviceKeys.current(request.provider);
+    return key ? { apiKey: key.apiKey, source: key.source, isProxy: false } : null;
   }
 }

@@ -9,6 +9,7 @@ export * from './params/text-generation.params.js';
 export * from './params/validate-params.js';
 export * from './provider-adapter.js';
 export * from './provider-adapters.token.js';
+export * from './provider-health.tracker.js';
 export * from './provider.executor.js';
 export * from './provider.registry.js';
 export * from './providers.module.js';

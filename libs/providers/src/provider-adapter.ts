@@ -50,4 +50,6 @@ export interface ProviderAdapter {
   normalize(call: PreparedCall, reply: UpstreamReply): AdapterResult;
   /** Translates a failed upstream reply (status >= 400) into the taxonomy. */
   mapError(reply: UpstreamReply): UpstreamFailure;
+  /** A cheap authenticated request that costs no tokens (e.g. list models): health checks, key verification. */
+  probeRequest(apiKey: string | undefined): UpstreamRequest;
 }

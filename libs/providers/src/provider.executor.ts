@@ -5,6 +5,17 @@ import type { PreparedCall, ProviderAdapter } from './provider-adapter.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
 import type { UpstreamReply } from './upstream/upstream-types.js';
 
+const PROBE_TIMEOUT_MS = 10_000;
+
+export interface ProbeResult {
+  provider: string;
+  ok: boolean;
+  latencyMs: number;
+  errorCode?: string;
+  /** Redacted. */
+  message?: string;
+}
+
 /**
  * Runs one prepared call against its upstream: the single place that sends, enforces the adapter's
  * deadline, maps failures and scrubs secrets from anything the upstream said.
@@ -14,7 +25,7 @@ export class ProviderExecutor {
   constructor(private readonly upstream: UpstreamClient) {}
 
   async execute(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string): Promise<NormalizedResponse> {
-    const reply = await this.upstream.postJson(adapter.name, adapter.buildRequest(call, apiKey), adapter.timeoutMs);
+    const reply = await this.upstream.send(adapter.name, adapter.buildRequest(call, apiKey), adapter.timeoutMs);
     if (reply.status >= 400) throw this.failure(adapter, reply, apiKey);
     const result = this.normalize(adapter, call, reply, apiKey);
     result.metadata = {
@@ -24,6 +35,21 @@ export class ProviderExecutor {
       upstreamRequestId: headerValue(reply.headers['x-request-id'] ?? reply.headers['request-id']),
     };
     return result as NormalizedResponse;
+  }
+
+  /** A token-free authenticated request (list models) to see whether the upstream and a key work. */
+  async probe(adapter: ProviderAdapter, apiKey: string | undefined): Promise<ProbeResult> {
+    const startedAt = performance.now();
+    const elapsed = () => Math.round(performance.now() - startedAt);
+    try {
+      const reply = await this.upstream.send(adapter.name, adapter.probeRequest(apiKey), Math.min(adapter.timeoutMs, PROBE_TIMEOUT_MS));
+      if (reply.status < 400) return { provider: adapter.name, ok: true, latencyMs: elapsed() };
+      const failure = this.failure(adapter, reply, apiKey);
+      return { provider: adapter.name, ok: false, latencyMs: elapsed(), errorCode: failure.code, message: failure.message };
+    } catch (error) {
+      const failure = error instanceof GatewayError ? error : new GatewayError('PROVIDER_UNAVAILABLE', `Could not reach ${adapter.name}`);
+      return { provider: adapter.name, ok: false, latencyMs: elapsed(), errorCode: failure.code, message: failure.message };
+    }
   }
 
   private normalize(adapter: ProviderAdapter, call: PreparedCall, reply: UpstreamReply, apiKey: string | undefined) {

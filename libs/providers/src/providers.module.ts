@@ -6,6 +6,7 @@ import { OpenAiAdapter } from './openai/openai.adapter.js';
 import { OpenAiCompatibleAdapter } from './openai-compatible/openai-compatible.adapter.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 import { PROVIDER_ADAPTERS } from './provider-adapters.token.js';
+import { ProviderHealthTracker } from './provider-health.tracker.js';
 import { ProviderExecutor } from './provider.executor.js';
 import { ProviderRegistry } from './provider.registry.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
@@ -27,8 +28,9 @@ const ADAPTERS = [OpenAiAdapter, AnthropicAdapter, HuggingFaceAdapter];
     },
     ProviderRegistry,
     ProviderExecutor,
+    ProviderHealthTracker,
     UpstreamClient,
   ],
-  exports: [ProviderRegistry, ProviderExecutor],
+  exports: [ProviderRegistry, ProviderExecutor, ProviderHealthTracker],
 })
 export class ProvidersModule {}

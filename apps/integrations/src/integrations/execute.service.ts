@@ -3,9 +3,9 @@ import type { Caller } from '@app/auth';
 import { GatewayError, redactSecrets } from '@app/common';
 import { CredentialResolver, type CredentialRequest, type ResolvedCredential } from '@app/credentials';
 import { ExecutionLogWriter } from '@app/execution-log';
+import { IntegrationSwitch } from '@app/ops-agent';
 import type { NormalizedResponse } from '@app/normalization';
-import { ProviderExecutor, ProviderRegistry, type PreparedCall } from '@app/providers';
-import { ProviderHealthTracker } from '../status/provider-health.tracker.js';
+import { ProviderExecutor, ProviderHealthTracker, ProviderRegistry, type PreparedCall } from '@app/providers';
 import type { ExecuteRequestDto } from './dto/execute-request.dto.js';
 
 /** Everything known about one call by the time it is logged. */
@@ -33,6 +33,7 @@ export class ExecuteService {
     private readonly executor: ProviderExecutor,
     private readonly executionLog: ExecutionLogWriter,
     private readonly providerHealth: ProviderHealthTracker,
+    private readonly integration: IntegrationSwitch,
   ) {}
 
   async execute(caller: Caller, request: ExecuteRequestDto, requestId: string): Promise<NormalizedResponse> {
@@ -40,6 +41,8 @@ export class ExecuteService {
     const startedAtMs = performance.now();
     const outcome: CallOutcome = { caller, request, requestId, startedAt, startedAtMs, model: null };
     try {
+      // Fail closed: an operator who disabled the agent in Opstage has stopped all upstream calls.
+      this.integration.assertEnabled();
       const adapter = this.registry.get(request.provider);
       const call: PreparedCall = adapter.validate(request.operation, request.params);
       outcome.model = call.model;

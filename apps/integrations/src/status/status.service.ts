@@ -1,12 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ExecutionLogWriter } from '@app/execution-log';
-import { ProviderRegistry } from '@app/providers';
+import { IntegrationSwitch, OpsAgentService } from '@app/ops-agent';
+import { ProviderHealthTracker, ProviderRegistry } from '@app/providers';
 import type { StatusResponseDto } from '../integrations/dto/status-response.dto.js';
-import { ProviderHealthTracker } from './provider-health.tracker.js';
-import { readServiceVersion } from './service-version.js';
+import { readServiceVersion } from '@app/common';
 
 @Injectable()
 export class StatusService {
@@ -19,6 +19,8 @@ export class StatusService {
     private readonly registry: ProviderRegistry,
     private readonly tracker: ProviderHealthTracker,
     private readonly executionLog: ExecutionLogWriter,
+    private readonly integration: IntegrationSwitch,
+    @Optional() private readonly opsAgent?: OpsAgentService,
   ) {}
 
   async status(): Promise<StatusResponseDto> {
@@ -30,6 +32,8 @@ export class StatusService {
       database: await this.databaseStatus(),
       providers: this.tracker.snapshot(this.registry.names()),
       executionLog: this.executionLog.stats(),
+      integration: this.integration.state(),
+      opsAgent: this.opsAgent?.state() ?? { enabled: false, registered: false, agentId: null, serviceId: null, lastContactAt: null, lastError: null },
     };
   }
 

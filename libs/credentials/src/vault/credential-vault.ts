@@ -2,9 +2,9 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { GatewayError, keyFingerprint } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
 import { StoredCredentialEntity, type CredentialScope } from './stored-credential.entity.js';
-import { VaultCipher } from './vault-cipher.js';
+import type { VaultCipher } from './vault-cipher.js';
+import { VAULT_CIPHER } from './vault-cipher.provider.js';
 import { VaultKeyCheckEntity } from './vault-key-check.entity.js';
 
 const KEY_CHECK_PLAINTEXT = 'integrations-vault-key-check-v1';
@@ -34,9 +34,9 @@ export class CredentialVault implements OnModuleInit {
   constructor(
     @InjectRepository(StoredCredentialEntity) private readonly credentials: Repository<StoredCredentialEntity>,
     @InjectRepository(VaultKeyCheckEntity) private readonly keyChecks: Repository<VaultKeyCheckEntity>,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(VAULT_CIPHER) cipher: VaultCipher | null,
   ) {
-    if (config.credentialEncryptionKey) this.cipher = new VaultCipher(config.credentialEncryptionKey);
+    this.cipher = cipher ?? undefined;
   }
 
   get enabled(): boolean {
@@ -103,7 +103,7 @@ export class CredentialVault implements OnModuleInit {
     this.credentials.update({ id }, { lastUsedAt: new Date(now) }).catch(() => this.lastUsedWrites.delete(id));
   }
 
-  private requireCipher(): VaultCipher {
+  requireCipher(): VaultCipher {
     if (!this.cipher) throw new GatewayError('VAULT_DISABLED', 'The local credential vault is off: set CREDENTIAL_ENCRYPTION_KEY to enable it');
     return this.cipher;
   }

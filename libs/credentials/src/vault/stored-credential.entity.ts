@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
-export type CredentialScope = 'user' | 'org';
+/** user: one user's key; org: shared by an organization; service: the gateway's own (rotated via Opstage). */
+export type CredentialScope = 'user' | 'org' | 'service';
 
 /** A provider key in the local vault, encrypted at rest. The plaintext never touches this table. */
 @Entity({ name: 'stored_credentials' })
@@ -38,4 +39,14 @@ export class StoredCredentialEntity {
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
+
+  /** The key this one replaced, kept encrypted for rollback until `previousValidUntil`. */
+  @Column({ name: 'previous_encrypted_key', type: 'text', nullable: true })
+  previousEncryptedKey: string | null;
+
+  @Column({ name: 'previous_fingerprint', type: 'varchar', length: 32, nullable: true })
+  previousFingerprint: string | null;
+
+  @Column({ name: 'previous_valid_until', type: 'timestamptz', nullable: true })
+  previousValidUntil: Date | null;
 }

@@ -49,10 +49,18 @@ export class AnthropicAdapter implements ProviderAdapter {
     return { operation, model: validated.model ?? this.config.defaultModel, params: validated };
   }
 
+  probeRequest(apiKey: string | undefined): UpstreamRequest {
+    return { url: `${this.config.baseUrl}/v1/models`, headers: this.headers(apiKey) };
+  }
+
+  private headers(apiKey: string | undefined): Record<string, string> {
+    return { 'x-api-key': apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION };
+  }
+
   buildRequest(call: PreparedCall, apiKey: string | undefined): UpstreamRequest {
     return {
       url: `${this.config.baseUrl}/v1/messages`,
-      headers: { 'x-api-key': apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION },
+      headers: this.headers(apiKey),
       body: toAnthropicBody(call.params as AnthropicMessagesParams, call.model, this.config.defaultMaxTokens),
     };
   }

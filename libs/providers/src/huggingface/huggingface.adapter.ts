@@ -77,6 +77,11 @@ export class HuggingFaceAdapter implements ProviderAdapter {
     return { url: `${this.config.baseUrl}/pipeline/feature-extraction/${model}`, headers, body: toFeatureExtractionBody(call.params as EmbeddingParams) };
   }
 
+  /** The default model's status page: authenticated, and free. */
+  probeRequest(apiKey: string | undefined): UpstreamRequest {
+    return { url: `${this.config.baseUrl}/models/${encodeModel(this.config.defaultModel)}`, headers: { authorization: `Bearer ${apiKey ?? ''}` } };
+  }
+
   normalize(call: PreparedCall, reply: UpstreamReply): AdapterResult {
     if (call.operation === CHAT) return fromOpenAiChatCompletion(this.name, call.model, reply.body);
     if (call.operation === TEXT_GENERATION) return fromTextGeneration(this.name, call.model, call.params as TextGenerationParams, reply.body);

@@ -80,6 +80,10 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     return mapOpenAiStyleError(this.name, reply);
   }
 
+  probeRequest(apiKey: string | undefined): UpstreamRequest {
+    return { url: `${this.settings.baseUrl}/models${this.query}`, headers: this.authHeaders(apiKey) };
+  }
+
   private authHeaders(apiKey: string | undefined): Record<string, string> {
     if (!apiKey || this.settings.authHeader === 'none') return {};
     return this.settings.authHeader === 'api-key' ? { 'api-key': apiKey } : { authorization: `Bearer ${apiKey}` };

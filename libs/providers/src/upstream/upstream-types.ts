@@ -3,8 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
-  /** JSON-serializable body. */
-  body: unknown;
+  /** JSON-serializable body; a request without one is sent as GET (health probes). */
+  body?: unknown;
 }
 
 export interface UpstreamReply {

@@ -18,16 +18,19 @@ export class UpstreamClient implements OnApplicationShutdown {
     bodyTimeout: 0,
   });
 
-  /** POSTs JSON and reads the whole reply; enforces `timeoutMs` over headers and body together. */
-  async postJson(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number): Promise<UpstreamReply> {
+  /** POSTs JSON (GETs when there is no body) and reads the whole reply; `timeoutMs` covers headers and body. */
+  async send(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number): Promise<UpstreamReply> {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const startedAt = performance.now();
     try {
+      const hasBody = upstreamRequest.body !== undefined;
       const response = await request(upstreamRequest.url, {
-        method: 'POST',
-        headers: { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(upstreamRequest.body),
+        method: hasBody ? 'POST' : 'GET',
+        headers: hasBody
+          ? { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'application/json' }
+          : { ...upstreamRequest.headers, accept: 'application/json' },
+        body: hasBody ? JSON.stringify(upstreamRequest.body) : undefined,
         dispatcher: this.dispatcher,
         signal: deadline.signal,
       });

@@ -45,6 +45,26 @@ class ExecutionLogStatusDto {
   failedBatches: number;
 }
 
+class IntegrationStateDto {
+  @ApiProperty({ example: true, description: 'False while Opstage has the agent disabled: execute answers 503 INTEGRATION_DISABLED' })
+  enabled: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  reason: string | null;
+
+  @ApiProperty({ example: '2026-11-22T09:00:00.000Z' })
+  changedAt: string;
+}
+
+class OpsAgentStateDto {
+  @ApiProperty({ example: true, description: 'Whether OPSTAGE_BACKEND_URL is configured' }) enabled: boolean;
+  @ApiProperty({ example: true }) registered: boolean;
+  @ApiProperty({ type: String, nullable: true, example: 'agt_123' }) agentId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'svc_456' }) serviceId: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastContactAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+}
+
 export class StatusResponseDto {
   @ApiProperty({ example: 'integrations-service' })
   service: string;
@@ -66,4 +86,10 @@ export class StatusResponseDto {
 
   @ApiProperty({ type: ExecutionLogStatusDto })
   executionLog: ExecutionLogStatusDto;
+
+  @ApiProperty({ type: IntegrationStateDto })
+  integration: IntegrationStateDto;
+
+  @ApiProperty({ type: OpsAgentStateDto })
+  opsAgent: OpsAgentStateDto;
 }

@@ -1,0 +1,70 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Caller, CurrentCaller } from '@app/auth';
+import { GatewayError } from '@app/common';
+import { AuditLog, type AuditKind } from '@app/ops-agent';
+import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
+import { ErrorResponseDto } from '../integrations/dto/error-response.dto.js';
+
+const AUDITOR_ROLES = ['admin', 'operator'];
+
+class AuditQueryDto {
+  @ApiPropertyOptional({ enum: ['action', 'key_rotation', 'config_drift'] })
+  @IsOptional()
+  @IsIn(['action', 'key_rotation', 'config_drift'])
+  kind?: AuditKind;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 50;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset = 0;
+}
+
+class AuditEntryDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['action', 'key_rotation', 'config_drift'] }) kind: string;
+  @ApiProperty({ type: String, nullable: true }) commandId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'rotateKey' }) action: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'usr_operator' }) operatorId: string | null;
+  @ApiProperty({ type: Object, nullable: true, description: 'Secrets replaced by fingerprints' }) payload: Record<string, unknown> | null;
+  @ApiProperty({ type: Object, nullable: true }) result: Record<string, unknown> | null;
+  @ApiProperty() success: boolean;
+  @ApiProperty({ type: String, nullable: true }) errorCode: string | null;
+  @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
+  @ApiProperty() createdAt: Date;
+}
+
+class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryDto] }) items: AuditEntryDto[];
+  @ApiProperty() total: number;
+}
+
+@ApiTags('audit')
+@ApiAuthenticated()
+@Controller('api/integrations/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditLog) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Operator actions, key rotations and config drift, newest first (admin or operator role)' })
+  @ApiOkResponse({ type: AuditPageDto })
+  @ApiResponse({ status: 403, type: ErrorResponseDto, description: 'FORBIDDEN' })
+  list(@CurrentCaller() caller: Caller, @Query() query: AuditQueryDto): Promise<AuditPageDto> {
+    if (!AUDITOR_ROLES.some((role) => caller.hasRole(role))) {
+      throw new GatewayError('FORBIDDEN', `The audit log needs one of the roles: ${AUDITOR_ROLES.join(', ')}`);
+    }
+    return this.audit.list(query);
+  }
+}
