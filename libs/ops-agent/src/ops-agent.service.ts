@@ -40,6 +40,7 @@ export class OpsAgentService implements OnApplicationBootstrap, OnApplicationShu
   private stopped = false;
   private lastContactAt: Date | null = null;
   private lastError: string | null = null;
+  private connecting?: Promise<boolean>;
 
   constructor(
     @Inject(APP_CONFIG) appConfig: AppConfig,
@@ -89,21 +90,31 @@ export class OpsAgentService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async tick(loop: 'poll' | 'heartbeat'): Promise<void> {
-    const intervalMs = Math.max(
-      MIN_INTERVAL_MS,
-      1000 * (loop === 'poll' ? this.intervals.commandPollIntervalSeconds : this.intervals.heartbeatIntervalSeconds),
-    );
     try {
       const connected = await this.ensureConnected();
       if (connected) await (loop === 'poll' ? this.poll() : this.heartbeat());
       this.consecutiveFailures = 0;
-      this.schedule(loop, intervalMs);
+      this.schedule(loop, this.intervalMs(loop));
     } catch (error) {
-      this.schedule(loop, this.onFailure(error, intervalMs));
+      this.schedule(loop, this.onFailure(error, this.intervalMs(loop)));
     }
   }
 
-  private async ensureConnected(): Promise<boolean> {
+  /** The interval Opstage last asked for (it may change them with any answer). */
+  private intervalMs(loop: 'poll' | 'heartbeat'): number {
+    const seconds = loop === 'poll' ? this.intervals.commandPollIntervalSeconds : this.intervals.heartbeatIntervalSeconds;
+    return Math.max(MIN_INTERVAL_MS, 1000 * seconds);
+  }
+
+  /** Both loops call this; they share one attempt so a single-use registration token is used once. */
+  private ensureConnected(): Promise<boolean> {
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<boolean> {
     this.agent ??= await this.tokenStore.load();
     if (!this.agent) {
       if (!this.config.registrationToken) {

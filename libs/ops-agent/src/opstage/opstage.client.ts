@@ -20,8 +20,9 @@ export class OpstageError extends Error {
     return this.status === 403 && this.code === 'AGENT_DISABLED';
   }
 
+  /** Our agent token was refused (revoked, or unknown); a refused registration token is not that. */
   get tokenRejected(): boolean {
-    return this.status === 401;
+    return this.status === 401 && this.code !== 'REGISTRATION_TOKEN_INVALID';
   }
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { readServiceVersion } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ServiceKeys } from '@app/credentials';
 import { ProviderRegistry } from '@app/providers';
@@ -62,6 +63,7 @@ export class ConfigReport {
 
   private async configs(): Promise<ReportedConfig[]> {
     const configs: ReportedConfig[] = [
+      entry('service.version', 'string', 'Service version', readServiceVersion().version),
       entry('auth.mode', 'string', 'Authentication mode', this.config.auth.mode),
       entry('credentials.sources', 'string', 'Credential sources, in order', this.config.credentials.sources.join(',')),
       entry('executionLog.batchSize', 'number', 'Execution log batch size', this.config.executionLog.batchSize),
