@@ -5,6 +5,7 @@ import { ConfigModule, type AppConfig } from '@app/config';
 import { CREDENTIAL_MIGRATIONS, CredentialsModule } from '@app/credentials';
 import { DatabaseModule } from '@app/database';
 import { EXECUTION_LOG_MIGRATIONS, ExecutionLogModule } from '@app/execution-log';
+import { LimitsModule } from '@app/limits';
 import { OPS_AGENT_MIGRATIONS, OpsAgentModule } from '@app/ops-agent';
 import { ProvidersModule } from '@app/providers';
 import { AuditController } from './audit/audit.controller.js';
@@ -30,6 +31,7 @@ export class AppModule {
         CredentialsModule,
         ExecutionLogModule,
         OpsAgentModule.register(config),
+        LimitsModule,
       ],
       controllers: [IntegrationsController, CredentialsController, AuditController, HealthController],
       providers: [ExecuteService, ProviderCatalog, StatusService],

@@ -41,6 +41,19 @@ export interface OpsAgentConfig {
   serviceName: string;
 }
 
+export interface RateLimit {
+  /** Requests per minute; 0 = unlimited. */
+  rpm: number;
+  /** Tokens per minute; 0 = unlimited. */
+  tpm: number;
+}
+
+export interface LimitsConfig {
+  redisUrl?: string;
+  user: RateLimit;
+  org: RateLimit;
+}
+
 export interface ExecutionLogConfig {
   batchSize: number;
   flushIntervalMs: number;
@@ -96,6 +109,7 @@ export interface AppConfig {
   /** Present only when OPSTAGE_BACKEND_URL is set. */
   opsAgent?: OpsAgentConfig;
   keyRotationGraceMs: number;
+  limits: LimitsConfig;
   executionLog: ExecutionLogConfig;
 }
 

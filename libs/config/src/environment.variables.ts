@@ -196,6 +196,33 @@ export class EnvironmentVariables {
   @MaxLength(512)
   HUGGINGFACE_API_KEY?: string;
 
+  /** Redis for counters shared by every replica (rate limits); in-memory counters when unset. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Requests per minute per user; 0 = no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_USER_RPM = 0;
+
+  /** Tokens (prompt + completion) per minute per user; 0 = no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_USER_TPM = 0;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_ORG_RPM = 0;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_ORG_TPM = 0;
+
   /** Opstage control plane; the ops agent is off when unset. */
   @IsOptional()
   @IsUrl(HTTP_URL)

@@ -91,6 +91,11 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
         }
       : undefined,
     keyRotationGraceMs: env.KEY_ROTATION_GRACE_MS,
+    limits: {
+      redisUrl: env.REDIS_URL,
+      user: { rpm: env.RATE_LIMIT_USER_RPM, tpm: env.RATE_LIMIT_USER_TPM },
+      org: { rpm: env.RATE_LIMIT_ORG_RPM, tpm: env.RATE_LIMIT_ORG_TPM },
+    },
     executionLog: {
       batchSize: env.EXECUTION_LOG_BATCH_SIZE,
       flushIntervalMs: env.EXECUTION_LOG_FLUSH_INTERVAL_MS,
@@ -118,6 +123,7 @@ const OPTIONAL_VARIABLES = [
   'CUSTOM_PROVIDER_ALLOWED_HOSTS',
   'OPSTAGE_BACKEND_URL',
   'OPSTAGE_REGISTRATION_TOKEN',
+  'REDIS_URL',
 ];
 
 /** Rules that involve more than one variable. */

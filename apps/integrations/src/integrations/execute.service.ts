@@ -3,6 +3,7 @@ import type { Caller } from '@app/auth';
 import { GatewayError, redactSecrets } from '@app/common';
 import { CredentialResolver, type CredentialRequest, type ResolvedCredential } from '@app/credentials';
 import { ExecutionLogWriter } from '@app/execution-log';
+import { RateLimiter } from '@app/limits';
 import { IntegrationSwitch } from '@app/ops-agent';
 import type { NormalizedResponse } from '@app/normalization';
 import { ProviderExecutor, ProviderHealthTracker, ProviderRegistry, type PreparedCall } from '@app/providers';
@@ -34,6 +35,7 @@ export class ExecuteService {
     private readonly executionLog: ExecutionLogWriter,
     private readonly providerHealth: ProviderHealthTracker,
     private readonly integration: IntegrationSwitch,
+    private readonly rateLimiter: RateLimiter,
   ) {}
 
   async execute(caller: Caller, request: ExecuteRequestDto, requestId: string): Promise<NormalizedResponse> {
@@ -46,6 +48,8 @@ export class ExecuteService {
       const adapter = this.registry.get(request.provider);
       const call: PreparedCall = adapter.validate(request.operation, request.params);
       outcome.model = call.model;
+      const subject = { userId: caller.userId, orgId: caller.orgId };
+      await this.rateLimiter.admit(subject);
       const credentialRequest: CredentialRequest = {
         userId: caller.userId,
         orgId: caller.orgId,
@@ -63,6 +67,7 @@ export class ExecuteService {
         throw error;
       }
       outcome.model = outcome.response.model;
+      void this.rateLimiter.recordTokens(subject, outcome.response.usage.totalTokens);
       this.providerHealth.recordSuccess(adapter.name, new Date());
       this.record(outcome);
       return outcome.response;

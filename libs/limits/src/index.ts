@@ -1,0 +1,5 @@
+export * from './counter-store.js';
+export * from './limits.module.js';
+export * from './memory-counter.store.js';
+export * from './rate-limiter.js';
+export * from './redis-counter.store.js';

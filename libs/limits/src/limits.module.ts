@@ -1,0 +1,26 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { COUNTER_STORE, type CounterStore } from './counter-store.js';
+import { MemoryCounterStore } from './memory-counter.store.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RedisCounterStore } from './redis-counter.store.js';
+
+@Module({
+  providers: [
+    {
+      provide: COUNTER_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): CounterStore =>
+        config.limits.redisUrl ? new RedisCounterStore(config.limits.redisUrl) : new MemoryCounterStore(),
+    },
+    RateLimiter,
+  ],
+  exports: [RateLimiter, COUNTER_STORE],
+})
+export class LimitsModule implements OnApplicationShutdown {
+  constructor(@Inject(COUNTER_STORE) private readonly store: CounterStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { GatewayError } from '@app/common';
+import { APP_CONFIG, type AppConfig, type LimitsConfig, type RateLimit } from '@app/config';
+import { COUNTER_STORE, type CounterStore } from './counter-store.js';
+
+const MINUTE_MS = 60_000;
+
+export interface RateLimitSubject {
+  userId: string;
+  orgId?: string;
+}
+
+/**
+ * Per-user and per-org limits in requests and tokens per minute, enforced before the upstream call.
+ * Token use is only known afterwards, so a caller over its token budget is refused on the next call.
+ * If the counter store (Redis) fails, calls are let through and the failure is logged: a Redis blip
+ * must not take the whole gateway down.
+ */
+@Injectable()
+export class RateLimiter {
+  private readonly logger = new Logger('RateLimiter');
+  private readonly limits: LimitsConfig;
+
+  constructor(
+    @Inject(COUNTER_STORE) private readonly store: CounterStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.limits = config.limits;
+  }
+
+  /** Throws 429 RATE_LIMITED (with retryAfterMs) when a limit is reached; else counts the request. */
+  async admit(subject: RateLimitSubject): Promise<void> {
+    const scopes = this.scopes(subject);
+    try {
+      for (const { name, id, limit } of scopes) {
+        if (limit.tpm <= 0) continue;
+        const used = await this.store.read(`rl:${name}:${id}:tokens`, MINUTE_MS);
+        if (used.count >= limit.tpm) throw limited(`${limit.tpm} tokens per minute for this ${name}`, used.resetMs);
+      }
+      for (const { name, id, limit } of scopes) {
+        if (limit.rpm <= 0) continue;
+        const taken = await this.store.take(`rl:${name}:${id}:requests`, limit.rpm, MINUTE_MS);
+        if (!taken.allowed) throw limited(`${limit.rpm} requests per minute for this ${name}`, taken.resetMs);
+      }
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      this.logger.warn(`Rate limit counters unavailable, letting the call through: ${(error as Error).message}`);
+    }
+  }
+
+  /** Adds the tokens a finished call used to the caller's per-minute token counters. */
+  async recordTokens(subject: RateLimitSubject, tokens: number): Promise<void> {
+    if (tokens <= 0) return;
+    try {
+      for (const { name, id, limit } of this.scopes(subject)) {
+        if (limit.tpm > 0) await this.store.add(`rl:${name}:${id}:tokens`, tokens, MINUTE_MS);
+      }
+    } catch (error) {
+      this.logger.warn(`Could not record token use: ${(error as Error).message}`);
+    }
+  }
+
+  private scopes(subject: RateLimitSubject): Array<{ name: 'user' | 'org'; id: string; limit: RateLimit }> {
+    const scopes: Array<{ name: 'user' | 'org'; id: string; limit: RateLimit }> = [{ name: 'user', id: subject.userId, limit: this.limits.user }];
+    if (subject.orgId) scopes.push({ name: 'org', id: subject.orgId, limit: this.limits.org });
+    return scopes;
+  }
+}
+
+function limited(what: string, resetMs: number): GatewayError {
+  return new GatewayError('RATE_LIMITED', `Rate limit reached: ${what}`, { retryAfterMs: Math.max(1, Math.ceil(resetMs)) });
+}
