@@ -28,6 +28,10 @@ export async function startTestApp(environment: Record<string, string | undefine
     JWT_SECRET: TEST_JWT_SECRET,
     // Suites that exercise Identity or the vault name their sources; the rest use environment keys.
     CREDENTIAL_SOURCES: 'environment',
+    // One attempt and a breaker that never trips, so each suite sees exactly the upstream answer it
+    // scripted; the resilience suite sets its own.
+    RETRY_MAX_ATTEMPTS: '1',
+    CIRCUIT_MIN_CALLS: '100000',
     ...environment,
   });
   const app = await createApp(config);

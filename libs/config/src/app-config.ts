@@ -54,6 +54,11 @@ export interface LimitsConfig {
   org: RateLimit;
 }
 
+export interface ResilienceConfig {
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; deadlineMs: number };
+  circuit: { failureRate: number; minCalls: number; windowMs: number; cooldownMs: number };
+}
+
 export interface ExecutionLogConfig {
   batchSize: number;
   flushIntervalMs: number;
@@ -110,6 +115,7 @@ export interface AppConfig {
   opsAgent?: OpsAgentConfig;
   keyRotationGraceMs: number;
   limits: LimitsConfig;
+  resilience: ResilienceConfig;
   executionLog: ExecutionLogConfig;
 }
 

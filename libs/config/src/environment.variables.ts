@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -195,6 +195,57 @@ export class EnvironmentVariables {
   @MinLength(8)
   @MaxLength(512)
   HUGGINGFACE_API_KEY?: string;
+
+  /** Attempts per provider call, the first included (1 = never retry). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  RETRY_MAX_ATTEMPTS = 3;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  RETRY_BASE_DELAY_MS = 200;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(300_000)
+  RETRY_MAX_DELAY_MS = 10_000;
+
+  /** No retry starts after this much time since the call began. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  RETRY_DEADLINE_MS = 30_000;
+
+  /** A provider's circuit opens when this share of recent calls failed… */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.01)
+  @Max(1)
+  CIRCUIT_FAILURE_RATE = 0.5;
+
+  /** …among at least this many calls… */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  CIRCUIT_MIN_CALLS = 5;
+
+  /** …within this window. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  CIRCUIT_WINDOW_MS = 30_000;
+
+  /** How long an open circuit refuses calls before one trial call is let through. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  CIRCUIT_COOLDOWN_MS = 30_000;
 
   /** Redis for counters shared by every replica (rate limits); in-memory counters when unset. */
   @IsOptional()

@@ -12,6 +12,8 @@ export * from './provider-adapters.token.js';
 export * from './provider-health.tracker.js';
 export * from './provider.executor.js';
 export * from './provider.registry.js';
+export * from './resilience/circuit-breaker.js';
+export * from './resilience/retry-policy.js';
 export * from './providers.module.js';
 export * from './upstream/retry-after.js';
 export * from './upstream/upstream-types.js';

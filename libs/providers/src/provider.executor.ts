@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { GatewayError, redactSecrets } from '@app/common';
 import type { NormalizedResponse } from '@app/normalization';
 import type { PreparedCall, ProviderAdapter } from './provider-adapter.js';
+import { CircuitBreaker } from './resilience/circuit-breaker.js';
+import { RetryPolicy } from './resilience/retry-policy.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
 import type { UpstreamReply } from './upstream/upstream-types.js';
 
@@ -22,9 +24,35 @@ export interface ProbeResult {
  */
 @Injectable()
 export class ProviderExecutor {
-  constructor(private readonly upstream: UpstreamClient) {}
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly retry: RetryPolicy,
+    private readonly circuit: CircuitBreaker,
+  ) {}
 
+  /**
+   * The call with retries (retryable failures only, backoff with jitter, Retry-After honoured, total
+   * deadline) behind the provider's circuit breaker. `metadata.attempts` says how many it took.
+   */
   async execute(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string): Promise<NormalizedResponse> {
+    const startedAt = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.circuit.admit(adapter.name);
+        const response = await this.executeOnce(adapter, call, apiKey, requestId);
+        this.circuit.record(adapter.name);
+        response.metadata.attempts = attempt;
+        return response;
+      } catch (error) {
+        if (!(error instanceof GatewayError && error.metadata?.circuit === 'open')) this.circuit.record(adapter.name, error);
+        const delay = this.retry.delayBeforeRetry(error, attempt, startedAt);
+        if (delay === undefined) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async executeOnce(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string): Promise<NormalizedResponse> {
     const reply = await this.upstream.send(adapter.name, adapter.buildRequest(call, apiKey), adapter.timeoutMs);
     if (reply.status >= 400) throw this.failure(adapter, reply, apiKey);
     const result = this.normalize(adapter, call, reply, apiKey);

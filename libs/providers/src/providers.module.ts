@@ -9,6 +9,8 @@ import { PROVIDER_ADAPTERS } from './provider-adapters.token.js';
 import { ProviderHealthTracker } from './provider-health.tracker.js';
 import { ProviderExecutor } from './provider.executor.js';
 import { ProviderRegistry } from './provider.registry.js';
+import { CircuitBreaker } from './resilience/circuit-breaker.js';
+import { RetryPolicy } from './resilience/retry-policy.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
 
 /** Every built-in adapter class; each is an injectable collected under PROVIDER_ADAPTERS. */
@@ -30,7 +32,9 @@ const ADAPTERS = [OpenAiAdapter, AnthropicAdapter, HuggingFaceAdapter];
     ProviderExecutor,
     ProviderHealthTracker,
     UpstreamClient,
+    RetryPolicy,
+    CircuitBreaker,
   ],
-  exports: [ProviderRegistry, ProviderExecutor, ProviderHealthTracker],
+  exports: [ProviderRegistry, ProviderExecutor, ProviderHealthTracker, CircuitBreaker],
 })
 export class ProvidersModule {}

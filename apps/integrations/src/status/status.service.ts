@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ExecutionLogWriter } from '@app/execution-log';
 import { IntegrationSwitch, OpsAgentService } from '@app/ops-agent';
-import { ProviderHealthTracker, ProviderRegistry } from '@app/providers';
+import { CircuitBreaker, ProviderHealthTracker, ProviderRegistry } from '@app/providers';
 import type { StatusResponseDto } from '../integrations/dto/status-response.dto.js';
 import { readServiceVersion } from '@app/common';
 
@@ -18,6 +18,7 @@ export class StatusService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: ProviderRegistry,
     private readonly tracker: ProviderHealthTracker,
+    private readonly circuit: CircuitBreaker,
     private readonly executionLog: ExecutionLogWriter,
     private readonly integration: IntegrationSwitch,
     @Optional() private readonly opsAgent?: OpsAgentService,
@@ -30,7 +31,7 @@ export class StatusService {
       startedAt: this.startedAt.toISOString(),
       uptimeSeconds: Math.floor((Date.now() - this.startedAt.getTime()) / 1000),
       database: await this.databaseStatus(),
-      providers: this.tracker.snapshot(this.registry.names()),
+      providers: this.tracker.snapshot(this.registry.names()).map((provider) => ({ ...provider, circuit: this.circuit.state(provider.name) })),
       executionLog: this.executionLog.stats(),
       integration: this.integration.state(),
       opsAgent: this.opsAgent?.state() ?? { enabled: false, registered: false, agentId: null, serviceId: null, lastContactAt: null, lastError: null },

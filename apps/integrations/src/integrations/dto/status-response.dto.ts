@@ -29,6 +29,9 @@ class ProviderStatusDto {
 
   @ApiProperty({ example: 3 })
   failureCount: number;
+
+  @ApiProperty({ enum: ['closed', 'open', 'half_open'], example: 'closed', description: 'Circuit breaker state' })
+  circuit: 'closed' | 'open' | 'half_open';
 }
 
 class ExecutionLogStatusDto {

@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GatewayError } from '@app/common';
+import { APP_CONFIG, type AppConfig, type ResilienceConfig } from '@app/config';
+
+export type CircuitState = 'closed' | 'open' | 'half_open';
+
+interface Circuit {
+  state: CircuitState;
+  /** Outcomes in the window: [time, failed]. */
+  outcomes: Array<[number, boolean]>;
+  openedAt: number;
+  trialInFlight: boolean;
+}
+
+/** Failures that say the provider itself is unwell; 4xx answers prove it is up. */
+const PROVIDER_FAILURES = new Set(['PROVIDER_UNAVAILABLE', 'PROVIDER_TIMEOUT', 'PROVIDER_INVALID_RESPONSE']);
+
+/**
+ * One breaker per provider (so per custom base URL too). It opens when the failure rate over the
+ * window crosses the threshold, refuses calls fast while open, then lets one trial call through after
+ * the cool-down: success closes it, failure opens it again.
+ */
+@Injectable()
+export class CircuitBreaker {
+  private readonly circuits = new Map<string, Circuit>();
+  private readonly settings: ResilienceConfig['circuit'];
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.settings = config.resilience.circuit;
+  }
+
+  /** Throws 503 PROVIDER_UNAVAILABLE while the provider's circuit is open. */
+  admit(provider: string): void {
+    const circuit = this.circuit(provider);
+    if (circuit.state === 'closed') return;
+    if (circuit.state === 'open' && Date.now() - circuit.openedAt >= this.settings.cooldownMs) {
+      circuit.state = 'half_open';
+      circuit.trialInFlight = false;
+    }
+    if (circuit.state === 'half_open' && !circuit.trialInFlight) {
+      circuit.trialInFlight = true;
+      return;
+    }
+    throw new GatewayError('PROVIDER_UNAVAILABLE', `${provider} is failing; calls are paused for up to ${Math.ceil(this.settings.cooldownMs / 1000)} s (circuit open)`, {
+      provider,
+      status: 503,
+      retryAfterMs: Math.max(0, this.settings.cooldownMs - (Date.now() - circuit.openedAt)),
+      metadata: { circuit: 'open' },
+    });
+  }
+
+  record(provider: string, error?: unknown): void {
+    const failed = error instanceof GatewayError && PROVIDER_FAILURES.has(error.code) && error.metadata?.circuit !== 'open';
+    const circuit = this.circuit(provider);
+    const now = Date.now();
+    if (circuit.state === 'half_open') {
+      circuit.trialInFlight = false;
+      if (failed) this.open(circuit, now);
+      else this.close(circuit);
+      return;
+    }
+    circuit.outcomes.push([now, failed]);
+    circuit.outcomes = circuit.outcomes.filter(([at]) => now - at < this.settings.windowMs);
+    const failures = circuit.outcomes.filter(([, outcome]) => outcome).length;
+    if (circuit.outcomes.length >= this.settings.minCalls && failures / circuit.outcomes.length >= this.settings.failureRate) {
+      this.open(circuit, now);
+    }
+  }
+
+  state(provider: string): CircuitState {
+    const circuit = this.circuit(provider);
+    // An open circuit past its cool-down is, to observers, ready for a trial.
+    return circuit.state === 'open' && Date.now() - circuit.openedAt >= this.settings.cooldownMs ? 'half_open' : circuit.state;
+  }
+
+  private open(circuit: Circuit, now: number): void {
+    circuit.state = 'open';
+    circuit.openedAt = now;
+    circuit.outcomes = [];
+  }
+
+  private close(circuit: Circuit): void {
+    circuit.state = 'closed';
+    circuit.outcomes = [];
+  }
+
+  private circuit(provider: string): Circuit {
+    let circuit = this.circuits.get(provider);
+    if (!circuit) {
+      circuit = { state: 'closed', outcomes: [], openedAt: 0, trialInFlight: false };
+      this.circuits.set(provider, circuit);
+    }
+    return circuit;
+  }
+}

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GatewayError } from '@app/common';
+import { APP_CONFIG, type AppConfig, type ResilienceConfig } from '@app/config';
+
+/** Upstream answers worth repeating unchanged: rate limits, 5xx/529, refused or reset connections. */
+const RETRYABLE = new Set(['PROVIDER_RATE_LIMITED', 'PROVIDER_UNAVAILABLE']);
+
+/**
+ * Exponential backoff with full jitter, honouring the upstream's Retry-After, bounded by attempts
+ * and by a total deadline. Never used once a response has started streaming to the caller.
+ */
+@Injectable()
+export class RetryPolicy {
+  private readonly settings: ResilienceConfig['retry'];
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.settings = config.resilience.retry;
+  }
+
+  get maxAttempts(): number {
+    return this.settings.maxAttempts;
+  }
+
+  /** Milliseconds to wait before attempt `attempt + 1`, or undefined when the call must not be retried. */
+  delayBeforeRetry(error: unknown, attempt: number, startedAt: number): number | undefined {
+    if (attempt >= this.settings.maxAttempts) return undefined;
+    if (!(error instanceof GatewayError) || !RETRYABLE.has(error.code) || error.metadata?.circuit === 'open') return undefined;
+    const backoff = Math.random() * Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (attempt - 1));
+    const delay = Math.max(error.retryAfterMs ?? 0, backoff);
+    if (delay > this.settings.maxDelayMs) return undefined; // the upstream asks for a longer wait than we would hold a caller
+    if (Date.now() + delay - startedAt > this.settings.deadlineMs) return undefined;
+    return Math.round(delay);
+  }
+}
