@@ -48,6 +48,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
         upstreamRequestId: 'req_upstream_123',
         upstreamLatencyMs: expect.any(Number),
         systemFingerprint: 'fp_06737a9306',
+        attempts: 1,
       },
     });
   });

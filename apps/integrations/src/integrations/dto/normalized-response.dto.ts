@@ -26,6 +26,9 @@ export class ResponseMetadataDto implements ResponseMetadata {
 
   @ApiPropertyOptional({ example: 'req_4f1e…', description: "The upstream's request id header, for support tickets" })
   upstreamRequestId?: string;
+
+  @ApiPropertyOptional({ example: 1, description: 'Upstream attempts it took (retries of retryable failures)' })
+  attempts?: number;
 }
 
 export class ToolCallDto implements ToolCall {
