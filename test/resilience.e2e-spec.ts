@@ -129,3 +129,66 @@ describe('circuit breaker', () => {
     }
   });
 });
+
+describe('fallback chains', () => {
+  it('moves to the next provider on a listed failure, maps the model, says who answered, and logs both attempts', async () => {
+    const openai = await FakeUpstream.start();
+    const anthropic = await FakeUpstream.start();
+    const gateway = await startTestApp({
+      OPENAI_BASE_URL: openai.url,
+      OPENAI_API_KEY: 'sk-proj-fallbackOpenAi01234567',
+      ANTHROPIC_BASE_URL: anthropic.url,
+      ANTHROPIC_API_KEY: 'sk-ant-api03-fallbackAnthropic1',
+      FALLBACK_CHAINS: JSON.stringify([{ from: 'openai', to: ['anthropic'], on: ['PROVIDER_UNAVAILABLE'], models: { 'gpt-4o': 'claude-3-5-sonnet-latest' } }]),
+      EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
+    });
+    const execute = (userId: string, params: object) =>
+      request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send({ provider: 'openai', operation: 'chat.completions', params });
+    try {
+      anthropic.reply(anthropicReply());
+      openai.reply(openAiError(503, 'overloaded', 'server_error', null));
+      const userId = uniqueId('user');
+
+      const response = await execute(userId, { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }).expect(200);
+
+      expect(response.body).toMatchObject({ provider: 'anthropic', content: 'Hello from Claude', metadata: { fallbackFrom: 'openai', fallbackReason: 'PROVIDER_UNAVAILABLE' } });
+      expect((anthropic.lastRequest().body as { model: string }).model).toBe('claude-3-5-sonnet-latest');
+      await gateway.flushExecutionLog();
+      const rows = await gateway.dataSource.query('SELECT provider, success, error_code FROM execution_logs WHERE user_id = $1 ORDER BY created_at', [userId]);
+      expect(rows).toEqual([
+        { provider: 'openai', success: false, error_code: 'PROVIDER_UNAVAILABLE' },
+        { provider: 'anthropic', success: true, error_code: null },
+      ]);
+
+      const anthropicCalls = anthropic.received.length;
+      openai.reply(openAiError(400, 'bad param', 'invalid_request_error', null));
+      await execute(uniqueId('user'), { messages: [{ role: 'user', content: 'Hi' }] }).expect(400);
+      openai.reply(openAiError(401, 'bad key', 'invalid_request_error', 'invalid_api_key'));
+      await execute(uniqueId('user'), { messages: [{ role: 'user', content: 'Hi' }] }).expect(424);
+      expect(anthropic.received.length).toBe(anthropicCalls);
+
+      openai.reply(openAiError(503, 'overloaded', 'server_error', null));
+      anthropic.reply({ status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+      const bothDown = await execute(uniqueId('user'), { messages: [{ role: 'user', content: 'Hi' }] }).expect(502);
+      expect(bothDown.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'openai' });
+    } finally {
+      await gateway.close();
+      await openai.stop();
+      await anthropic.stop();
+    }
+  });
+});
+
+function anthropicReply(): ScriptedReply {
+  return {
+    body: {
+      id: 'msg_fallback',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-3-5-sonnet-20241022',
+      content: [{ type: 'text', text: 'Hello from Claude' }],
+      stop_reason: 'end_turn',
+      usage: { input_tokens: 10, output_tokens: 4 },
+    },
+  };
+}

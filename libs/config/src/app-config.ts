@@ -59,6 +59,14 @@ export interface ResilienceConfig {
   circuit: { failureRate: number; minCalls: number; windowMs: number; cooldownMs: number };
 }
 
+/** When `from` fails with one of `on`, try `to` in order, mapping models through `models`. */
+export interface FallbackRule {
+  from: string;
+  to: string[];
+  on: string[];
+  models: Record<string, string>;
+}
+
 export interface ExecutionLogConfig {
   batchSize: number;
   flushIntervalMs: number;
@@ -116,6 +124,7 @@ export interface AppConfig {
   keyRotationGraceMs: number;
   limits: LimitsConfig;
   resilience: ResilienceConfig;
+  fallbacks: FallbackRule[];
   executionLog: ExecutionLogConfig;
 }
 

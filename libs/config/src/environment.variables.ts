@@ -247,6 +247,11 @@ export class EnvironmentVariables {
   @Min(10)
   CIRCUIT_COOLDOWN_MS = 30_000;
 
+  /** JSON array of fallback rules; see fallback-chains.ts. */
+  @IsOptional()
+  @IsString()
+  FALLBACK_CHAINS?: string;
+
   /** Redis for counters shared by every replica (rate limits); in-memory counters when unset. */
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })

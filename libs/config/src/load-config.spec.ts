@@ -175,4 +175,22 @@ describe('loadConfig', () => {
       expect(problemsOf({ CUSTOM_PROVIDERS: '[{' })).toEqual(['CUSTOM_PROVIDERS must be a JSON array of provider objects']);
     });
   });
+
+  describe('fallback chains', () => {
+    it('reads rules with default triggers', () => {
+      expect(loadConfig({ FALLBACK_CHAINS: '[{"from":"openai","to":"anthropic"}]' }).fallbacks).toEqual([
+        { from: 'openai', to: ['anthropic'], on: ['PROVIDER_UNAVAILABLE', 'PROVIDER_TIMEOUT', 'PROVIDER_RATE_LIMITED'], models: {} },
+      ]);
+    });
+
+    it.each([
+      ['a validation trigger', '[{"from":"openai","to":["anthropic"],"on":["VALIDATION_FAILED"]}]', 'never validation or authentication errors'],
+      ['an auth trigger', '[{"from":"openai","to":["anthropic"],"on":["PROVIDER_AUTH_FAILED"]}]', 'never validation or authentication errors'],
+      ['an unknown provider', '[{"from":"openai","to":["nonesuch"]}]', 'FALLBACK_CHAINS[0].to must list'],
+      ['a provider falling back to itself', '[{"from":"openai","to":["openai"]}]', 'FALLBACK_CHAINS[0].to must list'],
+      ['bad JSON', '{', 'FALLBACK_CHAINS must be a JSON array'],
+    ])('rejects %s', (_case, value, message) => {
+      expect(problemsOf({ FALLBACK_CHAINS: value }).join('\n')).toContain(message);
+    });
+  });
 });

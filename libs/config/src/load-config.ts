@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { AppConfig, AuthConfig, CredentialSourceName, DatabaseConfig } from './app-config.js';
 import { parseCustomProviders } from './custom-providers.js';
+import { parseFallbackChains } from './fallback-chains.js';
 import { EnvironmentVariables } from './environment.variables.js';
 
 export class ConfigValidationError extends Error {
@@ -26,7 +27,9 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
 
   const encryptionKey = env.CREDENTIAL_ENCRYPTION_KEY ? parseEncryptionKey(env.CREDENTIAL_ENCRYPTION_KEY) : undefined;
   const custom = parseCustomProviders(env.CUSTOM_PROVIDERS, env.CUSTOM_PROVIDER_ALLOWED_HOSTS, environment);
-  const problems = [...crossFieldProblems(env, encryptionKey), ...custom.problems];
+  const providerNames = ['openai', 'anthropic', 'huggingface', ...custom.providers.map((provider) => provider.name)];
+  const fallbacks = parseFallbackChains(env.FALLBACK_CHAINS, providerNames);
+  const problems = [...crossFieldProblems(env, encryptionKey), ...custom.problems, ...fallbacks.problems];
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   return {
@@ -95,6 +98,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       retry: { maxAttempts: env.RETRY_MAX_ATTEMPTS, baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS, deadlineMs: env.RETRY_DEADLINE_MS },
       circuit: { failureRate: env.CIRCUIT_FAILURE_RATE, minCalls: env.CIRCUIT_MIN_CALLS, windowMs: env.CIRCUIT_WINDOW_MS, cooldownMs: env.CIRCUIT_COOLDOWN_MS },
     },
+    fallbacks: fallbacks.rules,
     limits: {
       redisUrl: env.REDIS_URL,
       user: { rpm: env.RATE_LIMIT_USER_RPM, tpm: env.RATE_LIMIT_USER_TPM },
@@ -128,6 +132,7 @@ const OPTIONAL_VARIABLES = [
   'OPSTAGE_BACKEND_URL',
   'OPSTAGE_REGISTRATION_TOKEN',
   'REDIS_URL',
+  'FALLBACK_CHAINS',
 ];
 
 /** Rules that involve more than one variable. */

@@ -1,5 +1,6 @@
 export * from './anthropic/anthropic.adapter.js';
 export * from './huggingface/huggingface.adapter.js';
+export * from './fallback/fallback-planner.js';
 export * from './openai/openai.adapter.js';
 export * from './openai-compatible/openai-compatible.adapter.js';
 export * from './params/chat-completion.params.js';

@@ -9,6 +9,7 @@ import { PROVIDER_ADAPTERS } from './provider-adapters.token.js';
 import { ProviderHealthTracker } from './provider-health.tracker.js';
 import { ProviderExecutor } from './provider.executor.js';
 import { ProviderRegistry } from './provider.registry.js';
+import { FallbackPlanner } from './fallback/fallback-planner.js';
 import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import { RetryPolicy } from './resilience/retry-policy.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
@@ -34,7 +35,8 @@ const ADAPTERS = [OpenAiAdapter, AnthropicAdapter, HuggingFaceAdapter];
     UpstreamClient,
     RetryPolicy,
     CircuitBreaker,
+    FallbackPlanner,
   ],
-  exports: [ProviderRegistry, ProviderExecutor, ProviderHealthTracker, CircuitBreaker],
+  exports: [ProviderRegistry, ProviderExecutor, ProviderHealthTracker, CircuitBreaker, FallbackPlanner],
 })
 export class ProvidersModule {}

@@ -4,15 +4,16 @@ import { GatewayError, redactSecrets } from '@app/common';
 import { CredentialResolver, type CredentialRequest, type ResolvedCredential } from '@app/credentials';
 import { ExecutionLogWriter } from '@app/execution-log';
 import { RateLimiter } from '@app/limits';
-import { IntegrationSwitch } from '@app/ops-agent';
 import type { NormalizedResponse } from '@app/normalization';
-import { ProviderExecutor, ProviderHealthTracker, ProviderRegistry, type PreparedCall } from '@app/providers';
+import { IntegrationSwitch } from '@app/ops-agent';
+import { FallbackPlanner, ProviderExecutor, ProviderHealthTracker, ProviderRegistry, type PreparedCall, type ProviderAdapter } from '@app/providers';
 import type { ExecuteRequestDto } from './dto/execute-request.dto.js';
 
-/** Everything known about one call by the time it is logged. */
-interface CallOutcome {
+/** What one provider attempt is logged with. */
+interface Attempt {
   caller: Caller;
-  request: ExecuteRequestDto;
+  provider: string;
+  operation: string;
   requestId: string;
   startedAt: Date;
   startedAtMs: number;
@@ -23,8 +24,9 @@ interface CallOutcome {
 }
 
 /**
- * One execute call end to end: pick the adapter, validate, fetch the caller's key, call the upstream,
- * and record the outcome (execution log + provider health) whether it succeeded or not.
+ * One execute call end to end: pick the adapter, validate, admit it past the rate limits, fetch the
+ * caller's key, call the upstream (retries and circuit breaking live in the executor), fall back to
+ * other providers when a configured rule says so, and log every provider attempt.
  */
 @Injectable()
 export class ExecuteService {
@@ -36,60 +38,83 @@ export class ExecuteService {
     private readonly providerHealth: ProviderHealthTracker,
     private readonly integration: IntegrationSwitch,
     private readonly rateLimiter: RateLimiter,
+    private readonly fallbacks: FallbackPlanner,
   ) {}
 
   async execute(caller: Caller, request: ExecuteRequestDto, requestId: string): Promise<NormalizedResponse> {
     const startedAt = new Date();
     const startedAtMs = performance.now();
-    const outcome: CallOutcome = { caller, request, requestId, startedAt, startedAtMs, model: null };
+    let adapter: ProviderAdapter;
+    let call: PreparedCall;
     try {
       // Fail closed: an operator who disabled the agent in Opstage has stopped all upstream calls.
       this.integration.assertEnabled();
-      const adapter = this.registry.get(request.provider);
-      const call: PreparedCall = adapter.validate(request.operation, request.params);
-      outcome.model = call.model;
-      const subject = { userId: caller.userId, orgId: caller.orgId };
-      await this.rateLimiter.admit(subject);
-      const credentialRequest: CredentialRequest = {
-        userId: caller.userId,
-        orgId: caller.orgId,
-        provider: adapter.name,
-        bearerToken: caller.bearerToken,
-      };
-      // Keyless endpoints (e.g. a local Ollama) need no credential lookup at all.
-      const credential = adapter.requiresCredential ? await this.credentials.resolve(credentialRequest) : undefined;
-      outcome.credential = credential;
-      try {
-        outcome.response = await this.executor.execute(adapter, call, credential?.apiKey, requestId);
-      } catch (error) {
-        // A rejected key may have been rotated at its source: fetch it afresh next time.
-        if (error instanceof GatewayError && error.code === 'PROVIDER_AUTH_FAILED') this.credentials.invalidate(credentialRequest);
-        throw error;
-      }
-      outcome.model = outcome.response.model;
-      void this.rateLimiter.recordTokens(subject, outcome.response.usage.totalTokens);
-      this.providerHealth.recordSuccess(adapter.name, new Date());
-      this.record(outcome);
-      return outcome.response;
+      adapter = this.registry.get(request.provider);
+      call = adapter.validate(request.operation, request.params);
+      await this.rateLimiter.admit({ userId: caller.userId, orgId: caller.orgId });
     } catch (error) {
-      // Only failures that came from talking to the upstream say anything about its health.
-      if (error instanceof GatewayError && error.provider && error.code.startsWith('PROVIDER_')) {
-        this.providerHealth.recordFailure(error.provider, error.code, new Date());
+      this.record({ caller, provider: request.provider, operation: request.operation, requestId, startedAt, startedAtMs, model: null, error });
+      throw error;
+    }
+    try {
+      return await this.attempt(caller, adapter, call, requestId, startedAt, startedAtMs);
+    } catch (error) {
+      for (const step of this.fallbacks.plan(adapter.name, error, request.operation, request.params)) {
+        try {
+          const response = await this.attempt(caller, step.adapter, step.call, requestId, new Date(), performance.now());
+          response.metadata.fallbackFrom = adapter.name;
+          response.metadata.fallbackReason = (error as GatewayError).code;
+          return response;
+        } catch {
+          // The next target, if any; the caller gets the original failure if all fail.
+        }
       }
-      outcome.error = error;
-      this.record(outcome);
       throw error;
     }
   }
 
-  private record({ caller, request, requestId, startedAt, startedAtMs, model, credential, response, error }: CallOutcome): void {
+  /** One provider: credential, upstream call, health and token accounting, one log row. */
+  private async attempt(
+    caller: Caller,
+    adapter: ProviderAdapter,
+    call: PreparedCall,
+    requestId: string,
+    startedAt: Date,
+    startedAtMs: number,
+  ): Promise<NormalizedResponse> {
+    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model };
+    const credentialRequest: CredentialRequest = { userId: caller.userId, orgId: caller.orgId, provider: adapter.name, bearerToken: caller.bearerToken };
+    try {
+      // Keyless endpoints (e.g. a local Ollama) need no credential lookup at all.
+      attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(credentialRequest) : undefined;
+      const response = await this.executor.execute(adapter, call, attempt.credential?.apiKey, requestId);
+      attempt.response = response;
+      attempt.model = response.model;
+      void this.rateLimiter.recordTokens({ userId: caller.userId, orgId: caller.orgId }, response.usage.totalTokens);
+      this.providerHealth.recordSuccess(adapter.name, new Date());
+      return response;
+    } catch (error) {
+      attempt.error = error;
+      if (error instanceof GatewayError && error.provider && error.code.startsWith('PROVIDER_')) {
+        // Only failures from talking to the upstream say anything about its health.
+        this.providerHealth.recordFailure(error.provider, error.code, new Date());
+        // A rejected key may have been rotated at its source: fetch it afresh next time.
+        if (error.code === 'PROVIDER_AUTH_FAILED') this.credentials.invalidate(credentialRequest);
+      }
+      throw error;
+    } finally {
+      this.record(attempt);
+    }
+  }
+
+  private record({ caller, provider, operation, requestId, startedAt, startedAtMs, model, credential, response, error }: Attempt): void {
     const failure = error instanceof GatewayError ? error : undefined;
     this.executionLog.record({
       requestId,
       userId: caller.userId,
       orgId: caller.orgId ?? null,
-      provider: request.provider,
-      operation: request.operation,
+      provider,
+      operation,
       model,
       durationMs: Math.round(performance.now() - startedAtMs),
       promptTokens: response?.usage.promptTokens ?? null,
