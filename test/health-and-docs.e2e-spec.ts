@@ -12,6 +12,8 @@ const ROUTES = [
   ['put', '/api/integrations/credentials/{provider}'],
   ['delete', '/api/integrations/credentials/{provider}'],
   ['get', '/api/integrations/audit'],
+  ['get', '/api/integrations/usage'],
+  ['post', '/api/integrations/estimate'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
 ] as const;

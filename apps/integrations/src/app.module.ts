@@ -11,6 +11,8 @@ import { ProvidersModule } from '@app/providers';
 import { AuditController } from './audit/audit.controller.js';
 import { CredentialsController } from './credentials/credentials.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { CostEstimator } from './spend/cost-estimator.js';
+import { SpendController } from './spend/spend.controller.js';
 import { ExecuteService } from './integrations/execute.service.js';
 import { IntegrationsController } from './integrations/integrations.controller.js';
 import { ProviderCatalog } from './integrations/provider-catalog.service.js';
@@ -33,8 +35,8 @@ export class AppModule {
         OpsAgentModule.register(config),
         LimitsModule,
       ],
-      controllers: [IntegrationsController, CredentialsController, AuditController, HealthController],
-      providers: [ExecuteService, ProviderCatalog, StatusService],
+      controllers: [IntegrationsController, SpendController, CredentialsController, AuditController, HealthController],
+      providers: [ExecuteService, ProviderCatalog, StatusService, CostEstimator],
     };
   }
 }

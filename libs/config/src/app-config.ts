@@ -48,10 +48,19 @@ export interface RateLimit {
   tpm: number;
 }
 
+export interface Budget {
+  /** USD per UTC day; 0 = no cap. */
+  dailyUsd: number;
+  /** USD per calendar month (UTC); 0 = no cap. */
+  monthlyUsd: number;
+}
+
 export interface LimitsConfig {
   redisUrl?: string;
   user: RateLimit;
   org: RateLimit;
+  budgets: { user: Budget; org: Budget };
+  pricingFile?: string;
 }
 
 export interface ResilienceConfig {

@@ -252,6 +252,32 @@ export class EnvironmentVariables {
   @IsString()
   FALLBACK_CHAINS?: string;
 
+  /** JSON file of model prices (USD per 1k tokens), merged over the built-in table. */
+  @IsOptional()
+  @IsString()
+  PRICING_FILE?: string;
+
+  /** Spend caps in USD per UTC day / calendar month; 0 = no cap. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  BUDGET_USER_DAILY_USD = 0;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  BUDGET_USER_MONTHLY_USD = 0;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  BUDGET_ORG_DAILY_USD = 0;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  BUDGET_ORG_MONTHLY_USD = 0;
+
   /** Redis for counters shared by every replica (rate limits); in-memory counters when unset. */
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })

@@ -103,6 +103,11 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       redisUrl: env.REDIS_URL,
       user: { rpm: env.RATE_LIMIT_USER_RPM, tpm: env.RATE_LIMIT_USER_TPM },
       org: { rpm: env.RATE_LIMIT_ORG_RPM, tpm: env.RATE_LIMIT_ORG_TPM },
+      budgets: {
+        user: { dailyUsd: env.BUDGET_USER_DAILY_USD, monthlyUsd: env.BUDGET_USER_MONTHLY_USD },
+        org: { dailyUsd: env.BUDGET_ORG_DAILY_USD, monthlyUsd: env.BUDGET_ORG_MONTHLY_USD },
+      },
+      pricingFile: env.PRICING_FILE,
     },
     executionLog: {
       batchSize: env.EXECUTION_LOG_BATCH_SIZE,
@@ -133,6 +138,7 @@ const OPTIONAL_VARIABLES = [
   'OPSTAGE_REGISTRATION_TOKEN',
   'REDIS_URL',
   'FALLBACK_CHAINS',
+  'PRICING_FILE',
 ];
 
 /** Rules that involve more than one variable. */

@@ -2,6 +2,8 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { COUNTER_STORE, type CounterStore } from './counter-store.js';
 import { MemoryCounterStore } from './memory-counter.store.js';
+import { BudgetGuard } from './budget-guard.js';
+import { PricingTable } from './pricing-table.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RedisCounterStore } from './redis-counter.store.js';
 
@@ -14,8 +16,10 @@ import { RedisCounterStore } from './redis-counter.store.js';
         config.limits.redisUrl ? new RedisCounterStore(config.limits.redisUrl) : new MemoryCounterStore(),
     },
     RateLimiter,
+    BudgetGuard,
+    PricingTable,
   ],
-  exports: [RateLimiter, COUNTER_STORE],
+  exports: [RateLimiter, BudgetGuard, PricingTable, COUNTER_STORE],
 })
 export class LimitsModule implements OnApplicationShutdown {
   constructor(@Inject(COUNTER_STORE) private readonly store: CounterStore) {}

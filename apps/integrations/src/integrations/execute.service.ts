@@ -3,7 +3,7 @@ import type { Caller } from '@app/auth';
 import { GatewayError, redactSecrets } from '@app/common';
 import { CredentialResolver, type CredentialRequest, type ResolvedCredential } from '@app/credentials';
 import { ExecutionLogWriter } from '@app/execution-log';
-import { RateLimiter } from '@app/limits';
+import { BudgetGuard, PricingTable, RateLimiter } from '@app/limits';
 import type { NormalizedResponse } from '@app/normalization';
 import { IntegrationSwitch } from '@app/ops-agent';
 import { FallbackPlanner, ProviderExecutor, ProviderHealthTracker, ProviderRegistry, type PreparedCall, type ProviderAdapter } from '@app/providers';
@@ -25,7 +25,7 @@ interface Attempt {
 
 /**
  * One execute call end to end: pick the adapter, validate, admit it past the rate limits, fetch the
- * caller's key, call the upstream (retries and circuit breaking live in the executor), fall back to
+ * caller's key (after the rate limits and spend caps), call the upstream (retries and circuit breaking live in the executor), fall back to
  * other providers when a configured rule says so, and log every provider attempt.
  */
 @Injectable()
@@ -39,6 +39,8 @@ export class ExecuteService {
     private readonly integration: IntegrationSwitch,
     private readonly rateLimiter: RateLimiter,
     private readonly fallbacks: FallbackPlanner,
+    private readonly budget: BudgetGuard,
+    private readonly pricing: PricingTable,
   ) {}
 
   async execute(caller: Caller, request: ExecuteRequestDto, requestId: string): Promise<NormalizedResponse> {
@@ -51,7 +53,9 @@ export class ExecuteService {
       this.integration.assertEnabled();
       adapter = this.registry.get(request.provider);
       call = adapter.validate(request.operation, request.params);
-      await this.rateLimiter.admit({ userId: caller.userId, orgId: caller.orgId });
+      const subject = { userId: caller.userId, orgId: caller.orgId };
+      await this.rateLimiter.admit(subject);
+      await this.budget.admit(subject);
     } catch (error) {
       this.record({ caller, provider: request.provider, operation: request.operation, requestId, startedAt, startedAtMs, model: null, error });
       throw error;
@@ -90,7 +94,11 @@ export class ExecuteService {
       const response = await this.executor.execute(adapter, call, attempt.credential?.apiKey, requestId);
       attempt.response = response;
       attempt.model = response.model;
-      void this.rateLimiter.recordTokens({ userId: caller.userId, orgId: caller.orgId }, response.usage.totalTokens);
+      const subject = { userId: caller.userId, orgId: caller.orgId };
+      const costUsd = this.pricing.costOf(response.model, response.usage);
+      response.metadata.estimatedCostUsd = costUsd;
+      void this.rateLimiter.recordTokens(subject, response.usage.totalTokens);
+      void this.budget.recordSpend(subject, costUsd);
       this.providerHealth.recordSuccess(adapter.name, new Date());
       return response;
     } catch (error) {

@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsOptional, IsString, MaxLength } from 'class-validator';
+
+export class UsageQueryDto {
+  @ApiPropertyOptional({ description: 'Inclusive start (ISO 8601); default: the start of the current UTC month' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  from?: Date;
+
+  @ApiPropertyOptional({ description: 'Exclusive end (ISO 8601); default: now' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  to?: Date;
+
+  @ApiPropertyOptional({ example: 'user-42' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  userId?: string;
+
+  @ApiPropertyOptional({ example: 'openai' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  provider?: string;
+}
+
+class UsageItemDto {
+  @ApiProperty() userId: string;
+  @ApiProperty({ type: String, nullable: true }) orgId: string | null;
+  @ApiProperty() provider: string;
+  @ApiProperty({ type: String, nullable: true }) model: string | null;
+  @ApiProperty() calls: number;
+  @ApiProperty() failedCalls: number;
+  @ApiProperty() promptTokens: number;
+  @ApiProperty() completionTokens: number;
+  @ApiProperty() totalTokens: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'USD from the pricing table; null for unpriced models' }) estimatedCostUsd: number | null;
+}
+
+export class UsageResponseDto {
+  @ApiProperty() from: Date;
+  @ApiProperty() to: Date;
+  @ApiProperty({ type: [UsageItemDto] }) items: UsageItemDto[];
+  @ApiProperty({ example: { calls: 10, totalTokens: 2900, estimatedCostUsd: 0.0021 } })
+  totals: { calls: number; promptTokens: number; completionTokens: number; totalTokens: number; estimatedCostUsd: number };
+}
+
+export class EstimateResponseDto {
+  @ApiProperty({ example: 'openai' }) provider: string;
+  @ApiProperty({ example: 'gpt-4o-mini' }) model: string;
+  @ApiProperty({ example: 12, description: 'Estimated from the text (about four characters a token)' }) promptTokens: number;
+  @ApiProperty({ type: Number, nullable: true, example: 256, description: 'maxTokens (or the provider default); null when unbounded' }) maxCompletionTokens: number | null;
+  @ApiProperty({ example: true, description: 'Whether the model is in the pricing table' }) priced: boolean;
+  @ApiProperty({ type: Number, nullable: true, description: 'Cost of the prompt alone' }) minCostUsd: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Cost if the completion uses all maxCompletionTokens; null when unbounded or unpriced' }) maxCostUsd: number | null;
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { GatewayError } from '@app/common';
+import { APP_CONFIG, type AppConfig, type Budget } from '@app/config';
+import { COUNTER_STORE, type CounterStore } from './counter-store.js';
+import type { RateLimitSubject } from './rate-limiter.js';
+
+const DAY_MS = 86_400_000;
+/** Spend is counted in micro-dollars: whole numbers, so Redis INCRBY keeps it exact. */
+const MICRO = 1_000_000;
+
+/**
+ * Spend caps per user and per org, per UTC day and calendar month. Checked before the upstream call
+ * (402 BUDGET_EXCEEDED once spend has reached a cap); each call's estimated cost is added after it.
+ * Counters live in the same store as the rate limits (Redis when configured), so caps hold across
+ * replicas.
+ */
+@Injectable()
+export class BudgetGuard {
+  private readonly logger = new Logger('BudgetGuard');
+  private readonly budgets: { user: Budget; org: Budget };
+
+  constructor(
+    @Inject(COUNTER_STORE) private readonly store: CounterStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.budgets = config.limits.budgets;
+  }
+
+  async admit(subject: RateLimitSubject, now = new Date()): Promise<void> {
+    for (const { scope, id, period, capUsd, key, windowMs } of this.caps(subject, now)) {
+      let spentMicros: number;
+      try {
+        spentMicros = (await this.store.read(key, windowMs)).count;
+      } catch (error) {
+        this.logger.warn(`Budget counters unavailable, letting the call through: ${(error as Error).message}`);
+        return;
+      }
+      if (spentMicros >= capUsd * MICRO) {
+        throw new GatewayError('BUDGET_EXCEEDED', `The ${period} budget of $${capUsd} for this ${scope} is spent ($${(spentMicros / MICRO).toFixed(4)})`, {
+          metadata: { scope, id, period, capUsd, spentUsd: spentMicros / MICRO },
+        });
+      }
+    }
+  }
+
+  async recordSpend(subject: RateLimitSubject, costUsd: number | null, now = new Date()): Promise<void> {
+    if (!costUsd || costUsd <= 0) return;
+    try {
+      for (const { key, windowMs } of this.caps(subject, now)) await this.store.add(key, Math.round(costUsd * MICRO), windowMs);
+    } catch (error) {
+      this.logger.warn(`Could not record spend: ${(error as Error).message}`);
+    }
+  }
+
+  private caps(subject: RateLimitSubject, now: Date) {
+    const day = now.toISOString().slice(0, 10);
+    const month = day.slice(0, 7);
+    const owners: Array<{ scope: 'user' | 'org'; id: string; budget: Budget }> = [{ scope: 'user', id: subject.userId, budget: this.budgets.user }];
+    if (subject.orgId) owners.push({ scope: 'org', id: subject.orgId, budget: this.budgets.org });
+    return owners.flatMap(({ scope, id, budget }) => [
+      ...(budget.dailyUsd > 0 ? [{ scope, id, period: 'daily', capUsd: budget.dailyUsd, key: `spend:${scope}:${id}:${day}`, windowMs: 2 * DAY_MS }] : []),
+      ...(budget.monthlyUsd > 0 ? [{ scope, id, period: 'monthly', capUsd: budget.monthlyUsd, key: `spend:${scope}:${id}:${month}`, windowMs: 32 * DAY_MS }] : []),
+    ]);
+  }
+}
