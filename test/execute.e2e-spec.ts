@@ -49,6 +49,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
         upstreamLatencyMs: expect.any(Number),
         systemFingerprint: 'fp_06737a9306',
         attempts: 1,
+        estimatedCostUsd: 0.00000885,
       },
     });
   });
