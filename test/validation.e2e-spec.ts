@@ -38,7 +38,8 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
     { name: 'maxTokens as a string', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], maxTokens: '10' } }, code: 'VALIDATION_FAILED', field: 'params.maxTokens' },
     { name: 'temperature out of range', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], temperature: 3 } }, code: 'VALIDATION_FAILED', field: 'params.temperature' },
     { name: 'misspelled parameter', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], max_tokens: 10 } }, code: 'VALIDATION_FAILED', field: 'params.max_tokens' },
-    { name: 'stream requested', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], stream: true } }, code: 'VALIDATION_FAILED', field: 'params.stream' },
+    { name: 'stream on embeddings', body: { provider: 'openai', operation: 'embeddings', params: { input: 'x', stream: true } }, code: 'VALIDATION_FAILED', field: 'params.stream' },
+    { name: 'stream not a boolean', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], stream: 'yes' } }, code: 'VALIDATION_FAILED', field: 'params.stream' },
     { name: 'embeddings without input', body: { provider: 'openai', operation: 'embeddings', params: {} }, code: 'VALIDATION_FAILED', field: 'params.input' },
     { name: 'embeddings with numbers', body: { provider: 'openai', operation: 'embeddings', params: { input: [1, 2] } }, code: 'VALIDATION_FAILED', field: 'params.input' },
   ];

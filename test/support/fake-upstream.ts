@@ -17,6 +17,12 @@ export interface ScriptedReply {
   delayMs?: number;
   /** Close the socket without answering (connection reset mid-request). */
   dropConnection?: boolean;
+  /** Answer as a server-sent event stream, one event at a time. */
+  sse?: Array<{ event?: string; data: string }>;
+  /** Pause before each event after the first. */
+  eventGapMs?: number;
+  /** After sending the events: keep the stream open (`hang`) or cut the connection (`drop`). */
+  afterEvents?: 'end' | 'hang' | 'drop';
 }
 
 type Handler = (request: ReceivedRequest) => ScriptedReply;
@@ -27,6 +33,8 @@ type Handler = (request: ReceivedRequest) => ScriptedReply;
  */
 export class FakeUpstream {
   readonly received: ReceivedRequest[] = [];
+  /** How many requests the client (the gateway) abandoned before the answer was complete. */
+  abandoned = 0;
   private handler: Handler = () => ({ status: 500, body: { error: { message: 'no reply scripted' } } });
   private readonly server: Server;
   private readonly pending = new Set<ServerResponse>();
@@ -53,6 +61,10 @@ export class FakeUpstream {
             res.socket?.destroy();
             return;
           }
+          if (reply.sse) {
+            void this.stream(res, reply);
+            return;
+          }
           const isText = typeof reply.body === 'string';
           res.writeHead(reply.status ?? 200, {
             'content-type': isText ? 'text/plain' : 'application/json',
@@ -70,6 +82,26 @@ export class FakeUpstream {
         } else send();
       });
     });
+  }
+
+  private async stream(res: ServerResponse, reply: ScriptedReply): Promise<void> {
+    let finished = false;
+    res.on('close', () => {
+      if (!finished) this.abandoned++;
+    });
+    res.writeHead(200, { 'content-type': 'text/event-stream', ...reply.headers });
+    for (const [index, event] of reply.sse!.entries()) {
+      if (index > 0 && reply.eventGapMs) await new Promise((resolve) => setTimeout(resolve, reply.eventGapMs));
+      if (res.destroyed) return;
+      res.write(`${event.event ? `event: ${event.event}\n` : ''}data: ${event.data}\n\n`);
+    }
+    if (reply.afterEvents === 'hang') return;
+    if (reply.afterEvents === 'drop') {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // let the events reach the gateway first
+      return void res.socket?.destroy();
+    }
+    finished = true;
+    res.end();
   }
 
   static async start(): Promise<FakeUpstream> {

@@ -12,6 +12,8 @@ export interface TestApp {
   server: ReturnType<NestFastifyApplication['getHttpServer']>;
   dataSource: DataSource;
   flushExecutionLog(): Promise<void>;
+  /** Listens on 127.0.0.1 (for clients that read a response as it arrives); returns the base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,10 @@ export async function startTestApp(environment: Record<string, string | undefine
     server: app.getHttpServer(),
     dataSource,
     flushExecutionLog: () => writer.flush(),
+    listen: async () => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return app.getUrl();
+    },
     close: () => app.close(),
   };
 }

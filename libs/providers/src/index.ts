@@ -15,6 +15,8 @@ export * from './provider.executor.js';
 export * from './provider.registry.js';
 export * from './resilience/circuit-breaker.js';
 export * from './resilience/retry-policy.js';
+export * from './streaming/stream-relay.js';
+export * from './streaming/stream-types.js';
 export * from './providers.module.js';
 export * from './upstream/retry-after.js';
 export * from './upstream/upstream-types.js';

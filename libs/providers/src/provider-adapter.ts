@@ -1,5 +1,6 @@
 import type { ErrorCode } from '@app/common';
 import type { NormalizedResponse } from '@app/normalization';
+import type { StreamDecoder } from './streaming/stream-types.js';
 import type { UpstreamReply, UpstreamRequest } from './upstream/upstream-types.js';
 
 /** What a provider offers for one operation, as listed by GET /api/integrations/providers. */
@@ -50,6 +51,8 @@ export interface ProviderAdapter {
   normalize(call: PreparedCall, reply: UpstreamReply): AdapterResult;
   /** Translates a failed upstream reply (status >= 400) into the taxonomy. */
   mapError(reply: UpstreamReply): UpstreamFailure;
+  /** The streaming form of a call, or undefined when this operation cannot stream. */
+  streamRequest?(call: PreparedCall, apiKey: string | undefined): { request: UpstreamRequest; decoder: StreamDecoder } | undefined;
   /** A cheap authenticated request that costs no tokens (e.g. list models): health checks, key verification. */
   probeRequest(apiKey: string | undefined): UpstreamRequest;
 }

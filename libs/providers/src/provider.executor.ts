@@ -4,7 +4,8 @@ import type { NormalizedResponse } from '@app/normalization';
 import type { PreparedCall, ProviderAdapter } from './provider-adapter.js';
 import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import { RetryPolicy } from './resilience/retry-policy.js';
-import { UpstreamClient } from './upstream/upstream.client.js';
+import { relayStream, type FinalStreamChunk, type OpenedStream } from './streaming/stream-relay.js';
+import { cancelled, UpstreamClient } from './upstream/upstream.client.js';
 import type { UpstreamReply } from './upstream/upstream-types.js';
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -49,6 +50,54 @@ export class ProviderExecutor {
         if (delay === undefined) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
+    }
+  }
+
+  /**
+   * Opens the upstream event stream. Circuit and retries apply here, since nothing has reached the
+   * caller yet; once relaying has started (`relayStream`) nothing is ever retried.
+   */
+  async openStream(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, signal: AbortSignal): Promise<OpenedStream> {
+    const spec = adapter.streamRequest?.(call, apiKey);
+    if (!spec) {
+      throw GatewayError.validation([{ field: 'params.stream', message: `is not supported for ${adapter.name} ${call.operation}` }]);
+    }
+    const startedAt = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.circuit.admit(adapter.name);
+        const opened = await this.upstream.openStream(adapter.name, spec.request, adapter.timeoutMs, signal);
+        if (!('stream' in opened)) throw this.failure(adapter, opened, apiKey);
+        return { adapter, call, decoder: spec.decoder, upstream: opened, attempts: attempt };
+      } catch (error) {
+        if (!(error instanceof GatewayError && error.metadata?.circuit === 'open')) this.circuit.record(adapter.name, error);
+        const delay = this.retry.delayBeforeRetry(error, attempt, startedAt);
+        if (delay === undefined || signal.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** Relays an opened stream to `onDelta` and returns the final chunk; failures are mapped, never retried. */
+  async relayStream(
+    opened: OpenedStream,
+    requestId: string,
+    signal: AbortSignal,
+    onDelta: (chunk: { delta: string; index: number }) => void,
+  ): Promise<FinalStreamChunk> {
+    const provider = opened.adapter.name;
+    try {
+      const final = await relayStream(opened, requestId, onDelta);
+      this.circuit.record(provider);
+      return final;
+    } catch (error) {
+      const failure = signal.aborted
+        ? cancelled(provider, error)
+        : error instanceof GatewayError
+          ? error
+          : new GatewayError('PROVIDER_UNAVAILABLE', `The ${provider} stream broke off before it finished`, { provider, cause: error });
+      if (failure.code !== 'CANCELLED') this.circuit.record(provider, failure);
+      throw failure;
     }
   }
 

@@ -6,8 +6,20 @@ import { ExecutionLogWriter } from '@app/execution-log';
 import { BudgetGuard, PricingTable, RateLimiter } from '@app/limits';
 import type { NormalizedResponse } from '@app/normalization';
 import { IntegrationSwitch } from '@app/ops-agent';
-import { FallbackPlanner, ProviderExecutor, ProviderHealthTracker, ProviderRegistry, type PreparedCall, type ProviderAdapter } from '@app/providers';
+import {
+  FallbackPlanner,
+  ProviderExecutor,
+  ProviderHealthTracker,
+  ProviderRegistry,
+  type OpenedStream,
+  type PreparedCall,
+  type ProviderAdapter,
+} from '@app/providers';
 import type { ExecuteRequestDto } from './dto/execute-request.dto.js';
+
+function sseFrame(data: unknown): string {
+  return `data: ${JSON.stringify(data)}\n\n`;
+}
 
 /** What one provider attempt is logged with. */
 interface Attempt {
@@ -46,20 +58,7 @@ export class ExecuteService {
   async execute(caller: Caller, request: ExecuteRequestDto, requestId: string): Promise<NormalizedResponse> {
     const startedAt = new Date();
     const startedAtMs = performance.now();
-    let adapter: ProviderAdapter;
-    let call: PreparedCall;
-    try {
-      // Fail closed: an operator who disabled the agent in Opstage has stopped all upstream calls.
-      this.integration.assertEnabled();
-      adapter = this.registry.get(request.provider);
-      call = adapter.validate(request.operation, request.params);
-      const subject = { userId: caller.userId, orgId: caller.orgId };
-      await this.rateLimiter.admit(subject);
-      await this.budget.admit(subject);
-    } catch (error) {
-      this.record({ caller, provider: request.provider, operation: request.operation, requestId, startedAt, startedAtMs, model: null, error });
-      throw error;
-    }
+    const { adapter, call } = await this.admit(caller, request, requestId, startedAt, startedAtMs);
     try {
       return await this.attempt(caller, adapter, call, requestId, startedAt, startedAtMs);
     } catch (error) {
@@ -77,6 +76,88 @@ export class ExecuteService {
     }
   }
 
+  /**
+   * A streaming call (`params.stream: true`). Resolves once the upstream stream is open, so every
+   * failure up to then is an ordinary JSON error; `pump` then relays SSE frames as they arrive and
+   * logs the call, with its usage, when the stream ends, fails or the caller goes away.
+   */
+  async stream(caller: Caller, request: ExecuteRequestDto, requestId: string, signal: AbortSignal): Promise<{ pump(write: (frame: string) => void): Promise<void> }> {
+    const startedAt = new Date();
+    const startedAtMs = performance.now();
+    const { adapter, call } = await this.admit(caller, request, requestId, startedAt, startedAtMs);
+    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model };
+    let opened: OpenedStream;
+    try {
+      attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
+      opened = await this.executor.openStream(adapter, call, attempt.credential?.apiKey, signal);
+    } catch (error) {
+      this.fail(attempt, error);
+      throw error;
+    }
+    return {
+      pump: async (write) => {
+        try {
+          const final = await this.executor.relayStream(opened, requestId, signal, (chunk) => write(sseFrame(chunk)));
+          final.metadata.estimatedCostUsd = this.account(caller, adapter, final);
+          attempt.response = final as unknown as NormalizedResponse;
+          attempt.model = final.model;
+          write(sseFrame(final));
+          write('data: [DONE]\n\n');
+        } catch (error) {
+          this.fail(attempt, error);
+          const failure = error instanceof GatewayError ? error : new GatewayError('INTERNAL_ERROR', 'The stream failed');
+          if (!signal.aborted) write(`event: error\ndata: ${JSON.stringify({ error: { code: failure.code, message: failure.message, requestId } })}\n\n`);
+        } finally {
+          this.record(attempt);
+        }
+      },
+    };
+  }
+
+  /** Checks common to every call; a refused call is logged here. */
+  private async admit(caller: Caller, request: ExecuteRequestDto, requestId: string, startedAt: Date, startedAtMs: number): Promise<{ adapter: ProviderAdapter; call: PreparedCall }> {
+    try {
+      // Fail closed: an operator who disabled the agent in Opstage has stopped all upstream calls.
+      this.integration.assertEnabled();
+      const adapter = this.registry.get(request.provider);
+      const call = adapter.validate(request.operation, request.params);
+      const subject = { userId: caller.userId, orgId: caller.orgId };
+      await this.rateLimiter.admit(subject);
+      await this.budget.admit(subject);
+      return { adapter, call };
+    } catch (error) {
+      this.record({ caller, provider: request.provider, operation: request.operation, requestId, startedAt, startedAtMs, model: null, error });
+      throw error;
+    }
+  }
+
+  /** Health, tokens and spend for a finished call; returns its estimated cost. */
+  private account(caller: Caller, adapter: ProviderAdapter, response: { model: string; usage: NormalizedResponse['usage'] }): number | null {
+    const subject = { userId: caller.userId, orgId: caller.orgId };
+    const costUsd = this.pricing.costOf(response.model, response.usage);
+    void this.rateLimiter.recordTokens(subject, response.usage.totalTokens);
+    void this.budget.recordSpend(subject, costUsd);
+    this.providerHealth.recordSuccess(adapter.name, new Date());
+    return costUsd;
+  }
+
+  /** Notes a failed attempt on the provider's health (and drops a rejected cached key). */
+  private fail(attempt: Attempt, error: unknown): void {
+    attempt.error = error;
+    if (error instanceof GatewayError && error.provider && error.code.startsWith('PROVIDER_')) {
+      // Only failures from talking to the upstream say anything about its health.
+      this.providerHealth.recordFailure(error.provider, error.code, new Date());
+      // A rejected key may have been rotated at its source: fetch it afresh next time.
+      if (error.code === 'PROVIDER_AUTH_FAILED') {
+        this.credentials.invalidate({ userId: attempt.caller.userId, orgId: attempt.caller.orgId, provider: error.provider, bearerToken: attempt.caller.bearerToken });
+      }
+    }
+  }
+
+  private credentialRequest(caller: Caller, adapter: ProviderAdapter): CredentialRequest {
+    return { userId: caller.userId, orgId: caller.orgId, provider: adapter.name, bearerToken: caller.bearerToken };
+  }
+
   /** One provider: credential, upstream call, health and token accounting, one log row. */
   private async attempt(
     caller: Caller,
@@ -87,28 +168,16 @@ export class ExecuteService {
     startedAtMs: number,
   ): Promise<NormalizedResponse> {
     const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model };
-    const credentialRequest: CredentialRequest = { userId: caller.userId, orgId: caller.orgId, provider: adapter.name, bearerToken: caller.bearerToken };
     try {
       // Keyless endpoints (e.g. a local Ollama) need no credential lookup at all.
-      attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(credentialRequest) : undefined;
+      attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
       const response = await this.executor.execute(adapter, call, attempt.credential?.apiKey, requestId);
       attempt.response = response;
       attempt.model = response.model;
-      const subject = { userId: caller.userId, orgId: caller.orgId };
-      const costUsd = this.pricing.costOf(response.model, response.usage);
-      response.metadata.estimatedCostUsd = costUsd;
-      void this.rateLimiter.recordTokens(subject, response.usage.totalTokens);
-      void this.budget.recordSpend(subject, costUsd);
-      this.providerHealth.recordSuccess(adapter.name, new Date());
+      response.metadata.estimatedCostUsd = this.account(caller, adapter, response);
       return response;
     } catch (error) {
-      attempt.error = error;
-      if (error instanceof GatewayError && error.provider && error.code.startsWith('PROVIDER_')) {
-        // Only failures from talking to the upstream say anything about its health.
-        this.providerHealth.recordFailure(error.provider, error.code, new Date());
-        // A rejected key may have been rotated at its source: fetch it afresh next time.
-        if (error.code === 'PROVIDER_AUTH_FAILED') this.credentials.invalidate(credentialRequest);
-      }
+      this.fail(attempt, error);
       throw error;
     } finally {
       this.record(attempt);

@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { PassThrough } from 'node:stream';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
@@ -28,7 +30,11 @@ export class IntegrationsController {
 
   @Post('execute')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Call a provider operation and get the normalized response' })
+  @ApiOperation({
+    summary: 'Call a provider operation and get the normalized response',
+    description:
+      'With params.stream: true (chat operations) the answer is text/event-stream: `data: {"delta","index"}` frames as they arrive, then one `data: {provider, model, usage, finishReason, metadata}` frame and `data: [DONE]`; a failure after the stream started is sent as `event: error`.',
+  })
   @ApiOkResponse({ type: NormalizedResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED, UNKNOWN_PROVIDER, OPERATION_NOT_SUPPORTED, PROVIDER_BAD_REQUEST, CONTEXT_LENGTH_EXCEEDED' })
   @ApiResponse({ status: 424, type: ErrorResponseDto, description: 'CREDENTIAL_NOT_FOUND, PROVIDER_AUTH_FAILED' })
@@ -36,8 +42,21 @@ export class IntegrationsController {
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'PROVIDER_RATE_LIMITED (with retryAfterMs), PROVIDER_QUOTA_EXCEEDED' })
   @ApiResponse({ status: 502, type: ErrorResponseDto, description: 'PROVIDER_UNAVAILABLE, PROVIDER_INVALID_RESPONSE' })
   @ApiResponse({ status: 504, type: ErrorResponseDto, description: 'PROVIDER_TIMEOUT' })
-  execute(@CurrentCaller() caller: Caller, @Body() request: ExecuteRequestDto, @RequestId() requestId: string): Promise<NormalizedResponseDto> {
-    return this.executeService.execute(caller, request, requestId);
+  async execute(
+    @CurrentCaller() caller: Caller,
+    @Body() request: ExecuteRequestDto,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<NormalizedResponseDto | PassThrough> {
+    if (request.params.stream !== true) return this.executeService.execute(caller, request, requestId);
+    // The caller hanging up aborts the upstream call (and is logged as CANCELLED).
+    const hangUp = new AbortController();
+    reply.raw.on('close', () => hangUp.abort());
+    const session = await this.executeService.stream(caller, request, requestId, hangUp.signal);
+    void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+    const body = new PassThrough();
+    void session.pump((frame) => body.write(frame)).finally(() => body.end());
+    return body;
   }
 
   @Get('providers')

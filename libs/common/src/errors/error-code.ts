@@ -19,6 +19,7 @@ export const ErrorCode = {
   INTEGRATION_DISABLED: 'INTEGRATION_DISABLED',
   RATE_LIMITED: 'RATE_LIMITED',
   BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
+  CANCELLED: 'CANCELLED',
   PROVIDER_AUTH_FAILED: 'PROVIDER_AUTH_FAILED',
   PROVIDER_BAD_REQUEST: 'PROVIDER_BAD_REQUEST',
   CONTEXT_LENGTH_EXCEEDED: 'CONTEXT_LENGTH_EXCEEDED',
@@ -59,6 +60,8 @@ export const ERROR_CODE_TRAITS: Readonly<Record<ErrorCode, ErrorCodeTraits>> = {
   INTEGRATION_DISABLED: { status: 503, retryable: true },
   RATE_LIMITED: { status: 429, retryable: true },
   BUDGET_EXCEEDED: { status: 402, retryable: false },
+  /** 499 (client closed request): only ever logged, the caller is gone. */
+  CANCELLED: { status: 499, retryable: false },
   PROVIDER_AUTH_FAILED: { status: 424, retryable: false },
   PROVIDER_BAD_REQUEST: { status: 400, retryable: false },
   CONTEXT_LENGTH_EXCEEDED: { status: 400, retryable: false },

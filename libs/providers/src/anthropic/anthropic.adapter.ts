@@ -6,6 +6,8 @@ import { AnthropicMessagesParams } from '../params/anthropic-messages.params.js'
 import { ChatCompletionParams } from '../params/chat-completion.params.js';
 import { validateParams } from '../params/validate-params.js';
 import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
+import { AnthropicStreamDecoder } from '../streaming/anthropic-stream.decoder.js';
+import type { StreamDecoder } from '../streaming/stream-types.js';
 import type { UpstreamReply, UpstreamRequest } from '../upstream/upstream-types.js';
 import { mapAnthropicError } from './anthropic-errors.js';
 import { fromAnthropicMessage, toAnthropicBody } from './anthropic-messages.js';
@@ -47,6 +49,11 @@ export class AnthropicAdapter implements ProviderAdapter {
     }
     if (violations.length > 0) throw GatewayError.validation(violations);
     return { operation, model: validated.model ?? this.config.defaultModel, params: validated };
+  }
+
+  streamRequest(call: PreparedCall, apiKey: string | undefined): { request: UpstreamRequest; decoder: StreamDecoder } {
+    const request = this.buildRequest(call, apiKey);
+    return { request: { ...request, body: { ...(request.body as object), stream: true } }, decoder: new AnthropicStreamDecoder() };
   }
 
   probeRequest(apiKey: string | undefined): UpstreamRequest {

@@ -8,6 +8,8 @@ import { EmbeddingParams } from '../params/embedding.params.js';
 import { TextGenerationParams } from '../params/text-generation.params.js';
 import { validateParams } from '../params/validate-params.js';
 import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
+import { OpenAiStreamDecoder } from '../streaming/openai-stream.decoder.js';
+import type { StreamDecoder } from '../streaming/stream-types.js';
 import type { UpstreamReply, UpstreamRequest } from '../upstream/upstream-types.js';
 import { mapHuggingFaceError } from './huggingface-errors.js';
 import { fromFeatureExtraction, fromTextGeneration, toFeatureExtractionBody, toTextGenerationBody } from './huggingface-inference.js';
@@ -75,6 +77,13 @@ export class HuggingFaceAdapter implements ProviderAdapter {
       return { url: `${this.config.baseUrl}/models/${model}`, headers, body: toTextGenerationBody(call.params as TextGenerationParams) };
     }
     return { url: `${this.config.baseUrl}/pipeline/feature-extraction/${model}`, headers, body: toFeatureExtractionBody(call.params as EmbeddingParams) };
+  }
+
+  /** Only chat streams (the Messages API speaks OpenAI's chunk format). */
+  streamRequest(call: PreparedCall, apiKey: string | undefined): { request: UpstreamRequest; decoder: StreamDecoder } | undefined {
+    if (call.operation !== CHAT) return undefined;
+    const request = this.buildRequest(call, apiKey);
+    return { request: { ...request, body: { ...(request.body as object), stream: true } }, decoder: new OpenAiStreamDecoder() };
   }
 
   /** The default model's status page: authenticated, and free. */

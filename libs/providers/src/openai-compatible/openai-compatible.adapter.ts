@@ -3,6 +3,8 @@ import { EmbeddingParams } from '../params/embedding.params.js';
 import { validateParams } from '../params/validate-params.js';
 import { operationNotSupported } from '../operation-not-supported.js';
 import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
+import { OpenAiStreamDecoder } from '../streaming/openai-stream.decoder.js';
+import type { StreamDecoder } from '../streaming/stream-types.js';
 import type { UpstreamReply, UpstreamRequest } from '../upstream/upstream-types.js';
 import { fromOpenAiChatCompletion, toOpenAiChatBody } from './openai-chat.js';
 import { fromOpenAiEmbeddings, toOpenAiEmbeddingBody } from './openai-embeddings.js';
@@ -78,6 +80,12 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
 
   mapError(reply: UpstreamReply): UpstreamFailure {
     return mapOpenAiStyleError(this.name, reply);
+  }
+
+  streamRequest(call: PreparedCall, apiKey: string | undefined): { request: UpstreamRequest; decoder: StreamDecoder } | undefined {
+    if (call.operation !== CHAT) return undefined;
+    const body = { ...toOpenAiChatBody(call.params as ChatCompletionParams, call.model), stream: true, stream_options: { include_usage: true } };
+    return { request: { url: `${this.settings.baseUrl}/chat/completions${this.query}`, headers: this.authHeaders(apiKey), body }, decoder: new OpenAiStreamDecoder() };
   }
 
   probeRequest(apiKey: string | undefined): UpstreamRequest {

@@ -2,8 +2,8 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  Equals,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -161,8 +161,8 @@ export class ChatCompletionParams {
   @MaxLength(64)
   toolChoice?: string;
 
-  /** Streaming is served by a later release; say so instead of answering a non-stream reply. */
+  /** Answer with server-sent events: `{delta, index}` chunks, then `{usage, finishReason, …}`. */
   @IsOptional()
-  @Equals(false, { message: 'streaming is not supported yet; omit stream or set it to false' })
+  @IsBoolean()
   stream?: boolean;
 }

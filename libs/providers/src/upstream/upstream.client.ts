@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { GatewayError } from '@app/common';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { UpstreamReply, UpstreamRequest } from './upstream-types.js';
 
 /**
@@ -48,9 +49,54 @@ export class UpstreamClient implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Opens a streaming POST: resolves once the upstream answered with headers (the deadline covers
+   * that much); afterwards `timeoutMs` is the longest silence allowed between chunks. A non-2xx
+   * answer is read whole and returned like `send` does.
+   */
+  async openStream(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number, signal: AbortSignal): Promise<UpstreamStream | UpstreamReply> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const startedAt = performance.now();
+    try {
+      const response = await request(upstreamRequest.url, {
+        method: 'POST',
+        headers: { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify(upstreamRequest.body),
+        dispatcher: this.dispatcher,
+        signal: AbortSignal.any([deadline.signal, signal]),
+        bodyTimeout: timeoutMs,
+      });
+      if (response.statusCode >= 400) {
+        const text = await response.body.text();
+        return { status: response.statusCode, headers: response.headers, body: parseJsonOrText(text), latencyMs: performance.now() - startedAt };
+      }
+      return { status: response.statusCode, headers: response.headers, stream: response.body, latencyMs: performance.now() - startedAt };
+    } catch (error) {
+      if (signal.aborted) throw cancelled(provider, error);
+      throw transportFailure(provider, error, deadline.signal.aborted, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.dispatcher.close();
   }
+}
+
+/** The caller went away: not the provider's fault, and nothing to retry. */
+export function cancelled(provider: string, cause?: unknown): GatewayError {
+  return new GatewayError('CANCELLED', 'The caller closed the connection; the upstream call was aborted', { provider, cause });
+}
+
+/** An open upstream event stream (status 2xx), its body still to be read. */
+export interface UpstreamStream {
+  status: number;
+  headers: IncomingHttpHeaders;
+  stream: AsyncIterable<Uint8Array>;
+  /** Time to the upstream's response headers. */
+  latencyMs: number;
 }
 
 function parseJsonOrText(text: string): unknown {

@@ -1,0 +1,28 @@
+import { GatewayError } from '@app/common';
+import { normalizeFinishReason } from '@app/normalization';
+import type { StreamDecoder, StreamUpdate } from './stream-types.js';
+
+/**
+ * Anthropic's Messages stream: `message_start` (model, input tokens), `content_block_delta` (text),
+ * `message_delta` (stop reason, output tokens), `error` mid-stream.
+ */
+export class AnthropicStreamDecoder implements StreamDecoder {
+  decode({ event, data }: { event?: string; data: string }): StreamUpdate[] {
+    const payload = JSON.parse(data) as Record<string, any>;
+    const type = event ?? payload.type;
+    if (type === 'message_start') {
+      const usage = payload.message?.usage ?? {};
+      const promptTokens = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+      return [{ model: payload.message?.model, promptTokens, completionTokens: usage.output_tokens }];
+    }
+    if (type === 'content_block_delta' && payload.delta?.type === 'text_delta') return [{ delta: payload.delta.text }];
+    if (type === 'message_delta') {
+      return [{ finishReason: payload.delta?.stop_reason ? normalizeFinishReason(payload.delta.stop_reason) : undefined, completionTokens: payload.usage?.output_tokens }];
+    }
+    if (type === 'error') {
+      const overloaded = payload.error?.type === 'overloaded_error';
+      throw new GatewayError(overloaded ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_INVALID_RESPONSE', `anthropic: ${payload.error?.message ?? 'stream error'}`, { provider: 'anthropic' });
+    }
+    return [];
+  }
+}

@@ -1,0 +1,71 @@
+import { GatewayError } from '@app/common';
+import type { FinishReason } from '@app/normalization';
+import type { PreparedCall, ProviderAdapter } from '../provider-adapter.js';
+import type { UpstreamStream } from '../upstream/upstream.client.js';
+import { SseParser } from './sse-parser.js';
+import type { NormalizedStreamChunk, StreamDecoder } from './stream-types.js';
+
+/** An upstream stream that answered 2xx, ready to be relayed. */
+export interface OpenedStream {
+  adapter: ProviderAdapter;
+  call: PreparedCall;
+  decoder: StreamDecoder;
+  upstream: UpstreamStream;
+  attempts: number;
+}
+
+export type FinalStreamChunk = Extract<NormalizedStreamChunk, { usage: unknown }>;
+
+/**
+ * Reads the upstream's events as they come and hands each text delta on at once (nothing is
+ * buffered), then builds the final chunk. Usage comes from the provider's own counts; a provider
+ * that sends none gets an estimate from the text, flagged `usageEstimated`.
+ */
+export async function relayStream(opened: OpenedStream, requestId: string, onDelta: (chunk: { delta: string; index: number }) => void): Promise<FinalStreamChunk> {
+  const parser = new SseParser();
+  let index = 0;
+  let text = '';
+  let finishReason: FinishReason | undefined;
+  let promptTokens: number | undefined;
+  let completionTokens: number | undefined;
+  let model = opened.call.model;
+  for await (const bytes of opened.upstream.stream) {
+    for (const event of parser.push(bytes)) {
+      let updates;
+      try {
+        updates = opened.decoder.decode(event);
+      } catch (error) {
+        if (error instanceof GatewayError) throw error;
+        throw new GatewayError('PROVIDER_INVALID_RESPONSE', `${opened.adapter.name} sent a stream event the gateway could not read`, { provider: opened.adapter.name });
+      }
+      for (const update of updates) {
+        if (update.model) model = update.model;
+        if (update.finishReason) finishReason = update.finishReason;
+        if (update.promptTokens !== undefined) promptTokens = update.promptTokens;
+        if (update.completionTokens !== undefined) completionTokens = update.completionTokens;
+        if (update.delta) {
+          text += update.delta;
+          onDelta({ delta: update.delta, index: index++ });
+        }
+      }
+    }
+  }
+  const usageEstimated = promptTokens === undefined || completionTokens === undefined;
+  const prompt = promptTokens ?? 0;
+  const completion = completionTokens ?? Math.ceil(text.length / 4);
+  const requestIdHeader = opened.upstream.headers['x-request-id'] ?? opened.upstream.headers['request-id'];
+  return {
+    provider: opened.adapter.name,
+    model,
+    usage: { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion },
+    finishReason: finishReason ?? 'unknown',
+    metadata: {
+      requestId,
+      upstreamLatencyMs: Math.round(opened.upstream.latencyMs * 100) / 100,
+      upstreamRequestId: Array.isArray(requestIdHeader) ? requestIdHeader[0] : requestIdHeader,
+      attempts: opened.attempts,
+      chunks: index,
+      ...(usageEstimated && { usageEstimated: true }),
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { waitFor } from './support/fake-opstage.js';
+import { FakeUpstream } from './support/fake-upstream.js';
+import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+
+const messages = [{ role: 'user', content: 'Say hello' }];
+
+function openAiChunk(delta: string | null, finishReason: string | null = null, usage?: object): { data: string } {
+  return {
+    data: JSON.stringify({
+      id: 'chatcmpl-stream',
+      object: 'chat.completion.chunk',
+      model: 'gpt-4o-mini-2024-07-18',
+      choices: usage ? [] : [{ index: 0, delta: delta === null ? {} : { content: delta }, finish_reason: finishReason }],
+      usage: usage ?? null,
+    }),
+  };
+}
+
+const OPENAI_STREAM = [
+  openAiChunk(''),
+  openAiChunk('Hel'),
+  openAiChunk('lo!'),
+  openAiChunk(null, 'stop'),
+  openAiChunk(null, null, { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 }),
+  { data: '[DONE]' },
+];
+
+const ANTHROPIC_STREAM = [
+  { event: 'message_start', data: JSON.stringify({ type: 'message_start', message: { id: 'msg_1', model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: 12, output_tokens: 1 } } }) },
+  { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) },
+  { event: 'ping', data: JSON.stringify({ type: 'ping' }) },
+  { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } }) },
+  { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'lo!' } }) },
+  { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: 0 }) },
+  { event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 3 } }) },
+  { event: 'message_stop', data: JSON.stringify({ type: 'message_stop' }) },
+];
+
+/** Parses an SSE body into its `data:` payloads (JSON where it parses) and named events. */
+function frames(text: string): Array<{ event?: string; data: any }> {
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((block) => {
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
+      try {
+        return { event, data: JSON.parse(data) };
+      } catch {
+        return { event, data };
+      }
+    });
+}
+
+describe('streaming (params.stream: true)', () => {
+  let openai: FakeUpstream;
+  let anthropic: FakeUpstream;
+  let huggingface: FakeUpstream;
+  let gateway: TestApp;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    [openai, anthropic, huggingface] = await Promise.all([FakeUpstream.start(), FakeUpstream.start(), FakeUpstream.start()]);
+    gateway = await startTestApp({
+      OPENAI_BASE_URL: openai.url,
+      OPENAI_API_KEY: 'sk-proj-streamingTests012345678',
+      ANTHROPIC_BASE_URL: anthropic.url,
+      ANTHROPIC_API_KEY: 'sk-ant-api03-streamingTests01234',
+      HUGGINGFACE_BASE_URL: huggingface.url,
+      HUGGINGFACE_API_KEY: 'hf_streamingTests0123456789',
+      EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
+    });
+    baseUrl = await gateway.listen();
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await Promise.all([openai.stop(), anthropic.stop(), huggingface.stop()]);
+  });
+
+  const stream = (userId: string, provider: string, operation = 'chat.completions') =>
+    request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send({ provider, operation, params: { messages, stream: true } });
+
+  it('streams OpenAI as normalized chunks, then usage and finish reason, and logs the usage', async () => {
+    openai.reply({ sse: OPENAI_STREAM });
+    const userId = uniqueId('user');
+
+    const response = await stream(userId, 'openai').expect(200);
+
+    expect(response.headers['content-type']).toContain('text/event-stream');
+    expect(response.headers['x-request-id']).toBeDefined();
+    const received = frames(response.text);
+    expect(received.slice(0, 2).map((frame) => frame.data)).toEqual([{ delta: 'Hel', index: 0 }, { delta: 'lo!', index: 1 }]);
+    expect(received[2]!.data).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini-2024-07-18',
+      usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
+      finishReason: 'stop',
+      metadata: { requestId: response.headers['x-request-id'], attempts: 1, chunks: 2 },
+    });
+    expect(received[3]!.data).toBe('[DONE]');
+    expect(openai.lastRequest().body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    await gateway.flushExecutionLog();
+    const [row] = await gateway.dataSource.query('SELECT success, prompt_tokens, completion_tokens, total_tokens FROM execution_logs WHERE user_id = $1', [userId]);
+    expect(row).toEqual({ success: true, prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 });
+  });
+
+  it('streams Anthropic events into the same chunks, counting usage from message_start and message_delta', async () => {
+    anthropic.reply({ sse: ANTHROPIC_STREAM });
+
+    const response = await stream(uniqueId('user'), 'anthropic').expect(200);
+
+    const received = frames(response.text);
+    expect(received.slice(0, 2).map((frame) => frame.data)).toEqual([{ delta: 'Hel', index: 0 }, { delta: 'lo!', index: 1 }]);
+    expect(received[2]!.data).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 }, finishReason: 'stop' });
+    expect(anthropic.lastRequest().body).toMatchObject({ stream: true });
+  });
+
+  it('estimates usage when a provider streams without counts (HuggingFace), and says so', async () => {
+    huggingface.reply({ sse: OPENAI_STREAM.slice(0, 4) });
+
+    const response = await stream(uniqueId('user'), 'huggingface').expect(200);
+
+    const final = frames(response.text)[2]!.data;
+    expect(final).toMatchObject({ provider: 'huggingface', finishReason: 'stop', metadata: { usageEstimated: true } });
+    expect(final.usage.completionTokens).toBeGreaterThan(0);
+  });
+
+  it('passes each chunk on as it arrives instead of buffering the stream', async () => {
+    openai.reply({ sse: OPENAI_STREAM, eventGapMs: 300 });
+    const started = Date.now();
+    let firstDeltaAt = 0;
+
+    const body = await new Promise<string>((resolve, reject) => {
+      const call = httpRequest(`${baseUrl}/api/integrations/execute`, { method: 'POST', headers: { ...authAs(uniqueId('user')), 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          if (!firstDeltaAt && text.includes('"delta":"Hel"')) firstDeltaAt = Date.now() - started;
+        });
+        res.on('end', () => resolve(text));
+      });
+      call.on('error', reject);
+      call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
+    });
+
+    const total = Date.now() - started;
+    expect(total).toBeGreaterThanOrEqual(1400); // five gaps of 300 ms
+    expect(firstDeltaAt).toBeLessThan(total - 600);
+    expect(body).toContain('[DONE]');
+  });
+
+  it('aborts the upstream call when the caller hangs up, and logs the call as CANCELLED', async () => {
+    openai.reply({ sse: OPENAI_STREAM.slice(0, 2), afterEvents: 'hang' });
+    const userId = uniqueId('user');
+    const abandonedBefore = openai.abandoned;
+
+    await new Promise<void>((resolve, reject) => {
+      const call = httpRequest(`${baseUrl}/api/integrations/execute`, { method: 'POST', headers: { ...authAs(userId), 'content-type': 'application/json' } }, (res) => {
+        res.on('data', (chunk: Buffer) => {
+          if (chunk.toString('utf8').includes('"delta"')) {
+            call.destroy();
+            resolve();
+          }
+        });
+      });
+      call.on('error', () => undefined);
+      setTimeout(() => reject(new Error('no first chunk')), 3000);
+      call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
+    });
+
+    await waitFor(() => openai.abandoned > abandonedBefore, 3000, 'the upstream request to be aborted');
+    await waitFor(async () => {
+      await gateway.flushExecutionLog();
+      const rows = await gateway.dataSource.query('SELECT error_code FROM execution_logs WHERE user_id = $1', [userId]);
+      return rows[0]?.error_code === 'CANCELLED';
+    }, 3000, 'the CANCELLED log row');
+  });
+
+  it('answers an upstream refusal before the stream starts as an ordinary JSON error', async () => {
+    openai.reply({ status: 429, headers: { 'retry-after': '3' }, body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } } });
+
+    const response = await stream(uniqueId('user'), 'openai').expect(429);
+
+    expect(response.headers['content-type']).toContain('application/json');
+    expect(response.body.error).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', retryAfterMs: 3000 });
+  });
+
+  it('ends with an error event when the upstream breaks off mid-stream', async () => {
+    openai.reply({ sse: OPENAI_STREAM.slice(0, 2), eventGapMs: 100, afterEvents: 'drop' });
+
+    const response = await stream(uniqueId('user'), 'openai').expect(200);
+
+    const received = frames(response.text);
+    expect(received[0]!.data).toEqual({ delta: 'Hel', index: 0 });
+    expect(received.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'PROVIDER_UNAVAILABLE' } } });
+  });
+
+  it('refuses stream for operations that cannot stream', async () => {
+    const response = await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs('user-1'))
+      .send({ provider: 'huggingface', operation: 'text.generation', params: { prompt: 'x', stream: true } })
+      .expect(400);
+
+    expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.stream' });
+  });
+});
