@@ -168,6 +168,17 @@ describe('fallback chains', () => {
       expect(anthropic.received.length).toBe(anthropicCalls);
 
       openai.reply(openAiError(503, 'overloaded', 'server_error', null));
+      anthropic.reply({
+        sse: [
+          { event: 'message_start', data: JSON.stringify({ type: 'message_start', message: { model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: 5, output_tokens: 0 } } }) },
+          { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi!' } }) },
+          { event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } }) },
+        ],
+      });
+      const streamed = await execute(uniqueId('user'), { messages: [{ role: 'user', content: 'Hi' }], stream: true }).expect(200);
+      expect(streamed.text).toContain('"delta":"Hi!"');
+      expect(streamed.text).toMatch(/"provider":"anthropic".*"fallbackFrom":"openai"/);
+
       anthropic.reply({ status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
       const bothDown = await execute(uniqueId('user'), { messages: [{ role: 'user', content: 'Hi' }] }).expect(502);
       expect(bothDown.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'openai' });

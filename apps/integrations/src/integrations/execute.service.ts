@@ -84,16 +84,18 @@ export class ExecuteService {
   async stream(caller: Caller, request: ExecuteRequestDto, requestId: string, signal: AbortSignal): Promise<{ pump(write: (frame: string) => void): Promise<void> }> {
     const startedAt = new Date();
     const startedAtMs = performance.now();
-    const { adapter, call } = await this.admit(caller, request, requestId, startedAt, startedAtMs);
-    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model };
+    const admitted = await this.admit(caller, request, requestId, startedAt, startedAtMs);
+    let attempt: Attempt;
     let opened: OpenedStream;
     try {
-      attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
-      opened = await this.executor.openStream(adapter, call, attempt.credential?.apiKey, signal);
+      ({ attempt, opened } = await this.openStream(caller, admitted.adapter, admitted.call, requestId, startedAt, startedAtMs, signal));
     } catch (error) {
-      this.fail(attempt, error);
-      throw error;
+      // Nothing has reached the caller yet, so a fallback rule may still move the call.
+      const fallback = await this.openFallbackStream(caller, admitted.adapter.name, error, request, requestId, signal);
+      if (!fallback) throw error;
+      ({ attempt, opened } = fallback);
     }
+    const { adapter } = opened;
     return {
       pump: async (write) => {
         try {
@@ -112,6 +114,32 @@ export class ExecuteService {
         }
       },
     };
+  }
+
+  /** Credential and an open upstream stream for one provider; a failure is logged here. */
+  private async openStream(caller: Caller, adapter: ProviderAdapter, call: PreparedCall, requestId: string, startedAt: Date, startedAtMs: number, signal: AbortSignal) {
+    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model };
+    try {
+      attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
+      return { attempt, opened: await this.executor.openStream(adapter, call, attempt.credential?.apiKey, signal) };
+    } catch (error) {
+      this.fail(attempt, error);
+      this.record(attempt);
+      throw error;
+    }
+  }
+
+  private async openFallbackStream(caller: Caller, failedProvider: string, error: unknown, request: ExecuteRequestDto, requestId: string, signal: AbortSignal) {
+    for (const step of this.fallbacks.plan(failedProvider, error, request.operation, request.params)) {
+      try {
+        const fallback = await this.openStream(caller, step.adapter, step.call, requestId, new Date(), performance.now(), signal);
+        fallback.opened.fallbackFrom = { provider: failedProvider, reason: (error as GatewayError).code };
+        return fallback;
+      } catch {
+        // Next target, if any.
+      }
+    }
+    return undefined;
   }
 
   /** Checks common to every call; a refused call is logged here. */

@@ -12,6 +12,8 @@ export interface OpenedStream {
   decoder: StreamDecoder;
   upstream: UpstreamStream;
   attempts: number;
+  /** Set when a fallback rule moved the call here before it started. */
+  fallbackFrom?: { provider: string; reason: string };
 }
 
 export type FinalStreamChunk = Extract<NormalizedStreamChunk, { usage: unknown }>;
@@ -65,6 +67,7 @@ export async function relayStream(opened: OpenedStream, requestId: string, onDel
       upstreamRequestId: Array.isArray(requestIdHeader) ? requestIdHeader[0] : requestIdHeader,
       attempts: opened.attempts,
       chunks: index,
+      ...(opened.fallbackFrom && { fallbackFrom: opened.fallbackFrom.provider, fallbackReason: opened.fallbackFrom.reason }),
       ...(usageEstimated && { usageEstimated: true }),
     },
   };
