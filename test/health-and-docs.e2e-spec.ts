@@ -14,6 +14,9 @@ const ROUTES = [
   ['get', '/api/integrations/audit'],
   ['get', '/api/integrations/usage'],
   ['post', '/api/integrations/estimate'],
+  ['post', '/v1/chat/completions'],
+  ['post', '/v1/embeddings'],
+  ['get', '/metrics'],
   ['get', '/health/live'],
   ['get', '/health/ready'],
 ] as const;

@@ -11,6 +11,9 @@ import { ProvidersModule } from '@app/providers';
 import { AuditController } from './audit/audit.controller.js';
 import { CredentialsController } from './credentials/credentials.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { OpenAiCompatController } from './openai-compat/openai-compat.controller.js';
 import { CostEstimator } from './spend/cost-estimator.js';
 import { SpendController } from './spend/spend.controller.js';
 import { ExecuteService } from './integrations/execute.service.js';
@@ -35,8 +38,8 @@ export class AppModule {
         OpsAgentModule.register(config),
         LimitsModule,
       ],
-      controllers: [IntegrationsController, SpendController, CredentialsController, AuditController, HealthController],
-      providers: [ExecuteService, ProviderCatalog, StatusService, CostEstimator],
+      controllers: [IntegrationsController, SpendController, CredentialsController, AuditController, HealthController, MetricsController, OpenAiCompatController],
+      providers: [ExecuteService, ProviderCatalog, StatusService, CostEstimator, GatewayMetrics],
     };
   }
 }

@@ -11,14 +11,23 @@ import {
   ProviderExecutor,
   ProviderHealthTracker,
   ProviderRegistry,
+  type FinalStreamChunk,
   type OpenedStream,
   type PreparedCall,
   type ProviderAdapter,
 } from '@app/providers';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ExecuteRequestDto } from './dto/execute-request.dto.js';
 
-function sseFrame(data: unknown): string {
-  return `data: ${JSON.stringify(data)}\n\n`;
+/** Where a relayed stream goes: each text delta, then the final chunk, or an error after the start. */
+export interface StreamSink {
+  delta(chunk: { delta: string; index: number }): void;
+  end(final: FinalStreamChunk): void;
+  error(error: GatewayError): void;
+}
+
+export interface StreamSession {
+  pump(sink: StreamSink): Promise<void>;
 }
 
 /** What one provider attempt is logged with. */
@@ -53,6 +62,7 @@ export class ExecuteService {
     private readonly fallbacks: FallbackPlanner,
     private readonly budget: BudgetGuard,
     private readonly pricing: PricingTable,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async execute(caller: Caller, request: ExecuteRequestDto, requestId: string): Promise<NormalizedResponse> {
@@ -81,7 +91,7 @@ export class ExecuteService {
    * failure up to then is an ordinary JSON error; `pump` then relays SSE frames as they arrive and
    * logs the call, with its usage, when the stream ends, fails or the caller goes away.
    */
-  async stream(caller: Caller, request: ExecuteRequestDto, requestId: string, signal: AbortSignal): Promise<{ pump(write: (frame: string) => void): Promise<void> }> {
+  async stream(caller: Caller, request: ExecuteRequestDto, requestId: string, signal: AbortSignal): Promise<StreamSession> {
     const startedAt = new Date();
     const startedAtMs = performance.now();
     const admitted = await this.admit(caller, request, requestId, startedAt, startedAtMs);
@@ -97,18 +107,16 @@ export class ExecuteService {
     }
     const { adapter } = opened;
     return {
-      pump: async (write) => {
+      pump: async (sink) => {
         try {
-          const final = await this.executor.relayStream(opened, requestId, signal, (chunk) => write(sseFrame(chunk)));
+          const final = await this.executor.relayStream(opened, requestId, signal, (chunk) => sink.delta(chunk));
           final.metadata.estimatedCostUsd = this.account(caller, adapter, final);
           attempt.response = final as unknown as NormalizedResponse;
           attempt.model = final.model;
-          write(sseFrame(final));
-          write('data: [DONE]\n\n');
+          sink.end(final);
         } catch (error) {
           this.fail(attempt, error);
-          const failure = error instanceof GatewayError ? error : new GatewayError('INTERNAL_ERROR', 'The stream failed');
-          if (!signal.aborted) write(`event: error\ndata: ${JSON.stringify({ error: { code: failure.code, message: failure.message, requestId } })}\n\n`);
+          if (!signal.aborted) sink.error(error instanceof GatewayError ? error : new GatewayError('INTERNAL_ERROR', 'The stream failed'));
         } finally {
           this.record(attempt);
         }
@@ -214,6 +222,18 @@ export class ExecuteService {
 
   private record({ caller, provider, operation, requestId, startedAt, startedAtMs, model, credential, response, error }: Attempt): void {
     const failure = error instanceof GatewayError ? error : undefined;
+    const durationMs = performance.now() - startedAtMs;
+    this.metrics.observe({
+      provider,
+      operation,
+      outcome: response ? 'success' : (failure?.code ?? 'INTERNAL_ERROR'),
+      durationMs,
+      // A stream's upstream latency is its time to first byte: no basis for an overhead figure.
+      upstreamLatencyMs: typeof response?.metadata.upstreamLatencyMs === 'number' && response.metadata.chunks === undefined ? response.metadata.upstreamLatencyMs : undefined,
+      promptTokens: response?.usage.promptTokens,
+      completionTokens: response?.usage.completionTokens,
+      costUsd: typeof response?.metadata.estimatedCostUsd === 'number' ? response.metadata.estimatedCostUsd : null,
+    });
     this.executionLog.record({
       requestId,
       userId: caller.userId,
@@ -221,7 +241,7 @@ export class ExecuteService {
       provider,
       operation,
       model,
-      durationMs: Math.round(performance.now() - startedAtMs),
+      durationMs: Math.round(durationMs),
       promptTokens: response?.usage.promptTokens ?? null,
       completionTokens: response?.usage.completionTokens ?? null,
       totalTokens: response?.usage.totalTokens ?? null,

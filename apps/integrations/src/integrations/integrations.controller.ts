@@ -55,7 +55,17 @@ export class IntegrationsController {
     const session = await this.executeService.stream(caller, request, requestId, hangUp.signal);
     void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
     const body = new PassThrough();
-    void session.pump((frame) => body.write(frame)).finally(() => body.end());
+    const frame = (data: unknown) => body.write(`data: ${JSON.stringify(data)}\n\n`);
+    void session
+      .pump({
+        delta: frame,
+        end: (final) => {
+          frame(final);
+          body.write('data: [DONE]\n\n');
+        },
+        error: (error) => body.write(`event: error\ndata: ${JSON.stringify({ error: { code: error.code, message: error.message, requestId } })}\n\n`),
+      })
+      .finally(() => body.end());
     return body;
   }
 

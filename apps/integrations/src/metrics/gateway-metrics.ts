@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ExecutionLogWriter } from '@app/execution-log';
+import { CircuitBreaker, ProviderRegistry } from '@app/providers';
+
+const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+
+export interface AttemptMeasurement {
+  provider: string;
+  operation: string;
+  /** `success` or the error code. */
+  outcome: string;
+  durationMs: number;
+  upstreamLatencyMs?: number;
+  promptTokens?: number;
+  completionTokens?: number;
+  costUsd?: number | null;
+}
+
+/**
+ * Prometheus metrics (GET /metrics): requests by provider, operation and outcome; upstream latency
+ * and the gateway's own overhead (total minus upstream); tokens; estimated cost; circuit states;
+ * execution-log queue depth and drops. One registry per app instance.
+ */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({ name: 'gateway_requests_total', help: 'Provider calls by outcome (success or error code)', labelNames: ['provider', 'operation', 'outcome'], registers: [this.registry] });
+  private readonly upstreamLatency = new Histogram({
+    name: 'gateway_upstream_latency_seconds',
+    help: 'Time waiting on the upstream',
+    labelNames: ['provider'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  private readonly overhead = new Histogram({
+    name: 'gateway_overhead_seconds',
+    help: 'Time the gateway itself adds (total minus upstream)',
+    labelNames: ['provider'],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+    registers: [this.registry],
+  });
+  private readonly tokens = new Counter({ name: 'gateway_tokens_total', help: 'Tokens used', labelNames: ['provider', 'kind'], registers: [this.registry] });
+  private readonly cost = new Counter({ name: 'gateway_estimated_cost_usd_total', help: 'Estimated spend in USD', labelNames: ['provider'], registers: [this.registry] });
+
+  constructor(providers: ProviderRegistry, circuit: CircuitBreaker, executionLog: ExecutionLogWriter) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'gateway_circuit_state',
+      help: 'Circuit breaker per provider: 0 closed, 1 half-open, 2 open',
+      labelNames: ['provider'],
+      registers: [this.registry],
+      collect() {
+        for (const name of providers.names()) this.set({ provider: name }, CIRCUIT_VALUE[circuit.state(name)]);
+      },
+    });
+    new Gauge({
+      name: 'gateway_execution_log_queue_depth',
+      help: 'Execution-log records waiting to be written',
+      registers: [this.registry],
+      collect() {
+        this.set(executionLog.stats().queued);
+      },
+    });
+    new Gauge({
+      name: 'gateway_execution_log_dropped',
+      help: 'Execution-log records dropped because the queue was full (since start)',
+      registers: [this.registry],
+      collect() {
+        this.set(executionLog.stats().dropped);
+      },
+    });
+  }
+
+  observe(attempt: AttemptMeasurement): void {
+    this.requests.inc({ provider: attempt.provider, operation: attempt.operation, outcome: attempt.outcome });
+    if (attempt.upstreamLatencyMs !== undefined) {
+      this.upstreamLatency.observe({ provider: attempt.provider }, attempt.upstreamLatencyMs / 1000);
+      this.overhead.observe({ provider: attempt.provider }, Math.max(0, attempt.durationMs - attempt.upstreamLatencyMs) / 1000);
+    }
+    if (attempt.promptTokens) this.tokens.inc({ provider: attempt.provider, kind: 'prompt' }, attempt.promptTokens);
+    if (attempt.completionTokens) this.tokens.inc({ provider: attempt.provider, kind: 'completion' }, attempt.completionTokens);
+    if (attempt.costUsd) this.cost.inc({ provider: attempt.provider }, attempt.costUsd);
+  }
+}

@@ -1,0 +1,71 @@
+import { PassThrough } from 'node:stream';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Caller, CurrentCaller } from '@app/auth';
+import { ProviderRegistry } from '@app/providers';
+import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
+import { RequestId } from '../http/request-id.decorator.js';
+import { ExecuteService } from '../integrations/execute.service.js';
+import { chatCompletionToOpenAi, chatRequestFromOpenAi, embeddingsRequestFromOpenAi, embeddingsToOpenAi, OpenAiChunkWriter } from './openai-wire.mapper.js';
+
+/**
+ * OpenAI's own API shape, so the official `openai` SDK works unmodified (baseURL = gateway + /v1,
+ * apiKey = the caller's bearer token). Same adapters, auth, credentials, limits and logging as
+ * /api/integrations/execute.
+ */
+@ApiTags('openai-compatible')
+@ApiAuthenticated()
+@Controller('v1')
+export class OpenAiCompatController {
+  constructor(
+    private readonly executeService: ExecuteService,
+    private readonly registry: ProviderRegistry,
+  ) {}
+
+  @Post('chat/completions')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'OpenAI-compatible chat completions (model "provider/model" routes to any provider; stream supported)' })
+  @ApiBody({ schema: { type: 'object', example: { model: 'anthropic/claude-3-5-sonnet-latest', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 64 } } })
+  @ApiOkResponse({ description: 'An OpenAI chat.completion object, or chat.completion.chunk events when stream is true' })
+  async chat(
+    @CurrentCaller() caller: Caller,
+    @Body() body: Record<string, unknown>,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown> | PassThrough> {
+    const { includeUsage, ...request } = chatRequestFromOpenAi(body ?? {}, this.registry.names());
+    const requestedModel = String(body.model);
+    if (request.params.stream !== true) return chatCompletionToOpenAi(await this.executeService.execute(caller, request, requestId), requestId, requestedModel);
+
+    const hangUp = new AbortController();
+    reply.raw.on('close', () => hangUp.abort());
+    const session = await this.executeService.stream(caller, request, requestId, hangUp.signal);
+    void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+    const out = new PassThrough();
+    const writer = new OpenAiChunkWriter(requestId, requestedModel);
+    const frame = (data: unknown) => out.write(`data: ${JSON.stringify(data)}\n\n`);
+    void session
+      .pump({
+        delta: (chunk) => frame(writer.delta(chunk.delta, chunk.index === 0)),
+        end: (final) => {
+          frame(writer.finish(final));
+          if (includeUsage) frame(writer.usage(final));
+          out.write('data: [DONE]\n\n');
+        },
+        error: (error) => frame({ error: { message: error.message, type: 'api_error', code: error.code } }),
+      })
+      .finally(() => out.end());
+    return out;
+  }
+
+  @Post('embeddings')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'OpenAI-compatible embeddings' })
+  @ApiBody({ schema: { type: 'object', example: { model: 'text-embedding-3-small', input: ['first', 'second'] } } })
+  @ApiOkResponse({ description: 'An OpenAI embeddings list' })
+  async embeddings(@CurrentCaller() caller: Caller, @Body() body: Record<string, unknown>, @RequestId() requestId: string): Promise<Record<string, unknown>> {
+    const request = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
+    return embeddingsToOpenAi(await this.executeService.execute(caller, request, requestId), String(body.model));
+  }
+}

@@ -1,0 +1,128 @@
+import { GatewayError } from '@app/common';
+import type { NormalizedResponse } from '@app/normalization';
+import type { FinalStreamChunk } from '@app/providers';
+import type { ExecuteRequestDto } from '../integrations/dto/execute-request.dto.js';
+
+type Body = Record<string, unknown>;
+
+/** OpenAI request fields that have a gateway equivalent; anything else is passed on to be refused by name. */
+const CHAT_FIELDS: Record<string, string> = {
+  temperature: 'temperature',
+  top_p: 'topP',
+  stop: 'stop',
+  presence_penalty: 'presencePenalty',
+  frequency_penalty: 'frequencyPenalty',
+  seed: 'seed',
+  user: 'user',
+  tools: 'tools',
+  stream: 'stream',
+};
+
+/**
+ * The OpenAI wire format on the gateway's own model: `model` may name a provider as
+ * `provider/model` (`anthropic/claude-3-5-sonnet-latest`, `huggingface/meta-llama/…`, `groq/…`);
+ * a plain name (`gpt-4o-mini`) goes to OpenAI.
+ */
+export function routeModel(model: unknown, providers: string[]): { provider: string; model: string } {
+  if (typeof model !== 'string' || model === '') throw GatewayError.validation([{ field: 'model', message: 'is required' }]);
+  const slash = model.indexOf('/');
+  const prefix = slash > 0 ? model.slice(0, slash) : '';
+  return providers.includes(prefix) ? { provider: prefix, model: model.slice(slash + 1) } : { provider: 'openai', model };
+}
+
+export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequestDto & { includeUsage: boolean } {
+  const { provider, model } = routeModel(body.model, providers);
+  const params: Record<string, unknown> = { model, messages: Array.isArray(body.messages) ? body.messages.map(messageFromOpenAi) : body.messages };
+  for (const [field, value] of Object.entries(body)) {
+    if (value === undefined || value === null || field === 'model' || field === 'messages' || field === 'stream_options' || field === 'n') continue;
+    if (field === 'max_tokens' || field === 'max_completion_tokens') params.maxTokens = value;
+    else if (field === 'tool_choice') params.toolChoice = typeof value === 'string' ? value : (value as { function?: { name?: string } }).function?.name;
+    else params[CHAT_FIELDS[field] ?? field] = value;
+  }
+  if (body.n !== undefined && body.n !== 1) throw GatewayError.validation([{ field: 'n', message: 'only 1 choice is supported' }]);
+  const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
+  return { provider, operation: 'chat.completions', params, includeUsage: streamOptions?.include_usage === true };
+}
+
+function messageFromOpenAi(message: unknown): unknown {
+  if (message === null || typeof message !== 'object') return message;
+  const { tool_calls: toolCalls, tool_call_id: toolCallId, ...rest } = message as Body;
+  const converted: Body = { ...rest };
+  if (!('content' in converted)) converted.content = null;
+  if (toolCallId !== undefined) converted.toolCallId = toolCallId;
+  if (Array.isArray(toolCalls)) {
+    converted.toolCalls = toolCalls.map((call: { id?: string; function?: { name?: string; arguments?: string } }) => ({
+      id: call.id,
+      name: call.function?.name,
+      arguments: call.function?.arguments,
+    }));
+  }
+  return converted;
+}
+
+export function embeddingsRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequestDto {
+  const { provider, model } = routeModel(body.model, providers);
+  const params: Record<string, unknown> = { model, input: body.input };
+  if (body.dimensions !== undefined) params.dimensions = body.dimensions;
+  if (body.user !== undefined) params.user = body.user;
+  if (body.encoding_format !== undefined && body.encoding_format !== 'float') {
+    throw GatewayError.validation([{ field: 'encoding_format', message: "only 'float' is supported" }]);
+  }
+  return { provider, operation: 'embeddings', params };
+}
+
+const FINISH_REASON: Record<string, string> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', content_filter: 'content_filter', unknown: 'stop' };
+
+export function chatCompletionToOpenAi(response: NormalizedResponse, requestId: string, requestedModel: string): Body {
+  const toolCalls = response.toolCalls?.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+  return {
+    id: `chatcmpl-${requestId}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: prefixed(requestedModel, response),
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: response.content, refusal: null, ...(toolCalls && { tool_calls: toolCalls }) },
+        logprobs: null,
+        finish_reason: FINISH_REASON[response.finishReason] ?? 'stop',
+      },
+    ],
+    usage: { prompt_tokens: response.usage.promptTokens, completion_tokens: response.usage.completionTokens, total_tokens: response.usage.totalTokens },
+  };
+}
+
+export function embeddingsToOpenAi(response: NormalizedResponse, requestedModel: string): Body {
+  return {
+    object: 'list',
+    data: (response.embeddings ?? []).map((embedding, index) => ({ object: 'embedding', index, embedding })),
+    model: prefixed(requestedModel, response),
+    usage: { prompt_tokens: response.usage.promptTokens, total_tokens: response.usage.totalTokens },
+  };
+}
+
+/** Chunks in OpenAI's `chat.completion.chunk` format. */
+export class OpenAiChunkWriter {
+  private readonly base: Body;
+
+  constructor(requestId: string, private readonly model: string) {
+    this.base = { id: `chatcmpl-${requestId}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
+  }
+
+  delta(text: string, first: boolean): Body {
+    return { ...this.base, choices: [{ index: 0, delta: first ? { role: 'assistant', content: text } : { content: text }, logprobs: null, finish_reason: null }] };
+  }
+
+  finish(final: FinalStreamChunk): Body {
+    return { ...this.base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: FINISH_REASON[final.finishReason] ?? 'stop' }] };
+  }
+
+  usage(final: FinalStreamChunk): Body {
+    return { ...this.base, choices: [], usage: { prompt_tokens: final.usage.promptTokens, completion_tokens: final.usage.completionTokens, total_tokens: final.usage.totalTokens } };
+  }
+}
+
+/** Report the model the way the caller named it (with its provider prefix when it used one). */
+function prefixed(requestedModel: string, response: NormalizedResponse): string {
+  return requestedModel.startsWith(`${response.provider}/`) ? `${response.provider}/${response.model}` : response.model;
+}

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import OpenAI from 'openai';
+import request from 'supertest';
+import { FakeUpstream } from './support/fake-upstream.js';
+import { openAiChatCompletion, openAiEmbeddings } from './support/openai-replies.js';
+import { anthropicMessage } from './support/provider-replies.js';
+import { startTestApp, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
+
+/** The official openai SDK, unmodified, pointed at the gateway's /v1 with a caller's JWT as its key. */
+describe('OpenAI-compatible surface with the official openai SDK', () => {
+  let openai: FakeUpstream;
+  let anthropic: FakeUpstream;
+  let gateway: TestApp;
+  let client: OpenAI;
+  const userId = uniqueId('sdk-user');
+
+  beforeAll(async () => {
+    openai = await FakeUpstream.start();
+    anthropic = await FakeUpstream.start();
+    gateway = await startTestApp({
+      OPENAI_BASE_URL: openai.url,
+      OPENAI_API_KEY: 'sk-proj-sdkSurfaceTests0123456',
+      ANTHROPIC_BASE_URL: anthropic.url,
+      ANTHROPIC_API_KEY: 'sk-ant-api03-sdkSurfaceTests012',
+      EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
+    });
+    client = new OpenAI({ apiKey: tokenFor(userId), baseURL: `${await gateway.listen()}/v1`, maxRetries: 0 });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await openai.stop();
+    await anthropic.stop();
+  });
+
+  it('chat.completions.create with a plain OpenAI model', async () => {
+    openai.reply(openAiChatCompletion({ content: 'Hi from OpenAI' }));
+
+    const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 16 });
+
+    expect(completion.choices[0]!.message.content).toBe('Hi from OpenAI');
+    expect(completion.choices[0]!.finish_reason).toBe('stop');
+    expect(completion.usage).toMatchObject({ prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 });
+    expect(openai.lastRequest().body).toMatchObject({ model: 'gpt-4o-mini', max_tokens: 16 });
+  });
+
+  it('routes provider/model names through the same adapters (Anthropic here)', async () => {
+    anthropic.reply(anthropicMessage({ content: [{ type: 'text', text: 'Hi from Claude' }] }));
+
+    const completion = await client.chat.completions.create({
+      model: 'anthropic/claude-3-5-sonnet-latest',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hello' },
+      ],
+    });
+
+    expect(completion.choices[0]!.message.content).toBe('Hi from Claude');
+    expect(completion.model).toBe('anthropic/claude-3-5-sonnet-20241022');
+    expect(anthropic.lastRequest().body).toMatchObject({ model: 'claude-3-5-sonnet-latest', system: 'Be brief.' });
+  });
+
+  it('streams with the SDK, including the usage chunk when asked', async () => {
+    openai.reply({
+      sse: [
+        { data: JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] }) },
+        { data: JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] }) },
+        { data: JSON.stringify({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } }) },
+        { data: '[DONE]' },
+      ],
+    });
+
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hello' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let usage;
+    let finishReason;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finishReason ??= chunk.choices[0]?.finish_reason ?? undefined;
+      usage ??= chunk.usage ?? undefined;
+    }
+
+    expect(text).toBe('Hello');
+    expect(finishReason).toBe('stop');
+    expect(usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
+  });
+
+  it('embeddings.create', async () => {
+    openai.reply(openAiEmbeddings([[0.1, 0.2], [0.3, 0.4]]));
+
+    const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'], encoding_format: 'float' });
+
+    expect(result.data.map((item) => item.embedding)).toEqual([[0.1, 0.2], [0.3, 0.4]]);
+    expect(result.usage).toMatchObject({ prompt_tokens: 8, total_tokens: 8 });
+  });
+
+  it('surfaces gateway errors as SDK errors with status and code', async () => {
+    const unauthenticated = new OpenAI({ apiKey: 'not-a-valid-token', baseURL: client.baseURL, maxRetries: 0 });
+
+    await expect(unauthenticated.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] })).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
+
+  it('logs SDK calls like any other, under the caller', async () => {
+    await gateway.flushExecutionLog();
+    const rows = await gateway.dataSource.query('SELECT provider, operation, success FROM execution_logs WHERE user_id = $1 ORDER BY created_at', [userId]);
+
+    expect(rows.slice(0, 4)).toEqual([
+      { provider: 'openai', operation: 'chat.completions', success: true },
+      { provider: 'anthropic', operation: 'chat.completions', success: true },
+      { provider: 'openai', operation: 'chat.completions', success: true },
+      { provider: 'openai', operation: 'embeddings', success: true },
+    ]);
+  });
+
+  it('exposes Prometheus metrics for these calls', async () => {
+    const metrics = await request(gateway.server).get('/metrics').expect(200);
+
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.text).toMatch(/gateway_requests_total\{provider="openai",operation="chat.completions",outcome="success"\} [1-9]/);
+    expect(metrics.text).toMatch(/gateway_tokens_total\{provider="anthropic",kind="prompt"\} 12/);
+    expect(metrics.text).toMatch(/gateway_overhead_seconds_count\{provider="openai"\} [1-9]/);
+    expect(metrics.text).toContain('gateway_circuit_state{provider="openai"} 0');
+    expect(metrics.text).toContain('gateway_execution_log_queue_depth');
+    expect(metrics.text).toContain('gateway_estimated_cost_usd_total');
+  });
+});
