@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Algorithm } from 'jsonwebtoken';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { VerifiedToken } from '../verified-token.js';
 import { allowedAlgorithms, jwtKeyProvider } from './jwt-key-provider.js';
@@ -23,7 +23,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const jwt = config.auth.jwt;
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: jwtKeyProvider(jwt),
+      // passport-jwt's types say string | Buffer; jsonwebtoken (underneath) takes KeyObjects too.
+      secretOrKeyProvider: jwtKeyProvider(jwt) as unknown as SecretOrKeyProvider,
       algorithms: allowedAlgorithms(jwt) as Algorithm[],
       issuer: jwt.issuer,
       audience: jwt.audience,

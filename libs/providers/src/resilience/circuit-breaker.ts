@@ -4,10 +4,19 @@ import { APP_CONFIG, type AppConfig, type ResilienceConfig } from '@app/config';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
+/** The window is kept as a ring of buckets, so recording an outcome costs the same at any call rate. */
+const BUCKETS = 10;
+
+interface Bucket {
+  /** Which slice of time (now / bucket length) the counts belong to. */
+  slice: number;
+  calls: number;
+  failures: number;
+}
+
 interface Circuit {
   state: CircuitState;
-  /** Outcomes in the window: [time, failed]. */
-  outcomes: Array<[number, boolean]>;
+  buckets: Bucket[];
   openedAt: number;
   trialInFlight: boolean;
 }
@@ -59,12 +68,21 @@ export class CircuitBreaker {
       else this.close(circuit);
       return;
     }
-    circuit.outcomes.push([now, failed]);
-    circuit.outcomes = circuit.outcomes.filter(([at]) => now - at < this.settings.windowMs);
-    const failures = circuit.outcomes.filter(([, outcome]) => outcome).length;
-    if (circuit.outcomes.length >= this.settings.minCalls && failures / circuit.outcomes.length >= this.settings.failureRate) {
-      this.open(circuit, now);
+    const bucketMs = this.settings.windowMs / BUCKETS;
+    const slice = Math.floor(now / bucketMs);
+    const bucket = circuit.buckets[slice % BUCKETS]!;
+    if (bucket.slice !== slice) Object.assign(bucket, { slice, calls: 0, failures: 0 });
+    bucket.calls++;
+    if (failed) bucket.failures++;
+    let calls = 0;
+    let failures = 0;
+    for (const { slice: bucketSlice, calls: bucketCalls, failures: bucketFailures } of circuit.buckets) {
+      if (slice - bucketSlice < BUCKETS) {
+        calls += bucketCalls;
+        failures += bucketFailures;
+      }
     }
+    if (calls >= this.settings.minCalls && failures / calls >= this.settings.failureRate) this.open(circuit, now);
   }
 
   state(provider: string): CircuitState {
@@ -76,20 +94,24 @@ export class CircuitBreaker {
   private open(circuit: Circuit, now: number): void {
     circuit.state = 'open';
     circuit.openedAt = now;
-    circuit.outcomes = [];
+    circuit.buckets = emptyBuckets();
   }
 
   private close(circuit: Circuit): void {
     circuit.state = 'closed';
-    circuit.outcomes = [];
+    circuit.buckets = emptyBuckets();
   }
 
   private circuit(provider: string): Circuit {
     let circuit = this.circuits.get(provider);
     if (!circuit) {
-      circuit = { state: 'closed', outcomes: [], openedAt: 0, trialInFlight: false };
+      circuit = { state: 'closed', buckets: emptyBuckets(), openedAt: 0, trialInFlight: false };
       this.circuits.set(provider, circuit);
     }
     return circuit;
   }
+}
+
+function emptyBuckets(): Bucket[] {
+  return Array.from({ length: BUCKETS }, () => ({ slice: -Infinity, calls: 0, failures: 0 }));
 }
