@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, type ExecutionLogConfig } from '@app/config';
-import { ExecutionLogEntity } from './execution-log.entity.js';
 import type { ExecutionRecord } from './execution-record.js';
 
 export interface ExecutionLogWriterStats {
@@ -87,7 +86,7 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.config.batchSize);
       try {
-        await this.dataSource.createQueryBuilder().insert().into(ExecutionLogEntity).values(batch).updateEntity(false).execute();
+        await this.dataSource.query(insertStatement(batch.length), batch.flatMap(rowValues));
         this.written += batch.length;
       } catch (error) {
         this.failedBatches++;
@@ -98,4 +97,34 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
       }
     }
   }
+}
+
+/** Columns in insert order; `id` is left to the database default. */
+const COLUMNS = [
+  'request_id', 'user_id', 'org_id', 'provider', 'operation', 'model', 'duration_ms', 'prompt_tokens', 'completion_tokens',
+  'total_tokens', 'success', 'error_code', 'error_message', 'credential_source', 'credential_id', 'is_proxy', 'created_at',
+] as const;
+
+const statements = new Map<number, string>();
+
+/**
+ * One multi-row INSERT with bind parameters, built once per batch size. Hand-written because
+ * TypeORM's query builder spent more CPU assembling a 200-row insert than the request path itself.
+ */
+function insertStatement(rows: number): string {
+  let statement = statements.get(rows);
+  if (!statement) {
+    const tuples = Array.from({ length: rows }, (_, row) => `(${COLUMNS.map((_, column) => `$${row * COLUMNS.length + column + 1}`).join(', ')})`);
+    statement = `INSERT INTO "execution_logs" (${COLUMNS.map((column) => `"${column}"`).join(', ')}) VALUES ${tuples.join(', ')}`;
+    statements.set(rows, statement);
+  }
+  return statement;
+}
+
+function rowValues(record: ExecutionRecord): unknown[] {
+  return [
+    record.requestId, record.userId, record.orgId, record.provider, record.operation, record.model, record.durationMs, record.promptTokens,
+    record.completionTokens, record.totalTokens, record.success, record.errorCode, record.errorMessage, record.credentialSource,
+    record.credentialId, record.isProxy, record.createdAt,
+  ];
 }
