@@ -46,7 +46,7 @@ async function startGateway() {
       PORT: String(PORTS.gateway),
       HOST: '127.0.0.1',
       DATABASE_URL: process.env.DATABASE_URL ?? 'memory',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'log', // per-call JSON lines on, as in production
       AUTH_MODE: 'jwt',
       JWT_SECRET,
       CREDENTIAL_SOURCES: 'environment',

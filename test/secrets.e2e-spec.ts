@@ -123,6 +123,7 @@ describe('no API key ever leaks', () => {
       }
     }
     expect(haystacks.logs).toContain('InstanceLoader'); // the capture did see the service's log output
+    expect(haystacks.logs).toContain('"msg":"provider call failed"'); // including the per-call lines
     for (const token of tokens) expect(haystacks.logs.includes(token)).toBe(false);
     expect(haystacks.executionLog).toContain('[REDACTED]');
   });

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@app/auth';
 import { ConfigModule, type AppConfig } from '@app/config';
@@ -11,6 +12,7 @@ import { ProvidersModule } from '@app/providers';
 import { AuditController } from './audit/audit.controller.js';
 import { CredentialsController } from './credentials/credentials.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { CallLogger, ROOT_LOGGER } from './logging/call-logger.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { OpenAiCompatController } from './openai-compat/openai-compat.controller.js';
@@ -24,7 +26,7 @@ import { StatusService } from './status/status.service.js';
 /** Composition root: the HTTP layer over the auth, provider, credential and execution-log contexts. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, rootLogger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -39,7 +41,7 @@ export class AppModule {
         LimitsModule,
       ],
       controllers: [IntegrationsController, SpendController, CredentialsController, AuditController, HealthController, MetricsController, OpenAiCompatController],
-      providers: [ExecuteService, ProviderCatalog, StatusService, CostEstimator, GatewayMetrics],
+      providers: [ExecuteService, ProviderCatalog, StatusService, CostEstimator, GatewayMetrics, CallLogger, { provide: ROOT_LOGGER, useValue: rootLogger }],
     };
   }
 }

@@ -6,13 +6,15 @@ import { AppModule } from './app.module.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
+import { createRootLogger, PinoNestLogger } from './logging/pino-logger.js';
 import { readServiceVersion } from '@app/common';
 
 /** Builds the fully configured (not yet listening) application; shared by main.ts and the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ genReqId: requestIdFor, bodyLimit: config.maxRequestBodyBytes, logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
-    logger: loggerLevels(config.logLevel),
+  const rootLogger = createRootLogger(config);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, rootLogger), adapter, {
+    logger: new PinoNestLogger(rootLogger),
   });
   app
     .getHttpAdapter()
@@ -50,10 +52,4 @@ function setUpSwagger(app: NestFastifyApplication): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-}
-
-const LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-
-function loggerLevels(level: AppConfig['logLevel']): Array<(typeof LEVELS)[number]> {
-  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
 }

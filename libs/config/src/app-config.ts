@@ -113,6 +113,7 @@ export interface AppConfig {
   port: number;
   host: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  logging: { executions: boolean; messageContent: boolean };
   maxRequestBodyBytes: number;
   database: DatabaseConfig;
   identityServiceUrl: string;

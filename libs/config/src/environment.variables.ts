@@ -21,6 +21,14 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
 
+  /** One JSON log line per provider call (requestId, user, provider, outcome, durations). */
+  @IsIn(['true', 'false'])
+  LOG_EXECUTIONS = 'true';
+
+  /** Debugging only: include the caller's params (message content) in those lines. */
+  @IsIn(['true', 'false'])
+  LOG_MESSAGE_CONTENT = 'false';
+
   /** Unset: embedded PGlite under PGLITE_DATA_DIR. `memory`: in-memory PGlite. Else a PostgreSQL URL. */
   @IsOptional()
   @Matches(/^(memory|postgres(ql)?:\/\/.+)$/, {

@@ -36,6 +36,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL as AppConfig['logLevel'],
+    logging: { executions: env.LOG_EXECUTIONS === 'true', messageContent: env.LOG_MESSAGE_CONTENT === 'true' },
     maxRequestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
     database: databaseConfig(env),
     identityServiceUrl: stripTrailingSlash(env.IDENTITY_SERVICE_URL),

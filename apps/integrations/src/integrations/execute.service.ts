@@ -16,6 +16,7 @@ import {
   type PreparedCall,
   type ProviderAdapter,
 } from '@app/providers';
+import { CallLogger } from '../logging/call-logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ExecuteRequestDto } from './dto/execute-request.dto.js';
 
@@ -42,6 +43,8 @@ interface Attempt {
   credential?: ResolvedCredential;
   response?: NormalizedResponse;
   error?: unknown;
+  /** Only for the debug log (LOG_MESSAGE_CONTENT). */
+  params?: unknown;
 }
 
 /**
@@ -63,6 +66,7 @@ export class ExecuteService {
     private readonly budget: BudgetGuard,
     private readonly pricing: PricingTable,
     private readonly metrics: GatewayMetrics,
+    private readonly callLogger: CallLogger,
   ) {}
 
   async execute(caller: Caller, request: ExecuteRequestDto, requestId: string): Promise<NormalizedResponse> {
@@ -126,7 +130,7 @@ export class ExecuteService {
 
   /** Credential and an open upstream stream for one provider; a failure is logged here. */
   private async openStream(caller: Caller, adapter: ProviderAdapter, call: PreparedCall, requestId: string, startedAt: Date, startedAtMs: number, signal: AbortSignal) {
-    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model };
+    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model, params: call.params };
     try {
       attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
       return { attempt, opened: await this.executor.openStream(adapter, call, attempt.credential?.apiKey, signal) };
@@ -162,7 +166,7 @@ export class ExecuteService {
       await this.budget.admit(subject);
       return { adapter, call };
     } catch (error) {
-      this.record({ caller, provider: request.provider, operation: request.operation, requestId, startedAt, startedAtMs, model: null, error });
+      this.record({ caller, provider: request.provider, operation: request.operation, requestId, startedAt, startedAtMs, model: null, error, params: request.params });
       throw error;
     }
   }
@@ -203,7 +207,7 @@ export class ExecuteService {
     startedAt: Date,
     startedAtMs: number,
   ): Promise<NormalizedResponse> {
-    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model };
+    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model, params: call.params };
     try {
       // Keyless endpoints (e.g. a local Ollama) need no credential lookup at all.
       attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
@@ -220,13 +224,29 @@ export class ExecuteService {
     }
   }
 
-  private record({ caller, provider, operation, requestId, startedAt, startedAtMs, model, credential, response, error }: Attempt): void {
+  private record({ caller, provider, operation, requestId, startedAt, startedAtMs, model, credential, response, error, params }: Attempt): void {
     const failure = error instanceof GatewayError ? error : undefined;
     const durationMs = performance.now() - startedAtMs;
+    const outcome = response ? 'success' : (failure?.code ?? 'INTERNAL_ERROR');
+    const upstreamLatencyMs = typeof response?.metadata.upstreamLatencyMs === 'number' ? response.metadata.upstreamLatencyMs : undefined;
+    this.callLogger.log({
+      requestId,
+      userId: caller.userId,
+      orgId: caller.orgId,
+      provider,
+      operation,
+      model,
+      outcome,
+      durationMs: Math.round(durationMs * 100) / 100,
+      upstreamLatencyMs,
+      totalTokens: response?.usage.totalTokens,
+      credentialSource: credential?.source,
+      params,
+    });
     this.metrics.observe({
       provider,
       operation,
-      outcome: response ? 'success' : (failure?.code ?? 'INTERNAL_ERROR'),
+      outcome,
       durationMs,
       // A stream's upstream latency is its time to first byte: no basis for an overhead figure.
       upstreamLatencyMs: typeof response?.metadata.upstreamLatencyMs === 'number' && response.metadata.chunks === undefined ? response.metadata.upstreamLatencyMs : undefined,

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+export interface CallLogEntry {
+  requestId: string;
+  userId: string;
+  orgId?: string;
+  provider: string;
+  operation: string;
+  model: string | null;
+  outcome: string;
+  durationMs: number;
+  upstreamLatencyMs?: number;
+  totalTokens?: number;
+  credentialSource?: string;
+  /** The caller's params; logged only with LOG_MESSAGE_CONTENT=true (debugging). */
+  params?: unknown;
+}
+
+/**
+ * One structured line per provider attempt: who, what, how long, how it ended. Never a key, and no
+ * message content unless LOG_MESSAGE_CONTENT is on.
+ */
+@Injectable()
+export class CallLogger {
+  private readonly logger: Logger;
+  private readonly enabled: boolean;
+  private readonly includeContent: boolean;
+
+  constructor(@Inject(ROOT_LOGGER) root: Logger, @Inject(APP_CONFIG) config: AppConfig) {
+    this.logger = root.child({ context: 'execute' });
+    this.enabled = config.logging.executions;
+    this.includeContent = config.logging.messageContent;
+  }
+
+  log(entry: CallLogEntry): void {
+    if (!this.enabled) return;
+    const { params, ...fields } = entry;
+    const line = this.includeContent ? { ...fields, params } : fields;
+    if (entry.outcome === 'success') this.logger.info(line, 'provider call');
+    else this.logger.warn(line, 'provider call failed');
+  }
+}

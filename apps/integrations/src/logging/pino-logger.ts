@@ -1,0 +1,47 @@
+import type { LoggerService } from '@nestjs/common';
+import { pino, type Logger } from 'pino';
+import { redactSecrets } from '@app/common';
+import type { AppConfig } from '@app/config';
+
+const PINO_LEVEL: Record<AppConfig['logLevel'], string> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+
+/**
+ * The process's one JSON logger (pino), writing through process.stdout (so whatever captures stdout,
+ * a container runtime or the secret-leak test, sees every line). Messages are redacted on the way out.
+ */
+export function createRootLogger(config: AppConfig): Logger {
+  return pino({ level: PINO_LEVEL[config.logLevel], base: { service: 'integrations-service' }, timestamp: pino.stdTimeFunctions.isoTime }, process.stdout);
+}
+
+/** Nest's logger interface over pino, so framework and module logs come out as the same JSON. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, clean(message));
+  }
+
+  error(message: unknown, trace?: string, context?: string): void {
+    this.logger.error({ context, trace: trace ? redactSecrets(trace) : undefined }, clean(message));
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, clean(message));
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, clean(message));
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, clean(message));
+  }
+
+  fatal(message: unknown, context?: string): void {
+    this.logger.fatal({ context }, clean(message));
+  }
+}
+
+function clean(message: unknown): string {
+  return redactSecrets(typeof message === 'string' ? message : JSON.stringify(message));
+}
