@@ -3,9 +3,8 @@ import request from 'supertest';
 import { FakeIdentity } from './support/fake-identity.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
-import { startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { chatBody, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
-const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };
 const CREDENTIAL_TTL_MS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -7,12 +7,11 @@ import request from 'supertest';
 import { FakeOpstage, waitFor } from './support/fake-opstage.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
-import { authAs, startTestApp, TEST_VAULT_KEY, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, chatBody, startTestApp, TEST_VAULT_KEY, uniqueId, type TestApp } from './support/test-app.js';
 
 const ENV_KEY = 'sk-proj-opsEnvironmentKey000001';
 const NEW_KEY = 'sk-proj-opsRotatedKeyValid00002';
 const BAD_KEY = 'sk-proj-opsRejectedKeyBad000003';
-const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };
 
 /** On a shared PostgreSQL, service keys and the config snapshot outlive a run: start and end clean. */
 async function resetOpsState(): Promise<void> {

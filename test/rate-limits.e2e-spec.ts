@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion } from './support/openai-replies.js';
-import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, chatBody, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
-const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('rate limits (in-memory counters)', () => {

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import request from 'supertest';
 import { FakeUpstream, type ScriptedReply } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
-import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, chatBody, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
-const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };
 
 /** Replies in order, then the last one forever: an upstream that fails on cue. */
 function sequence(upstream: FakeUpstream, replies: ScriptedReply[]): void {

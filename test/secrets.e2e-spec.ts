@@ -3,13 +3,12 @@ import request, { type Response } from 'supertest';
 import { FakeIdentity } from './support/fake-identity.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
-import { startTestApp, TEST_VAULT_KEY, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
+import { chatBody, startTestApp, TEST_VAULT_KEY, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
 
 const ENVIRONMENT_KEY = 'sk-proj-environmentKeyNeverShown0001';
 const IDENTITY_KEY = 'sk-proj-identityKeyNeverShown00002';
 const VAULT_KEY = 'sk-proj-vaultKeyNeverShown0000003';
 const SECRETS = [ENVIRONMENT_KEY, IDENTITY_KEY, VAULT_KEY];
-const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };
 
 /**
  * Drives every path a key travels (three credential sources, successes, upstream errors that echo

@@ -3,11 +3,10 @@ import request from 'supertest';
 import { FakeIdentity } from './support/fake-identity.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion } from './support/openai-replies.js';
-import { authAs, startTestApp, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, chatBody, startTestApp, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
 
 const RUNTIME_KEY = 'runtime-service-key-0123456789abcdef0123';
 const GATEWAY_IDENTITY_TOKEN = 'gateway-identity-token-0123456789';
-const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };
 
 describe('service-to-service callers acting on behalf of a user', () => {
   let identity: FakeIdentity;

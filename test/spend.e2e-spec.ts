@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion } from './support/openai-replies.js';
-import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, chatBody, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
-const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };
 /** gpt-4o-mini at $0.00015 / $0.0006 per 1k tokens; the fake answers 19 prompt + 10 completion tokens. */
 const COST_PER_CALL = (19 / 1000) * 0.00015 + (10 / 1000) * 0.0006;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50)); // spend is recorded just after the response

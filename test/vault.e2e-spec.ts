@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion } from './support/openai-replies.js';
-import { authAs, startTestApp, TEST_VAULT_KEY, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, chatBody, startTestApp, TEST_VAULT_KEY, uniqueId, type TestApp } from './support/test-app.js';
 
-const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };
 
 describe('local credential vault', () => {
   let upstream: FakeUpstream;

@@ -81,3 +81,6 @@ export function tokenFor(userId: string, options: TokenOptions = {}): string {
 export function authAs(userId: string, options: TokenOptions = {}): Record<string, string> {
   return { authorization: `Bearer ${tokenFor(userId, options)}` };
 }
+
+/** The smallest valid execute body: one user message to OpenAI's chat completions. */
+export const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };

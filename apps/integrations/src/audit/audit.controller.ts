@@ -1,35 +1,20 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { Caller, CurrentCaller } from '@app/auth';
 import { GatewayError } from '@app/common';
 import { AuditLog, type AuditKind } from '@app/ops-agent';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
+import { PageQueryDto } from '../http/query.dto.js';
 import { ErrorResponseDto } from '../integrations/dto/error-response.dto.js';
 
 const AUDITOR_ROLES = ['admin', 'operator'];
 
-class AuditQueryDto {
+class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['action', 'key_rotation', 'config_drift'] })
   @IsOptional()
   @IsIn(['action', 'key_rotation', 'config_drift'])
   kind?: AuditKind;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset = 0;
 }
 
 class AuditEntryDto {

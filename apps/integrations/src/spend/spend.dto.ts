@@ -1,20 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { TimeRangeQueryDto } from '../http/query.dto.js';
 
-export class UsageQueryDto {
-  @ApiPropertyOptional({ description: 'Inclusive start (ISO 8601); default: the start of the current UTC month' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'from must be an ISO 8601 date-time' })
-  from?: Date;
-
-  @ApiPropertyOptional({ description: 'Exclusive end (ISO 8601); default: now' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'to must be an ISO 8601 date-time' })
-  to?: Date;
-
+/** Defaults: from the start of the current UTC month, to now. */
+export class UsageQueryDto extends TimeRangeQueryDto {
   @ApiPropertyOptional({ example: 'user-42' })
   @IsOptional()
   @IsString()
