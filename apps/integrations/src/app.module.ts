@@ -12,6 +12,7 @@ import { ProvidersModule } from '@app/providers';
 import { AuditController } from './audit/audit.controller.js';
 import { CredentialsController } from './credentials/credentials.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { HttpDrain } from './http/http-drain.js';
 import { CallLogger, ROOT_LOGGER } from './logging/call-logger.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
@@ -41,7 +42,7 @@ export class AppModule {
         LimitsModule,
       ],
       controllers: [IntegrationsController, SpendController, CredentialsController, AuditController, HealthController, MetricsController, OpenAiCompatController],
-      providers: [ExecuteService, ProviderCatalog, StatusService, CostEstimator, GatewayMetrics, CallLogger, { provide: ROOT_LOGGER, useValue: rootLogger }],
+      providers: [HttpDrain, ExecuteService, ProviderCatalog, StatusService, CostEstimator, GatewayMetrics, CallLogger, { provide: ROOT_LOGGER, useValue: rootLogger }],
     };
   }
 }
