@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** `limit` / `offset` paging shared by the list endpoints. */
 export class PageQueryDto {
@@ -33,4 +33,19 @@ export class TimeRangeQueryDto {
   @Type(() => Date)
   @IsDate({ message: 'to must be an ISO 8601 date-time' })
   to?: Date;
+}
+
+/** Narrowing by user and provider, within the caller's scope. */
+export class UserProviderFilterDto {
+  @ApiPropertyOptional({ description: 'Only this user (within the caller’s organization)', example: 'user-42' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  userId?: string;
+
+  @ApiPropertyOptional({ example: 'openai' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  provider?: string;
 }

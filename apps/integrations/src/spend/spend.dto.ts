@@ -1,21 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { TimeRangeQueryDto } from '../http/query.dto.js';
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { TimeRangeQueryDto, UserProviderFilterDto } from '../http/query.dto.js';
 
 /** Defaults: from the start of the current UTC month, to now. */
-export class UsageQueryDto extends TimeRangeQueryDto {
-  @ApiPropertyOptional({ example: 'user-42' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  userId?: string;
-
-  @ApiPropertyOptional({ example: 'openai' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  provider?: string;
-}
+export class UsageQueryDto extends IntersectionType(TimeRangeQueryDto, UserProviderFilterDto) {}
 
 class UsageItemDto {
   @ApiProperty() userId: string;

@@ -1,21 +1,9 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto, TimeRangeQueryDto } from '../../http/query.dto.js';
+import { PageQueryDto, TimeRangeQueryDto, UserProviderFilterDto } from '../../http/query.dto.js';
 
-export class ExecutionsQueryDto extends IntersectionType(PageQueryDto, TimeRangeQueryDto) {
-  @ApiPropertyOptional({ description: 'Only this user (within the caller’s organization)', example: 'user-42' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  userId?: string;
-
-  @ApiPropertyOptional({ example: 'openai' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  provider?: string;
-
+export class ExecutionsQueryDto extends IntersectionType(PageQueryDto, TimeRangeQueryDto, UserProviderFilterDto) {
   @ApiPropertyOptional({ example: 'chat.completions' })
   @IsOptional()
   @IsString()
