@@ -59,6 +59,15 @@ describe('JWT authentication with an HS256 secret', () => {
     expect(Object.keys(response.body.error).sort()).toEqual(['code', 'message', 'requestId', 'retryable']);
   });
 
+  it('refuses a token once it expires, even though it was verified (and cached) before', async () => {
+    const shortLived = `Bearer ${jwt.sign({ sub: 'user-short' }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 2 })}`;
+    await get(shortLived).expect(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+
+    await get(shortLived).expect(401);
+  });
+
   it('keeps health, docs and the providers list public', async () => {
     await request(gateway.server).get('/health/live').expect(200);
     await request(gateway.server).get('/health/ready').expect(200);

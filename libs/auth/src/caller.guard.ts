@@ -1,12 +1,14 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { GatewayError, secretsEqual } from '@app/common';
+import { GatewayError, secretsEqual, sha256Hex, TtlCache } from '@app/common';
 import { APP_CONFIG, type AppConfig, type AuthConfig } from '@app/config';
 import { CALLER_KEY, Caller, IDENTIFIER } from './caller.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
 import { JwtPassportGuard, unauthenticated } from './jwt/jwt-passport.guard.js';
 import { IS_PUBLIC_KEY, type PublicOptions } from './public.decorator.js';
 import type { VerifiedToken } from './verified-token.js';
+
+const VERIFIED_JWT_TTL_MS = 60_000;
 
 type HttpRequest = { headers: Record<string, string | string[] | undefined>; user?: unknown } & Record<string, unknown>;
 
@@ -21,6 +23,7 @@ type HttpRequest = { headers: Record<string, string | string[] | undefined>; use
 export class CallerGuard implements CanActivate {
   private readonly auth: AuthConfig;
   private readonly jwtGuard?: JwtPassportGuard;
+  private readonly verifiedJwts = new TtlCache<string, VerifiedToken>(10_000);
 
   constructor(
     private readonly reflector: Reflector,
@@ -90,8 +93,15 @@ export class CallerGuard implements CanActivate {
 
   private async verify(context: ExecutionContext, request: HttpRequest, token: string): Promise<VerifiedToken> {
     if (!this.jwtGuard) return this.introspector.verify(token);
+    // A JWT's signature never changes: once verified, the same token needs only its expiry checked.
+    const key = sha256Hex(token);
+    const cached = this.verifiedJwts.get(key);
+    if (cached && (cached.expiresAtMs === undefined || cached.expiresAtMs > Date.now())) return cached;
     await this.jwtGuard.canActivate(context);
-    return request.user as VerifiedToken;
+    const verified = request.user as VerifiedToken;
+    const ttlMs = Math.min(VERIFIED_JWT_TTL_MS, (verified.expiresAtMs ?? Infinity) - Date.now());
+    this.verifiedJwts.set(key, verified, ttlMs);
+    return verified;
   }
 }
 

@@ -18,15 +18,20 @@ const MICRO = 1_000_000;
 export class BudgetGuard {
   private readonly logger = new Logger('BudgetGuard');
   private readonly budgets: { user: Budget; org: Budget };
+  /** Without any cap configured, budgets cost nothing on the request path. */
+  private readonly anyCap: boolean;
 
   constructor(
     @Inject(COUNTER_STORE) private readonly store: CounterStore,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.budgets = config.limits.budgets;
+    const { user, org } = this.budgets;
+    this.anyCap = [user.dailyUsd, user.monthlyUsd, org.dailyUsd, org.monthlyUsd].some((cap) => cap > 0);
   }
 
   async admit(subject: RateLimitSubject, now = new Date()): Promise<void> {
+    if (!this.anyCap) return;
     for (const { scope, id, period, capUsd, key, windowMs } of this.caps(subject, now)) {
       let spentMicros: number;
       try {
@@ -44,7 +49,7 @@ export class BudgetGuard {
   }
 
   async recordSpend(subject: RateLimitSubject, costUsd: number | null, now = new Date()): Promise<void> {
-    if (!costUsd || costUsd <= 0) return;
+    if (!this.anyCap || !costUsd || costUsd <= 0) return;
     try {
       for (const { key, windowMs } of this.caps(subject, now)) await this.store.add(key, Math.round(costUsd * MICRO), windowMs);
     } catch (error) {
