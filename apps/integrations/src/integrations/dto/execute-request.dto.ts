@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsObject, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 export class ExecuteRequestDto {
@@ -23,6 +24,9 @@ export class ExecuteRequestDto {
     additionalProperties: true,
     example: { messages: [{ role: 'user', content: 'Say hello' }], maxTokens: 64, temperature: 0.2 },
   })
+  // Handed over as received: the adapter validates params against its own schema, so a deep copy
+  // by class-transformer here would be work done twice on the hot path.
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.params, { toClassOnly: true })
   @IsObject()
   params: Record<string, unknown>;
 }
