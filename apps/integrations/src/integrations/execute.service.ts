@@ -11,6 +11,7 @@ import {
   ProviderExecutor,
   ProviderHealthTracker,
   ProviderRegistry,
+  type FallbackStep,
   type FinalStreamChunk,
   type OpenedStream,
   type PreparedCall,
@@ -76,17 +77,11 @@ export class ExecuteService {
     try {
       return await this.attempt(caller, adapter, call, requestId, startedAt, startedAtMs);
     } catch (error) {
-      for (const step of this.fallbacks.plan(adapter.name, error, request.operation, request.params)) {
-        try {
-          const response = await this.attempt(caller, step.adapter, step.call, requestId, new Date(), performance.now());
-          response.metadata.fallbackFrom = adapter.name;
-          response.metadata.fallbackReason = (error as GatewayError).code;
-          return response;
-        } catch {
-          // The next target, if any; the caller gets the original failure if all fail.
-        }
-      }
-      throw error;
+      const fallback = await this.fallBack(adapter.name, error, request, (step) => this.attempt(caller, step.adapter, step.call, requestId, new Date(), performance.now()));
+      if (!fallback) throw error;
+      fallback.result.metadata.fallbackFrom = adapter.name;
+      fallback.result.metadata.fallbackReason = fallback.reason;
+      return fallback.result;
     }
   }
 
@@ -105,9 +100,12 @@ export class ExecuteService {
       ({ attempt, opened } = await this.openStream(caller, admitted.adapter, admitted.call, requestId, startedAt, startedAtMs, signal));
     } catch (error) {
       // Nothing has reached the caller yet, so a fallback rule may still move the call.
-      const fallback = await this.openFallbackStream(caller, admitted.adapter.name, error, request, requestId, signal);
+      const fallback = await this.fallBack(admitted.adapter.name, error, request, (step) =>
+        this.openStream(caller, step.adapter, step.call, requestId, new Date(), performance.now(), signal),
+      );
       if (!fallback) throw error;
-      ({ attempt, opened } = fallback);
+      ({ attempt, opened } = fallback.result);
+      opened.fallbackFrom = { provider: admitted.adapter.name, reason: fallback.reason };
     }
     const { adapter } = opened;
     return {
@@ -141,14 +139,22 @@ export class ExecuteService {
     }
   }
 
-  private async openFallbackStream(caller: Caller, failedProvider: string, error: unknown, request: ExecuteRequestDto, requestId: string, signal: AbortSignal) {
+  /**
+   * Tries the targets a fallback rule names for `failedProvider`'s `error`, in order, and returns
+   * the first success with the reason; undefined when no rule applies or every target failed (the
+   * caller then gets the original failure). Each attempt logs itself.
+   */
+  private async fallBack<T>(
+    failedProvider: string,
+    error: unknown,
+    request: ExecuteRequestDto,
+    run: (step: FallbackStep) => Promise<T>,
+  ): Promise<{ result: T; reason: string } | undefined> {
     for (const step of this.fallbacks.plan(failedProvider, error, request.operation, request.params)) {
       try {
-        const fallback = await this.openStream(caller, step.adapter, step.call, requestId, new Date(), performance.now(), signal);
-        fallback.opened.fallbackFrom = { provider: failedProvider, reason: (error as GatewayError).code };
-        return fallback;
+        return { result: await run(step), reason: (error as GatewayError).code };
       } catch {
-        // Next target, if any.
+        // The next target, if any.
       }
     }
     return undefined;
