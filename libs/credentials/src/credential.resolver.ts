@@ -22,8 +22,4 @@ export class CredentialResolver {
   invalidate(request: CredentialRequest): void {
     for (const source of this.sources) source.invalidate?.(request);
   }
-
-  sourceNames(): string[] {
-    return this.sources.map((source) => source.name);
-  }
 }
