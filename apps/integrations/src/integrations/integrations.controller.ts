@@ -1,10 +1,11 @@
-import { PassThrough } from 'node:stream';
+import type { PassThrough } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
+import { eventStream, hangUpSignal } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { StatusService } from '../status/status.service.js';
 import { ErrorResponseDto } from './dto/error-response.dto.js';
@@ -49,24 +50,17 @@ export class IntegrationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NormalizedResponseDto | PassThrough> {
     if (request.params.stream !== true) return this.executeService.execute(caller, request, requestId);
-    // The caller hanging up aborts the upstream call (and is logged as CANCELLED).
-    const hangUp = new AbortController();
-    reply.raw.on('close', () => hangUp.abort());
-    const session = await this.executeService.stream(caller, request, requestId, hangUp.signal);
-    void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
-    const body = new PassThrough();
-    const frame = (data: unknown) => body.write(`data: ${JSON.stringify(data)}\n\n`);
-    void session
-      .pump({
-        delta: frame,
+    const session = await this.executeService.stream(caller, request, requestId, hangUpSignal(reply));
+    return eventStream(reply, (out) =>
+      session.pump({
+        delta: (chunk) => out.data(chunk),
         end: (final) => {
-          frame(final);
-          body.write('data: [DONE]\n\n');
+          out.data(final);
+          out.done();
         },
-        error: (error) => body.write(`event: error\ndata: ${JSON.stringify({ error: { code: error.code, message: error.message, requestId } })}\n\n`),
-      })
-      .finally(() => body.end());
-    return body;
+        error: (error) => out.event('error', { error: { code: error.code, message: error.message, requestId } }),
+      }),
+    );
   }
 
   @Get('providers')

@@ -1,10 +1,11 @@
-import { PassThrough } from 'node:stream';
+import type { PassThrough } from 'node:stream';
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
+import { eventStream, hangUpSignal } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { ExecuteService } from '../integrations/execute.service.js';
 import { chatCompletionToOpenAi, chatRequestFromOpenAi, embeddingsRequestFromOpenAi, embeddingsToOpenAi, OpenAiChunkWriter } from './openai-wire.mapper.js';
@@ -38,25 +39,19 @@ export class OpenAiCompatController {
     const requestedModel = String(body.model);
     if (request.params.stream !== true) return chatCompletionToOpenAi(await this.executeService.execute(caller, request, requestId), requestId, requestedModel);
 
-    const hangUp = new AbortController();
-    reply.raw.on('close', () => hangUp.abort());
-    const session = await this.executeService.stream(caller, request, requestId, hangUp.signal);
-    void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
-    const out = new PassThrough();
-    const writer = new OpenAiChunkWriter(requestId, requestedModel);
-    const frame = (data: unknown) => out.write(`data: ${JSON.stringify(data)}\n\n`);
-    void session
-      .pump({
-        delta: (chunk) => frame(writer.delta(chunk.delta, chunk.index === 0)),
+    const session = await this.executeService.stream(caller, request, requestId, hangUpSignal(reply));
+    const chunks = new OpenAiChunkWriter(requestId, requestedModel);
+    return eventStream(reply, (out) =>
+      session.pump({
+        delta: (chunk) => out.data(chunks.delta(chunk.delta, chunk.index === 0)),
         end: (final) => {
-          frame(writer.finish(final));
-          if (includeUsage) frame(writer.usage(final));
-          out.write('data: [DONE]\n\n');
+          out.data(chunks.finish(final));
+          if (includeUsage) out.data(chunks.usage(final));
+          out.done();
         },
-        error: (error) => frame({ error: { message: error.message, type: 'api_error', code: error.code } }),
-      })
-      .finally(() => out.end());
-    return out;
+        error: (error) => out.data({ error: { message: error.message, type: 'api_error', code: error.code } }),
+      }),
+    );
   }
 
   @Post('embeddings')

@@ -1,0 +1,33 @@
+import { PassThrough } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+
+/** Aborts when the caller hangs up, so the upstream call is aborted (and logged as CANCELLED). */
+export function hangUpSignal(reply: FastifyReply): AbortSignal {
+  const hangUp = new AbortController();
+  reply.raw.on('close', () => hangUp.abort());
+  return hangUp.signal;
+}
+
+export interface EventStreamWriter {
+  /** `data: <json>` */
+  data(payload: unknown): void;
+  /** `event: <name>` then `data: <json>` */
+  event(name: string, payload: unknown): void;
+  /** `data: [DONE]` */
+  done(): void;
+}
+
+/**
+ * A text/event-stream answer: sets the headers, and returns the body for the handler to return (Nest
+ * streams it as it is written). `write` fills it; the body ends when `write` settles.
+ */
+export function eventStream(reply: FastifyReply, write: (writer: EventStreamWriter) => Promise<void>): PassThrough {
+  void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+  const body = new PassThrough();
+  void write({
+    data: (payload) => body.write(`data: ${JSON.stringify(payload)}\n\n`),
+    event: (name, payload) => body.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`),
+    done: () => body.write('data: [DONE]\n\n'),
+  }).finally(() => body.end());
+  return body;
+}
