@@ -5,3 +5,4 @@ export * from './errors/gateway-error.js';
 export * from './secrets/hash.js';
 export * from './secrets/redact.js';
 export * from './service-version.js';
+export * from './validation/schema.js';

@@ -19,7 +19,7 @@ import {
 } from '@app/providers';
 import { CallLogger } from '../logging/call-logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import type { ExecuteRequestDto } from './dto/execute-request.dto.js';
+import type { ExecuteRequest } from './execute-request.js';
 
 /** Where a relayed stream goes: each text delta, then the final chunk, or an error after the start. */
 export interface StreamSink {
@@ -70,7 +70,7 @@ export class ExecuteService {
     private readonly callLogger: CallLogger,
   ) {}
 
-  async execute(caller: Caller, request: ExecuteRequestDto, requestId: string): Promise<NormalizedResponse> {
+  async execute(caller: Caller, request: ExecuteRequest, requestId: string): Promise<NormalizedResponse> {
     const startedAt = new Date();
     const startedAtMs = performance.now();
     const { adapter, call } = await this.admit(caller, request, requestId, startedAt, startedAtMs);
@@ -90,7 +90,7 @@ export class ExecuteService {
    * failure up to then is an ordinary JSON error; `pump` then relays SSE frames as they arrive and
    * logs the call, with its usage, when the stream ends, fails or the caller goes away.
    */
-  async stream(caller: Caller, request: ExecuteRequestDto, requestId: string, signal: AbortSignal): Promise<StreamSession> {
+  async stream(caller: Caller, request: ExecuteRequest, requestId: string, signal: AbortSignal): Promise<StreamSession> {
     const startedAt = new Date();
     const startedAtMs = performance.now();
     const admitted = await this.admit(caller, request, requestId, startedAt, startedAtMs);
@@ -147,7 +147,7 @@ export class ExecuteService {
   private async fallBack<T>(
     failedProvider: string,
     error: unknown,
-    request: ExecuteRequestDto,
+    request: ExecuteRequest,
     run: (step: FallbackStep) => Promise<T>,
   ): Promise<{ result: T; reason: string } | undefined> {
     for (const step of this.fallbacks.plan(failedProvider, error, request.operation, request.params)) {
@@ -161,7 +161,7 @@ export class ExecuteService {
   }
 
   /** Checks common to every call; a refused call is logged here. */
-  private async admit(caller: Caller, request: ExecuteRequestDto, requestId: string, startedAt: Date, startedAtMs: number): Promise<{ adapter: ProviderAdapter; call: PreparedCall }> {
+  private async admit(caller: Caller, request: ExecuteRequest, requestId: string, startedAt: Date, startedAtMs: number): Promise<{ adapter: ProviderAdapter; call: PreparedCall }> {
     try {
       // Fail closed: an operator who disabled the agent in Opstage has stopped all upstream calls.
       this.integration.assertEnabled();

@@ -1,7 +1,7 @@
 import type { PassThrough } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
@@ -15,6 +15,7 @@ import { ExecutionsResponseDto } from './dto/executions-response.dto.js';
 import { NormalizedResponseDto } from './dto/normalized-response.dto.js';
 import { ProvidersResponseDto } from './dto/providers-response.dto.js';
 import { StatusResponseDto } from './dto/status-response.dto.js';
+import { ParseExecuteRequestPipe, type ExecuteRequest } from './execute-request.js';
 import { ExecuteService } from './execute.service.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
 
@@ -36,6 +37,7 @@ export class IntegrationsController {
     description:
       'With params.stream: true (chat operations) the answer is text/event-stream: `data: {"delta","index"}` frames as they arrive, then one `data: {provider, model, usage, finishReason, metadata}` frame and `data: [DONE]`; a failure after the stream started is sent as `event: error`.',
   })
+  @ApiBody({ type: ExecuteRequestDto })
   @ApiOkResponse({ type: NormalizedResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED, UNKNOWN_PROVIDER, OPERATION_NOT_SUPPORTED, PROVIDER_BAD_REQUEST, CONTEXT_LENGTH_EXCEEDED' })
   @ApiResponse({ status: 424, type: ErrorResponseDto, description: 'CREDENTIAL_NOT_FOUND, PROVIDER_AUTH_FAILED' })
@@ -45,7 +47,7 @@ export class IntegrationsController {
   @ApiResponse({ status: 504, type: ErrorResponseDto, description: 'PROVIDER_TIMEOUT' })
   async execute(
     @CurrentCaller() caller: Caller,
-    @Body() request: ExecuteRequestDto,
+    @Body(ParseExecuteRequestPipe) request: ExecuteRequest,
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NormalizedResponseDto | PassThrough> {

@@ -1,7 +1,7 @@
 import { GatewayError } from '@app/common';
 import type { NormalizedResponse } from '@app/normalization';
 import type { FinalStreamChunk } from '@app/providers';
-import type { ExecuteRequestDto } from '../integrations/dto/execute-request.dto.js';
+import type { ExecuteRequest } from '../integrations/execute-request.js';
 
 type Body = Record<string, unknown>;
 
@@ -30,7 +30,7 @@ export function routeModel(model: unknown, providers: string[]): { provider: str
   return providers.includes(prefix) ? { provider: prefix, model: model.slice(slash + 1) } : { provider: 'openai', model };
 }
 
-export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequestDto & { includeUsage: boolean } {
+export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequest & { includeUsage: boolean } {
   const { provider, model } = routeModel(body.model, providers);
   const params: Record<string, unknown> = { model, messages: Array.isArray(body.messages) ? body.messages.map(messageFromOpenAi) : body.messages };
   for (const [field, value] of Object.entries(body)) {
@@ -60,7 +60,7 @@ function messageFromOpenAi(message: unknown): unknown {
   return converted;
 }
 
-export function embeddingsRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequestDto {
+export function embeddingsRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequest {
   const { provider, model } = routeModel(body.model, providers);
   const params: Record<string, unknown> = { model, input: body.input };
   if (body.dimensions !== undefined) params.dimensions = body.dimensions;

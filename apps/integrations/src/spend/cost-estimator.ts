@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PricingTable } from '@app/limits';
 import { ProviderRegistry } from '@app/providers';
-import type { ExecuteRequestDto } from '../integrations/dto/execute-request.dto.js';
+import type { ExecuteRequest } from '../integrations/execute-request.js';
 import type { EstimateResponseDto } from './spend.dto.js';
 
 /** Predicts a call's cost before it is made: prompt tokens from the text, completion up to maxTokens. */
@@ -14,7 +14,7 @@ export class CostEstimator {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  estimate(request: ExecuteRequestDto): EstimateResponseDto {
+  estimate(request: ExecuteRequest): EstimateResponseDto {
     const adapter = this.registry.get(request.provider);
     const call = adapter.validate(request.operation, request.params);
     const params = call.params as Record<string, unknown>;

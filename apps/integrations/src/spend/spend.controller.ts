@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { PricingTable, roundUsd } from '@app/limits';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { ExecuteRequestDto } from '../integrations/dto/execute-request.dto.js';
+import { ParseExecuteRequestPipe, type ExecuteRequest } from '../integrations/execute-request.js';
 import { CostEstimator } from './cost-estimator.js';
 import { EstimateResponseDto, UsageQueryDto, UsageResponseDto } from './spend.dto.js';
 
@@ -46,8 +47,9 @@ export class SpendController {
   @Post('estimate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Predict the cost of an execute request without making it (same body as execute)' })
+  @ApiBody({ type: ExecuteRequestDto })
   @ApiOkResponse({ type: EstimateResponseDto })
-  estimate(@Body() request: ExecuteRequestDto): EstimateResponseDto {
+  estimate(@Body(ParseExecuteRequestPipe) request: ExecuteRequest): EstimateResponseDto {
     return this.estimator.estimate(request);
   }
 }

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError, type FieldViolation } from '@app/common';
 import { APP_CONFIG, type AnthropicProviderConfig, type AppConfig } from '@app/config';
 import { operationNotSupported } from '../operation-not-supported.js';
-import { AnthropicMessagesParams } from '../params/anthropic-messages.params.js';
-import { ChatCompletionParams } from '../params/chat-completion.params.js';
+import { ANTHROPIC_MESSAGES_PARAMS, type AnthropicMessagesParams } from '../params/anthropic-messages.params.js';
+import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
 import { validateParams } from '../params/validate-params.js';
 import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
 import { AnthropicStreamDecoder } from '../streaming/anthropic-stream.decoder.js';
@@ -39,7 +39,7 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   validate(operation: string, params: unknown): PreparedCall {
     if (operation !== MESSAGES && operation !== CHAT) throw operationNotSupported(this.name, operation, this.operations);
-    const validated = validateParams(operation === MESSAGES ? AnthropicMessagesParams : ChatCompletionParams, params);
+    const validated = validateParams(operation === MESSAGES ? ANTHROPIC_MESSAGES_PARAMS : CHAT_COMPLETION_PARAMS, params);
     const violations: FieldViolation[] = UNSUPPORTED_PARAMS.filter((name) => validated[name] !== undefined).map((name) => ({
       field: `params.${name}`,
       message: 'is not supported by anthropic',

@@ -1,5 +1,5 @@
-import { ChatCompletionParams } from '../params/chat-completion.params.js';
-import { EmbeddingParams } from '../params/embedding.params.js';
+import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
+import { EMBEDDING_PARAMS, type EmbeddingParams } from '../params/embedding.params.js';
 import { validateParams } from '../params/validate-params.js';
 import { operationNotSupported } from '../operation-not-supported.js';
 import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
@@ -54,11 +54,11 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
 
   validate(operation: string, params: unknown): PreparedCall {
     if (operation === CHAT) {
-      const chat = validateParams(ChatCompletionParams, params);
+      const chat = validateParams(CHAT_COMPLETION_PARAMS, params);
       return { operation, model: chat.model ?? this.settings.defaultModel, params: chat };
     }
     if (operation === EMBEDDINGS && this.settings.defaultEmbeddingModel) {
-      const embedding = validateParams(EmbeddingParams, params);
+      const embedding = validateParams(EMBEDDING_PARAMS, params);
       return { operation, model: embedding.model ?? this.settings.defaultEmbeddingModel, params: embedding };
     }
     throw operationNotSupported(this.name, operation, this.operations);

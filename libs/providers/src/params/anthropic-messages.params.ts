@@ -1,16 +1,13 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { ChatCompletionParams } from './chat-completion.params.js';
+import { extend, integer, optional, string } from '@app/common';
+import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from './chat-completion.params.js';
 
 /** Anthropic `messages`: the chat vocabulary plus Anthropic's top-level `system` and `topK`. */
-export class AnthropicMessagesParams extends ChatCompletionParams {
-  @IsOptional()
-  @IsString()
-  @MaxLength(1_000_000)
+export interface AnthropicMessagesParams extends ChatCompletionParams {
   system?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
   topK?: number;
 }
+
+export const ANTHROPIC_MESSAGES_PARAMS = extend<ChatCompletionParams, Pick<AnthropicMessagesParams, 'system' | 'topK'>>(CHAT_COMPLETION_PARAMS, {
+  system: optional(string({ max: 1_000_000 })),
+  topK: optional(integer({ min: 1, max: 1000 })),
+});

@@ -1,168 +1,98 @@
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
-import { IsMessageContent, IsStringOrStringArray } from './custom-validators.js';
+import { anyObject, arrayOf, boolean, integer, number, object, oneOf, optional, string } from '@app/common';
+import { messageContent, stringOrStringArray } from './custom-rules.js';
 
 export const CHAT_ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 export type ChatRole = (typeof CHAT_ROLES)[number];
 
+const TOOL_NAME = { pattern: /^[A-Za-z0-9_-]{1,64}$/, patternMessage: 'must be 1-64 letters, digits, _ or -' };
+
 /** A function the model may call, in the gateway's (OpenAI-shaped) vocabulary. */
-export class ToolFunctionParam {
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'name must be 1-64 letters, digits, _ or -' })
+export interface ToolFunctionParam {
   name: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
   description?: string;
-
   /** JSON Schema of the arguments. */
-  @IsOptional()
-  @IsObject()
   parameters?: Record<string, unknown>;
 }
 
-export class ToolParam {
-  @IsIn(['function'])
+export interface ToolParam {
   type: 'function';
-
-  @ValidateNested()
-  @Type(() => ToolFunctionParam)
   function: ToolFunctionParam;
 }
 
 /** A tool call the assistant made earlier in the conversation (for multi-turn tool use). */
-export class ToolCallParam {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(256)
+export interface ToolCallParam {
   id: string;
-
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'name must be 1-64 letters, digits, _ or -' })
   name: string;
-
   /** The arguments as JSON text. */
-  @IsString()
   arguments: string;
 }
 
-export class ChatMessageParam {
-  @IsIn(CHAT_ROLES)
+export interface ChatMessageParam {
   role: ChatRole;
-
-  // Not @IsDefined: that refuses null too, and null is how assistant tool-call turns say "no text".
-  @IsMessageContent()
+  /** null is how assistant tool-call turns say "no text". */
   content: string | object[] | null;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
   name?: string;
-
   /** assistant turns: the tool calls the model made. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ToolCallParam)
   toolCalls?: ToolCallParam[];
-
   /** tool turns: which call this message answers. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
   toolCallId?: string;
 }
 
 /** `params` of a chat completion, in the gateway's camelCase vocabulary shared by every provider. */
-export class ChatCompletionParams {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(256)
+export interface ChatCompletionParams {
   model?: string;
-
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => ChatMessageParam)
   messages: ChatMessageParam[];
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
   maxTokens?: number;
-
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(2)
   temperature?: number;
-
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(1)
   topP?: number;
-
-  @IsOptional()
-  @IsStringOrStringArray({ maxItems: 4 })
   stop?: string | string[];
-
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-2)
-  @Max(2)
   presencePenalty?: number;
-
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-2)
-  @Max(2)
   frequencyPenalty?: number;
-
-  @IsOptional()
-  @IsInt()
   seed?: number;
-
   /** An end-user id forwarded to the provider for abuse tracking. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
   user?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(128)
-  @ValidateNested({ each: true })
-  @Type(() => ToolParam)
   tools?: ToolParam[];
-
   /** 'auto', 'none', 'required', or the name of one tool the model must call. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
   toolChoice?: string;
-
   /** Answer with server-sent events: `{delta, index}` chunks, then `{usage, finishReason, …}`. */
-  @IsOptional()
-  @IsBoolean()
   stream?: boolean;
 }
+
+const TOOL = object<ToolParam>({
+  type: oneOf(['function']),
+  function: object<ToolFunctionParam>({
+    name: string(TOOL_NAME),
+    description: optional(string({ max: 4096 })),
+    parameters: optional(anyObject()),
+  }),
+});
+
+const TOOL_CALL = object<ToolCallParam>({
+  id: string({ min: 1, max: 256 }),
+  name: string(TOOL_NAME),
+  arguments: string(),
+});
+
+const CHAT_MESSAGE = object<ChatMessageParam>({
+  role: oneOf(CHAT_ROLES),
+  content: messageContent(),
+  name: optional(string({ max: 64 })),
+  toolCalls: optional(arrayOf(TOOL_CALL)),
+  toolCallId: optional(string({ max: 256 })),
+});
+
+export const CHAT_COMPLETION_PARAMS = object<ChatCompletionParams>({
+  model: optional(string({ min: 1, max: 256 })),
+  messages: arrayOf(CHAT_MESSAGE, { min: 1 }),
+  maxTokens: optional(integer({ min: 1 })),
+  temperature: optional(number({ min: 0, max: 2 })),
+  topP: optional(number({ min: 0, max: 1 })),
+  stop: optional(stringOrStringArray({ maxItems: 4 })),
+  presencePenalty: optional(number({ min: -2, max: 2 })),
+  frequencyPenalty: optional(number({ min: -2, max: 2 })),
+  seed: optional(integer()),
+  user: optional(string({ max: 256 })),
+  tools: optional(arrayOf(TOOL, { max: 128 })),
+  toolChoice: optional(string({ max: 64 })),
+  stream: optional(boolean()),
+});

@@ -1,26 +1,18 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsStringOrStringArray } from './custom-validators.js';
+import { integer, object, optional, string } from '@app/common';
+import { stringOrStringArray } from './custom-rules.js';
 
 /** `params` of an embeddings call: one text or a batch of texts. */
-export class EmbeddingParams {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(256)
+export interface EmbeddingParams {
   model?: string;
-
-  @IsStringOrStringArray({ maxItems: 2048 })
   input: string | string[];
-
   /** Output vector size, for models that can shorten their embeddings. */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(65_536)
   dimensions?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
   user?: string;
 }
+
+export const EMBEDDING_PARAMS = object<EmbeddingParams>({
+  model: optional(string({ min: 1, max: 256 })),
+  input: stringOrStringArray({ maxItems: 2048 }),
+  dimensions: optional(integer({ min: 1, max: 65_536 })),
+  user: optional(string({ max: 256 })),
+});

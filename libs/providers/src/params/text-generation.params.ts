@@ -1,40 +1,23 @@
-import { IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsStringOrStringArray } from './custom-validators.js';
+import { integer, number, object, optional, string } from '@app/common';
+import { stringOrStringArray } from './custom-rules.js';
 
 /** Plain text continuation of a prompt (HuggingFace text-generation). */
-export class TextGenerationParams {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(256)
+export interface TextGenerationParams {
   model?: string;
-
-  @IsString()
-  @MinLength(1)
   prompt: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
   maxTokens?: number;
-
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(100)
   temperature?: number;
-
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(1)
   topP?: number;
-
-  @IsOptional()
-  @IsStringOrStringArray({ maxItems: 4 })
   stop?: string | string[];
-
-  @IsOptional()
-  @IsInt()
   seed?: number;
 }
+
+export const TEXT_GENERATION_PARAMS = object<TextGenerationParams>({
+  model: optional(string({ min: 1, max: 256 })),
+  prompt: string({ min: 1 }),
+  maxTokens: optional(integer({ min: 1 })),
+  temperature: optional(number({ min: 0, max: 100 })),
+  topP: optional(number({ min: 0, max: 1 })),
+  stop: optional(stringOrStringArray({ maxItems: 4 })),
+  seed: optional(integer()),
+});
