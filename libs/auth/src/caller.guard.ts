@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { GatewayError, secretsEqual, sha256Hex, TtlCache } from '@app/common';
+import { GatewayError, secretsEqual, TtlCache } from '@app/common';
 import { APP_CONFIG, type AppConfig, type AuthConfig } from '@app/config';
 import { CALLER_KEY, Caller, IDENTIFIER } from './caller.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
@@ -94,7 +94,9 @@ export class CallerGuard implements CanActivate {
   private async verify(context: ExecutionContext, request: HttpRequest, token: string): Promise<VerifiedToken> {
     if (!this.jwtGuard) return this.introspector.verify(token);
     // A JWT's signature never changes: once verified, the same token needs only its expiry checked.
-    const key = sha256Hex(token);
+    // Keyed by the token itself, not a digest of it: the token is in memory for this request anyway
+    // (Caller.bearerToken), and hashing it cost more than the lookup it guards.
+    const key = token;
     const cached = this.verifiedJwts.get(key);
     if (cached && (cached.expiresAtMs === undefined || cached.expiresAtMs > Date.now())) return cached;
     await this.jwtGuard.canActivate(context);

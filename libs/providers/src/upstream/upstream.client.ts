@@ -2,7 +2,9 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { GatewayError } from '@app/common';
 import type { IncomingHttpHeaders } from 'node:http';
+import { RequestDeadline } from './request-deadline.js';
 import type { UpstreamReply, UpstreamRequest } from './upstream-types.js';
+import { urlParts } from './url-parts.js';
 
 /**
  * The hot-path HTTP client for provider calls: undici with pooled keep-alive connections per origin.
@@ -21,19 +23,20 @@ export class UpstreamClient implements OnApplicationShutdown {
 
   /** POSTs JSON (GETs when there is no body) and reads the whole reply; `timeoutMs` covers headers and body. */
   async send(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number): Promise<UpstreamReply> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const deadline = new RequestDeadline(timeoutMs);
     const startedAt = performance.now();
     try {
       const hasBody = upstreamRequest.body !== undefined;
-      const response = await request(upstreamRequest.url, {
+      const { origin, path } = urlParts(upstreamRequest.url);
+      const response = await this.dispatcher.request({
+        origin,
+        path,
         method: hasBody ? 'POST' : 'GET',
         headers: hasBody
           ? { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'application/json' }
           : { ...upstreamRequest.headers, accept: 'application/json' },
         body: hasBody ? JSON.stringify(upstreamRequest.body) : undefined,
-        dispatcher: this.dispatcher,
-        signal: deadline.signal,
+        signal: deadline,
       });
       const text = await response.body.text();
       return {
@@ -43,9 +46,9 @@ export class UpstreamClient implements OnApplicationShutdown {
         latencyMs: performance.now() - startedAt,
       };
     } catch (error) {
-      throw transportFailure(provider, error, deadline.signal.aborted, timeoutMs);
+      throw transportFailure(provider, error, deadline.aborted, timeoutMs);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
