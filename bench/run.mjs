@@ -1,6 +1,6 @@
 // npm run bench: the gateway against a raw node:http + undici pass-through, on loopback only, each
 // phase bounded in time. Prints a table and writes bench/results/latest.json.
-import { fork, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,16 +30,40 @@ const targets = {
   },
 };
 
+/**
+ * With two or more CPUs, the server under test (pass-through or gateway) gets CPU 0 to itself and
+ * everything else (this process with its load generator, the mock upstream) shares CPU 1. Unpinned,
+ * three busy processes on two vCPUs preempt one another mid-request, and the per-request CPU and
+ * req/s figures swung by ±15% from run to run; pinned, both servers are measured on one whole core.
+ */
+const PINNED = cpus().length >= 2 && commandExists('taskset');
+if (PINNED) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+
+function commandExists(command) {
+  try {
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `node args…` on the server core when pinning; children of this process otherwise share its CPU. */
+function serverUnderTest(args, options) {
+  return PINNED ? spawn('taskset', ['-c', '0', process.execPath, ...args], options) : spawn(process.execPath, args, options);
+}
+
 function startReference(role, port, extra = []) {
   return new Promise((resolve, reject) => {
-    const child = fork(join(here, 'servers.mjs'), [role, String(port), ...extra], { stdio: 'inherit' });
+    const args = [join(here, 'servers.mjs'), role, String(port), ...extra];
+    const child = role === 'upstream' ? fork(args[0], args.slice(1), { stdio: 'inherit' }) : serverUnderTest(args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
     child.once('message', () => resolve(child));
     child.once('error', reject);
   });
 }
 
 async function startGateway() {
-  const child = spawn(process.execPath, [join(root, 'dist/apps/integrations/src/main.js')], {
+  const child = serverUnderTest([join(root, 'dist/apps/integrations/src/main.js')], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
@@ -155,7 +179,7 @@ const upstream = await startReference('upstream', PORTS.upstream);
 const passthrough = await startReference('passthrough', PORTS.passthrough, [`http://127.0.0.1:${PORTS.upstream}`]);
 const gateway = await startGateway();
 try {
-  const results = { machine: { cpus: `${cpus().length} × ${cpus()[0]?.model}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, at: new Date().toISOString() };
+  const results = { machine: { cpus: `${cpus().length} × ${cpus()[0]?.model}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, pinned: PINNED }, at: new Date().toISOString() };
   for (const [name, child] of [['passthrough', passthrough], ['gateway', gateway]]) {
     results[name] = { ...(await throughput(targets[name], child.pid)), ...(await latency(targets[name])), peakRssMb: peakRssMb(child.pid) };
   }
@@ -173,7 +197,8 @@ try {
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   const row = (label, r) => `| ${label} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.cpuMicrosPerRequest} | ${r.peakRssMb} | ${r.non2xx} |`;
-  console.log(`\nMachine: ${results.machine.cpus}, ${results.machine.memoryGb} GiB, Node ${results.machine.node}\n`);
+  const placement = PINNED ? 'server under test pinned to CPU 0, load generator and mock upstream to CPU 1' : 'not pinned';
+  console.log(`\nMachine: ${results.machine.cpus}, ${results.machine.memoryGb} GiB, Node ${results.machine.node}; ${placement}\n`);
   console.log('| server | req/s (32 conn) | p50 ms (1 conn) | p99 ms (1 conn) | CPU µs/req | peak RSS MB | errors |');
   console.log('|---|---|---|---|---|---|---|');
   console.log(row('pass-through (node:http + undici)', p));
