@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { GatewayError } from '@app/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RequestDeadline } from './request-deadline.js';
@@ -46,7 +46,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         latencyMs: performance.now() - startedAt,
       };
     } catch (error) {
-      throw transportFailure(provider, error, deadline.aborted, timeoutMs);
+      throw transportFailure(provider, error, deadline.timedOut, timeoutMs);
     } finally {
       deadline.clear();
     }
@@ -58,16 +58,20 @@ export class UpstreamClient implements OnApplicationShutdown {
    * answer is read whole and returned like `send` does.
    */
   async openStream(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number, signal: AbortSignal): Promise<UpstreamStream | UpstreamReply> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    if (signal.aborted) throw cancelled(provider);
+    const deadline = new RequestDeadline(timeoutMs);
+    // The caller hanging up aborts the call for as long as it lasts, the stream's body included.
+    signal.addEventListener('abort', () => deadline.abort(), { once: true });
     const startedAt = performance.now();
     try {
-      const response = await request(upstreamRequest.url, {
+      const { origin, path } = urlParts(upstreamRequest.url);
+      const response = await this.dispatcher.request({
+        origin,
+        path,
         method: 'POST',
         headers: { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
         body: JSON.stringify(upstreamRequest.body),
-        dispatcher: this.dispatcher,
-        signal: AbortSignal.any([deadline.signal, signal]),
+        signal: deadline,
         bodyTimeout: timeoutMs,
       });
       if (response.statusCode >= 400) {
@@ -77,9 +81,9 @@ export class UpstreamClient implements OnApplicationShutdown {
       return { status: response.statusCode, headers: response.headers, stream: response.body, latencyMs: performance.now() - startedAt };
     } catch (error) {
       if (signal.aborted) throw cancelled(provider, error);
-      throw transportFailure(provider, error, deadline.signal.aborted, timeoutMs);
+      throw transportFailure(provider, error, deadline.timedOut, timeoutMs);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
