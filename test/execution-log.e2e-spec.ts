@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { ExecutionLogWriter } from '@app/execution-log';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
 import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
@@ -99,6 +100,26 @@ describe('execution log', () => {
     expect(await rowsFor(gateway, userId)).toEqual([
       expect.objectContaining({ success: false, error_code: 'VALIDATION_FAILED', provider: 'openai', model: null }),
     ]);
+  });
+
+  it('stores text exactly, whatever characters it holds, and nulls as nulls', async () => {
+    const userId = uniqueId('user "quoted", {braced}');
+    const awkward = 'He said "no", {then} \\left; NULL, \'quoted\' – ünïcödé ✓ \n new line';
+    gateway.app.get(ExecutionLogWriter).record({
+      requestId: 'req-awkward', userId, orgId: null, provider: 'openai', operation: 'chat.completions', model: 'NULL',
+      durationMs: 7, promptTokens: null, completionTokens: 3, totalTokens: null, success: false, errorCode: 'PROVIDER_BAD_REQUEST',
+      errorMessage: awkward, credentialSource: null, credentialId: 'cred,1', isProxy: true, createdAt: new Date('2026-01-02T03:04:05.678Z'),
+    });
+    await gateway.flushExecutionLog();
+
+    expect(await rowsFor(gateway, userId)).toEqual([
+      expect.objectContaining({
+        request_id: 'req-awkward', user_id: userId, org_id: null, model: 'NULL', duration_ms: 7, prompt_tokens: null, completion_tokens: 3,
+        total_tokens: null, success: false, error_message: awkward, credential_source: null, credential_id: 'cred,1', is_proxy: true,
+      }),
+    ]);
+    const [{ created_at }] = await rowsFor(gateway, userId);
+    expect(new Date(created_at as string).toISOString()).toBe('2026-01-02T03:04:05.678Z');
   });
 
   it('never stores the API key or the message content', async () => {
