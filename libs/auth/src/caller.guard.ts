@@ -96,13 +96,12 @@ export class CallerGuard implements CanActivate {
     // A JWT's signature never changes: once verified, the same token needs only its expiry checked.
     // Keyed by the token itself, not a digest of it: the token is in memory for this request anyway
     // (Caller.bearerToken), and hashing it cost more than the lookup it guards.
-    const key = token;
-    const cached = this.verifiedJwts.get(key);
+    const cached = this.verifiedJwts.get(token);
     if (cached && (cached.expiresAtMs === undefined || cached.expiresAtMs > Date.now())) return cached;
     await this.jwtGuard.canActivate(context);
     const verified = request.user as VerifiedToken;
     const ttlMs = Math.min(VERIFIED_JWT_TTL_MS, (verified.expiresAtMs ?? Infinity) - Date.now());
-    this.verifiedJwts.set(key, verified, ttlMs);
+    this.verifiedJwts.set(token, verified, ttlMs);
     return verified;
   }
 }
