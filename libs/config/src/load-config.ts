@@ -16,7 +16,7 @@ type Environment = Record<string, string | undefined>;
 
 /** Validates the environment and returns the typed configuration, or throws naming each bad variable. */
 export function loadConfig(environment: Environment = process.env): AppConfig {
-  const known = new Set(Object.keys(new EnvironmentVariables()).concat(OPTIONAL_VARIABLES));
+  const known = new Set(configVariableNames());
   // Empty values count as unset so `PORT=` in a .env file falls back to the default.
   const provided = Object.fromEntries(
     Object.entries(environment).filter(([name, value]) => known.has(name) && value !== undefined && value !== ''),
@@ -116,6 +116,11 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       maxQueueSize: env.EXECUTION_LOG_MAX_QUEUE,
     },
   };
+}
+
+/** Every environment variable the service reads; anything else in the environment is ignored. */
+export function configVariableNames(): string[] {
+  return Object.keys(new EnvironmentVariables()).concat(OPTIONAL_VARIABLES);
 }
 
 /** Optional variables have no initializer, so Object.keys of a fresh instance misses them. */
