@@ -1,9 +1,9 @@
 import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
+import { closeServer, listenOnLoopback, loopbackUrl, sendJson } from './support/loopback-server.js';
 import { startTestApp, TEST_JWT_SECRET, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
 
 const PROTECTED = '/api/integrations/executions';
@@ -138,13 +138,12 @@ describe('JWT authentication with a JWKS endpoint (ES256)', () => {
 
   beforeAll(async () => {
     jwks = await serveJwks(publicKey, 'key-1');
-    gateway = await startTestApp({ JWT_SECRET: undefined, JWT_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json` });
+    gateway = await startTestApp({ JWT_SECRET: undefined, JWT_JWKS_URL: `${loopbackUrl(jwks)}/.well-known/jwks.json` });
   });
 
   afterAll(async () => {
     await gateway.close();
-    jwks.closeAllConnections();
-    await new Promise((resolve) => jwks.close(resolve));
+    await closeServer(jwks);
   });
 
   it('accepts an ES256 token whose kid is in the key set', async () => {
@@ -162,10 +161,7 @@ describe('JWT authentication with a JWKS endpoint (ES256)', () => {
 
 async function serveJwks(publicKey: KeyObject, kid: string): Promise<Server> {
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'ES256' };
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = createServer((_req, res) => sendJson(res, 200, { keys: [jwk] }));
+  await listenOnLoopback(server);
   return server;
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeServer, createBufferingServer, listenOnLoopback, loopbackUrl, sendJson as send } from './loopback-server.js';
 
 interface TokenRecord {
   /** The introspection answer for this token (active ones). */
@@ -26,17 +26,17 @@ export class FakeIdentity {
   private readonly server: Server;
 
   private constructor() {
-    this.server = createServer((req, res) => this.handle(req, res));
+    this.server = createBufferingServer((req, res, body) => this.handle(req, res, body));
   }
 
   static async start(): Promise<FakeIdentity> {
     const fake = new FakeIdentity();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(fake.server);
     return fake;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return loopbackUrl(this.server);
   }
 
   /** Issues an opaque token whose introspection says it belongs to a user. */
@@ -74,27 +74,22 @@ export class FakeIdentity {
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (this.mode === 'closed') return void req.socket.destroy();
-      if (this.mode === 'down') return send(res, 500, { message: 'Internal error' });
-      const url = req.url ?? '';
-      if (req.method === 'POST' && url === '/api/auth/introspect') {
-        const { token } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { token?: string };
-        this.introspections.push(token ?? '');
-        const record = token ? this.tokens.get(token) : undefined;
-        return send(res, 200, record ? record.introspection : { active: false });
-      }
-      const match = /^\/api\/internal\/credentials\/([^/]+)\/([^/]+)$/.exec(url);
-      if (req.method === 'GET' && match) return this.credential(req, res, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
-      send(res, 404, { message: 'Not found' });
-    });
+  private handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+    if (this.mode === 'closed') return void req.socket.destroy();
+    if (this.mode === 'down') return send(res, 500, { message: 'Internal error' });
+    const url = req.url ?? '';
+    if (req.method === 'POST' && url === '/api/auth/introspect') {
+      const { token } = JSON.parse(body || '{}') as { token?: string };
+      this.introspections.push(token ?? '');
+      const record = token ? this.tokens.get(token) : undefined;
+      return send(res, 200, record ? record.introspection : { active: false });
+    }
+    const match = /^\/api\/internal\/credentials\/([^/]+)\/([^/]+)$/.exec(url);
+    if (req.method === 'GET' && match) return this.credential(req, res, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
+    send(res, 404, { message: 'Not found' });
   }
 
   private credential(req: IncomingMessage, res: ServerResponse, userId: string, provider: string): void {
@@ -116,7 +111,3 @@ export class FakeIdentity {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeServer, createBufferingServer, listenOnLoopback, loopbackUrl, sendJson } from './loopback-server.js';
 
 const REDACT = /token|secret|password|cookie|authorization|api[-_]?key\b|generatedKey|rawKey|plainTextKey/i;
 
@@ -40,17 +40,17 @@ export class FakeOpstage {
   private readonly server: Server;
 
   private constructor() {
-    this.server = createServer((req, res) => this.handle(req, res));
+    this.server = createBufferingServer((req, res, text) => this.handle(req, res, text));
   }
 
   static async start(port = 0): Promise<FakeOpstage> {
     const fake = new FakeOpstage();
-    await new Promise<void>((resolve) => fake.server.listen(port, '127.0.0.1', resolve));
+    await listenOnLoopback(fake.server, port);
     return fake;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return loopbackUrl(this.server);
   }
 
   issueRegistrationToken(): string {
@@ -88,58 +88,52 @@ export class FakeOpstage {
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      this.rawBodies.push(text);
-      const body = text ? JSON.parse(text) : undefined;
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (req.method === 'POST' && url.pathname === '/api/agents/register') return this.register(res, body);
-      const match = /^\/api\/agents\/([^/]+)\/(heartbeat|services\/report|commands)(?:\/([^/]+)\/result)?$/.exec(url.pathname);
-      if (!match) return fail(res, 404, 'NOT_FOUND', 'No route');
-      const agent = this.authenticate(req, res, match[1]!);
-      if (!agent) return;
-      const [, , kind, commandId] = match;
-      if (kind === 'heartbeat' && req.method === 'POST') {
-        this.heartbeats.push({ agentId: agent.id, serviceId: body?.serviceId, health: body?.health ? redact(body.health) : undefined });
-        return ok(res, this.intervals);
+  private handle(req: IncomingMessage, res: ServerResponse, text: string): void {
+    this.rawBodies.push(text);
+    const body = text ? JSON.parse(text) : undefined;
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'POST' && url.pathname === '/api/agents/register') return this.register(res, body);
+    const match = /^\/api\/agents\/([^/]+)\/(heartbeat|services\/report|commands)(?:\/([^/]+)\/result)?$/.exec(url.pathname);
+    if (!match) return fail(res, 404, 'NOT_FOUND', 'No route');
+    const agent = this.authenticate(req, res, match[1]!);
+    if (!agent) return;
+    const [, , kind, commandId] = match;
+    if (kind === 'heartbeat' && req.method === 'POST') {
+      this.heartbeats.push({ agentId: agent.id, serviceId: body?.serviceId, health: body?.health ? redact(body.health) : undefined });
+      return ok(res, this.intervals);
+    }
+    if (kind === 'services/report' && req.method === 'POST') {
+      const services = body?.services;
+      if (!Array.isArray(services) || services.some((service) => !/^[a-z0-9][a-z0-9_-]*$/.test(service?.code ?? '') || typeof service.manifest !== 'object')) {
+        return fail(res, 500, 'INTERNAL_ERROR', 'Invalid body'); // Opstage's quirk for schema failures
       }
-      if (kind === 'services/report' && req.method === 'POST') {
-        const services = body?.services;
-        if (!Array.isArray(services) || services.some((service) => !/^[a-z0-9][a-z0-9_-]*$/.test(service?.code ?? '') || typeof service.manifest !== 'object')) {
-          return fail(res, 500, 'INTERNAL_ERROR', 'Invalid body'); // Opstage's quirk for schema failures
-        }
-        const stored = services.map((service: any) => ({
-          ...service,
-          manifest: redact(service.manifest),
-          health: service.health ? redact(service.health) : undefined,
-          id: `svc_${agent.id}_${service.code}`,
-        }));
-        this.reports.push({ agentId: agent.id, services: stored });
-        return ok(res, { services: stored });
-      }
-      if (kind === 'commands' && req.method === 'GET' && !commandId) {
-        const limit = Math.min(10, Math.max(1, Number(url.searchParams.get('limit') ?? 1)));
-        const pending = this.commands.filter((command) => command.agentId === agent.id && command.status === 'PENDING').slice(0, limit);
-        for (const command of pending) command.status = command.cancelOnPoll ? 'COMPLETED' : 'RUNNING';
-        return ok(res, pending.map(({ status: _status, result: _result, cancelOnPoll: _cancel, ...command }) => command));
-      }
-      if (kind === 'commands' && commandId && req.method === 'POST') {
-        const command = this.commands.find((candidate) => candidate.id === commandId && candidate.agentId === agent.id);
-        if (!command) return fail(res, 404, 'COMMAND_NOT_FOUND', 'Command not found');
-        if (command.status === 'COMPLETED') return fail(res, 409, 'COMMAND_ALREADY_COMPLETED', 'Already completed');
-        command.result = redact(body);
-        command.status = 'COMPLETED';
-        return ok(res, { id: command.id });
-      }
-      fail(res, 404, 'NOT_FOUND', 'No route');
-    });
+      const stored = services.map((service: any) => ({
+        ...service,
+        manifest: redact(service.manifest),
+        health: service.health ? redact(service.health) : undefined,
+        id: `svc_${agent.id}_${service.code}`,
+      }));
+      this.reports.push({ agentId: agent.id, services: stored });
+      return ok(res, { services: stored });
+    }
+    if (kind === 'commands' && req.method === 'GET' && !commandId) {
+      const limit = Math.min(10, Math.max(1, Number(url.searchParams.get('limit') ?? 1)));
+      const pending = this.commands.filter((command) => command.agentId === agent.id && command.status === 'PENDING').slice(0, limit);
+      for (const command of pending) command.status = command.cancelOnPoll ? 'COMPLETED' : 'RUNNING';
+      return ok(res, pending.map(({ status: _status, result: _result, cancelOnPoll: _cancel, ...command }) => command));
+    }
+    if (kind === 'commands' && commandId && req.method === 'POST') {
+      const command = this.commands.find((candidate) => candidate.id === commandId && candidate.agentId === agent.id);
+      if (!command) return fail(res, 404, 'COMMAND_NOT_FOUND', 'Command not found');
+      if (command.status === 'COMPLETED') return fail(res, 409, 'COMMAND_ALREADY_COMPLETED', 'Already completed');
+      command.result = redact(body);
+      command.status = 'COMPLETED';
+      return ok(res, { id: command.id });
+    }
+    fail(res, 404, 'NOT_FOUND', 'No route');
   }
 
   private register(res: ServerResponse, body: any): void {
@@ -175,13 +169,11 @@ function redact(value: any): any {
 }
 
 function ok(res: ServerResponse, data: unknown): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ success: true, data }));
+  sendJson(res, 200, { success: true, data });
 }
 
 function fail(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ success: false, error: { code, message } }));
+  sendJson(res, status, { success: false, error: { code, message } });
 }
 
 export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {

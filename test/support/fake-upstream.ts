@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import { closeServer, createBufferingServer, listenOnLoopback, loopbackUrl } from './loopback-server.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -41,46 +41,41 @@ export class FakeUpstream {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor() {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const request: ReceivedRequest = {
-          method: req.method ?? '',
-          path: req.url ?? '',
-          headers: req.headers,
-          body: text ? JSON.parse(text) : undefined,
-        };
-        this.received.push(request);
-        const reply = this.handler(request);
-        const send = () => {
-          this.pending.delete(res);
-          if (res.destroyed) return;
-          if (reply.dropConnection) {
-            res.socket?.destroy();
-            return;
-          }
-          if (reply.sse) {
-            void this.stream(res, reply);
-            return;
-          }
-          const isText = typeof reply.body === 'string';
-          res.writeHead(reply.status ?? 200, {
-            'content-type': isText ? 'text/plain' : 'application/json',
-            ...reply.headers,
-          });
-          res.end(isText ? (reply.body as string) : JSON.stringify(reply.body ?? {}));
-        };
-        this.pending.add(res);
-        if (reply.delayMs) {
-          const timer = setTimeout(() => {
-            this.timers.delete(timer);
-            send();
-          }, reply.delayMs);
-          this.timers.add(timer);
-        } else send();
-      });
+    this.server = createBufferingServer((req, res, text) => {
+      const request: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+      this.received.push(request);
+      const reply = this.handler(request);
+      const send = () => {
+        this.pending.delete(res);
+        if (res.destroyed) return;
+        if (reply.dropConnection) {
+          res.socket?.destroy();
+          return;
+        }
+        if (reply.sse) {
+          void this.stream(res, reply);
+          return;
+        }
+        const isText = typeof reply.body === 'string';
+        res.writeHead(reply.status ?? 200, {
+          'content-type': isText ? 'text/plain' : 'application/json',
+          ...reply.headers,
+        });
+        res.end(isText ? (reply.body as string) : JSON.stringify(reply.body ?? {}));
+      };
+      this.pending.add(res);
+      if (reply.delayMs) {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          send();
+        }, reply.delayMs);
+        this.timers.add(timer);
+      } else send();
     });
   }
 
@@ -106,13 +101,12 @@ export class FakeUpstream {
 
   static async start(): Promise<FakeUpstream> {
     const fake = new FakeUpstream();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(fake.server);
     return fake;
   }
 
   get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return loopbackUrl(this.server);
   }
 
   /** Answers every following request with `handler`'s reply. */
@@ -129,7 +123,6 @@ export class FakeUpstream {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     for (const res of this.pending) res.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 }
