@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 import type { CustomProviderConfig } from './app-config.js';
+import { parseJsonArray } from './json-array.js';
 
 const BUILT_IN_PROVIDERS = ['openai', 'anthropic', 'huggingface'];
 
@@ -56,13 +57,8 @@ export function parseCustomProviders(
   environment: Record<string, string | undefined>,
 ): { providers: CustomProviderConfig[]; problems: string[] } {
   if (!json) return { providers: [], problems: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return { providers: [], problems: ['CUSTOM_PROVIDERS must be a JSON array of provider objects'] };
-  }
-  if (!Array.isArray(parsed)) return { providers: [], problems: ['CUSTOM_PROVIDERS must be a JSON array of provider objects'] };
+  const parsed = parseJsonArray(json);
+  if (!parsed) return { providers: [], problems: ['CUSTOM_PROVIDERS must be a JSON array of provider objects'] };
 
   const hosts = (allowedHosts ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
   const problems: string[] = [];

@@ -1,4 +1,5 @@
 import type { FallbackRule } from './app-config.js';
+import { parseJsonArray } from './json-array.js';
 
 /** Failures that may move a call to another provider. Never the caller's own mistakes or auth. */
 export const FALLBACK_TRIGGERS = [
@@ -18,16 +19,11 @@ const DEFAULT_TRIGGERS = ['PROVIDER_UNAVAILABLE', 'PROVIDER_TIMEOUT', 'PROVIDER_
  */
 export function parseFallbackChains(json: string | undefined, providerNames: string[]): { rules: FallbackRule[]; problems: string[] } {
   if (!json) return { rules: [], problems: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return { rules: [], problems: ['FALLBACK_CHAINS must be a JSON array of {from, to, on?, models?}'] };
-  }
-  if (!Array.isArray(parsed)) return { rules: [], problems: ['FALLBACK_CHAINS must be a JSON array of {from, to, on?, models?}'] };
+  const parsed = parseJsonArray(json);
+  if (!parsed) return { rules: [], problems: ['FALLBACK_CHAINS must be a JSON array of {from, to, on?, models?}'] };
   const problems: string[] = [];
   const rules: FallbackRule[] = [];
-  parsed.forEach((item: Record<string, unknown> | null, index) => {
+  (parsed as Array<Record<string, unknown> | null>).forEach((item, index) => {
     const label = `FALLBACK_CHAINS[${index}]`;
     const from = item?.from;
     const to = typeof item?.to === 'string' ? [item.to] : item?.to;
