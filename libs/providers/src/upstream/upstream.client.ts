@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '@app/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RequestDeadline } from './request-deadline.js';
@@ -38,13 +38,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         body: hasBody ? JSON.stringify(upstreamRequest.body) : undefined,
         signal: deadline,
       });
-      const text = await response.body.text();
-      return {
-        status: response.statusCode,
-        headers: response.headers,
-        body: parseJsonOrText(text),
-        latencyMs: performance.now() - startedAt,
-      };
+      return await wholeReply(response, startedAt);
     } catch (error) {
       throw transportFailure(provider, error, deadline.timedOut, timeoutMs);
     } finally {
@@ -74,10 +68,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         signal: deadline,
         bodyTimeout: timeoutMs,
       });
-      if (response.statusCode >= 400) {
-        const text = await response.body.text();
-        return { status: response.statusCode, headers: response.headers, body: parseJsonOrText(text), latencyMs: performance.now() - startedAt };
-      }
+      if (response.statusCode >= 400) return await wholeReply(response, startedAt);
       return { status: response.statusCode, headers: response.headers, stream: response.body, latencyMs: performance.now() - startedAt };
     } catch (error) {
       if (signal.aborted) throw cancelled(provider, error);
@@ -104,6 +95,12 @@ export interface UpstreamStream {
   stream: AsyncIterable<Uint8Array>;
   /** Time to the upstream's response headers. */
   latencyMs: number;
+}
+
+/** Reads a reply to the end; `latencyMs` runs from `startedAt` to the last byte. */
+async function wholeReply(response: Dispatcher.ResponseData, startedAt: number): Promise<UpstreamReply> {
+  const text = await response.body.text();
+  return { status: response.statusCode, headers: response.headers, body: parseJsonOrText(text), latencyMs: performance.now() - startedAt };
 }
 
 function parseJsonOrText(text: string): unknown {
