@@ -7,7 +7,6 @@ export * from './params/chat-completion.params.js';
 export * from './params/anthropic-messages.params.js';
 export * from './params/embedding.params.js';
 export * from './params/text-generation.params.js';
-export * from './params/validate-params.js';
 export * from './provider-adapter.js';
 export * from './provider-adapters.token.js';
 export * from './provider-health.tracker.js';

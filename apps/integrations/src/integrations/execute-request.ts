@@ -1,5 +1,5 @@
 import { type PipeTransform } from '@nestjs/common';
-import { anyObject, GatewayError, object, string, violationsOf } from '@app/common';
+import { anyObject, object, string, validated } from '@app/common';
 
 /** The body of POST /api/integrations/execute. */
 export interface ExecuteRequest {
@@ -23,8 +23,6 @@ const EXECUTE_REQUEST = object<ExecuteRequest>({
  */
 export class ParseExecuteRequestPipe implements PipeTransform<unknown, ExecuteRequest> {
   transform(body: unknown): ExecuteRequest {
-    const violations = violationsOf(EXECUTE_REQUEST, body ?? {});
-    if (violations.length > 0) throw GatewayError.validation(violations);
-    return body as ExecuteRequest;
+    return validated(EXECUTE_REQUEST, body ?? {});
   }
 }

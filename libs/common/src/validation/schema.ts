@@ -1,4 +1,4 @@
-import type { FieldViolation } from '../errors/gateway-error.js';
+import { GatewayError, type FieldViolation } from '../errors/gateway-error.js';
 
 /**
  * A small validator for request bodies on the hot path. Each rule is a plain function over the
@@ -147,4 +147,11 @@ export function violationsOf<T>(rule: Rule<T>, value: unknown, path = ''): Field
   const out: FieldViolation[] = [];
   rule.check(value, path, out);
   return out;
+}
+
+/** `value` as T when it satisfies `rule`; otherwise VALIDATION_FAILED naming every offending field. */
+export function validated<T>(rule: Rule<T>, value: unknown, path = ''): T {
+  const violations = violationsOf(rule, value, path);
+  if (violations.length > 0) throw GatewayError.validation(violations);
+  return value as T;
 }

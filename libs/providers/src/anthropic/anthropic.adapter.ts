@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError, type FieldViolation } from '@app/common';
+import { GatewayError, validated, type FieldViolation } from '@app/common';
 import { APP_CONFIG, type AnthropicProviderConfig, type AppConfig } from '@app/config';
 import { operationNotSupported } from '../operation-not-supported.js';
 import { ANTHROPIC_MESSAGES_PARAMS, type AnthropicMessagesParams } from '../params/anthropic-messages.params.js';
 import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
-import { validateParams } from '../params/validate-params.js';
 import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
 import { AnthropicStreamDecoder } from '../streaming/anthropic-stream.decoder.js';
 import type { StreamDecoder } from '../streaming/stream-types.js';
@@ -39,16 +38,16 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   validate(operation: string, params: unknown): PreparedCall {
     if (operation !== MESSAGES && operation !== CHAT) throw operationNotSupported(this.name, operation, this.operations);
-    const validated = validateParams(operation === MESSAGES ? ANTHROPIC_MESSAGES_PARAMS : CHAT_COMPLETION_PARAMS, params);
-    const violations: FieldViolation[] = UNSUPPORTED_PARAMS.filter((name) => validated[name] !== undefined).map((name) => ({
+    const checked = validated(operation === MESSAGES ? ANTHROPIC_MESSAGES_PARAMS : CHAT_COMPLETION_PARAMS, params, 'params');
+    const violations: FieldViolation[] = UNSUPPORTED_PARAMS.filter((name) => checked[name] !== undefined).map((name) => ({
       field: `params.${name}`,
       message: 'is not supported by anthropic',
     }));
-    if (validated.temperature !== undefined && validated.temperature > 1) {
+    if (checked.temperature !== undefined && checked.temperature > 1) {
       violations.push({ field: 'params.temperature', message: 'must not be greater than 1 for anthropic' });
     }
     if (violations.length > 0) throw GatewayError.validation(violations);
-    return { operation, model: validated.model ?? this.config.defaultModel, params: validated };
+    return { operation, model: checked.model ?? this.config.defaultModel, params: checked };
   }
 
   streamRequest(call: PreparedCall, apiKey: string | undefined): { request: UpstreamRequest; decoder: StreamDecoder } {

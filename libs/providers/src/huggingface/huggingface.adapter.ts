@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError } from '@app/common';
+import { GatewayError, validated } from '@app/common';
 import { APP_CONFIG, type AppConfig, type HuggingFaceProviderConfig } from '@app/config';
 import { fromOpenAiChatCompletion, toOpenAiChatBody } from '../openai-compatible/openai-chat.js';
 import { operationNotSupported } from '../operation-not-supported.js';
 import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
 import { EMBEDDING_PARAMS, type EmbeddingParams } from '../params/embedding.params.js';
 import { TEXT_GENERATION_PARAMS, type TextGenerationParams } from '../params/text-generation.params.js';
-import { validateParams } from '../params/validate-params.js';
 import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
 import { OpenAiStreamDecoder } from '../streaming/openai-stream.decoder.js';
 import type { StreamDecoder } from '../streaming/stream-types.js';
@@ -53,15 +52,15 @@ export class HuggingFaceAdapter implements ProviderAdapter {
 
   private prepare(operation: string, params: unknown): PreparedCall {
     if (operation === CHAT) {
-      const chat = validateParams(CHAT_COMPLETION_PARAMS, params);
+      const chat = validated(CHAT_COMPLETION_PARAMS, params, 'params');
       return { operation, model: chat.model ?? this.config.defaultModel, params: chat };
     }
     if (operation === TEXT_GENERATION) {
-      const generation = validateParams(TEXT_GENERATION_PARAMS, params);
+      const generation = validated(TEXT_GENERATION_PARAMS, params, 'params');
       return { operation, model: generation.model ?? this.config.defaultModel, params: generation };
     }
     if (operation === EMBEDDINGS) {
-      const embedding = validateParams(EMBEDDING_PARAMS, params);
+      const embedding = validated(EMBEDDING_PARAMS, params, 'params');
       return { operation, model: embedding.model ?? this.config.defaultEmbeddingModel, params: embedding };
     }
     throw operationNotSupported(this.name, operation, this.operations);

@@ -1,6 +1,6 @@
+import { validated } from '@app/common';
 import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
 import { EMBEDDING_PARAMS, type EmbeddingParams } from '../params/embedding.params.js';
-import { validateParams } from '../params/validate-params.js';
 import { operationNotSupported } from '../operation-not-supported.js';
 import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
 import { OpenAiStreamDecoder } from '../streaming/openai-stream.decoder.js';
@@ -54,11 +54,11 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
 
   validate(operation: string, params: unknown): PreparedCall {
     if (operation === CHAT) {
-      const chat = validateParams(CHAT_COMPLETION_PARAMS, params);
+      const chat = validated(CHAT_COMPLETION_PARAMS, params, 'params');
       return { operation, model: chat.model ?? this.settings.defaultModel, params: chat };
     }
     if (operation === EMBEDDINGS && this.settings.defaultEmbeddingModel) {
-      const embedding = validateParams(EMBEDDING_PARAMS, params);
+      const embedding = validated(EMBEDDING_PARAMS, params, 'params');
       return { operation, model: embedding.model ?? this.settings.defaultEmbeddingModel, params: embedding };
     }
     throw operationNotSupported(this.name, operation, this.operations);
