@@ -122,9 +122,9 @@ const COLUMNS: ReadonlyArray<readonly [column: string, arrayType: string, value:
 
 /**
  * One INSERT for a whole batch, whatever its size: a bind parameter per column holding that
- * column's values as an array, turned back into rows by unnest(). A parameter per value (17 per
- * row) cost the gateway 12.5 µs of CPU per row in the pg driver; hand-written because TypeORM's
- * query builder cost more than that again.
+ * column's values as an array, turned back into rows by unnest(). With a parameter per value (17
+ * per row) writing cost 12.5 µs of Node CPU per row and managed 25k rows/s; this way 10.2 µs and
+ * 40k rows/s. Hand-written because TypeORM's query builder cost more than either.
  */
 const INSERT_STATEMENT =
   `INSERT INTO "execution_logs" (${COLUMNS.map(([column]) => `"${column}"`).join(', ')}) ` +
