@@ -122,6 +122,56 @@ describe('execution log', () => {
     expect(new Date(created_at as string).toISOString()).toBe('2026-01-02T03:04:05.678Z');
   });
 
+  it('fits what an upstream sent to the columns instead of letting one row block the log', async () => {
+    const userId = uniqueId('user');
+    // A misbehaving OpenAI-compatible server: a NUL byte and 300 characters in `model`, token counts
+    // beyond a PostgreSQL integer. Unfitted, PostgreSQL refuses the whole batch, every retry.
+    upstream.reply({
+      body: {
+        model: `odd\u0000model-${'x'.repeat(300)}`,
+        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 3e9, completion_tokens: 10, total_tokens: 3e9 + 10 },
+      },
+    });
+    await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(200);
+    upstream.reply(openAiChatCompletion());
+    await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(200);
+    await gateway.flushExecutionLog();
+
+    const rows = await rowsFor(gateway, userId);
+    expect(rows).toHaveLength(2);
+    const odd = rows.find((row) => (row.model as string).startsWith('odd'))!;
+    expect(odd.model).toHaveLength(256);
+    expect(odd.model).toMatch(/^oddmodel-x+…$/);
+    expect(odd).toMatchObject({ prompt_tokens: 2147483647, completion_tokens: 10, total_tokens: 2147483647, success: true });
+    expect(gateway.app.get(ExecutionLogWriter).stats().queued).toBe(0);
+  });
+
+  it('writes the rest of a batch the database refuses one row of, and counts that row as rejected', async () => {
+    const userId = uniqueId('user');
+    const writer = gateway.app.get(ExecutionLogWriter);
+    const rejectedBefore = writer.stats().rejected;
+    // Stands in for any refusal nobody foresaw: the database itself turns one row away.
+    await gateway.dataSource.query(`ALTER TABLE execution_logs ADD CONSTRAINT test_refuses_one_row CHECK (request_id <> 'req-refused')`);
+    try {
+      for (const requestId of ['req-before', 'req-refused', 'req-after']) {
+        writer.record({
+          requestId, userId, orgId: null, provider: 'openai', operation: 'chat.completions', model: 'gpt-4o-mini', durationMs: 5,
+          promptTokens: 1, completionTokens: 1, totalTokens: 2, success: true, errorCode: null, errorMessage: null,
+          credentialSource: 'environment', credentialId: null, isProxy: false, createdAt: new Date(),
+        });
+      }
+      await gateway.flushExecutionLog();
+    } finally {
+      await gateway.dataSource.query('ALTER TABLE execution_logs DROP CONSTRAINT test_refuses_one_row');
+    }
+
+    expect((await rowsFor(gateway, userId)).map((row) => row.request_id).sort()).toEqual(['req-after', 'req-before']);
+    expect(writer.stats()).toMatchObject({ queued: 0, rejected: rejectedBefore + 1 });
+    const metrics = await request(gateway.server).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(new RegExp(`^gateway_execution_log_rejected ${rejectedBefore + 1}$`, 'm'));
+  });
+
   it('never stores the API key or the message content', async () => {
     const userId = uniqueId('user');
     upstream.reply(openAiChatCompletion({ content: 'reply text that must not be stored' }));

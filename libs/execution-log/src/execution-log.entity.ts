@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One row per execute call, success or failure. Holds metadata only: never message content, never a
- * key. Column lengths match the request validation so an insert cannot fail on a value we accepted.
+ * key. Column lengths match the request validation; values from upstreams (model names, error text,
+ * token counts) are fitted to them by the writer.
  */
 @Entity({ name: 'execution_logs' })
 @Index('idx_execution_logs_user_created', ['userId', 'createdAt'])

@@ -7,7 +7,10 @@ import type { ExecutionRecord } from './execution-record.js';
 export interface ExecutionLogWriterStats {
   queued: number;
   written: number;
+  /** Dropped because the queue was full. */
   dropped: number;
+  /** Refused by the database one by one (a row it would not take even alone). */
+  rejected: number;
   failedBatches: number;
 }
 
@@ -27,6 +30,7 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   private timer: NodeJS.Timeout | undefined;
   private written = 0;
   private dropped = 0;
+  private rejected = 0;
   private failedBatches = 0;
 
   constructor(
@@ -49,9 +53,6 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
       }
       return;
     }
-    if (record.errorMessage !== null && record.errorMessage.length > 1000) {
-      record.errorMessage = `${record.errorMessage.slice(0, 999)}…`;
-    }
     this.queue.push(record);
     if (this.queue.length >= this.config.batchSize && !this.flushScheduled) {
       this.flushScheduled = true;
@@ -71,7 +72,7 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   }
 
   stats(): ExecutionLogWriterStats {
-    return { queued: this.queue.length, written: this.written, dropped: this.dropped, failedBatches: this.failedBatches };
+    return { queued: this.queue.length, written: this.written, dropped: this.dropped, rejected: this.rejected, failedBatches: this.failedBatches };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -86,39 +87,94 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.config.batchSize);
       try {
-        await this.dataSource.query(INSERT_STATEMENT, columnArrays(batch));
+        await this.insert(batch);
         this.written += batch.length;
       } catch (error) {
-        this.failedBatches++;
-        // Put the batch back in front; the next interval retries it.
-        this.queue = batch.concat(this.queue);
-        this.logger.warn(`Writing ${batch.length} execution log records failed, will retry: ${(error as Error).message}`);
+        if (isRefusedData(error) && (await this.insertOneByOne(batch))) continue;
+        this.requeue(batch, error);
         return;
       }
     }
   }
+
+  /** False when the database stopped answering part-way: what is left went back on the queue. */
+  private async insertOneByOne(batch: ExecutionRecord[]): Promise<boolean> {
+    for (const [index, record] of batch.entries()) {
+      try {
+        await this.insert([record]);
+        this.written++;
+      } catch (error) {
+        if (!isRefusedData(error)) {
+          this.requeue(batch.slice(index), error);
+          return false;
+        }
+        this.rejected++;
+        // The request id lets an operator find the call in the logs; the values stay out of them.
+        this.logger.warn(`The database refused the execution log record of request ${record.requestId} (${(error as { code: string }).code}); it was not stored`);
+      }
+    }
+    return true;
+  }
+
+  private insert(batch: ExecutionRecord[]): Promise<unknown> {
+    return this.dataSource.query(INSERT_STATEMENT, columnArrays(batch));
+  }
+
+  /** Puts records back in front; the next interval retries them. */
+  private requeue(batch: ExecutionRecord[], error: unknown): void {
+    this.failedBatches++;
+    this.queue = batch.concat(this.queue);
+    this.logger.warn(`Writing ${batch.length} execution log records failed, will retry: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the database is up
+ * and answering, and it turned the data away, so retrying the same batch would fail forever.
+ */
+function isRefusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 /** Columns in insert order with their array types; `id` is left to the database default. */
 const COLUMNS: ReadonlyArray<readonly [column: string, arrayType: string, value: (record: ExecutionRecord) => unknown]> = [
-  ['request_id', 'varchar[]', (record) => record.requestId],
-  ['user_id', 'varchar[]', (record) => record.userId],
-  ['org_id', 'varchar[]', (record) => record.orgId],
-  ['provider', 'varchar[]', (record) => record.provider],
-  ['operation', 'varchar[]', (record) => record.operation],
-  ['model', 'varchar[]', (record) => record.model],
-  ['duration_ms', 'integer[]', (record) => record.durationMs],
-  ['prompt_tokens', 'integer[]', (record) => record.promptTokens],
-  ['completion_tokens', 'integer[]', (record) => record.completionTokens],
-  ['total_tokens', 'integer[]', (record) => record.totalTokens],
+  ['request_id', 'varchar[]', (record) => fitText(record.requestId, 128)],
+  ['user_id', 'varchar[]', (record) => fitText(record.userId, 128)],
+  ['org_id', 'varchar[]', (record) => fitText(record.orgId, 128)],
+  ['provider', 'varchar[]', (record) => fitText(record.provider, 64)],
+  ['operation', 'varchar[]', (record) => fitText(record.operation, 64)],
+  ['model', 'varchar[]', (record) => fitText(record.model, 256)],
+  ['duration_ms', 'integer[]', (record) => fitInteger(record.durationMs)],
+  ['prompt_tokens', 'integer[]', (record) => fitInteger(record.promptTokens)],
+  ['completion_tokens', 'integer[]', (record) => fitInteger(record.completionTokens)],
+  ['total_tokens', 'integer[]', (record) => fitInteger(record.totalTokens)],
   ['success', 'boolean[]', (record) => record.success],
-  ['error_code', 'varchar[]', (record) => record.errorCode],
-  ['error_message', 'varchar[]', (record) => record.errorMessage],
-  ['credential_source', 'varchar[]', (record) => record.credentialSource],
-  ['credential_id', 'varchar[]', (record) => record.credentialId],
+  ['error_code', 'varchar[]', (record) => fitText(record.errorCode, 64)],
+  ['error_message', 'varchar[]', (record) => fitText(record.errorMessage, 1000)],
+  ['credential_source', 'varchar[]', (record) => fitText(record.credentialSource, 16)],
+  ['credential_id', 'varchar[]', (record) => fitText(record.credentialId, 128)],
   ['is_proxy', 'boolean[]', (record) => record.isProxy],
   ['created_at', 'timestamptz[]', (record) => record.createdAt.toISOString()],
 ];
+
+const POSTGRES_INTEGER_MAX = 2_147_483_647;
+
+/**
+ * Text as PostgreSQL can hold it in a varchar(maxLength): without NUL characters (no PostgreSQL
+ * text may contain one) and cut with an ellipsis. Model names and error messages come from
+ * upstreams, which may send anything.
+ */
+function fitText(value: string | null, maxLength: number): string | null {
+  if (value === null) return null;
+  const text = value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+/** A count or duration as a PostgreSQL integer: whole, and capped at its maximum. */
+function fitInteger(value: number | null): number | null {
+  return value === null || Number.isNaN(value) ? null : Math.min(Math.max(Math.trunc(value), -POSTGRES_INTEGER_MAX), POSTGRES_INTEGER_MAX);
+}
 
 /**
  * One INSERT for a whole batch, whatever its size: a bind parameter per column holding that

@@ -70,6 +70,14 @@ export class GatewayMetrics {
         this.set(executionLog.stats().dropped);
       },
     });
+    new Gauge({
+      name: 'gateway_execution_log_rejected',
+      help: 'Execution-log records the database refused even on their own, so not stored (since start)',
+      registers: [this.registry],
+      collect() {
+        this.set(executionLog.stats().rejected);
+      },
+    });
   }
 
   observe(attempt: AttemptMeasurement): void {

@@ -44,7 +44,10 @@ class ExecutionLogStatusDto {
   @ApiProperty({ example: 0, description: 'Records dropped because the queue was full' })
   dropped: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ example: 0, description: 'Records the database refused even on their own, so not stored' })
+  rejected: number;
+
+  @ApiProperty({ example: 0, description: 'Inserts that failed and were queued again for retry' })
   failedBatches: number;
 }
 
