@@ -70,6 +70,17 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
     expect(response.body.error).toMatchObject({ code: 'MALFORMED_REQUEST', requestId: expect.any(String) });
   });
 
+  it.each(['text/plain', 'application/x-www-form-urlencoded'])('answers 415 MALFORMED_REQUEST for a %s body', async (contentType) => {
+    const response = await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs('user-1'))
+      .set('content-type', contentType)
+      .send('provider=openai')
+      .expect(415);
+
+    expect(response.body.error).toMatchObject({ code: 'MALFORMED_REQUEST', message: 'Send the request body as application/json' });
+  });
+
   it('answers 401 UNAUTHENTICATED without a caller', async () => {
     const response = await request(gateway.server)
       .post('/api/integrations/execute')

@@ -15,14 +15,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const rootLogger = createRootLogger(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, rootLogger), adapter, {
     logger: new PinoNestLogger(rootLogger),
+    // Fastify's own JSON parser, not Nest's wrapper around it (which builds a parser per request and
+    // parses from a Buffer): ~7 µs less CPU per execute call, measured with the pinned benchmark.
+    bodyParser: false,
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, reply, done) => {
-      void reply.header(REQUEST_ID_HEADER, request.id);
-      done();
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // Every body this API takes is JSON: a text/plain one gets the same 400 MALFORMED_REQUEST as any
+  // other media type, instead of reaching validation as a string.
+  fastify.removeContentTypeParser('text/plain');
   app.useGlobalFilters(new GatewayExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
