@@ -189,6 +189,50 @@ describe('fallback chains', () => {
   });
 });
 
+describe('an upstream reply larger than MAX_UPSTREAM_RESPONSE_BYTES', () => {
+  let upstream: FakeUpstream;
+  let gateway: TestApp;
+
+  beforeAll(async () => {
+    upstream = await FakeUpstream.start();
+    gateway = await startTestApp({ OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-resilienceTests01234567', MAX_UPSTREAM_RESPONSE_BYTES: '4096' });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.stop();
+  });
+
+  beforeEach(() => {
+    upstream.received.length = 0;
+  });
+
+  it('fails with 502 PROVIDER_INVALID_RESPONSE without retrying, and the next call still works', async () => {
+    sequence(upstream, [openAiChatCompletion({ content: 'x'.repeat(10_000) }), openAiChatCompletion()]);
+
+    const response = await request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody).expect(502);
+
+    expect(response.body.error).toMatchObject({ code: 'PROVIDER_INVALID_RESPONSE', provider: 'openai' });
+    expect(response.body.error.message).toContain('over 4096 bytes (MAX_UPSTREAM_RESPONSE_BYTES)');
+    expect(upstream.received).toHaveLength(1);
+    await request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody).expect(200);
+  });
+
+  it('ends a stream that grows past the limit with an error event', async () => {
+    const chunk = (content: string) => ({ data: JSON.stringify({ model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] }) });
+    upstream.reply({ sse: Array.from({ length: 20 }, () => chunk('y'.repeat(500))) });
+
+    const response = await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('user')))
+      .send({ ...chatBody, params: { ...chatBody.params, stream: true } })
+      .expect(200);
+
+    expect(response.text).toContain(`"delta":"${'y'.repeat(500)}"`);
+    expect(response.text).toMatch(/event: error\ndata: \{"error":\{"code":"PROVIDER_INVALID_RESPONSE"/);
+  });
+});
+
 function anthropicReply(): ScriptedReply {
   return {
     body: {

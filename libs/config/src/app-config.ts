@@ -115,6 +115,7 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logging: { executions: boolean; messageContent: boolean };
   maxRequestBodyBytes: number;
+  maxUpstreamResponseBytes: number;
   database: DatabaseConfig;
   identityServiceUrl: string;
   identityTimeoutMs: number;

@@ -131,6 +131,13 @@ export class EnvironmentVariables {
   @Max(100 * 1024 * 1024)
   MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
 
+  /** Largest upstream reply body read (a stream counts all its bytes); 128 MiB fits the biggest embedding batches. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  MAX_UPSTREAM_RESPONSE_BYTES = 128 * 1024 * 1024;
+
   @IsUrl(HTTP_URL)
   OPENAI_BASE_URL = 'https://api.openai.com/v1';
 

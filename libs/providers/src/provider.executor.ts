@@ -95,7 +95,8 @@ export class ProviderExecutor {
         ? cancelled(provider, error)
         : error instanceof GatewayError
           ? error
-          : new GatewayError('PROVIDER_UNAVAILABLE', `The ${provider} stream broke off before it finished`, { provider, cause: error });
+          : (this.upstream.streamFailure(provider, error) ??
+            new GatewayError('PROVIDER_UNAVAILABLE', `The ${provider} stream broke off before it finished`, { provider, cause: error }));
       if (failure.code !== 'CANCELLED') this.circuit.record(provider, failure);
       throw failure;
     }

@@ -1,6 +1,7 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '@app/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RequestDeadline } from './request-deadline.js';
 import type { UpstreamReply, UpstreamRequest } from './upstream-types.js';
@@ -12,14 +13,22 @@ import { urlParts } from './url-parts.js';
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
-  private readonly dispatcher = new Agent({
-    connections: 256,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    // Our own deadline (below) governs; undici's 300 s defaults would only mask it.
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
+  private readonly dispatcher: Agent;
+  private readonly maxResponseBytes: number;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.maxResponseBytes = config.maxUpstreamResponseBytes;
+    this.dispatcher = new Agent({
+      connections: 256,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      // Our own deadline (below) governs; undici's 300 s defaults would only mask it.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      // A broken or hostile upstream must not make the gateway buffer without end.
+      maxResponseSize: this.maxResponseBytes,
+    });
+  }
 
   /** POSTs JSON (GETs when there is no body) and reads the whole reply; `timeoutMs` covers headers and body. */
   async send(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number): Promise<UpstreamReply> {
@@ -40,7 +49,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       });
       return await wholeReply(response, startedAt);
     } catch (error) {
-      throw transportFailure(provider, error, deadline.timedOut, timeoutMs);
+      throw this.transportFailure(provider, error, deadline.timedOut, timeoutMs);
     } finally {
       deadline.clear();
     }
@@ -72,16 +81,41 @@ export class UpstreamClient implements OnApplicationShutdown {
       return { status: response.statusCode, headers: response.headers, stream: response.body, latencyMs: performance.now() - startedAt };
     } catch (error) {
       if (signal.aborted) throw cancelled(provider, error);
-      throw transportFailure(provider, error, deadline.timedOut, timeoutMs);
+      throw this.transportFailure(provider, error, deadline.timedOut, timeoutMs);
     } finally {
       deadline.clear();
     }
   }
 
+  /** What an open stream's body failing part-way means; undefined when it is not ours to name. */
+  streamFailure(provider: string, error: unknown): GatewayError | undefined {
+    return errorCode(error) === RESPONSE_TOO_LARGE ? this.tooLarge(provider, error) : undefined;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.dispatcher.close();
   }
+
+  /** Network-level failures, described without addresses or stack details. */
+  private transportFailure(provider: string, error: unknown, timedOut: boolean, timeoutMs: number): GatewayError {
+    if (timedOut) {
+      return new GatewayError('PROVIDER_TIMEOUT', `${provider} did not answer within ${timeoutMs} ms`, { provider, cause: error });
+    }
+    const code = errorCode(error);
+    if (code === RESPONSE_TOO_LARGE) return this.tooLarge(provider, error);
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new GatewayError('PROVIDER_TIMEOUT', `Connecting to ${provider} timed out`, { provider, cause: error });
+    }
+    const reason = (code && CONNECT_FAILURES[code]) ?? 'network error';
+    return new GatewayError('PROVIDER_UNAVAILABLE', `Could not reach ${provider} (${reason})`, { provider, cause: error });
+  }
+
+  private tooLarge(provider: string, cause: unknown): GatewayError {
+    return new GatewayError('PROVIDER_INVALID_RESPONSE', `${provider} sent a reply over ${this.maxResponseBytes} bytes (MAX_UPSTREAM_RESPONSE_BYTES); it was not read further`, { provider, cause });
+  }
 }
+
+const RESPONSE_TOO_LARGE = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
 
 /** The caller went away: not the provider's fault, and nothing to retry. */
 export function cancelled(provider: string, cause?: unknown): GatewayError {
@@ -121,19 +155,6 @@ const CONNECT_FAILURES: Readonly<Record<string, string>> = {
   UND_ERR_SOCKET: 'connection closed',
   UND_ERR_CLOSED: 'connection closed',
 };
-
-/** Network-level failures, described without addresses or stack details. */
-function transportFailure(provider: string, error: unknown, timedOut: boolean, timeoutMs: number): GatewayError {
-  if (timedOut) {
-    return new GatewayError('PROVIDER_TIMEOUT', `${provider} did not answer within ${timeoutMs} ms`, { provider, cause: error });
-  }
-  const code = errorCode(error);
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new GatewayError('PROVIDER_TIMEOUT', `Connecting to ${provider} timed out`, { provider, cause: error });
-  }
-  const reason = (code && CONNECT_FAILURES[code]) ?? 'network error';
-  return new GatewayError('PROVIDER_UNAVAILABLE', `Could not reach ${provider} (${reason})`, { provider, cause: error });
-}
 
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
