@@ -129,4 +129,46 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     expect(metrics.text).toContain('gateway_execution_log_queue_depth');
     expect(metrics.text).toContain('gateway_estimated_cost_usd_total');
   });
+
+  it('passes Structured Outputs, JSON mode and the tool/reasoning knobs through to OpenAI', async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+    openai.reply(openAiChatCompletion({ content: '{"city":"Paris"}' }));
+
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Where is the Louvre?' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } },
+      parallel_tool_calls: false,
+      tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }],
+      logit_bias: { '50256': -100 },
+      reasoning_effort: 'low',
+    });
+
+    expect(JSON.parse(completion.choices[0]!.message.content!)).toEqual({ city: 'Paris' });
+    expect(openai.lastRequest().body).toMatchObject({
+      response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } },
+      parallel_tool_calls: false,
+      logit_bias: { '50256': -100 },
+      reasoning_effort: 'low',
+    });
+
+    openai.reply(openAiChatCompletion({ content: '{}' }));
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'JSON please' }], response_format: { type: 'json_object' } });
+    expect(openai.lastRequest().body).toMatchObject({ response_format: { type: 'json_object' } });
+  });
+
+  it('refuses by name what it cannot pass on, and a malformed response_format', async () => {
+    const refused = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], logprobs: true, response_format: { type: 'xml' } as never })
+      .catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    const body = (refused as InstanceType<typeof OpenAI.APIError>).error as { details: Array<{ field: string; message: string }> };
+    expect(body.details).toEqual(
+      expect.arrayContaining([
+        { field: 'params.responseFormat.type', message: 'must be one of the following values: text, json_object, json_schema' },
+        { field: 'params.logprobs', message: 'is not a supported field' },
+      ]),
+    );
+  });
 });

@@ -272,9 +272,34 @@ describe('one normalized contract across providers', () => {
     });
 
     it('refuses parameters Anthropic cannot honour instead of dropping them', async () => {
-      const response = await execute('anthropic', 'chat.completions', { messages, seed: 1, temperature: 1.5 }).expect(400);
+      const response = await execute('anthropic', 'chat.completions', {
+        messages,
+        seed: 1,
+        temperature: 1.5,
+        responseFormat: { type: 'json_object' },
+        logitBias: { '1': 5 },
+        reasoningEffort: 'high',
+      }).expect(400);
 
-      expect(response.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['params.seed', 'params.temperature']);
+      expect(response.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+        'params.logitBias',
+        'params.reasoningEffort',
+        'params.responseFormat',
+        'params.seed',
+        'params.temperature',
+      ]);
+    });
+
+    it('turns parallelToolCalls: false into disable_parallel_tool_use, and accepts the default text format', async () => {
+      fakes.anthropic!.reply(anthropicMessage());
+      const tools = [{ type: 'function', function: { name: 'get_weather' } }];
+
+      await execute('anthropic', 'chat.completions', { messages, tools, parallelToolCalls: false, responseFormat: { type: 'text' } }).expect(200);
+      expect(fakes.anthropic!.lastRequest().body).toMatchObject({ tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
+
+      fakes.anthropic!.reply(anthropicMessage());
+      await execute('anthropic', 'chat.completions', { messages, tools, toolChoice: 'get_weather', parallelToolCalls: false }).expect(200);
+      expect(fakes.anthropic!.lastRequest().body).toMatchObject({ tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true } });
     });
   });
 

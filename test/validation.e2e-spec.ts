@@ -40,6 +40,9 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
     { name: 'misspelled parameter', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], max_tokens: 10 } }, code: 'VALIDATION_FAILED', field: 'params.max_tokens' },
     { name: 'stream on embeddings', body: { provider: 'openai', operation: 'embeddings', params: { input: 'x', stream: true } }, code: 'VALIDATION_FAILED', field: 'params.stream' },
     { name: 'stream not a boolean', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], stream: 'yes' } }, code: 'VALIDATION_FAILED', field: 'params.stream' },
+    { name: 'json_schema format without a name', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], responseFormat: { type: 'json_schema', jsonSchema: { schema: {} } } } }, code: 'VALIDATION_FAILED', field: 'params.responseFormat.jsonSchema.name' },
+    { name: 'json_object format with extra fields', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], responseFormat: { type: 'json_object', schema: {} } } }, code: 'VALIDATION_FAILED', field: 'params.responseFormat.schema' },
+    { name: 'logitBias out of range', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], logitBias: { '50256': -200 } } }, code: 'VALIDATION_FAILED', field: 'params.logitBias' },
     { name: 'embeddings without input', body: { provider: 'openai', operation: 'embeddings', params: {} }, code: 'VALIDATION_FAILED', field: 'params.input' },
     { name: 'embeddings with numbers', body: { provider: 'openai', operation: 'embeddings', params: { input: [1, 2] } }, code: 'VALIDATION_FAILED', field: 'params.input' },
   ];

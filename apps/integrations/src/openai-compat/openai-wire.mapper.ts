@@ -15,6 +15,9 @@ const CHAT_FIELDS: Record<string, string> = {
   seed: 'seed',
   user: 'user',
   tools: 'tools',
+  parallel_tool_calls: 'parallelToolCalls',
+  logit_bias: 'logitBias',
+  reasoning_effort: 'reasoningEffort',
   stream: 'stream',
 };
 
@@ -37,11 +40,19 @@ export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteR
     if (value === undefined || value === null || field === 'model' || field === 'messages' || field === 'stream_options' || field === 'n') continue;
     if (field === 'max_tokens' || field === 'max_completion_tokens') params.maxTokens = value;
     else if (field === 'tool_choice') params.toolChoice = typeof value === 'string' ? value : (value as { function?: { name?: string } }).function?.name;
+    else if (field === 'response_format') params.responseFormat = responseFormatFromOpenAi(value);
     else params[CHAT_FIELDS[field] ?? field] = value;
   }
   if (body.n !== undefined && body.n !== 1) throw GatewayError.validation([{ field: 'n', message: 'only 1 choice is supported' }]);
   const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
   return { provider, operation: 'chat.completions', params, includeUsage: streamOptions?.include_usage === true };
+}
+
+/** `json_schema` becomes the gateway's `jsonSchema`; anything else is left for validation to judge. */
+function responseFormatFromOpenAi(format: unknown): unknown {
+  if (format === null || typeof format !== 'object' || !('json_schema' in format)) return format;
+  const { json_schema: jsonSchema, ...rest } = format as Body;
+  return { ...rest, jsonSchema };
 }
 
 function messageFromOpenAi(message: unknown): unknown {

@@ -44,6 +44,9 @@ export function toAnthropicBody(params: AnthropicMessagesParams, model: string, 
     }));
   }
   if (params.toolChoice !== undefined) body.tool_choice = toAnthropicToolChoice(params.toolChoice);
+  if (params.parallelToolCalls === false && params.tools && params.toolChoice !== 'none') {
+    body.tool_choice = { ...((body.tool_choice as object | undefined) ?? { type: 'auto' }), disable_parallel_tool_use: true };
+  }
   return body;
 }
 

@@ -15,7 +15,7 @@ const MESSAGES = 'messages';
 const CHAT = 'chat.completions';
 const ANTHROPIC_VERSION = '2023-06-01';
 /** Gateway params Anthropic has no equivalent for: refused rather than silently ignored. */
-const UNSUPPORTED_PARAMS = ['presencePenalty', 'frequencyPenalty', 'seed'] as const;
+const UNSUPPORTED_PARAMS = ['presencePenalty', 'frequencyPenalty', 'seed', 'logitBias', 'reasoningEffort'] as const;
 
 /** Anthropic's Messages API, for `messages` and (translated from OpenAI style) `chat.completions`. */
 @Injectable()
@@ -43,6 +43,10 @@ export class AnthropicAdapter implements ProviderAdapter {
       field: `params.${name}`,
       message: 'is not supported by anthropic',
     }));
+    if (checked.responseFormat !== undefined && checked.responseFormat.type !== 'text') {
+      // Anthropic has no JSON mode; a tool with the schema is the way to ask Claude for JSON.
+      violations.push({ field: 'params.responseFormat', message: `${checked.responseFormat.type} is not supported by anthropic` });
+    }
     if (checked.temperature !== undefined && checked.temperature > 1) {
       violations.push({ field: 'params.temperature', message: 'must not be greater than 1 for anthropic' });
     }

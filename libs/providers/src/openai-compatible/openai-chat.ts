@@ -1,5 +1,5 @@
 import { normalizeFinishReason, normalizeUsage, type ToolCall } from '@app/normalization';
-import type { ChatCompletionParams, ChatMessageParam, ToolParam } from '../params/chat-completion.params.js';
+import type { ChatCompletionParams, ChatMessageParam, ResponseFormatParam, ToolParam } from '../params/chat-completion.params.js';
 import type { AdapterResult } from '../provider-adapter.js';
 import { expectObject, optionalString } from '../upstream/reply-reading.js';
 
@@ -20,6 +20,10 @@ export function toOpenAiChatBody(params: ChatCompletionParams, model: string): R
   setIfDefined(body, 'user', params.user);
   setIfDefined(body, 'tools', params.tools?.map(toOpenAiTool));
   setIfDefined(body, 'tool_choice', params.toolChoice === undefined ? undefined : toOpenAiToolChoice(params.toolChoice));
+  setIfDefined(body, 'parallel_tool_calls', params.parallelToolCalls);
+  setIfDefined(body, 'response_format', params.responseFormat === undefined ? undefined : toOpenAiResponseFormat(params.responseFormat));
+  setIfDefined(body, 'logit_bias', params.logitBias);
+  setIfDefined(body, 'reasoning_effort', params.reasoningEffort);
   return body;
 }
 
@@ -40,6 +44,15 @@ function toOpenAiTool(tool: ToolParam): Record<string, unknown> {
   setIfDefined(fn, 'description', tool.function.description);
   setIfDefined(fn, 'parameters', tool.function.parameters);
   return { type: 'function', function: fn };
+}
+
+function toOpenAiResponseFormat(format: ResponseFormatParam): Record<string, unknown> {
+  if (format.type !== 'json_schema') return { type: format.type };
+  const jsonSchema: Record<string, unknown> = { name: format.jsonSchema.name };
+  setIfDefined(jsonSchema, 'description', format.jsonSchema.description);
+  setIfDefined(jsonSchema, 'schema', format.jsonSchema.schema);
+  setIfDefined(jsonSchema, 'strict', format.jsonSchema.strict);
+  return { type: 'json_schema', json_schema: jsonSchema };
 }
 
 function toOpenAiToolChoice(choice: string): unknown {

@@ -1,5 +1,5 @@
 import { anyObject, arrayOf, boolean, integer, number, object, oneOf, optional, string } from '@app/common';
-import { messageContent, stringOrStringArray } from './custom-rules.js';
+import { logitBias, messageContent, responseFormat, stringOrStringArray } from './custom-rules.js';
 
 export const CHAT_ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 export type ChatRole = (typeof CHAT_ROLES)[number];
@@ -25,6 +25,18 @@ export interface ToolCallParam {
   name: string;
   /** The arguments as JSON text. */
   arguments: string;
+}
+
+/** JSON mode (`json_object`) or Structured Outputs (`json_schema`); `text` is every model's default. */
+export type ResponseFormatParam = { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; jsonSchema: JsonSchemaFormatParam };
+
+export interface JsonSchemaFormatParam {
+  name: string;
+  description?: string;
+  /** The JSON Schema the answer must follow. */
+  schema?: Record<string, unknown>;
+  /** Whether the provider must follow the schema exactly. */
+  strict?: boolean;
 }
 
 export interface ChatMessageParam {
@@ -54,6 +66,13 @@ export interface ChatCompletionParams {
   tools?: ToolParam[];
   /** 'auto', 'none', 'required', or the name of one tool the model must call. */
   toolChoice?: string;
+  /** false: at most one tool call per answer. */
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormatParam;
+  /** Token id → bias from -100 to 100. */
+  logitBias?: Record<string, number>;
+  /** For reasoning models: 'low', 'medium', 'high', … as the provider names them. */
+  reasoningEffort?: string;
   /** Answer with server-sent events: `{delta, index}` chunks, then `{usage, finishReason, …}`. */
   stream?: boolean;
 }
@@ -94,5 +113,9 @@ export const CHAT_COMPLETION_PARAMS = object<ChatCompletionParams>({
   user: optional(string({ max: 256 })),
   tools: optional(arrayOf(TOOL, { max: 128 })),
   toolChoice: optional(string({ max: 64 })),
+  parallelToolCalls: optional(boolean()),
+  responseFormat: optional(responseFormat()),
+  logitBias: optional(logitBias()),
+  reasoningEffort: optional(string({ pattern: /^[a-z]{1,16}$/, patternMessage: 'must be an effort level such as low, medium or high' })),
   stream: optional(boolean()),
 });

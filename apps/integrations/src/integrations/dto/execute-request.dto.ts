@@ -12,7 +12,7 @@ export class ExecuteRequestDto implements ExecuteRequest {
   @ApiProperty({
     description:
       'Operation parameters in camelCase. chat.completions: messages (required), model, maxTokens, temperature, topP, stop, ' +
-      'presencePenalty, frequencyPenalty, seed, user, tools, toolChoice, stream. embeddings: input (string or string[]), model, dimensions, user.',
+      'presencePenalty, frequencyPenalty, seed, user, tools, toolChoice, parallelToolCalls, responseFormat, logitBias, reasoningEffort, stream. embeddings: input (string or string[]), model, dimensions, user.',
     type: 'object',
     additionalProperties: true,
     example: { messages: [{ role: 'user', content: 'Say hello' }], maxTokens: 64, temperature: 0.2 },
