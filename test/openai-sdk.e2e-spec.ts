@@ -90,13 +90,37 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     expect(usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
   });
 
-  it('embeddings.create', async () => {
+  it('embeddings.create as the SDK calls it by default (it asks for base64 and decodes it)', async () => {
+    openai.reply(openAiEmbeddings([[0.5, -0.25], [1.5, 2]]));
+
+    const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
+
+    // Values exact in 32-bit floats, so decoding gives them back unchanged.
+    expect(result.data.map((item) => item.embedding)).toEqual([[0.5, -0.25], [1.5, 2]]);
+    expect(result.usage).toMatchObject({ prompt_tokens: 8, total_tokens: 8 });
+    // The upstream is asked for floats either way.
+    expect(openai.lastRequest().body).toMatchObject({ encoding_format: 'float' });
+  });
+
+  it('embeddings.create with encoding_format float', async () => {
     openai.reply(openAiEmbeddings([[0.1, 0.2], [0.3, 0.4]]));
 
     const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'], encoding_format: 'float' });
 
     expect(result.data.map((item) => item.embedding)).toEqual([[0.1, 0.2], [0.3, 0.4]]);
-    expect(result.usage).toMatchObject({ prompt_tokens: 8, total_tokens: 8 });
+  });
+
+  it('models.list names each provider\'s default models as routable model ids', async () => {
+    const models = [];
+    for await (const model of client.models.list()) models.push(model);
+
+    expect(models).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'gpt-4o-mini', object: 'model', owned_by: 'openai' }),
+        expect.objectContaining({ id: 'text-embedding-3-small', owned_by: 'openai' }),
+        expect.objectContaining({ id: expect.stringMatching(/^anthropic\/claude-/), owned_by: 'anthropic' }),
+      ]),
+    );
   });
 
   it('surfaces gateway errors as SDK errors with status and code', async () => {

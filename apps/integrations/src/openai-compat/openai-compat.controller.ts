@@ -1,5 +1,5 @@
 import type { PassThrough } from 'node:stream';
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
@@ -8,7 +8,9 @@ import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { eventStream, hangUpSignal } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { ExecuteService } from '../integrations/execute.service.js';
-import { chatCompletionToOpenAi, chatRequestFromOpenAi, embeddingsRequestFromOpenAi, embeddingsToOpenAi, OpenAiChunkWriter } from './openai-wire.mapper.js';
+import { chatCompletionToOpenAi, chatRequestFromOpenAi, embeddingsRequestFromOpenAi, embeddingsToOpenAi, modelsToOpenAi, OpenAiChunkWriter } from './openai-wire.mapper.js';
+
+const STARTED_AT_SECONDS = Math.floor(Date.now() / 1000);
 
 /**
  * OpenAI's own API shape, so the official `openai` SDK works unmodified (baseURL = gateway + /v1,
@@ -60,7 +62,14 @@ export class OpenAiCompatController {
   @ApiBody({ schema: { type: 'object', example: { model: 'text-embedding-3-small', input: ['first', 'second'] } } })
   @ApiOkResponse({ description: 'An OpenAI embeddings list' })
   async embeddings(@CurrentCaller() caller: Caller, @Body() body: Record<string, unknown>, @RequestId() requestId: string): Promise<Record<string, unknown>> {
-    const request = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
-    return embeddingsToOpenAi(await this.executeService.execute(caller, request, requestId), String(body.model));
+    const { encoding, ...request } = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
+    return embeddingsToOpenAi(await this.executeService.execute(caller, request, requestId), String(body.model), encoding);
+  }
+
+  @Get('models')
+  @ApiOperation({ summary: 'OpenAI-compatible model list: each provider\'s default models, as `model` names that route to it' })
+  @ApiOkResponse({ description: 'An OpenAI model list' })
+  models(): Record<string, unknown> {
+    return modelsToOpenAi(this.registry.list(), STARTED_AT_SECONDS);
   }
 }

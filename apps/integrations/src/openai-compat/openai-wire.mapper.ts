@@ -71,15 +71,22 @@ function messageFromOpenAi(message: unknown): unknown {
   return converted;
 }
 
-export function embeddingsRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequest {
+export type EmbeddingEncoding = 'float' | 'base64';
+
+/**
+ * `encoding_format` decides only how the vectors are written back: the openai SDK asks for base64
+ * unless told otherwise, and decodes it itself; upstreams are always asked for floats.
+ */
+export function embeddingsRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequest & { encoding: EmbeddingEncoding } {
   const { provider, model } = routeModel(body.model, providers);
   const params: Record<string, unknown> = { model, input: body.input };
   if (body.dimensions !== undefined) params.dimensions = body.dimensions;
   if (body.user !== undefined) params.user = body.user;
-  if (body.encoding_format !== undefined && body.encoding_format !== 'float') {
-    throw GatewayError.validation([{ field: 'encoding_format', message: "only 'float' is supported" }]);
+  const encoding = body.encoding_format ?? 'float';
+  if (encoding !== 'float' && encoding !== 'base64') {
+    throw GatewayError.validation([{ field: 'encoding_format', message: "must be 'float' or 'base64'" }]);
   }
-  return { provider, operation: 'embeddings', params };
+  return { provider, operation: 'embeddings', params, encoding };
 }
 
 const FINISH_REASON: Record<string, string> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', content_filter: 'content_filter', unknown: 'stop' };
@@ -103,10 +110,10 @@ export function chatCompletionToOpenAi(response: NormalizedResponse, requestId: 
   };
 }
 
-export function embeddingsToOpenAi(response: NormalizedResponse, requestedModel: string): Body {
+export function embeddingsToOpenAi(response: NormalizedResponse, requestedModel: string, encoding: EmbeddingEncoding): Body {
   return {
     object: 'list',
-    data: (response.embeddings ?? []).map((embedding, index) => ({ object: 'embedding', index, embedding })),
+    data: (response.embeddings ?? []).map((vector, index) => ({ object: 'embedding', index, embedding: encoding === 'base64' ? float32Base64(vector) : vector })),
     model: prefixed(requestedModel, response),
     usage: { prompt_tokens: response.usage.promptTokens, total_tokens: response.usage.totalTokens },
   };
@@ -136,4 +143,22 @@ export class OpenAiChunkWriter {
 /** Report the model the way the caller named it (with its provider prefix when it used one). */
 function prefixed(requestedModel: string, response: NormalizedResponse): string {
   return requestedModel.startsWith(`${response.provider}/`) ? `${response.provider}/${response.model}` : response.model;
+}
+
+/** OpenAI's base64 embedding: the vector as little-endian 32-bit floats. */
+function float32Base64(vector: number[]): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  for (let index = 0; index < vector.length; index++) bytes.writeFloatLE(vector[index]!, index * 4);
+  return bytes.toString('base64');
+}
+
+/** `GET /v1/models`: each provider's default models, named the way `model` routes them. */
+export function modelsToOpenAi(adapters: ReadonlyArray<{ name: string; operations: ReadonlyArray<{ defaultModel?: string }> }>, createdAt: number): Body {
+  const ids = new Map<string, string>();
+  for (const adapter of adapters) {
+    for (const { defaultModel } of adapter.operations) {
+      if (defaultModel) ids.set(adapter.name === 'openai' ? defaultModel : `${adapter.name}/${defaultModel}`, adapter.name);
+    }
+  }
+  return { object: 'list', data: [...ids].map(([id, owner]) => ({ id, object: 'model', created: createdAt, owned_by: owner })) };
 }
