@@ -195,4 +195,28 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
       ]),
     );
   });
+
+  it('streams tool calls the way the SDK assembles them', async () => {
+    const chunk = (delta: object, finishReason: string | null = null) => ({
+      data: JSON.stringify({ id: 'chatcmpl-up', object: 'chat.completion.chunk', model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta, finish_reason: finishReason }] }),
+    });
+    openai.reply({
+      sse: [
+        chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+        chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Oslo"}' } }] }),
+        chunk({}, 'tool_calls'),
+        { data: '[DONE]' },
+      ],
+    });
+
+    const stream = client.chat.completions.stream({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
+    });
+    const completion = await stream.finalChatCompletion();
+
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(completion.choices[0]!.message.tool_calls).toEqual([{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }]);
+  });
 });

@@ -119,6 +119,72 @@ describe('streaming (params.stream: true)', () => {
     expect(anthropic.lastRequest().body).toMatchObject({ stream: true });
   });
 
+  it('streams tool calls: OpenAI pieces as they come, then every call whole in the final chunk', async () => {
+    const toolChunk = (toolCalls: object[], finishReason: string | null = null) => ({
+      data: JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta: { tool_calls: toolCalls }, finish_reason: finishReason }] }),
+    });
+    openai.reply({
+      sse: [
+        toolChunk([{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '' } }]),
+        toolChunk([{ index: 0, function: { arguments: '{"city":' } }]),
+        toolChunk([{ index: 0, function: { arguments: '"Paris"}' } }]),
+        toolChunk([{ index: 1, id: 'call_2', type: 'function', function: { name: 'get_time', arguments: '{}' } }]),
+        { data: JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }) },
+        openAiChunk(null, null, { prompt_tokens: 30, completion_tokens: 12, total_tokens: 42 }),
+        { data: '[DONE]' },
+      ],
+    });
+
+    const response = await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('user')))
+      .send({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true, tools: [{ type: 'function', function: { name: 'get_weather' } }] } })
+      .expect(200);
+
+    const received = frames(response.text);
+    expect(received.slice(0, 4).map((frame) => frame.data)).toEqual([
+      { toolCall: { index: 0, id: 'call_1', name: 'get_weather', arguments: '' } },
+      { toolCall: { index: 0, arguments: '{"city":' } },
+      { toolCall: { index: 0, arguments: '"Paris"}' } },
+      { toolCall: { index: 1, id: 'call_2', name: 'get_time', arguments: '{}' } },
+    ]);
+    expect(received[4]!.data).toMatchObject({
+      finishReason: 'tool_calls',
+      toolCalls: [
+        { id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { id: 'call_2', name: 'get_time', arguments: '{}' },
+      ],
+    });
+  });
+
+  it('streams Anthropic tool_use blocks as the same tool-call pieces', async () => {
+    anthropic.reply({
+      sse: [
+        ANTHROPIC_STREAM[0]!,
+        { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) },
+        { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Checking.' } }) },
+        { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: 0 }) },
+        { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: {} } }) },
+        { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": ' } }) },
+        { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } }) },
+        { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: 1 }) },
+        { event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 20 } }) },
+        { event: 'message_stop', data: JSON.stringify({ type: 'message_stop' }) },
+      ],
+    });
+
+    const response = await stream(uniqueId('user'), 'anthropic').expect(200);
+
+    const received = frames(response.text);
+    expect(received.slice(0, 4).map((frame) => frame.data)).toEqual([
+      { delta: 'Checking.', index: 0 },
+      { toolCall: { index: 0, id: 'toolu_01', name: 'get_weather', arguments: '' } },
+      { toolCall: { index: 0, arguments: '{"city": ' } },
+      { toolCall: { index: 0, arguments: '"Paris"}' } },
+    ]);
+    expect(received[4]!.data).toMatchObject({ finishReason: 'tool_calls', toolCalls: [{ id: 'toolu_01', name: 'get_weather', arguments: '{"city": "Paris"}' }] });
+  });
+
   it('estimates usage when a provider streams without counts (HuggingFace), and says so', async () => {
     huggingface.reply({ sse: OPENAI_STREAM.slice(0, 4) });
 

@@ -5,6 +5,7 @@ import type { PreparedCall, ProviderAdapter } from './provider-adapter.js';
 import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import { RetryPolicy } from './resilience/retry-policy.js';
 import { relayStream, type FinalStreamChunk, type OpenedStream } from './streaming/stream-relay.js';
+import type { StreamListener } from './streaming/stream-types.js';
 import { cancelled, UpstreamClient } from './upstream/upstream.client.js';
 import type { UpstreamReply } from './upstream/upstream-types.js';
 
@@ -78,16 +79,16 @@ export class ProviderExecutor {
     }
   }
 
-  /** Relays an opened stream to `onDelta` and returns the final chunk; failures are mapped, never retried. */
+  /** Relays an opened stream to `listener` and returns the final chunk; failures are mapped, never retried. */
   async relayStream(
     opened: OpenedStream,
     requestId: string,
     signal: AbortSignal,
-    onDelta: (chunk: { delta: string; index: number }) => void,
+    listener: StreamListener,
   ): Promise<FinalStreamChunk> {
     const provider = opened.adapter.name;
     try {
-      const final = await relayStream(opened, requestId, onDelta);
+      const final = await relayStream(opened, requestId, listener);
       this.circuit.record(provider);
       return final;
     } catch (error) {

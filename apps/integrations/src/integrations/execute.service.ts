@@ -16,14 +16,14 @@ import {
   type OpenedStream,
   type PreparedCall,
   type ProviderAdapter,
+  type StreamListener,
 } from '@app/providers';
 import { CallLogger } from '../logging/call-logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ExecuteRequest } from './execute-request.js';
 
-/** Where a relayed stream goes: each text delta, then the final chunk, or an error after the start. */
-export interface StreamSink {
-  delta(chunk: { delta: string; index: number }): void;
+/** Where a relayed stream goes: text deltas and tool-call pieces, then the final chunk, or an error after the start. */
+export interface StreamSink extends StreamListener {
   end(final: FinalStreamChunk): void;
   error(error: GatewayError): void;
 }
@@ -111,7 +111,7 @@ export class ExecuteService {
     return {
       pump: async (sink) => {
         try {
-          const final = await this.executor.relayStream(opened, requestId, signal, (chunk) => sink.delta(chunk));
+          const final = await this.executor.relayStream(opened, requestId, signal, sink);
           final.metadata.estimatedCostUsd = this.account(caller, adapter, final);
           attempt.response = final as unknown as NormalizedResponse;
           attempt.model = final.model;

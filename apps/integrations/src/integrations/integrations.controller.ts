@@ -35,7 +35,7 @@ export class IntegrationsController {
   @ApiOperation({
     summary: 'Call a provider operation and get the normalized response',
     description:
-      'With params.stream: true (chat operations) the answer is text/event-stream: `data: {"delta","index"}` frames as they arrive, then one `data: {provider, model, usage, finishReason, metadata}` frame and `data: [DONE]`; a failure after the stream started is sent as `event: error`.',
+      'With params.stream: true (chat operations) the answer is text/event-stream: `data: {"delta","index"}` text frames and `data: {"toolCall": {index, id?, name?, arguments?}}` tool-call pieces as they arrive, then one `data: {provider, model, usage, finishReason, toolCalls?, metadata}` frame and `data: [DONE]`; a failure after the stream started is sent as `event: error`.',
   })
   @ApiBody({ type: ExecuteRequestDto })
   @ApiOkResponse({ type: NormalizedResponseDto })
@@ -56,6 +56,7 @@ export class IntegrationsController {
     return eventStream(reply, (out) =>
       session.pump({
         delta: (chunk) => out.data(chunk),
+        toolCall: (delta) => out.data({ toolCall: delta }),
         end: (final) => {
           out.data(final);
           out.done();

@@ -45,7 +45,8 @@ export class OpenAiCompatController {
     const chunks = new OpenAiChunkWriter(requestId, requestedModel);
     return eventStream(reply, (out) =>
       session.pump({
-        delta: (chunk) => out.data(chunks.delta(chunk.delta, chunk.index === 0)),
+        delta: (chunk) => out.data(chunks.delta(chunk.delta)),
+        toolCall: (delta) => out.data(chunks.toolCall(delta)),
         end: (final) => {
           out.data(chunks.finish(final));
           if (includeUsage) out.data(chunks.usage(final));

@@ -1,6 +1,6 @@
 import { GatewayError } from '@app/common';
 import type { NormalizedResponse } from '@app/normalization';
-import type { FinalStreamChunk } from '@app/providers';
+import type { FinalStreamChunk, ToolCallDelta } from '@app/providers';
 import type { ExecuteRequest } from '../integrations/execute-request.js';
 
 type Body = Record<string, unknown>;
@@ -119,16 +119,31 @@ export function embeddingsToOpenAi(response: NormalizedResponse, requestedModel:
   };
 }
 
-/** Chunks in OpenAI's `chat.completion.chunk` format. */
+/** Chunks in OpenAI's `chat.completion.chunk` format; the first one says the role. */
 export class OpenAiChunkWriter {
   private readonly base: Body;
+  private roleSent = false;
 
   constructor(requestId: string, private readonly model: string) {
     this.base = { id: `chatcmpl-${requestId}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
   }
 
-  delta(text: string, first: boolean): Body {
-    return { ...this.base, choices: [{ index: 0, delta: first ? { role: 'assistant', content: text } : { content: text }, logprobs: null, finish_reason: null }] };
+  delta(text: string): Body {
+    return this.chunk({ content: text });
+  }
+
+  /** A piece of a tool call, as OpenAI streams them: id, type and name come with the first piece. */
+  toolCall({ index, id, name, arguments: argumentsPart }: ToolCallDelta): Body {
+    const fn: Body = {};
+    if (name !== undefined) fn.name = name;
+    if (argumentsPart !== undefined) fn.arguments = argumentsPart;
+    return this.chunk({ tool_calls: [{ index, ...(id !== undefined && { id, type: 'function' }), function: fn }] });
+  }
+
+  private chunk(delta: Body): Body {
+    const withRole = this.roleSent ? delta : { role: 'assistant', ...delta };
+    this.roleSent = true;
+    return { ...this.base, choices: [{ index: 0, delta: withRole, logprobs: null, finish_reason: null }] };
   }
 
   finish(final: FinalStreamChunk): Body {

@@ -1,9 +1,9 @@
 import { GatewayError } from '@app/common';
-import type { FinishReason } from '@app/normalization';
+import type { FinishReason, ToolCall } from '@app/normalization';
 import type { PreparedCall, ProviderAdapter } from '../provider-adapter.js';
 import type { UpstreamStream } from '../upstream/upstream.client.js';
 import { SseParser } from './sse-parser.js';
-import type { NormalizedStreamChunk, StreamDecoder } from './stream-types.js';
+import type { NormalizedStreamChunk, StreamDecoder, StreamListener, ToolCallDelta } from './stream-types.js';
 
 /** An upstream stream that answered 2xx, ready to be relayed. */
 export interface OpenedStream {
@@ -19,11 +19,12 @@ export interface OpenedStream {
 export type FinalStreamChunk = Extract<NormalizedStreamChunk, { usage: unknown }>;
 
 /**
- * Reads the upstream's events as they come and hands each text delta on at once (nothing is
- * buffered), then builds the final chunk. Usage comes from the provider's own counts; a provider
- * that sends none gets an estimate from the text, flagged `usageEstimated`.
+ * Reads the upstream's events as they come and hands each text delta and tool-call piece on at once
+ * (nothing is held back), then builds the final chunk, with the tool calls put together whole. Usage
+ * comes from the provider's own counts; a provider that sends none gets an estimate from the text,
+ * flagged `usageEstimated`.
  */
-export async function relayStream(opened: OpenedStream, requestId: string, onDelta: (chunk: { delta: string; index: number }) => void): Promise<FinalStreamChunk> {
+export async function relayStream(opened: OpenedStream, requestId: string, listener: StreamListener): Promise<FinalStreamChunk> {
   const parser = new SseParser();
   let index = 0;
   let text = '';
@@ -31,6 +32,7 @@ export async function relayStream(opened: OpenedStream, requestId: string, onDel
   let promptTokens: number | undefined;
   let completionTokens: number | undefined;
   let model = opened.call.model;
+  const toolCalls = new ToolCallAssembler();
   for await (const bytes of opened.upstream.stream) {
     for (const event of parser.push(bytes)) {
       let updates;
@@ -47,7 +49,11 @@ export async function relayStream(opened: OpenedStream, requestId: string, onDel
         if (update.completionTokens !== undefined) completionTokens = update.completionTokens;
         if (update.delta) {
           text += update.delta;
-          onDelta({ delta: update.delta, index: index++ });
+          listener.delta({ delta: update.delta, index: index++ });
+        }
+        for (const toolCall of update.toolCalls ?? []) {
+          toolCalls.add(toolCall);
+          listener.toolCall(toolCall);
         }
       }
     }
@@ -61,6 +67,7 @@ export async function relayStream(opened: OpenedStream, requestId: string, onDel
     model,
     usage: { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion },
     finishReason: finishReason ?? 'unknown',
+    ...(toolCalls.size > 0 && { toolCalls: toolCalls.whole() }),
     metadata: {
       requestId,
       upstreamLatencyMs: Math.round(opened.upstream.latencyMs * 100) / 100,
@@ -71,4 +78,25 @@ export async function relayStream(opened: OpenedStream, requestId: string, onDel
       ...(usageEstimated && { usageEstimated: true }),
     },
   };
+}
+
+/** Puts streamed tool-call pieces back together, in the order of their index. */
+class ToolCallAssembler {
+  private readonly calls = new Map<number, ToolCall>();
+
+  get size(): number {
+    return this.calls.size;
+  }
+
+  add({ index, id, name, arguments: argumentsPart }: ToolCallDelta): void {
+    const call = this.calls.get(index) ?? { id: '', name: '', arguments: '' };
+    if (id) call.id = id;
+    if (name) call.name = name;
+    if (argumentsPart) call.arguments += argumentsPart;
+    this.calls.set(index, call);
+  }
+
+  whole(): ToolCall[] {
+    return [...this.calls].sort(([a], [b]) => a - b).map(([, call]) => call);
+  }
 }

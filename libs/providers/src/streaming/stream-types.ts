@@ -1,8 +1,21 @@
-import type { FinishReason } from '@app/normalization';
+import type { FinishReason, ToolCall } from '@app/normalization';
+
+/**
+ * A piece of a tool call as it streams, OpenAI-style: the first piece of each call carries its `id`
+ * and `name`, later pieces carry the next part of the `arguments` JSON text.
+ */
+export interface ToolCallDelta {
+  /** Which tool call of this answer: 0, 1, … */
+  index: number;
+  id?: string;
+  name?: string;
+  arguments?: string;
+}
 
 /** What one upstream stream event tells us, in the gateway's vocabulary. */
 export interface StreamUpdate {
   delta?: string;
+  toolCalls?: ToolCallDelta[];
   finishReason?: FinishReason;
   promptTokens?: number;
   completionTokens?: number;
@@ -22,5 +35,13 @@ export type NormalizedStreamChunk =
       model: string;
       usage: { promptTokens: number; completionTokens: number; totalTokens: number };
       finishReason: FinishReason;
+      /** Every tool call of the answer, whole, as in a non-streamed response. */
+      toolCalls?: ToolCall[];
       metadata: Record<string, unknown>;
     };
+
+/** Where a relay hands what it reads, as it reads it. */
+export interface StreamListener {
+  delta(chunk: { delta: string; index: number }): void;
+  toolCall(delta: ToolCallDelta): void;
+}
