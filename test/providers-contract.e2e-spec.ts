@@ -271,6 +271,39 @@ describe('one normalized contract across providers', () => {
       });
     });
 
+    it('turns OpenAI-style image parts into Anthropic image blocks and passes its own blocks on', async () => {
+      fakes.anthropic!.reply(anthropicMessage());
+      const nativeDocument = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'notes' } };
+
+      await execute('anthropic', 'chat.completions', {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is in these?' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+              { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg', detail: 'low' } },
+              nativeDocument,
+            ],
+          },
+        ],
+      }).expect(200);
+
+      expect(fakes.anthropic!.lastRequest().body).toMatchObject({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is in these?' },
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+              { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+              nativeDocument,
+            ],
+          },
+        ],
+      });
+    });
+
     it('refuses parameters Anthropic cannot honour instead of dropping them', async () => {
       const response = await execute('anthropic', 'chat.completions', {
         messages,

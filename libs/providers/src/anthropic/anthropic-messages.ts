@@ -55,7 +55,7 @@ function toAnthropicMessage(message: ChatMessageParam): AnthropicMessage {
     return { role: 'user', content: [{ type: 'tool_result', tool_use_id: message.toolCallId ?? '', content: textOf(message.content) }] };
   }
   const content: ContentBlock[] = Array.isArray(message.content)
-    ? (message.content as ContentBlock[])
+    ? (message.content as ContentBlock[]).map(toAnthropicContentBlock)
     : message.content
       ? [{ type: 'text', text: message.content }]
       : [];
@@ -63,6 +63,21 @@ function toAnthropicMessage(message: ChatMessageParam): AnthropicMessage {
     content.push({ type: 'tool_use', id: call.id, name: call.name, input: parseArguments(call.arguments) });
   }
   return { role: message.role === 'assistant' ? 'assistant' : 'user', content };
+}
+
+const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
+
+/**
+ * OpenAI-style image parts (`{type: 'image_url', image_url: {url}}`) become Anthropic image blocks,
+ * from a base64 data URL or a web URL; every other part (text, or Anthropic's own blocks sent on
+ * `messages`) is passed on as it is.
+ */
+function toAnthropicContentBlock(part: ContentBlock): ContentBlock {
+  if (part.type !== 'image_url') return part;
+  const url = (part.image_url as { url?: unknown } | undefined)?.url;
+  if (typeof url !== 'string') throw GatewayError.validation([{ field: 'params.messages.content.image_url.url', message: 'must be a string' }]);
+  const inline = DATA_URL.exec(url);
+  return { type: 'image', source: inline ? { type: 'base64', media_type: inline[1], data: inline[2] } : { type: 'url', url } };
 }
 
 function toAnthropicToolChoice(choice: string): Record<string, unknown> {
