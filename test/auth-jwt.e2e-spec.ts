@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { closeServer, listenOnLoopback, loopbackUrl, sendJson } from './support/loopback-server.js';
+import { ExecutionLogWriter } from '@app/execution-log';
 import { startTestApp, TEST_JWT_SECRET, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
 
 const PROTECTED = '/api/integrations/executions';
@@ -51,12 +52,29 @@ describe('JWT authentication with an HS256 secret', () => {
     ['a token signed with another secret', `Bearer ${jwt.sign({ sub: 'user-1' }, 'another-secret-0123456789abcdef0123456789', { algorithm: 'HS256' })}`],
     ['an unsigned alg:none token', `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'user-1', exp: inFiveMinutes() })}.`],
     ['a token without sub', `Bearer ${jwt.sign({ orgId: 'org-1' }, TEST_JWT_SECRET, { algorithm: 'HS256' })}`],
+    ['a sub longer than 128 characters', `Bearer ${tokenFor('u'.repeat(129))}`],
+    ['a sub that is not a plain identifier', `Bearer ${tokenFor('../../admin')}`],
     ['a tampered payload', `Bearer ${tamper(tokenFor('user-1'))}`],
   ])('rejects %s with a plain 401 UNAUTHENTICATED', async (_case, authorization) => {
     const response = await get(authorization).expect(401);
 
     expect(response.body.error).toMatchObject(UNAUTHENTICATED_BODY);
     expect(Object.keys(response.body.error).sort()).toEqual(['code', 'message', 'requestId', 'retryable']);
+  });
+
+  it('leaves out organization ids that are not plain identifiers, and scopes to the user instead', async () => {
+    const userId = uniqueId('user');
+    gateway.app.get(ExecutionLogWriter).record({
+      requestId: uniqueId('req'), userId, orgId: null, provider: 'openai', operation: 'chat.completions', model: 'gpt-4o-mini', durationMs: 3,
+      promptTokens: 1, completionTokens: 1, totalTokens: 2, success: true, errorCode: null, errorMessage: null,
+      credentialSource: 'environment', credentialId: null, isProxy: false, createdAt: new Date(),
+    });
+    await gateway.flushExecutionLog();
+
+    // With the odd organization kept, the listing would be scoped to it and find nothing.
+    const response = await get(`Bearer ${tokenFor(userId, { orgId: 'org with spaces\r\nx-evil: 1' })}`).expect(200);
+
+    expect(response.body).toMatchObject({ total: 1, items: [expect.objectContaining({ userId })] });
   });
 
   it('refuses a token once it expires, even though it was verified (and cached) before', async () => {

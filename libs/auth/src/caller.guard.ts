@@ -68,7 +68,7 @@ export class CallerGuard implements CanActivate {
   private async tokenCaller(context: ExecutionContext, request: HttpRequest): Promise<Caller> {
     const token = bearerToken(request);
     if (!token) throw unauthenticated();
-    const verified = await this.verify(context, request, token);
+    const verified = usableIds(await this.verify(context, request, token));
     const onBehalfOf = identifierHeader(request, 'x-on-behalf-of');
     if (onBehalfOf !== undefined) {
       if (!verified.roles.includes(this.auth.serviceRole)) {
@@ -104,6 +104,16 @@ export class CallerGuard implements CanActivate {
     this.verifiedJwts.set(token, verified, ttlMs);
     return verified;
   }
+}
+
+/**
+ * The user id must be a plain identifier, like every id the gateway takes from headers: it goes into
+ * the execution log, Redis keys, Identity's URL path and log lines. Organizations that are not plain
+ * identifiers are left out rather than forwarded.
+ */
+function usableIds(verified: VerifiedToken): VerifiedToken {
+  if (!IDENTIFIER.test(verified.subject)) throw unauthenticated();
+  return verified.organizations.every((id) => IDENTIFIER.test(id)) ? verified : { ...verified, organizations: verified.organizations.filter((id) => IDENTIFIER.test(id)) };
 }
 
 /** The contract's rule: X-Org-Id when it names one of the caller's organizations, else the first. */
