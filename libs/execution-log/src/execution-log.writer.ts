@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, type ExecutionLogConfig } from '@app/config';
+import { EXECUTION_LOG_TEXT_LENGTH as LENGTH } from './execution-log.entity.js';
 import type { ExecutionRecord } from './execution-record.js';
 
 export interface ExecutionLogWriterStats {
@@ -139,21 +140,21 @@ function isRefusedData(error: unknown): boolean {
 
 /** Columns in insert order with their array types; `id` is left to the database default. */
 const COLUMNS: ReadonlyArray<readonly [column: string, arrayType: string, value: (record: ExecutionRecord) => unknown]> = [
-  ['request_id', 'varchar[]', (record) => fitText(record.requestId, 128)],
-  ['user_id', 'varchar[]', (record) => fitText(record.userId, 128)],
-  ['org_id', 'varchar[]', (record) => fitText(record.orgId, 128)],
-  ['provider', 'varchar[]', (record) => fitText(record.provider, 64)],
-  ['operation', 'varchar[]', (record) => fitText(record.operation, 64)],
-  ['model', 'varchar[]', (record) => fitText(record.model, 256)],
+  ['request_id', 'varchar[]', (record) => fitText(record.requestId, LENGTH.requestId)],
+  ['user_id', 'varchar[]', (record) => fitText(record.userId, LENGTH.userId)],
+  ['org_id', 'varchar[]', (record) => fitText(record.orgId, LENGTH.orgId)],
+  ['provider', 'varchar[]', (record) => fitText(record.provider, LENGTH.provider)],
+  ['operation', 'varchar[]', (record) => fitText(record.operation, LENGTH.operation)],
+  ['model', 'varchar[]', (record) => fitText(record.model, LENGTH.model)],
   ['duration_ms', 'integer[]', (record) => fitInteger(record.durationMs)],
   ['prompt_tokens', 'integer[]', (record) => fitInteger(record.promptTokens)],
   ['completion_tokens', 'integer[]', (record) => fitInteger(record.completionTokens)],
   ['total_tokens', 'integer[]', (record) => fitInteger(record.totalTokens)],
   ['success', 'boolean[]', (record) => record.success],
-  ['error_code', 'varchar[]', (record) => fitText(record.errorCode, 64)],
-  ['error_message', 'varchar[]', (record) => fitText(record.errorMessage, 1000)],
-  ['credential_source', 'varchar[]', (record) => fitText(record.credentialSource, 16)],
-  ['credential_id', 'varchar[]', (record) => fitText(record.credentialId, 128)],
+  ['error_code', 'varchar[]', (record) => fitText(record.errorCode, LENGTH.errorCode)],
+  ['error_message', 'varchar[]', (record) => fitText(record.errorMessage, LENGTH.errorMessage)],
+  ['credential_source', 'varchar[]', (record) => fitText(record.credentialSource, LENGTH.credentialSource)],
+  ['credential_id', 'varchar[]', (record) => fitText(record.credentialId, LENGTH.credentialId)],
   ['is_proxy', 'boolean[]', (record) => record.isProxy],
   ['created_at', 'timestamptz[]', (record) => record.createdAt.toISOString()],
 ];
