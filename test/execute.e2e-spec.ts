@@ -54,7 +54,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
     });
   });
 
-  it('sends OpenAI the snake_case body, the default model and the key as a bearer token', async () => {
+  it('sends OpenAI the snake_case body (maxTokens as max_completion_tokens), the default model and the key as a bearer token', async () => {
     upstream.reply(openAiChatCompletion());
 
     await chat({ maxTokens: 32, temperature: 0.3, topP: 0.9, stop: 'END', seed: 7 }).expect(200);
@@ -66,7 +66,8 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
     expect(sent.body).toEqual({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Hi' }],
-      max_tokens: 32,
+      // OpenAI deprecated max_tokens; its reasoning and newer models refuse it.
+      max_completion_tokens: 32,
       temperature: 0.3,
       top_p: 0.9,
       stop: 'END',

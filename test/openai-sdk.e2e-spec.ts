@@ -41,7 +41,7 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     expect(completion.choices[0]!.message.content).toBe('Hi from OpenAI');
     expect(completion.choices[0]!.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 });
-    expect(openai.lastRequest().body).toMatchObject({ model: 'gpt-4o-mini', max_tokens: 16 });
+    expect(openai.lastRequest().body).toMatchObject({ model: 'gpt-4o-mini', max_completion_tokens: 16 });
   });
 
   it('routes provider/model names through the same adapters (Anthropic here)', async () => {

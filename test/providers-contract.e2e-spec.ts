@@ -117,6 +117,7 @@ describe('one normalized contract across providers', () => {
           authHeader: 'api-key',
           apiKeyEnv: 'AZURE_OPENAI_KEY',
           queryParams: { 'api-version': '2024-10-21' },
+          maxTokensField: 'max_completion_tokens',
         },
         { name: 'ollama', baseUrl: `${fakes.ollama!.url}/v1`, defaultModel: 'llama3.2', authHeader: 'none' },
       ]),
@@ -169,12 +170,14 @@ describe('one normalized contract across providers', () => {
   it('sends each custom provider its own auth style, path and query, with no new code', async () => {
     for (const name of ['groq', 'azure', 'ollama']) fakes[name]!.reply(openAiStyleSuccess);
 
-    await execute('groq', 'chat.completions', { messages }).expect(200);
-    await execute('azure', 'chat.completions', { messages }).expect(200);
+    await execute('groq', 'chat.completions', { messages, maxTokens: 20 }).expect(200);
+    await execute('azure', 'chat.completions', { messages, maxTokens: 20 }).expect(200);
     await execute('ollama', 'chat.completions', { messages }).expect(200);
 
     expect(fakes.groq!.lastRequest()).toMatchObject({ path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer gsk_contractGroqKey0123456789' } });
-    expect((fakes.groq!.lastRequest().body as { model: string }).model).toBe('llama-3.1-8b-instant');
+    expect(fakes.groq!.lastRequest().body).toMatchObject({ model: 'llama-3.1-8b-instant', max_tokens: 20 });
+    expect(fakes.azure!.lastRequest().body).toMatchObject({ max_completion_tokens: 20 });
+    expect(fakes.azure!.lastRequest().body).not.toHaveProperty('max_tokens');
     expect(fakes.azure!.lastRequest()).toMatchObject({ path: '/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21', headers: { 'api-key': 'azure-contract-key-0123456789' } });
     expect(fakes.azure!.lastRequest().headers.authorization).toBeUndefined();
     expect(fakes.ollama!.lastRequest().headers.authorization).toBeUndefined();

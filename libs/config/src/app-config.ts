@@ -31,6 +31,7 @@ export interface CustomProviderConfig extends UpstreamProviderConfig {
   defaultEmbeddingModel?: string;
   authHeader: 'bearer' | 'api-key' | 'none';
   queryParams: Record<string, string>;
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
 }
 
 export interface OpsAgentConfig {

@@ -44,6 +44,10 @@ class CustomProviderDefinition {
   @Max(600_000)
   timeoutMs = 60_000;
 
+  /** The field `params.maxTokens` is sent as: `max_tokens` (most servers) or `max_completion_tokens` (OpenAI's current name). */
+  @IsIn(['max_tokens', 'max_completion_tokens'])
+  maxTokensField: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
+
   /** Query parameters every call carries, e.g. Azure's `{"api-version":"2024-10-21"}`. */
   @IsOptional()
   @IsObject()
@@ -88,6 +92,7 @@ export function parseCustomProviders(
       authHeader: definition.authHeader,
       timeoutMs: definition.timeoutMs,
       queryParams: definition.queryParams ?? {},
+      maxTokensField: definition.maxTokensField,
       apiKey: definition.apiKeyEnv ? environment[definition.apiKeyEnv] || undefined : undefined,
     });
   });

@@ -144,6 +144,7 @@ describe('loadConfig', () => {
           authHeader: 'bearer',
           timeoutMs: 60000,
           queryParams: {},
+          maxTokensField: 'max_tokens',
           apiKey: 'gsk_abc0123456789',
         },
       ]);
@@ -163,6 +164,7 @@ describe('loadConfig', () => {
       ['a duplicate name', [groq, groq], 'api.groq.com', "the name 'groq' is already taken"],
       ['an unknown field', [{ ...groq, baseURL: 'x' }], 'api.groq.com', 'property baseURL should not exist'],
       ['a bad auth style', [{ ...groq, authHeader: 'cookie' }], 'api.groq.com', 'authHeader must be one of'],
+      ['an unknown max-tokens field', [{ ...groq, maxTokensField: 'max_output_tokens' }], 'api.groq.com', 'maxTokensField must be one of'],
       ['something other than an array', { groq }, 'api.groq.com', 'CUSTOM_PROVIDERS must be a JSON array'],
     ])('rejects %s', (_case, providers, allowedHosts, message) => {
       const environment: Record<string, string> = { CUSTOM_PROVIDERS: JSON.stringify(providers) };

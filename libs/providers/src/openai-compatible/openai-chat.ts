@@ -8,9 +8,16 @@ import { expectObject, optionalString } from '../upstream/reply-reading.js';
  * OpenAI-compatible server. camelCase gateway params become snake_case upstream fields; absent params
  * are not sent at all, so the upstream's own defaults apply.
  */
-export function toOpenAiChatBody(params: ChatCompletionParams, model: string): Record<string, unknown> {
+/**
+ * Where `maxTokens` goes: OpenAI itself has deprecated `max_tokens`, and its reasoning and newer
+ * models refuse it, so OpenAI gets `max_completion_tokens`; most other compatible servers only know
+ * `max_tokens`.
+ */
+export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
+
+export function toOpenAiChatBody(params: ChatCompletionParams, model: string, maxTokensField: MaxTokensField = 'max_tokens'): Record<string, unknown> {
   const body: Record<string, unknown> = { model, messages: params.messages.map(toOpenAiMessage) };
-  setIfDefined(body, 'max_tokens', params.maxTokens);
+  setIfDefined(body, maxTokensField, params.maxTokens);
   setIfDefined(body, 'temperature', params.temperature);
   setIfDefined(body, 'top_p', params.topP);
   setIfDefined(body, 'stop', params.stop);

@@ -6,7 +6,7 @@ import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter,
 import { OpenAiStreamDecoder } from '../streaming/openai-stream.decoder.js';
 import type { StreamDecoder } from '../streaming/stream-types.js';
 import type { UpstreamReply, UpstreamRequest } from '../upstream/upstream-types.js';
-import { fromOpenAiChatCompletion, toOpenAiChatBody } from './openai-chat.js';
+import { fromOpenAiChatCompletion, toOpenAiChatBody, type MaxTokensField } from './openai-chat.js';
 import { fromOpenAiEmbeddings, toOpenAiEmbeddingBody } from './openai-embeddings.js';
 import { mapOpenAiStyleError } from './openai-errors.js';
 
@@ -21,6 +21,8 @@ export interface OpenAiCompatibleSettings {
   /** `bearer`: Authorization: Bearer; `api-key`: Azure's api-key header; `none`: keyless (Ollama). */
   authHeader: 'bearer' | 'api-key' | 'none';
   queryParams: Record<string, string>;
+  /** The upstream field `maxTokens` is sent as. */
+  maxTokensField: MaxTokensField;
 }
 
 const CHAT = 'chat.completions';
@@ -69,7 +71,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     if (call.operation === EMBEDDINGS) {
       return { url: `${this.settings.baseUrl}/embeddings${this.query}`, headers, body: toOpenAiEmbeddingBody(call.params as EmbeddingParams, call.model) };
     }
-    return { url: `${this.settings.baseUrl}/chat/completions${this.query}`, headers, body: toOpenAiChatBody(call.params as ChatCompletionParams, call.model) };
+    return { url: `${this.settings.baseUrl}/chat/completions${this.query}`, headers, body: toOpenAiChatBody(call.params as ChatCompletionParams, call.model, this.settings.maxTokensField) };
   }
 
   normalize(call: PreparedCall, reply: UpstreamReply): AdapterResult {
@@ -84,7 +86,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
 
   streamRequest(call: PreparedCall, apiKey: string | undefined): { request: UpstreamRequest; decoder: StreamDecoder } | undefined {
     if (call.operation !== CHAT) return undefined;
-    const body = { ...toOpenAiChatBody(call.params as ChatCompletionParams, call.model), stream: true, stream_options: { include_usage: true } };
+    const body = { ...toOpenAiChatBody(call.params as ChatCompletionParams, call.model, this.settings.maxTokensField), stream: true, stream_options: { include_usage: true } };
     return { request: { url: `${this.settings.baseUrl}/chat/completions${this.query}`, headers: this.authHeaders(apiKey), body }, decoder: new OpenAiStreamDecoder() };
   }
 

@@ -16,6 +16,7 @@ export class OpenAiAdapter extends OpenAiCompatibleAdapter {
       timeoutMs: openai.timeoutMs,
       authHeader: 'bearer',
       queryParams: {},
+      maxTokensField: 'max_completion_tokens',
     });
   }
 }
