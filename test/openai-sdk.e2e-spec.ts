@@ -219,4 +219,18 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
     expect(completion.choices[0]!.message.tool_calls).toEqual([{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }]);
   });
+
+  it('takes an answer\'s message back as history, as SDK code continues a conversation', async () => {
+    openai.reply(openAiChatCompletion({ content: 'Hi there' }));
+    const first = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] });
+    openai.reply(openAiChatCompletion({ content: 'Still here' }));
+
+    const second = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hello' }, { ...first.choices[0]!.message, annotations: [], audio: null }, { role: 'user', content: 'Again' }],
+    });
+
+    expect(second.choices[0]!.message.content).toBe('Still here');
+    expect((openai.lastRequest().body as { messages: unknown[] }).messages[1]).toEqual({ role: 'assistant', content: 'Hi there' });
+  });
 });

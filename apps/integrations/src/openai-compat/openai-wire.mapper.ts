@@ -55,10 +55,19 @@ function responseFormatFromOpenAi(format: unknown): unknown {
   return { ...rest, jsonSchema };
 }
 
+/**
+ * Fields of an answer's message that say nothing to the model when the message is sent back as
+ * history, which is how SDK code continues a conversation (`messages.push(choice.message)`).
+ */
+const ANSWER_ONLY_FIELDS = ['refusal', 'annotations'];
+const NULL_WHEN_UNUSED_FIELDS = ['audio', 'function_call'];
+
 function messageFromOpenAi(message: unknown): unknown {
   if (message === null || typeof message !== 'object') return message;
   const { tool_calls: toolCalls, tool_call_id: toolCallId, ...rest } = message as Body;
   const converted: Body = { ...rest };
+  for (const field of ANSWER_ONLY_FIELDS) delete converted[field];
+  for (const field of NULL_WHEN_UNUSED_FIELDS) if (converted[field] === null) delete converted[field];
   if (!('content' in converted)) converted.content = null;
   if (toolCallId !== undefined) converted.toolCallId = toolCallId;
   if (Array.isArray(toolCalls)) {
