@@ -225,10 +225,9 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     const first = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] });
     openai.reply(openAiChatCompletion({ content: 'Still here' }));
 
-    const second = await client.chat.completions.create({
-      model: 'gpt-4o-mini',
-      messages: [{ role: 'user', content: 'Hello' }, { ...first.choices[0]!.message, annotations: [], audio: null }, { role: 'user', content: 'Again' }],
-    });
+    // The answer's message as the SDK returns it (refusal: null), with the annotations OpenAI adds.
+    const answer = { ...first.choices[0]!.message, annotations: [] };
+    const second = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }, answer, { role: 'user', content: 'Again' }] });
 
     expect(second.choices[0]!.message.content).toBe('Still here');
     expect((openai.lastRequest().body as { messages: unknown[] }).messages[1]).toEqual({ role: 'assistant', content: 'Hi there' });
