@@ -225,16 +225,17 @@ describe('streaming (params.stream: true)', () => {
     const abandonedBefore = openai.abandoned;
 
     await new Promise<void>((resolve, reject) => {
+      const giveUp = setTimeout(() => reject(new Error('no first chunk')), 3000);
       const call = httpRequest(`${baseUrl}/api/integrations/execute`, { method: 'POST', headers: { ...authAs(userId), 'content-type': 'application/json' } }, (res) => {
         res.on('data', (chunk: Buffer) => {
           if (chunk.toString('utf8').includes('"delta"')) {
+            clearTimeout(giveUp);
             call.destroy();
             resolve();
           }
         });
       });
       call.on('error', () => undefined);
-      setTimeout(() => reject(new Error('no first chunk')), 3000);
       call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
     });
 
