@@ -4,7 +4,7 @@ import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiEmbeddings } from './support/openai-replies.js';
 import { anthropicMessage } from './support/provider-replies.js';
-import { startTestApp, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, startTestApp, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
 
 /** The official openai SDK, unmodified, pointed at the gateway's /v1 with a caller's JWT as its key. */
 describe('OpenAI-compatible surface with the official openai SDK', () => {
@@ -231,5 +231,15 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
 
     expect(second.choices[0]!.message.content).toBe('Still here');
     expect((openai.lastRequest().body as { messages: unknown[] }).messages[1]).toEqual({ role: 'assistant', content: 'Hi there' });
+  });
+
+  it('names an unknown field as sent, even one called like an Object method', async () => {
+    const response = await request(gateway.server)
+      .post('/v1/chat/completions')
+      .set(authAs(userId))
+      .send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], constructor: 1, toString: 2 })
+      .expect(400);
+
+    expect(response.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['params.constructor', 'params.toString']);
   });
 });

@@ -15,6 +15,7 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
   max_tokens: 'length',
+  model_context_window_exceeded: 'length',
   tool_use: 'tool_calls',
   refusal: 'content_filter',
   // HuggingFace text-generation-inference
@@ -23,5 +24,6 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
 
 export function normalizeFinishReason(upstreamReason: unknown): FinishReason {
   if (typeof upstreamReason !== 'string') return 'unknown';
-  return FINISH_REASONS[upstreamReason] ?? 'unknown';
+  // Own keys only: 'constructor' or 'toString' from an upstream must not reach Object.prototype.
+  return Object.hasOwn(FINISH_REASONS, upstreamReason) ? FINISH_REASONS[upstreamReason]! : 'unknown';
 }

@@ -41,7 +41,7 @@ export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteR
     if (field === 'max_tokens' || field === 'max_completion_tokens') params.maxTokens = value;
     else if (field === 'tool_choice') params.toolChoice = typeof value === 'string' ? value : (value as { function?: { name?: string } }).function?.name;
     else if (field === 'response_format') params.responseFormat = responseFormatFromOpenAi(value);
-    else params[CHAT_FIELDS[field] ?? field] = value;
+    else params[Object.hasOwn(CHAT_FIELDS, field) ? CHAT_FIELDS[field]! : field] = value;
   }
   if (body.n !== undefined && body.n !== 1) throw GatewayError.validation([{ field: 'n', message: 'only 1 choice is supported' }]);
   const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
