@@ -1,7 +1,9 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FakeUpstream, type ScriptedReply } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
+import { waitFor } from './support/fake-opstage.js';
 import { authAs, chatBody, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
 
@@ -230,6 +232,46 @@ describe('an upstream reply larger than MAX_UPSTREAM_RESPONSE_BYTES', () => {
 
     expect(response.text).toContain(`"delta":"${'y'.repeat(500)}"`);
     expect(response.text).toMatch(/event: error\ndata: \{"error":\{"code":"PROVIDER_INVALID_RESPONSE"/);
+  });
+});
+
+describe('a caller that hangs up before the answer', () => {
+  let upstream: FakeUpstream;
+  let gateway: TestApp;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    upstream = await FakeUpstream.start();
+    gateway = await startTestApp({ OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-resilienceTests01234567', EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000' });
+    baseUrl = await gateway.listen();
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.stop();
+  });
+
+  it.each([
+    ['/api/integrations/execute', chatBody],
+    ['/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] }],
+  ])('on %s aborts the upstream call and logs it as CANCELLED', async (path, body) => {
+    const userId = uniqueId('user');
+    const abandonedBefore = upstream.abandoned;
+    upstream.reply({ ...openAiChatCompletion(), delayMs: 5_000 });
+
+    const call = httpRequest(`${baseUrl}${path}`, { method: 'POST', headers: { ...authAs(userId), 'content-type': 'application/json' } });
+    call.on('error', () => undefined);
+    call.end(JSON.stringify(body));
+    await waitFor(() => upstream.received.length > 0, 3000, 'the upstream call to start');
+    call.destroy();
+
+    await waitFor(() => upstream.abandoned > abandonedBefore, 3000, 'the upstream call to be aborted');
+    await waitFor(async () => {
+      await gateway.flushExecutionLog();
+      const rows = await gateway.dataSource.query('SELECT error_code FROM execution_logs WHERE user_id = $1', [userId]);
+      return rows[0]?.error_code === 'CANCELLED';
+    }, 3000, 'the CANCELLED row');
+    upstream.received.length = 0;
   });
 });
 

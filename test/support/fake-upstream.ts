@@ -69,6 +69,9 @@ export class FakeUpstream {
         res.end(isText ? (reply.body as string) : JSON.stringify(reply.body ?? {}));
       };
       this.pending.add(res);
+      res.on('close', () => {
+        if (!res.writableFinished) this.abandoned++;
+      });
       if (reply.delayMs) {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
@@ -80,10 +83,6 @@ export class FakeUpstream {
   }
 
   private async stream(res: ServerResponse, reply: ScriptedReply): Promise<void> {
-    let finished = false;
-    res.on('close', () => {
-      if (!finished) this.abandoned++;
-    });
     res.writeHead(200, { 'content-type': 'text/event-stream', ...reply.headers });
     for (const [index, event] of reply.sse!.entries()) {
       if (index > 0 && reply.eventGapMs) await new Promise((resolve) => setTimeout(resolve, reply.eventGapMs));
@@ -95,7 +94,6 @@ export class FakeUpstream {
       await new Promise((resolve) => setTimeout(resolve, 50)); // let the events reach the gateway first
       return void res.socket?.destroy();
     }
-    finished = true;
     res.end();
   }
 

@@ -17,5 +17,6 @@ export * from './resilience/retry-policy.js';
 export * from './streaming/stream-relay.js';
 export * from './streaming/stream-types.js';
 export * from './providers.module.js';
+export * from './upstream/hang-up.js';
 export * from './upstream/retry-after.js';
 export * from './upstream/upstream-types.js';

@@ -6,6 +6,7 @@ import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import { RetryPolicy } from './resilience/retry-policy.js';
 import { relayStream, type FinalStreamChunk, type OpenedStream } from './streaming/stream-relay.js';
 import type { StreamListener } from './streaming/stream-types.js';
+import type { HangUp } from './upstream/hang-up.js';
 import { cancelled, UpstreamClient } from './upstream/upstream.client.js';
 import type { UpstreamReply } from './upstream/upstream-types.js';
 
@@ -34,21 +35,22 @@ export class ProviderExecutor {
 
   /**
    * The call with retries (retryable failures only, backoff with jitter, Retry-After honoured, total
-   * deadline) behind the provider's circuit breaker. `metadata.attempts` says how many it took.
+   * deadline) behind the provider's circuit breaker. `metadata.attempts` says how many it took. The
+   * caller hanging up aborts it, retries included.
    */
-  async execute(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string): Promise<NormalizedResponse> {
+  async execute(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
     const startedAt = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         this.circuit.admit(adapter.name);
-        const response = await this.executeOnce(adapter, call, apiKey, requestId);
+        const response = await this.executeOnce(adapter, call, apiKey, requestId, hangUp);
         this.circuit.record(adapter.name);
         response.metadata.attempts = attempt;
         return response;
       } catch (error) {
         if (!(error instanceof GatewayError && error.metadata?.circuit === 'open')) this.circuit.record(adapter.name, error);
         const delay = this.retry.delayBeforeRetry(error, attempt, startedAt);
-        if (delay === undefined) throw error;
+        if (delay === undefined || hangUp?.happened) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -103,8 +105,8 @@ export class ProviderExecutor {
     }
   }
 
-  private async executeOnce(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string): Promise<NormalizedResponse> {
-    const reply = await this.upstream.send(adapter.name, adapter.buildRequest(call, apiKey), adapter.timeoutMs);
+  private async executeOnce(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
+    const reply = await this.upstream.send(adapter.name, adapter.buildRequest(call, apiKey), adapter.timeoutMs, hangUp);
     if (reply.status >= 400) throw this.failure(adapter, reply, apiKey);
     const result = this.normalize(adapter, call, reply, apiKey);
     result.metadata = {

@@ -15,6 +15,7 @@ import {
   type FinalStreamChunk,
   type OpenedStream,
   type PreparedCall,
+  type HangUp,
   type ProviderAdapter,
   type StreamListener,
 } from '@app/providers';
@@ -70,14 +71,15 @@ export class ExecuteService {
     private readonly callLogger: CallLogger,
   ) {}
 
-  async execute(caller: Caller, request: ExecuteRequest, requestId: string): Promise<NormalizedResponse> {
+  /** A whole (non-streamed) call; the caller hanging up aborts the upstream call. */
+  async execute(caller: Caller, request: ExecuteRequest, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
     const startedAt = new Date();
     const startedAtMs = performance.now();
     const { adapter, call } = await this.admit(caller, request, requestId, startedAt, startedAtMs);
     try {
-      return await this.attempt(caller, adapter, call, requestId, startedAt, startedAtMs);
+      return await this.attempt(caller, adapter, call, requestId, startedAt, startedAtMs, hangUp);
     } catch (error) {
-      const fallback = await this.fallBack(adapter.name, error, request, (step) => this.attempt(caller, step.adapter, step.call, requestId, new Date(), performance.now()));
+      const fallback = await this.fallBack(adapter.name, error, request, (step) => this.attempt(caller, step.adapter, step.call, requestId, new Date(), performance.now(), hangUp));
       if (!fallback) throw error;
       fallback.result.metadata.fallbackFrom = adapter.name;
       fallback.result.metadata.fallbackReason = fallback.reason;
@@ -212,12 +214,13 @@ export class ExecuteService {
     requestId: string,
     startedAt: Date,
     startedAtMs: number,
+    hangUp?: HangUp,
   ): Promise<NormalizedResponse> {
     const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model, params: call.params };
     try {
       // Keyless endpoints (e.g. a local Ollama) need no credential lookup at all.
       attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
-      const response = await this.executor.execute(adapter, call, attempt.credential?.apiKey, requestId);
+      const response = await this.executor.execute(adapter, call, attempt.credential?.apiKey, requestId, hangUp);
       attempt.response = response;
       attempt.model = response.model;
       response.metadata.estimatedCostUsd = this.account(caller, adapter, response);

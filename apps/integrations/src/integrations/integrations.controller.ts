@@ -5,6 +5,7 @@ import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiRespons
 import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
+import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream, hangUpSignal } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { StatusService } from '../status/status.service.js';
@@ -51,7 +52,7 @@ export class IntegrationsController {
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NormalizedResponseDto | PassThrough> {
-    if (request.params.stream !== true) return this.executeService.execute(caller, request, requestId);
+    if (request.params.stream !== true) return this.executeService.execute(caller, request, requestId, callerHangUp(reply));
     const session = await this.executeService.stream(caller, request, requestId, hangUpSignal(reply));
     return eventStream(reply, (out) =>
       session.pump({

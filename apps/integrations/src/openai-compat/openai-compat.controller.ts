@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
+import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream, hangUpSignal } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { ExecuteService } from '../integrations/execute.service.js';
@@ -39,7 +40,9 @@ export class OpenAiCompatController {
   ): Promise<Record<string, unknown> | PassThrough> {
     const { includeUsage, ...request } = chatRequestFromOpenAi(body ?? {}, this.registry.names());
     const requestedModel = String(body.model);
-    if (request.params.stream !== true) return chatCompletionToOpenAi(await this.executeService.execute(caller, request, requestId), requestId, requestedModel);
+    if (request.params.stream !== true) {
+      return chatCompletionToOpenAi(await this.executeService.execute(caller, request, requestId, callerHangUp(reply)), requestId, requestedModel);
+    }
 
     const session = await this.executeService.stream(caller, request, requestId, hangUpSignal(reply));
     const chunks = new OpenAiChunkWriter(requestId, requestedModel);
@@ -62,9 +65,14 @@ export class OpenAiCompatController {
   @ApiOperation({ summary: 'OpenAI-compatible embeddings' })
   @ApiBody({ schema: { type: 'object', example: { model: 'text-embedding-3-small', input: ['first', 'second'] } } })
   @ApiOkResponse({ description: 'An OpenAI embeddings list' })
-  async embeddings(@CurrentCaller() caller: Caller, @Body() body: Record<string, unknown>, @RequestId() requestId: string): Promise<Record<string, unknown>> {
+  async embeddings(
+    @CurrentCaller() caller: Caller,
+    @Body() body: Record<string, unknown>,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     const { encoding, ...request } = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
-    return embeddingsToOpenAi(await this.executeService.execute(caller, request, requestId), String(body.model), encoding);
+    return embeddingsToOpenAi(await this.executeService.execute(caller, request, requestId, callerHangUp(reply)), String(body.model), encoding);
   }
 
   @Get('models')

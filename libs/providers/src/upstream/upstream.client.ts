@@ -3,6 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { HangUp } from './hang-up.js';
 import { RequestDeadline } from './request-deadline.js';
 import type { UpstreamReply, UpstreamRequest } from './upstream-types.js';
 import { urlParts } from './url-parts.js';
@@ -30,9 +31,14 @@ export class UpstreamClient implements OnApplicationShutdown {
     });
   }
 
-  /** POSTs JSON (GETs when there is no body) and reads the whole reply; `timeoutMs` covers headers and body. */
-  async send(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number): Promise<UpstreamReply> {
+  /**
+   * POSTs JSON (GETs when there is no body) and reads the whole reply; `timeoutMs` covers headers and
+   * body. The caller hanging up (`hangUp`) aborts the call: nobody is left to pay for the answer.
+   */
+  async send(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number, hangUp?: HangUp): Promise<UpstreamReply> {
+    if (hangUp?.happened) throw cancelled(provider);
     const deadline = new RequestDeadline(timeoutMs);
+    hangUp?.watch(deadline);
     const startedAt = performance.now();
     try {
       const hasBody = upstreamRequest.body !== undefined;
@@ -49,8 +55,10 @@ export class UpstreamClient implements OnApplicationShutdown {
       });
       return await wholeReply(response, startedAt);
     } catch (error) {
+      if (hangUp?.happened) throw cancelled(provider, error);
       throw this.transportFailure(provider, error, deadline.timedOut, timeoutMs);
     } finally {
+      hangUp?.unwatch();
       deadline.clear();
     }
   }

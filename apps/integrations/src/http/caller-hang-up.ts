@@ -1,0 +1,37 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
+import type { Abortable, HangUp } from '@app/providers';
+
+/**
+ * The caller hanging up on a whole (non-streamed) answer: while an upstream call is watched, the
+ * response closing before it finished aborts that call, which is then logged as CANCELLED.
+ */
+class CallerHangUp implements HangUp {
+  call: Abortable | undefined;
+
+  constructor(readonly response: ServerResponse) {
+    // A module-level function bound to this, not a closure: see HangUp for what closures cost here.
+    response.once('close', abortOnHangUp.bind(this));
+  }
+
+  get happened(): boolean {
+    return this.response.destroyed && !this.response.writableFinished;
+  }
+
+  watch(call: Abortable): void {
+    this.call = call;
+  }
+
+  unwatch(): void {
+    this.call = undefined;
+  }
+}
+
+/** A finished response closes too; only one that closed unfinished means the caller went away. */
+function abortOnHangUp(this: CallerHangUp): void {
+  if (this.call !== undefined && !this.response.writableFinished) this.call.abort();
+}
+
+export function callerHangUp(reply: FastifyReply): HangUp {
+  return new CallerHangUp(reply.raw);
+}
