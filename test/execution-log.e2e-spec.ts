@@ -124,11 +124,11 @@ describe('execution log', () => {
 
   it('fits what an upstream sent to the columns instead of letting one row block the log', async () => {
     const userId = uniqueId('user');
-    // A misbehaving OpenAI-compatible server: a NUL byte and 300 characters in `model`, token counts
+    // A misbehaving OpenAI-compatible server: a NUL, an unpaired surrogate and 300 characters in `model`, token counts
     // beyond a PostgreSQL integer. Unfitted, PostgreSQL refuses the whole batch, every retry.
     upstream.reply({
       body: {
-        model: `odd\u0000model-${'x'.repeat(300)}`,
+        model: `odd\u0000\ud800model-${'x'.repeat(300)}`,
         choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
         usage: { prompt_tokens: 3e9, completion_tokens: 10, total_tokens: 3e9 + 10 },
       },
@@ -142,7 +142,7 @@ describe('execution log', () => {
     expect(rows).toHaveLength(2);
     const odd = rows.find((row) => (row.model as string).startsWith('odd'))!;
     expect(odd.model).toHaveLength(256);
-    expect(odd.model).toMatch(/^oddmodel-x+…$/);
+    expect(odd.model).toMatch(/^odd\uFFFDmodel-x+…$/);
     expect(odd).toMatchObject({ prompt_tokens: 2147483647, completion_tokens: 10, total_tokens: 2147483647, success: true });
     expect(gateway.app.get(ExecutionLogWriter).stats().queued).toBe(0);
   });
