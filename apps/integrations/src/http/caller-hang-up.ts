@@ -11,7 +11,8 @@ class CallerHangUp implements HangUp {
 
   constructor(readonly response: ServerResponse) {
     // A module-level function bound to this, not a closure: see HangUp for what closures cost here.
-    response.once('close', abortOnHangUp.bind(this));
+    // 'on', not 'once': a response closes once, and once's wrapper is one more allocation per call.
+    response.on('close', abortOnHangUp.bind(this));
   }
 
   get happened(): boolean {

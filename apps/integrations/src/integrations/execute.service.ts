@@ -250,8 +250,7 @@ export class ExecuteService {
       upstreamLatencyMs,
       totalTokens: response?.usage.totalTokens,
       credentialSource: credential?.source,
-      params,
-    });
+    }, params);
     this.metrics.observe({
       provider,
       operation,

@@ -16,8 +16,6 @@ export interface CallLogEntry {
   upstreamLatencyMs?: number;
   totalTokens?: number;
   credentialSource?: string;
-  /** The caller's params; logged only with LOG_MESSAGE_CONTENT=true (debugging). */
-  params?: unknown;
 }
 
 /**
@@ -36,10 +34,10 @@ export class CallLogger {
     this.includeContent = config.logging.messageContent;
   }
 
-  log(entry: CallLogEntry): void {
+  /** `params` (the caller's) are logged only with LOG_MESSAGE_CONTENT=true (debugging). */
+  log(entry: CallLogEntry, params?: unknown): void {
     if (!this.enabled) return;
-    const { params, ...fields } = entry;
-    const line = this.includeContent ? { ...fields, params } : fields;
+    const line = this.includeContent ? { ...entry, params } : entry;
     if (entry.outcome === 'success') this.logger.info(line, 'provider call');
     else this.logger.warn(line, 'provider call failed');
   }

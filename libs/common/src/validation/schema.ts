@@ -115,22 +115,26 @@ export function object<T>(shape: Shape<T>): ObjectRule<T> {
       if (!isPlainObject(value)) return void out.push({ field: path, message: 'must be an object' });
       for (const [name, fieldRule] of entries) {
         const fieldValue = value[name];
-        const fieldPath = path ? `${path}.${name}` : name;
         if (fieldValue === undefined || fieldValue === null) {
           // null stays a value for required rules: `content: null` is how tool-call turns say "no text".
           if (fieldRule.optional) continue;
           if (fieldValue === undefined) {
-            out.push({ field: fieldPath, message: 'is required' });
+            out.push({ field: fieldPath(path, name), message: 'is required' });
             continue;
           }
         }
-        fieldRule.check(fieldValue, fieldPath, out);
+        // The path is built only for fields that are present: most optional ones are not.
+        fieldRule.check(fieldValue, fieldPath(path, name), out);
       }
       for (const name in value) {
-        if (!Object.hasOwn(shape, name)) out.push({ field: path ? `${path}.${name}` : name, message: 'is not a supported field' });
+        if (!Object.hasOwn(shape, name)) out.push({ field: fieldPath(path, name), message: 'is not a supported field' });
       }
     },
   };
+}
+
+function fieldPath(path: string, name: string): string {
+  return path ? `${path}.${name}` : name;
 }
 
 /** The same object rule with more fields (e.g. a provider's own extras over the shared chat params). */
