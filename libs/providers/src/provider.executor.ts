@@ -60,7 +60,7 @@ export class ProviderExecutor {
    * Opens the upstream event stream. Circuit and retries apply here, since nothing has reached the
    * caller yet; once relaying has started (`relayStream`) nothing is ever retried.
    */
-  async openStream(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, signal: AbortSignal): Promise<OpenedStream> {
+  async openStream(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, hangUp: HangUp): Promise<OpenedStream> {
     const spec = adapter.streamRequest?.(call, apiKey);
     if (!spec) {
       throw GatewayError.validation([{ field: 'params.stream', message: `is not supported for ${adapter.name} ${call.operation}` }]);
@@ -69,13 +69,13 @@ export class ProviderExecutor {
     for (let attempt = 1; ; attempt++) {
       try {
         this.circuit.admit(adapter.name);
-        const opened = await this.upstream.openStream(adapter.name, spec.request, adapter.timeoutMs, signal);
+        const opened = await this.upstream.openStream(adapter.name, spec.request, adapter.timeoutMs, hangUp);
         if (!('stream' in opened)) throw this.failure(adapter, opened, apiKey);
         return { adapter, call, decoder: spec.decoder, upstream: opened, attempts: attempt };
       } catch (error) {
         if (!(error instanceof GatewayError && error.metadata?.circuit === 'open')) this.circuit.record(adapter.name, error);
         const delay = this.retry.delayBeforeRetry(error, attempt, startedAt);
-        if (delay === undefined || signal.aborted) throw error;
+        if (delay === undefined || hangUp.happened) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -85,7 +85,7 @@ export class ProviderExecutor {
   async relayStream(
     opened: OpenedStream,
     requestId: string,
-    signal: AbortSignal,
+    hangUp: HangUp,
     listener: StreamListener,
   ): Promise<FinalStreamChunk> {
     const provider = opened.adapter.name;
@@ -94,7 +94,7 @@ export class ProviderExecutor {
       this.circuit.record(provider);
       return final;
     } catch (error) {
-      const failure = signal.aborted
+      const failure = hangUp.happened
         ? cancelled(provider, error)
         : error instanceof GatewayError
           ? error

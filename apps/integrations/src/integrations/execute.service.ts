@@ -92,18 +92,18 @@ export class ExecuteService {
    * failure up to then is an ordinary JSON error; `pump` then relays SSE frames as they arrive and
    * logs the call, with its usage, when the stream ends, fails or the caller goes away.
    */
-  async stream(caller: Caller, request: ExecuteRequest, requestId: string, signal: AbortSignal): Promise<StreamSession> {
+  async stream(caller: Caller, request: ExecuteRequest, requestId: string, hangUp: HangUp): Promise<StreamSession> {
     const startedAt = new Date();
     const startedAtMs = performance.now();
     const admitted = await this.admit(caller, request, requestId, startedAt, startedAtMs);
     let attempt: Attempt;
     let opened: OpenedStream;
     try {
-      ({ attempt, opened } = await this.openStream(caller, admitted.adapter, admitted.call, requestId, startedAt, startedAtMs, signal));
+      ({ attempt, opened } = await this.openStream(caller, admitted.adapter, admitted.call, requestId, startedAt, startedAtMs, hangUp));
     } catch (error) {
       // Nothing has reached the caller yet, so a fallback rule may still move the call.
       const fallback = await this.fallBack(admitted.adapter.name, error, request, (step) =>
-        this.openStream(caller, step.adapter, step.call, requestId, new Date(), performance.now(), signal),
+        this.openStream(caller, step.adapter, step.call, requestId, new Date(), performance.now(), hangUp),
       );
       if (!fallback) throw error;
       ({ attempt, opened } = fallback.result);
@@ -113,14 +113,14 @@ export class ExecuteService {
     return {
       pump: async (sink) => {
         try {
-          const final = await this.executor.relayStream(opened, requestId, signal, sink);
+          const final = await this.executor.relayStream(opened, requestId, hangUp, sink);
           final.metadata.estimatedCostUsd = this.account(caller, adapter, final);
           attempt.response = final as unknown as NormalizedResponse;
           attempt.model = final.model;
           sink.end(final);
         } catch (error) {
           this.fail(attempt, error);
-          if (!signal.aborted) sink.error(error instanceof GatewayError ? error : new GatewayError('INTERNAL_ERROR', 'The stream failed'));
+          if (!hangUp.happened) sink.error(error instanceof GatewayError ? error : new GatewayError('INTERNAL_ERROR', 'The stream failed'));
         } finally {
           this.record(attempt);
         }
@@ -129,11 +129,11 @@ export class ExecuteService {
   }
 
   /** Credential and an open upstream stream for one provider; a failure is logged here. */
-  private async openStream(caller: Caller, adapter: ProviderAdapter, call: PreparedCall, requestId: string, startedAt: Date, startedAtMs: number, signal: AbortSignal) {
+  private async openStream(caller: Caller, adapter: ProviderAdapter, call: PreparedCall, requestId: string, startedAt: Date, startedAtMs: number, hangUp: HangUp) {
     const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model, params: call.params };
     try {
       attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
-      return { attempt, opened: await this.executor.openStream(adapter, call, attempt.credential?.apiKey, signal) };
+      return { attempt, opened: await this.executor.openStream(adapter, call, attempt.credential?.apiKey, hangUp) };
     } catch (error) {
       this.fail(attempt, error);
       this.record(attempt);

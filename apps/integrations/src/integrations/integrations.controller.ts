@@ -6,7 +6,7 @@ import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
-import { eventStream, hangUpSignal } from '../http/event-stream.js';
+import { eventStream } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { StatusService } from '../status/status.service.js';
 import { ErrorResponseDto } from './dto/error-response.dto.js';
@@ -52,8 +52,9 @@ export class IntegrationsController {
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NormalizedResponseDto | PassThrough> {
-    if (request.params.stream !== true) return this.executeService.execute(caller, request, requestId, callerHangUp(reply));
-    const session = await this.executeService.stream(caller, request, requestId, hangUpSignal(reply));
+    const hangUp = callerHangUp(reply);
+    if (request.params.stream !== true) return this.executeService.execute(caller, request, requestId, hangUp);
+    const session = await this.executeService.stream(caller, request, requestId, hangUp);
     return eventStream(reply, (out) =>
       session.pump({
         delta: (chunk) => out.data(chunk),

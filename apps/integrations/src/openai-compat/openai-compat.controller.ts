@@ -6,7 +6,7 @@ import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
-import { eventStream, hangUpSignal } from '../http/event-stream.js';
+import { eventStream } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { ExecuteService } from '../integrations/execute.service.js';
 import { chatCompletionToOpenAi, chatRequestFromOpenAi, embeddingsRequestFromOpenAi, embeddingsToOpenAi, modelsToOpenAi, OpenAiChunkWriter } from './openai-wire.mapper.js';
@@ -40,11 +40,10 @@ export class OpenAiCompatController {
   ): Promise<Record<string, unknown> | PassThrough> {
     const { includeUsage, ...request } = chatRequestFromOpenAi(body ?? {}, this.registry.names());
     const requestedModel = String(body.model);
-    if (request.params.stream !== true) {
-      return chatCompletionToOpenAi(await this.executeService.execute(caller, request, requestId, callerHangUp(reply)), requestId, requestedModel);
-    }
+    const hangUp = callerHangUp(reply);
+    if (request.params.stream !== true) return chatCompletionToOpenAi(await this.executeService.execute(caller, request, requestId, hangUp), requestId, requestedModel);
 
-    const session = await this.executeService.stream(caller, request, requestId, hangUpSignal(reply));
+    const session = await this.executeService.stream(caller, request, requestId, hangUp);
     const chunks = new OpenAiChunkWriter(requestId, requestedModel);
     return eventStream(reply, (out) =>
       session.pump({

@@ -68,11 +68,12 @@ export class UpstreamClient implements OnApplicationShutdown {
    * that much); afterwards `timeoutMs` is the longest silence allowed between chunks. A non-2xx
    * answer is read whole and returned like `send` does.
    */
-  async openStream(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number, signal: AbortSignal): Promise<UpstreamStream | UpstreamReply> {
-    if (signal.aborted) throw cancelled(provider);
+  async openStream(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number, hangUp: HangUp): Promise<UpstreamStream | UpstreamReply> {
+    if (hangUp.happened) throw cancelled(provider);
     const deadline = new RequestDeadline(timeoutMs);
     // The caller hanging up aborts the call for as long as it lasts, the stream's body included.
-    signal.addEventListener('abort', () => deadline.abort(), { once: true });
+    hangUp.watch(deadline);
+    let streaming = false;
     const startedAt = performance.now();
     try {
       const { origin, path } = urlParts(upstreamRequest.url);
@@ -86,11 +87,13 @@ export class UpstreamClient implements OnApplicationShutdown {
         bodyTimeout: timeoutMs,
       });
       if (response.statusCode >= 400) return await wholeReply(response, startedAt);
+      streaming = true;
       return { status: response.statusCode, headers: response.headers, stream: response.body, latencyMs: performance.now() - startedAt };
     } catch (error) {
-      if (signal.aborted) throw cancelled(provider, error);
+      if (hangUp.happened) throw cancelled(provider, error);
       throw this.transportFailure(provider, error, deadline.timedOut, timeoutMs);
     } finally {
+      if (!streaming) hangUp.unwatch();
       deadline.clear();
     }
   }
