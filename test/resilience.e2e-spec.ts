@@ -4,7 +4,7 @@ import request from 'supertest';
 import { FakeUpstream, type ScriptedReply } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
 import { waitFor } from './support/fake-opstage.js';
-import { authAs, chatBody, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, chatBody, startTestApp, uniqueId, waitForLoggedError, type TestApp } from './support/test-app.js';
 
 
 /** Replies in order, then the last one forever: an upstream that fails on cue. */
@@ -266,11 +266,7 @@ describe('a caller that hangs up before the answer', () => {
     call.destroy();
 
     await waitFor(() => upstream.abandoned > abandonedBefore, 3000, 'the upstream call to be aborted');
-    await waitFor(async () => {
-      await gateway.flushExecutionLog();
-      const rows = await gateway.dataSource.query('SELECT error_code FROM execution_logs WHERE user_id = $1', [userId]);
-      return rows[0]?.error_code === 'CANCELLED';
-    }, 3000, 'the CANCELLED row');
+    await waitForLoggedError(gateway, userId, 'CANCELLED');
     upstream.received.length = 0;
   });
 });

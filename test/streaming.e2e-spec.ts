@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { waitFor } from './support/fake-opstage.js';
 import { FakeUpstream } from './support/fake-upstream.js';
-import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { authAs, startTestApp, uniqueId, waitForLoggedError, type TestApp } from './support/test-app.js';
 
 const messages = [{ role: 'user', content: 'Say hello' }];
 
@@ -240,11 +240,7 @@ describe('streaming (params.stream: true)', () => {
     });
 
     await waitFor(() => openai.abandoned > abandonedBefore, 3000, 'the upstream request to be aborted');
-    await waitFor(async () => {
-      await gateway.flushExecutionLog();
-      const rows = await gateway.dataSource.query('SELECT error_code FROM execution_logs WHERE user_id = $1', [userId]);
-      return rows[0]?.error_code === 'CANCELLED';
-    }, 3000, 'the CANCELLED log row');
+    await waitForLoggedError(gateway, userId, 'CANCELLED');
   });
 
   it('answers an upstream refusal before the stream starts as an ordinary JSON error', async () => {

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { ExecutionLogWriter } from '@app/execution-log';
 import { createApp } from '../../apps/integrations/src/create-app.js';
+import { waitFor } from './fake-opstage.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -84,3 +85,16 @@ export function authAs(userId: string, options: TokenOptions = {}): Record<strin
 
 /** The smallest valid execute body: one user message to OpenAI's chat completions. */
 export const chatBody = { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } };
+
+/** Waits (flushing the execution log as it goes) until `userId`'s first logged call ended with `errorCode`. */
+export async function waitForLoggedError(gateway: TestApp, userId: string, errorCode: string): Promise<void> {
+  await waitFor(
+    async () => {
+      await gateway.flushExecutionLog();
+      const rows = await gateway.dataSource.query('SELECT error_code FROM execution_logs WHERE user_id = $1', [userId]);
+      return rows[0]?.error_code === errorCode;
+    },
+    3000,
+    `the ${errorCode} log row`,
+  );
+}

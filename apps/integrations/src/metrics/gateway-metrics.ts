@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { ExecutionLogWriter } from '@app/execution-log';
+import { ExecutionLogWriter, type ExecutionLogWriterStats } from '@app/execution-log';
 import { CircuitBreaker, ProviderRegistry } from '@app/providers';
 
 const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
@@ -54,30 +54,18 @@ export class GatewayMetrics {
         for (const name of providers.names()) this.set({ provider: name }, CIRCUIT_VALUE[circuit.state(name)]);
       },
     });
-    new Gauge({
-      name: 'gateway_execution_log_queue_depth',
-      help: 'Execution-log records waiting to be written',
-      registers: [this.registry],
-      collect() {
-        this.set(executionLog.stats().queued);
-      },
-    });
-    new Gauge({
-      name: 'gateway_execution_log_dropped',
-      help: 'Execution-log records dropped because the queue was full (since start)',
-      registers: [this.registry],
-      collect() {
-        this.set(executionLog.stats().dropped);
-      },
-    });
-    new Gauge({
-      name: 'gateway_execution_log_rejected',
-      help: 'Execution-log records the database refused even on their own, so not stored (since start)',
-      registers: [this.registry],
-      collect() {
-        this.set(executionLog.stats().rejected);
-      },
-    });
+    const writerGauge = (name: string, help: string, stat: keyof ExecutionLogWriterStats) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(executionLog.stats()[stat]);
+        },
+      });
+    writerGauge('gateway_execution_log_queue_depth', 'Execution-log records waiting to be written', 'queued');
+    writerGauge('gateway_execution_log_dropped', 'Execution-log records dropped because the queue was full (since start)', 'dropped');
+    writerGauge('gateway_execution_log_rejected', 'Execution-log records the database refused even on their own, so not stored (since start)', 'rejected');
   }
 
   observe(attempt: AttemptMeasurement): void {

@@ -1,20 +1,21 @@
+import type { CustomProviderConfig } from '@app/config';
 import { normalizeFinishReason, normalizeUsage, type ToolCall } from '@app/normalization';
 import type { ChatCompletionParams, ChatMessageParam, ResponseFormatParam, ToolParam } from '../params/chat-completion.params.js';
 import type { AdapterResult } from '../provider-adapter.js';
 import { expectObject, optionalString } from '../upstream/reply-reading.js';
 
 /**
+ * Where `maxTokens` goes: OpenAI itself has deprecated `max_tokens`, and its reasoning and newer
+ * models refuse it, so OpenAI gets `max_completion_tokens`; most other compatible servers only know
+ * `max_tokens` (custom providers choose, see CUSTOM_PROVIDERS).
+ */
+export type MaxTokensField = CustomProviderConfig['maxTokensField'];
+
+/**
  * Chat completions in the OpenAI wire format, shared by OpenAI, HuggingFace's Messages API and every
  * OpenAI-compatible server. camelCase gateway params become snake_case upstream fields; absent params
  * are not sent at all, so the upstream's own defaults apply.
  */
-/**
- * Where `maxTokens` goes: OpenAI itself has deprecated `max_tokens`, and its reasoning and newer
- * models refuse it, so OpenAI gets `max_completion_tokens`; most other compatible servers only know
- * `max_tokens`.
- */
-export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
-
 export function toOpenAiChatBody(params: ChatCompletionParams, model: string, maxTokensField: MaxTokensField = 'max_tokens'): Record<string, unknown> {
   const body: Record<string, unknown> = { model, messages: params.messages.map(toOpenAiMessage) };
   setIfDefined(body, maxTokensField, params.maxTokens);
