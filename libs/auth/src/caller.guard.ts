@@ -68,7 +68,7 @@ export class CallerGuard implements CanActivate {
   private async tokenCaller(context: ExecutionContext, request: HttpRequest): Promise<Caller> {
     const token = bearerToken(request);
     if (!token) throw unauthenticated();
-    const verified = usableIds(await this.verify(context, request, token));
+    const verified = await this.verify(context, request, token);
     const onBehalfOf = identifierHeader(request, 'x-on-behalf-of');
     if (onBehalfOf !== undefined) {
       if (!verified.roles.includes(this.auth.serviceRole)) {
@@ -91,15 +91,16 @@ export class CallerGuard implements CanActivate {
     });
   }
 
+  /** The token's claims with usable ids; a verified JWT is checked once and cached that way. */
   private async verify(context: ExecutionContext, request: HttpRequest, token: string): Promise<VerifiedToken> {
-    if (!this.jwtGuard) return this.introspector.verify(token);
+    if (!this.jwtGuard) return usableIds(await this.introspector.verify(token));
     // A JWT's signature never changes: once verified, the same token needs only its expiry checked.
     // Keyed by the token itself, not a digest of it: the token is in memory for this request anyway
     // (Caller.bearerToken), and hashing it cost more than the lookup it guards.
     const cached = this.verifiedJwts.get(token);
     if (cached && (cached.expiresAtMs === undefined || cached.expiresAtMs > Date.now())) return cached;
     await this.jwtGuard.canActivate(context);
-    const verified = request.user as VerifiedToken;
+    const verified = usableIds(request.user as VerifiedToken);
     const ttlMs = Math.min(VERIFIED_JWT_TTL_MS, (verified.expiresAtMs ?? Infinity) - Date.now());
     this.verifiedJwts.set(token, verified, ttlMs);
     return verified;

@@ -1,10 +1,8 @@
 import { anyObject, arrayOf, boolean, integer, number, object, oneOf, optional, string } from '@app/common';
-import { logitBias, messageContent, responseFormat, stringOrStringArray } from './custom-rules.js';
+import { FUNCTION_NAME, logitBias, messageContent, responseFormat, stringOrStringArray } from './custom-rules.js';
 
 export const CHAT_ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 export type ChatRole = (typeof CHAT_ROLES)[number];
-
-const TOOL_NAME = { pattern: /^[A-Za-z0-9_-]{1,64}$/, patternMessage: 'must be 1-64 letters, digits, _ or -' };
 
 /** A function the model may call, in the gateway's (OpenAI-shaped) vocabulary. */
 export interface ToolFunctionParam {
@@ -80,7 +78,7 @@ export interface ChatCompletionParams {
 const TOOL = object<ToolParam>({
   type: oneOf(['function']),
   function: object<ToolFunctionParam>({
-    name: string(TOOL_NAME),
+    name: string(FUNCTION_NAME),
     description: optional(string({ max: 4096 })),
     parameters: optional(anyObject()),
   }),
@@ -88,7 +86,7 @@ const TOOL = object<ToolParam>({
 
 const TOOL_CALL = object<ToolCallParam>({
   id: string({ min: 1, max: 256 }),
-  name: string(TOOL_NAME),
+  name: string(FUNCTION_NAME),
   arguments: string(),
 });
 

@@ -1,6 +1,9 @@
 import { anyObject, boolean, isPlainObject, object, oneOf, optional, satisfies, string, type ObjectRule, type Rule } from '@app/common';
 import type { JsonSchemaFormatParam, ResponseFormatParam } from './chat-completion.params.js';
 
+/** OpenAI's rule for the names of functions and response schemas. */
+export const FUNCTION_NAME = { pattern: /^[A-Za-z0-9_-]{1,64}$/, patternMessage: 'must be 1-64 letters, digits, _ or -' };
+
 /** A string, or a non-empty array of strings (OpenAI's `stop`, embedding `input`). */
 export function stringOrStringArray({ maxItems }: { maxItems: number }): Rule<string | string[]> {
   return satisfies(
@@ -23,7 +26,7 @@ const RESPONSE_FORMATS: Readonly<Record<string, ObjectRule<ResponseFormatParam>>
   json_schema: object<{ type: 'json_schema'; jsonSchema: JsonSchemaFormatParam }>({
     type: oneOf(['json_schema']),
     jsonSchema: object<JsonSchemaFormatParam>({
-      name: string({ pattern: /^[A-Za-z0-9_-]{1,64}$/, patternMessage: 'must be 1-64 letters, digits, _ or -' }),
+      name: string(FUNCTION_NAME),
       description: optional(string({ max: 4096 })),
       schema: optional(anyObject()),
       strict: optional(boolean()),
