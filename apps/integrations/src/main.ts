@@ -1,10 +1,16 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigValidationError, loadConfig } from '@app/config';
 import { createApp } from './create-app.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { installLastResortHandlers } from './process/last-resort.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   const app = await createApp(config);
+  const metrics = app.get(GatewayMetrics);
+  const logger = new Logger('Process');
+  installLastResortHandlers({ count: (kind) => metrics.countInternalError(kind), log: (line) => logger.error(line) });
   await app.listen({ port: config.port, host: config.host });
   console.log(`Integrations Service listening on http://${config.host}:${config.port} (docs at /docs)`);
 }

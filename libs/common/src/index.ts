@@ -6,3 +6,4 @@ export * from './secrets/hash.js';
 export * from './secrets/redact.js';
 export * from './service-version.js';
 export * from './validation/schema.js';
+export * from './clock.js';

@@ -117,6 +117,8 @@ export interface AppConfig {
   logging: { executions: boolean; messageContent: boolean };
   maxRequestBodyBytes: number;
   maxUpstreamResponseBytes: number;
+  /** Longest a streamed answer may last in all (the provider timeout bounds each silence within it). */
+  streamTimeoutMs: number;
   database: DatabaseConfig;
   identityServiceUrl: string;
   identityTimeoutMs: number;

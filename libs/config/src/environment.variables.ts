@@ -138,6 +138,16 @@ export class EnvironmentVariables {
   @Max(1024 * 1024 * 1024)
   MAX_UPSTREAM_RESPONSE_BYTES = 128 * 1024 * 1024;
 
+  /**
+   * Longest a streamed answer may take from first to last byte. A provider's *_TIMEOUT_MS bounds the
+   * wait for its response headers and every silence between chunks; this bounds the stream as a whole.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  STREAM_TIMEOUT_MS = 600_000;
+
   @IsUrl(HTTP_URL)
   OPENAI_BASE_URL = 'https://api.openai.com/v1';
 

@@ -39,6 +39,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     logging: { executions: env.LOG_EXECUTIONS === 'true', messageContent: env.LOG_MESSAGE_CONTENT === 'true' },
     maxRequestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
     maxUpstreamResponseBytes: env.MAX_UPSTREAM_RESPONSE_BYTES,
+    streamTimeoutMs: env.STREAM_TIMEOUT_MS,
     database: databaseConfig(env),
     identityServiceUrl: stripTrailingSlash(env.IDENTITY_SERVICE_URL),
     identityTimeoutMs: env.IDENTITY_TIMEOUT_MS,

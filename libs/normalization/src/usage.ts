@@ -1,13 +1,18 @@
 import type { NormalizedUsage } from './normalized-response.js';
 
-/** Builds usage from whatever counts the upstream gave; missing counts are 0, a missing total is summed. */
-export function normalizeUsage(promptTokens: unknown, completionTokens: unknown, totalTokens?: unknown): NormalizedUsage {
-  const prompt = toCount(promptTokens);
-  const completion = toCount(completionTokens);
-  const total = totalTokens === undefined || totalTokens === null ? prompt + completion : toCount(totalTokens);
-  return { promptTokens: prompt, completionTokens: completion, totalTokens: total };
+/**
+ * A token count as an upstream reported it, if it is one: a non-negative safe integer. Anything else
+ * (negative, fractional, a string, 1e300) is unknown: upstream bytes must never reach a counter,
+ * a budget or a database column unchecked.
+ */
+export function tokenCount(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
 }
 
-function toCount(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : 0;
+/** Builds usage from whatever counts the upstream gave; missing or invalid counts are 0, a missing total is summed. */
+export function normalizeUsage(promptTokens: unknown, completionTokens: unknown, totalTokens?: unknown): NormalizedUsage {
+  const prompt = tokenCount(promptTokens) ?? 0;
+  const completion = tokenCount(completionTokens) ?? 0;
+  const total = totalTokens === undefined || totalTokens === null ? prompt + completion : (tokenCount(totalTokens) ?? prompt + completion);
+  return { promptTokens: prompt, completionTokens: completion, totalTokens: total };
 }

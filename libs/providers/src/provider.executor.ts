@@ -7,8 +7,8 @@ import { RetryPolicy } from './resilience/retry-policy.js';
 import { relayStream, type FinalStreamChunk, type OpenedStream } from './streaming/stream-relay.js';
 import type { StreamListener } from './streaming/stream-types.js';
 import type { HangUp } from './upstream/hang-up.js';
-import { cancelled, UpstreamClient } from './upstream/upstream.client.js';
-import type { UpstreamReply } from './upstream/upstream-types.js';
+import { cancelled, serializeRequest, UpstreamClient } from './upstream/upstream.client.js';
+import type { SerializedRequest, UpstreamReply } from './upstream/upstream-types.js';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -39,16 +39,18 @@ export class ProviderExecutor {
    * caller hanging up aborts it, retries included.
    */
   async execute(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
+    // Built once, before any attempt: what fails here is ours, never the provider's (see serializeRequest).
+    const request = serializeRequest(adapter.name, adapter.buildRequest(call, apiKey));
     const startedAt = Date.now();
     for (let attempt = 1; ; attempt++) {
+      this.circuit.admit(adapter.name, adapter.timeoutMs);
       try {
-        this.circuit.admit(adapter.name);
-        const response = await this.executeOnce(adapter, call, apiKey, requestId, hangUp);
+        const response = await this.executeOnce(adapter, call, request, apiKey, requestId, hangUp);
         this.circuit.record(adapter.name);
         response.metadata.attempts = attempt;
         return response;
       } catch (error) {
-        if (!(error instanceof GatewayError && error.metadata?.circuit === 'open')) this.circuit.record(adapter.name, error);
+        this.settle(adapter.name, error);
         const delay = this.retry.delayBeforeRetry(error, attempt, startedAt);
         if (delay === undefined || hangUp?.happened) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -65,20 +67,28 @@ export class ProviderExecutor {
     if (!spec) {
       throw GatewayError.validation([{ field: 'params.stream', message: `is not supported for ${adapter.name} ${call.operation}` }]);
     }
+    const request = serializeRequest(adapter.name, spec.request);
     const startedAt = Date.now();
     for (let attempt = 1; ; attempt++) {
+      this.circuit.admit(adapter.name, adapter.timeoutMs);
       try {
-        this.circuit.admit(adapter.name);
-        const opened = await this.upstream.openStream(adapter.name, spec.request, adapter.timeoutMs, hangUp);
+        const opened = await this.upstream.openStream(adapter.name, request, adapter.timeoutMs, hangUp);
         if (!('stream' in opened)) throw this.failure(adapter, opened, apiKey);
+        // The circuit hears of this attempt when the stream ends (relayStream).
         return { adapter, call, decoder: spec.decoder, upstream: opened, attempts: attempt };
       } catch (error) {
-        if (!(error instanceof GatewayError && error.metadata?.circuit === 'open')) this.circuit.record(adapter.name, error);
+        this.settle(adapter.name, error);
         const delay = this.retry.delayBeforeRetry(error, attempt, startedAt);
         if (delay === undefined || hangUp.happened) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+  }
+
+  /** The one outcome of an admitted attempt that failed: a cancelled call says nothing about the provider. */
+  private settle(provider: string, error: unknown): void {
+    if (error instanceof GatewayError && error.code === 'CANCELLED') this.circuit.release(provider);
+    else this.circuit.record(provider, error);
   }
 
   /** Relays an opened stream to `listener` and returns the final chunk; failures are mapped, never retried. */
@@ -98,15 +108,18 @@ export class ProviderExecutor {
         ? cancelled(provider, error)
         : error instanceof GatewayError
           ? error
-          : (this.upstream.streamFailure(provider, error) ??
+          : (this.upstream.streamFailure(provider, error, opened.upstream, opened.adapter.timeoutMs) ??
             new GatewayError('PROVIDER_UNAVAILABLE', `The ${provider} stream broke off before it finished`, { provider, cause: error }));
-      if (failure.code !== 'CANCELLED') this.circuit.record(provider, failure);
+      if (failure.code === 'CANCELLED') this.circuit.release(provider);
+      else this.circuit.record(provider, failure);
       throw failure;
+    } finally {
+      opened.upstream.finish();
     }
   }
 
-  private async executeOnce(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
-    const reply = await this.upstream.send(adapter.name, adapter.buildRequest(call, apiKey), adapter.timeoutMs, hangUp);
+  private async executeOnce(adapter: ProviderAdapter, call: PreparedCall, request: SerializedRequest, apiKey: string | undefined, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
+    const reply = await this.upstream.send(adapter.name, request, adapter.timeoutMs, hangUp);
     if (reply.status >= 400) throw this.failure(adapter, reply, apiKey);
     const result = this.normalize(adapter, call, reply, apiKey);
     result.metadata = {
@@ -123,7 +136,7 @@ export class ProviderExecutor {
     const startedAt = performance.now();
     const elapsed = () => Math.round(performance.now() - startedAt);
     try {
-      const reply = await this.upstream.send(adapter.name, adapter.probeRequest(apiKey), Math.min(adapter.timeoutMs, PROBE_TIMEOUT_MS));
+      const reply = await this.upstream.send(adapter.name, serializeRequest(adapter.name, adapter.probeRequest(apiKey)), Math.min(adapter.timeoutMs, PROBE_TIMEOUT_MS));
       if (reply.status < 400) return { provider: adapter.name, ok: true, latencyMs: elapsed() };
       const failure = this.failure(adapter, reply, apiKey);
       return { provider: adapter.name, ok: false, latencyMs: elapsed(), errorCode: failure.code, message: failure.message };

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Caller } from '@app/auth';
 import { GatewayError, redactSecrets } from '@app/common';
 import { CredentialResolver, type CredentialRequest, type ResolvedCredential } from '@app/credentials';
@@ -56,6 +56,8 @@ interface Attempt {
  */
 @Injectable()
 export class ExecuteService {
+  private readonly logger = new Logger('ExecuteService');
+
   constructor(
     private readonly registry: ProviderRegistry,
     private readonly credentials: CredentialResolver,
@@ -122,10 +124,23 @@ export class ExecuteService {
           this.fail(attempt, error);
           if (!hangUp.happened) sink.error(error instanceof GatewayError ? error : new GatewayError('INTERNAL_ERROR', 'The stream failed'));
         } finally {
-          this.record(attempt);
+          this.recordSafely(attempt);
         }
       },
     };
+  }
+
+  /**
+   * `record` at the end of a stream, where nobody awaits the outcome: a failure to record (a bug)
+   * is counted and logged, never left to reject.
+   */
+  private recordSafely(attempt: Attempt): void {
+    try {
+      this.record(attempt);
+    } catch (error) {
+      this.metrics.countInternalError('stream');
+      this.logger.error(`Recording stream ${attempt.requestId} failed: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
+    }
   }
 
   /** Credential and an open upstream stream for one provider; a failure is logged here. */

@@ -42,6 +42,12 @@ export class GatewayMetrics {
   });
   private readonly tokens = new Counter({ name: 'gateway_tokens_total', help: 'Tokens used', labelNames: ['provider', 'kind'], registers: [this.registry] });
   private readonly cost = new Counter({ name: 'gateway_estimated_cost_usd_total', help: 'Estimated spend in USD', labelNames: ['provider'], registers: [this.registry] });
+  private readonly internalErrors = new Counter({
+    name: 'gateway_internal_errors_total',
+    help: 'Errors that escaped every handler (a bug), caught by the last-resort process handlers or the stream writer',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
 
   constructor(providers: ProviderRegistry, circuit: CircuitBreaker, executionLog: ExecutionLogWriter) {
     collectDefaultMetrics({ register: this.registry });
@@ -74,8 +80,18 @@ export class GatewayMetrics {
       this.upstreamLatency.observe({ provider: attempt.provider }, attempt.upstreamLatencyMs / 1000);
       this.overhead.observe({ provider: attempt.provider }, Math.max(0, attempt.durationMs - attempt.upstreamLatencyMs) / 1000);
     }
-    if (attempt.promptTokens) this.tokens.inc({ provider: attempt.provider, kind: 'prompt' }, attempt.promptTokens);
-    if (attempt.completionTokens) this.tokens.inc({ provider: attempt.provider, kind: 'completion' }, attempt.completionTokens);
-    if (attempt.costUsd) this.cost.inc({ provider: attempt.provider }, attempt.costUsd);
+    // prom-client throws on a negative or non-finite increment: count only what is a real amount.
+    if (isAmount(attempt.promptTokens)) this.tokens.inc({ provider: attempt.provider, kind: 'prompt' }, attempt.promptTokens);
+    if (isAmount(attempt.completionTokens)) this.tokens.inc({ provider: attempt.provider, kind: 'completion' }, attempt.completionTokens);
+    if (isAmount(attempt.costUsd)) this.cost.inc({ provider: attempt.provider }, attempt.costUsd);
   }
+
+  /** An error no handler caught: `kind` says where it was caught (unhandledRejection, uncaughtException, stream). */
+  countInternalError(kind: string): void {
+    this.internalErrors.inc({ kind });
+  }
+}
+
+function isAmount(value: number | null | undefined): value is number {
+  return typeof value === 'number' && value > 0 && Number.isFinite(value);
 }

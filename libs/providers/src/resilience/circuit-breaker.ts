@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError } from '@app/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CLOCK, GatewayError, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig, type ResilienceConfig } from '@app/config';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
@@ -18,7 +18,8 @@ interface Circuit {
   state: CircuitState;
   buckets: Bucket[];
   openedAt: number;
-  trialInFlight: boolean;
+  /** While half-open: when the one trial call's slot frees itself if nothing reported its outcome (0: none in flight). */
+  trialExpiresAt: number;
 }
 
 /** Failures that say the provider itself is unwell; 4xx answers prove it is up. */
@@ -27,43 +28,59 @@ const PROVIDER_FAILURES = new Set(['PROVIDER_UNAVAILABLE', 'PROVIDER_TIMEOUT', '
 /**
  * One breaker per provider (so per custom base URL too). It opens when the failure rate over the
  * window crosses the threshold, refuses calls fast while open, then lets one trial call through after
- * the cool-down: success closes it, failure opens it again.
+ * the cool-down: success closes it, failure opens it again. Every admitted call must end in exactly
+ * one `record` (it reached the upstream) or `release` (it never did, or the caller went away); a
+ * trial nobody reports on frees its slot once its deadline has passed, so the circuit cannot stay
+ * half-open for good.
  */
 @Injectable()
 export class CircuitBreaker {
   private readonly circuits = new Map<string, Circuit>();
   private readonly settings: ResilienceConfig['circuit'];
+  private readonly now: Clock;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() @Inject(CLOCK) clock?: Clock) {
     this.settings = config.resilience.circuit;
+    this.now = clock ?? Date.now;
   }
 
-  /** Throws 503 PROVIDER_UNAVAILABLE while the provider's circuit is open. */
-  admit(provider: string): void {
+  /**
+   * Throws 503 PROVIDER_UNAVAILABLE while the provider's circuit is open. `deadlineMs` is how long the
+   * call may take: a half-open trial's slot is held no longer than that.
+   */
+  admit(provider: string, deadlineMs: number): void {
     const circuit = this.circuit(provider);
     if (circuit.state === 'closed') return;
-    if (circuit.state === 'open' && Date.now() - circuit.openedAt >= this.settings.cooldownMs) {
+    const now = this.now();
+    if (circuit.state === 'open' && now - circuit.openedAt >= this.settings.cooldownMs) {
       circuit.state = 'half_open';
-      circuit.trialInFlight = false;
+      circuit.trialExpiresAt = 0;
     }
-    if (circuit.state === 'half_open' && !circuit.trialInFlight) {
-      circuit.trialInFlight = true;
+    if (circuit.state === 'half_open' && circuit.trialExpiresAt <= now) {
+      circuit.trialExpiresAt = now + deadlineMs;
       return;
     }
     throw new GatewayError('PROVIDER_UNAVAILABLE', `${provider} is failing; calls are paused for up to ${Math.ceil(this.settings.cooldownMs / 1000)} s (circuit open)`, {
       provider,
       status: 503,
-      retryAfterMs: Math.max(0, this.settings.cooldownMs - (Date.now() - circuit.openedAt)),
+      retryAfterMs: Math.max(0, circuit.state === 'open' ? this.settings.cooldownMs - (now - circuit.openedAt) : circuit.trialExpiresAt - now),
       metadata: { circuit: 'open' },
     });
   }
 
+  /** An admitted call that says nothing about the provider (cancelled by its caller): it frees a trial slot, and counts for nothing. */
+  release(provider: string): void {
+    const circuit = this.circuits.get(provider);
+    if (circuit?.state === 'half_open') circuit.trialExpiresAt = 0;
+  }
+
+  /** The outcome of an admitted call that reached the upstream: `error` undefined for a success. */
   record(provider: string, error?: unknown): void {
     const failed = error instanceof GatewayError && PROVIDER_FAILURES.has(error.code) && error.metadata?.circuit !== 'open';
     const circuit = this.circuit(provider);
-    const now = Date.now();
+    const now = this.now();
     if (circuit.state === 'half_open') {
-      circuit.trialInFlight = false;
+      circuit.trialExpiresAt = 0;
       if (failed) this.open(circuit, now);
       else this.close(circuit);
       return;
@@ -88,7 +105,7 @@ export class CircuitBreaker {
   state(provider: string): CircuitState {
     const circuit = this.circuit(provider);
     // An open circuit past its cool-down is, to observers, ready for a trial.
-    return circuit.state === 'open' && Date.now() - circuit.openedAt >= this.settings.cooldownMs ? 'half_open' : circuit.state;
+    return circuit.state === 'open' && this.now() - circuit.openedAt >= this.settings.cooldownMs ? 'half_open' : circuit.state;
   }
 
   private open(circuit: Circuit, now: number): void {
@@ -105,7 +122,7 @@ export class CircuitBreaker {
   private circuit(provider: string): Circuit {
     let circuit = this.circuits.get(provider);
     if (!circuit) {
-      circuit = { state: 'closed', buckets: emptyBuckets(), openedAt: 0, trialInFlight: false };
+      circuit = { state: 'closed', buckets: emptyBuckets(), openedAt: 0, trialExpiresAt: 0 };
       this.circuits.set(provider, circuit);
     }
     return circuit;

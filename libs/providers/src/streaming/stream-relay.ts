@@ -21,8 +21,9 @@ export type FinalStreamChunk = Extract<NormalizedStreamChunk, { usage: unknown }
 /**
  * Reads the upstream's events as they come and hands each text delta and tool-call piece on at once
  * (nothing is held back), then builds the final chunk, with the tool calls put together whole. Usage
- * comes from the provider's own counts; a provider that sends none gets an estimate from the text,
- * flagged `usageEstimated`.
+ * comes from the provider's own counts; a provider that sends none, or counts that are not counts,
+ * gets an estimate from the text, flagged `usageEstimated`. A stream that closes without the
+ * upstream's end marker or a finish reason fails as PROVIDER_INVALID_RESPONSE.
  */
 export async function relayStream(opened: OpenedStream, requestId: string, listener: StreamListener): Promise<FinalStreamChunk> {
   const parser = new SseParser();
@@ -32,6 +33,8 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
   let promptTokens: number | undefined;
   let completionTokens: number | undefined;
   let model = opened.call.model;
+  let usageInvalid = false;
+  let ended = false;
   const toolCalls = new ToolCallAssembler();
   for await (const bytes of opened.upstream.stream) {
     for (const event of parser.push(bytes)) {
@@ -47,6 +50,8 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
         if (update.finishReason) finishReason = update.finishReason;
         if (update.promptTokens !== undefined) promptTokens = update.promptTokens;
         if (update.completionTokens !== undefined) completionTokens = update.completionTokens;
+        if (update.usageInvalid) usageInvalid = true;
+        if (update.end) ended = true;
         if (update.delta) {
           text += update.delta;
           listener.delta({ delta: update.delta, index: index++ });
@@ -58,9 +63,14 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
       }
     }
   }
-  const usageEstimated = promptTokens === undefined || completionTokens === undefined;
-  const prompt = promptTokens ?? 0;
-  const completion = completionTokens ?? Math.ceil(text.length / 4);
+  // A clean close is not a finished answer: without the upstream's end marker or a finish reason the
+  // stream was cut short (a proxy timeout, a crashed server), and the caller must not take it as whole.
+  if (!ended && finishReason === undefined) {
+    throw new GatewayError('PROVIDER_INVALID_RESPONSE', `The ${opened.adapter.name} stream ended before the answer was complete`, { provider: opened.adapter.name });
+  }
+  const usageEstimated = usageInvalid || promptTokens === undefined || completionTokens === undefined;
+  const prompt = usageInvalid ? 0 : (promptTokens ?? 0);
+  const completion = usageInvalid || completionTokens === undefined ? Math.ceil(text.length / 4) : completionTokens;
   const requestIdHeader = opened.upstream.headers['x-request-id'] ?? opened.upstream.headers['request-id'];
   return {
     provider: opened.adapter.name,

@@ -19,6 +19,10 @@ export interface StreamUpdate {
   finishReason?: FinishReason;
   promptTokens?: number;
   completionTokens?: number;
+  /** The upstream sent usage counts that are not counts (negative, strings, …): usage is estimated. */
+  usageInvalid?: true;
+  /** The upstream's own end-of-stream marker (`[DONE]`, `message_stop`): the answer is complete. */
+  end?: true;
   model?: string;
 }
 

@@ -9,14 +9,17 @@ import { EventEmitter } from 'node:events';
 export class RequestDeadline extends EventEmitter {
   aborted = false;
   timedOut = false;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
 
   constructor(timeoutMs: number) {
     super();
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.abort();
-    }, timeoutMs);
+    this.timer = setTimeout(expire, timeoutMs, this);
+  }
+
+  /** A new deadline `timeoutMs` from now replaces the current one (a stream's total, once it has started). */
+  restart(timeoutMs: number): void {
+    clearTimeout(this.timer);
+    if (!this.aborted) this.timer = setTimeout(expire, timeoutMs, this);
   }
 
   abort(): void {
@@ -30,4 +33,9 @@ export class RequestDeadline extends EventEmitter {
   clear(): void {
     clearTimeout(this.timer);
   }
+}
+
+function expire(deadline: RequestDeadline): void {
+  deadline.timedOut = true;
+  deadline.abort();
 }

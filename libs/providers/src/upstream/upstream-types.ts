@@ -7,6 +7,14 @@ export interface UpstreamRequest {
   body?: unknown;
 }
 
+/** An UpstreamRequest with its body already turned into JSON text: nothing is left that can fail before sending. */
+export interface SerializedRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** JSON text; undefined for a GET. */
+  payload?: string;
+}
+
 export interface UpstreamReply {
   status: number;
   headers: IncomingHttpHeaders;

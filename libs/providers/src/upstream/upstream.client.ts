@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HangUp } from './hang-up.js';
 import { RequestDeadline } from './request-deadline.js';
-import type { UpstreamReply, UpstreamRequest } from './upstream-types.js';
+import type { SerializedRequest, UpstreamReply, UpstreamRequest } from './upstream-types.js';
 import { urlParts } from './url-parts.js';
 
 /**
@@ -16,9 +16,11 @@ import { urlParts } from './url-parts.js';
 export class UpstreamClient implements OnApplicationShutdown {
   private readonly dispatcher: Agent;
   private readonly maxResponseBytes: number;
+  private readonly streamTimeoutMs: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.maxResponseBytes = config.maxUpstreamResponseBytes;
+    this.streamTimeoutMs = config.streamTimeoutMs;
     this.dispatcher = new Agent({
       connections: 256,
       keepAliveTimeout: 30_000,
@@ -35,13 +37,13 @@ export class UpstreamClient implements OnApplicationShutdown {
    * POSTs JSON (GETs when there is no body) and reads the whole reply; `timeoutMs` covers headers and
    * body. The caller hanging up (`hangUp`) aborts the call: nobody is left to pay for the answer.
    */
-  async send(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number, hangUp?: HangUp): Promise<UpstreamReply> {
+  async send(provider: string, upstreamRequest: SerializedRequest, timeoutMs: number, hangUp?: HangUp): Promise<UpstreamReply> {
     if (hangUp?.happened) throw cancelled(provider);
     const deadline = new RequestDeadline(timeoutMs);
     hangUp?.watch(deadline);
     const startedAt = performance.now();
     try {
-      const hasBody = upstreamRequest.body !== undefined;
+      const hasBody = upstreamRequest.payload !== undefined;
       const { origin, path } = urlParts(upstreamRequest.url);
       const response = await this.dispatcher.request({
         origin,
@@ -50,7 +52,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         headers: hasBody
           ? { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'application/json' }
           : { ...upstreamRequest.headers, accept: 'application/json' },
-        body: hasBody ? JSON.stringify(upstreamRequest.body) : undefined,
+        body: upstreamRequest.payload,
         signal: deadline,
       });
       return await wholeReply(response, startedAt);
@@ -64,11 +66,12 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   /**
-   * Opens a streaming POST: resolves once the upstream answered with headers (the deadline covers
-   * that much); afterwards `timeoutMs` is the longest silence allowed between chunks. A non-2xx
-   * answer is read whole and returned like `send` does.
+   * Opens a streaming POST: resolves once the upstream answered with headers (`timeoutMs` covers
+   * that much); afterwards `timeoutMs` is the longest silence allowed between chunks and
+   * STREAM_TIMEOUT_MS bounds the whole stream. A non-2xx answer is read whole and returned like
+   * `send` does. The caller must `finish()` the stream once its body has been read.
    */
-  async openStream(provider: string, upstreamRequest: UpstreamRequest, timeoutMs: number, hangUp: HangUp): Promise<UpstreamStream | UpstreamReply> {
+  async openStream(provider: string, upstreamRequest: SerializedRequest, timeoutMs: number, hangUp: HangUp): Promise<UpstreamStream | UpstreamReply> {
     if (hangUp.happened) throw cancelled(provider);
     const deadline = new RequestDeadline(timeoutMs);
     // The caller hanging up aborts the call for as long as it lasts, the stream's body included.
@@ -82,25 +85,36 @@ export class UpstreamClient implements OnApplicationShutdown {
         path,
         method: 'POST',
         headers: { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify(upstreamRequest.body),
+        body: upstreamRequest.payload,
         signal: deadline,
         bodyTimeout: timeoutMs,
       });
       if (response.statusCode >= 400) return await wholeReply(response, startedAt);
       streaming = true;
-      return { status: response.statusCode, headers: response.headers, stream: response.body, latencyMs: performance.now() - startedAt };
+      const latencyMs = performance.now() - startedAt;
+      deadline.restart(Math.max(1, this.streamTimeoutMs - latencyMs));
+      return { status: response.statusCode, headers: response.headers, stream: response.body, latencyMs, deadline, finish: () => deadline.clear() };
     } catch (error) {
       if (hangUp.happened) throw cancelled(provider, error);
       throw this.transportFailure(provider, error, deadline.timedOut, timeoutMs);
     } finally {
-      if (!streaming) hangUp.unwatch();
-      deadline.clear();
+      if (!streaming) {
+        hangUp.unwatch();
+        deadline.clear();
+      }
     }
   }
 
   /** What an open stream's body failing part-way means; undefined when it is not ours to name. */
-  streamFailure(provider: string, error: unknown): GatewayError | undefined {
-    return errorCode(error) === RESPONSE_TOO_LARGE ? this.tooLarge(provider, error) : undefined;
+  streamFailure(provider: string, error: unknown, stream: UpstreamStream, idleTimeoutMs: number): GatewayError | undefined {
+    if (stream.deadline.timedOut) {
+      return new GatewayError('PROVIDER_TIMEOUT', `The ${provider} stream did not finish within ${this.streamTimeoutMs} ms (STREAM_TIMEOUT_MS)`, { provider, cause: error });
+    }
+    const code = errorCode(error);
+    if (code === 'UND_ERR_BODY_TIMEOUT') {
+      return new GatewayError('PROVIDER_TIMEOUT', `The ${provider} stream went silent for more than ${idleTimeoutMs} ms`, { provider, cause: error });
+    }
+    return code === RESPONSE_TOO_LARGE ? this.tooLarge(provider, error) : undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -128,6 +142,20 @@ export class UpstreamClient implements OnApplicationShutdown {
 
 const RESPONSE_TOO_LARGE = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
 
+/**
+ * The request as text, before any attempt: a body that cannot be serialized (too deep, a bug) fails
+ * here, as our own error, so it is never sent, retried, counted against the provider's circuit or
+ * reported as a provider failure.
+ */
+export function serializeRequest(provider: string, request: UpstreamRequest): SerializedRequest {
+  if (request.body === undefined) return { url: request.url, headers: request.headers };
+  try {
+    return { url: request.url, headers: request.headers, payload: JSON.stringify(request.body) };
+  } catch (error) {
+    throw new GatewayError('INTERNAL_ERROR', `The gateway could not build the request to ${provider}; nothing was sent`, { cause: error });
+  }
+}
+
 /** The caller went away: not the provider's fault, and nothing to retry. */
 export function cancelled(provider: string, cause?: unknown): GatewayError {
   return new GatewayError('CANCELLED', 'The caller closed the connection; the upstream call was aborted', { provider, cause });
@@ -140,6 +168,10 @@ export interface UpstreamStream {
   stream: AsyncIterable<Uint8Array>;
   /** Time to the upstream's response headers. */
   latencyMs: number;
+  /** The stream's total deadline (STREAM_TIMEOUT_MS); it aborts the body when it passes. */
+  deadline: RequestDeadline;
+  /** Stops the total deadline: call once the body has been read, or given up on. */
+  finish(): void;
 }
 
 /** Reads a reply to the end; `latencyMs` runs from `startedAt` to the last byte. */
