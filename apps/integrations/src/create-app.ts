@@ -3,7 +3,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module.js';
+import { clientErrorHandler, frameworkErrors, installRequestGuards } from './http/framework-errors.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
+import { RouteTable } from './http/route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { createRootLogger, PinoNestLogger } from './logging/pino-logger.js';
@@ -11,7 +13,17 @@ import { readServiceVersion } from '@app/common';
 
 /** Builds the fully configured (not yet listening) application; shared by main.ts and the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ genReqId: requestIdFor, bodyLimit: config.maxRequestBodyBytes, logger: false });
+  const adapter = new FastifyAdapter({
+    genReqId: requestIdFor,
+    bodyLimit: config.maxRequestBodyBytes,
+    logger: false,
+    // Every answer in the one error shape, framework-level ones included (see framework-errors.ts).
+    frameworkErrors,
+    clientErrorHandler,
+    return503OnClosing: false,
+  });
+  const routes = new RouteTable();
+  adapter.getInstance().addHook('onRoute', (route) => routes.add(route.method, route.url));
   const rootLogger = createRootLogger(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, rootLogger), adapter, {
     logger: new PinoNestLogger(rootLogger),
@@ -27,7 +39,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // Every body this API takes is JSON: a text/plain one gets the same 400 MALFORMED_REQUEST as any
   // other media type, instead of reaching validation as a string.
   fastify.removeContentTypeParser('text/plain');
-  app.useGlobalFilters(new GatewayExceptionFilter());
+  installRequestGuards(fastify);
+  app.useGlobalFilters(new GatewayExceptionFilter(routes));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setUpSwagger(app);

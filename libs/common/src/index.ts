@@ -5,5 +5,6 @@ export * from './errors/gateway-error.js';
 export * from './secrets/hash.js';
 export * from './secrets/redact.js';
 export * from './service-version.js';
+export * from './validation/json-depth.js';
 export * from './validation/schema.js';
 export * from './clock.js';

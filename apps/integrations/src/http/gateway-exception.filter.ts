@@ -1,7 +1,8 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, redactSecrets, type ErrorCode } from '@app/common';
-import type { ErrorBody } from './error-body.js';
+import { errorBody } from './error-body.js';
+import type { RouteTable } from './route-table.js';
 
 /** Nest/Fastify HTTP statuses that can reach the filter without a GatewayError, in our vocabulary. */
 const CODE_FOR_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
@@ -23,30 +24,32 @@ const CODE_FOR_HTTP_STATUS: Readonly<Record<number, ErrorCode>> = {
 export class GatewayExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('GatewayExceptionFilter');
 
+  constructor(private readonly routes?: RouteTable) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const error = this.toGatewayError(exception, request);
-    const body: ErrorBody = {
-      error: {
-        code: error.code,
-        message: error.message,
-        requestId: request.id,
-        retryable: error.retryable,
-        ...(error.provider && { provider: error.provider }),
-        ...(error.violations?.length && { field: error.violations[0]!.field, details: error.violations }),
-        ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
-        ...(error.metadata && { metadata: error.metadata }),
-      },
-    };
-    if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
-    void reply.status(error.status).send(body);
+    const error = this.toGatewayError(exception, request, reply);
+    if (error.code === 'PAYLOAD_TOO_LARGE') discardBody(request, reply);
+    sendError(reply, error, request.id);
   }
 
-  private toGatewayError(exception: unknown, request: FastifyRequest): GatewayError {
+  private toGatewayError(exception: unknown, request: FastifyRequest, reply: FastifyReply): GatewayError {
     if (exception instanceof GatewayError) return exception;
+    if (isDatabaseUnreachable(exception)) {
+      this.logger.warn(`${request.method} ${request.url.split('?')[0]} (request ${request.id}) needs the database, which is unreachable`);
+      return new GatewayError('DATABASE_UNAVAILABLE', 'The database is unreachable; this route needs it. Retry shortly.', { retryAfterMs: 5000 });
+    }
     const status = httpStatusOf(exception);
+    if (status === 404) {
+      // Fastify answers an unknown method on a known path as 404; the path exists, so say so.
+      const allowed = this.routes?.methodsFor(request.url.split('?')[0]!) ?? [];
+      if (allowed.length > 0) {
+        void reply.header('allow', allowed.join(', '));
+        return new GatewayError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.url.split('?')[0]}; use ${allowed.join(' or ')}`);
+      }
+    }
     const code = status === undefined ? undefined : CODE_FOR_HTTP_STATUS[status];
     if (status !== undefined && code !== undefined) {
       return new GatewayError(code, frameworkMessage(exception, status, request), { status });
@@ -57,6 +60,58 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     return new GatewayError('INTERNAL_ERROR', 'An internal error occurred; quote the requestId when reporting it');
   }
 }
+
+/** Renders `error` in the one error shape, with its Retry-After and the request id. */
+export function sendError(reply: FastifyReply, error: GatewayError, requestId: string): void {
+  void reply.header('x-request-id', requestId);
+  if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
+  void reply.status(error.status).send(errorBody(error, requestId));
+}
+
+/** Bodies larger than this past the limit are not read to the end: the connection is cut instead. */
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A body refused for its size is still on its way: read and drop it (up to a bound) and close the
+ * connection after the answer, so a client still sending sees the 413 instead of a broken pipe.
+ */
+function discardBody(request: FastifyRequest, reply: FastifyReply): void {
+  const raw = request.raw;
+  void reply.header('connection', 'close');
+  if (raw.readableEnded || raw.destroyed) return;
+  let discarded = 0;
+  raw.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) raw.destroy();
+  });
+  raw.on('error', () => undefined);
+  raw.resume();
+}
+
+/**
+ * The database driver's ways of saying it cannot reach the server (refused, reset, terminated,
+ * pool timeouts, PostgreSQL's shutdown and connection-exception SQLSTATEs 57P0x and 08xxx).
+ */
+export function isDatabaseUnreachable(exception: unknown): boolean {
+  let current: unknown = exception;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (DATABASE_CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P'))) return true;
+    if (typeof message === 'string' && DATABASE_CONNECTION_MESSAGES.some((pattern) => pattern.test(message))) return true;
+    current = (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+const DATABASE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const DATABASE_CONNECTION_MESSAGES = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Client has encountered a connection error/i,
+  /Cannot use a pool after calling end/i,
+  /Driver not Connected/i,
+  /Client was closed and is not queryable/i,
+];
 
 /** HttpExceptions and Fastify errors (FST_ERR_CTP_*) both carry a status. */
 function httpStatusOf(exception: unknown): number | undefined {
