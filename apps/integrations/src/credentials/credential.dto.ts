@@ -7,7 +7,8 @@ export class PutCredentialDto {
   @IsString()
   @MinLength(8)
   @MaxLength(512)
-  @Matches(/^\S+$/, { message: 'apiKey must not contain whitespace' })
+  // Printable ASCII without spaces: every provider's key format, and nothing that can break a header, a log line or the fingerprint.
+  @Matches(/^[\x21-\x7E]+$/, { message: 'apiKey must be printable ASCII without whitespace or control characters' })
   apiKey: string;
 
   @ApiPropertyOptional({ enum: ['user', 'org'], default: 'user', description: "'org' shares the key with the caller's organization (admins only)" })

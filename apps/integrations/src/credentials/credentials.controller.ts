@@ -8,6 +8,9 @@ import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { ErrorResponseDto } from '../integrations/dto/error-response.dto.js';
 import { CredentialScopeQueryDto, PutCredentialDto, StoredCredentialDto, StoredCredentialsDto } from './credential.dto.js';
 
+/** What a provider name can be (built-in names and custom providers' names alike). */
+const PROVIDER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
 /** Roles allowed to manage their organization's shared keys. */
 const ORG_ADMIN_ROLES = ['admin', 'org_admin'];
 
@@ -49,6 +52,10 @@ export class CredentialsController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: no such key' })
   async remove(@CurrentCaller() caller: Caller, @Param('provider') provider: string, @Query() query: CredentialScopeQueryDto): Promise<void> {
+    // Not looked up in the registry: a key of a provider no longer configured can still be deleted.
+    if (!PROVIDER_NAME.test(provider)) {
+      throw GatewayError.validation([{ field: 'provider', message: 'must be 1-64 letters, digits, ., _ or -' }]);
+    }
     const ownerId = ownerFor(caller, query.scope);
     if (!(await this.vault.delete(query.scope, ownerId, provider))) {
       throw new GatewayError('NOT_FOUND', `No ${query.scope} key for ${provider.slice(0, 64)} in the vault`);

@@ -1,6 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDate, IsInt, IsOptional, IsString, Matches, Max, MaxDate, MaxLength, Min, MinDate } from 'class-validator';
+
+/** Text filters go into SQL parameters: PostgreSQL refuses NUL in text, and no id has control characters. */
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+const NO_CONTROL_CHARACTERS_MESSAGE = { message: '$property must not contain control characters' };
+/** The range PostgreSQL's timestamptz and JavaScript's Date share comfortably. */
+const EARLIEST = new Date('0001-01-01T00:00:00Z');
+const LATEST = new Date('9999-12-31T23:59:59Z');
+const DATE_RANGE_MESSAGE = { message: '$property must be between years 1 and 9999' };
+
+export { NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE };
 
 /** `limit` / `offset` paging shared by the list endpoints. */
 export class PageQueryDto {
@@ -12,11 +22,12 @@ export class PageQueryDto {
   @Max(200)
   limit = 50;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: 1_000_000, default: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000)
   offset = 0;
 }
 
@@ -26,12 +37,16 @@ export class TimeRangeQueryDto {
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  @MinDate(EARLIEST, DATE_RANGE_MESSAGE)
+  @MaxDate(LATEST, DATE_RANGE_MESSAGE)
   from?: Date;
 
   @ApiPropertyOptional({ description: 'Exclusive upper bound (ISO 8601)', example: '2026-12-01T00:00:00Z' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  @MinDate(EARLIEST, DATE_RANGE_MESSAGE)
+  @MaxDate(LATEST, DATE_RANGE_MESSAGE)
   to?: Date;
 }
 
@@ -41,11 +56,13 @@ export class UserProviderFilterDto {
   @IsOptional()
   @IsString()
   @MaxLength(128)
+  @Matches(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE)
   userId?: string;
 
   @ApiPropertyOptional({ example: 'openai' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @Matches(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE)
   provider?: string;
 }

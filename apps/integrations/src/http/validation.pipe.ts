@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { GatewayError, type FieldViolation } from '@app/common';
 
 /**
@@ -7,12 +7,30 @@ import { GatewayError, type FieldViolation } from '@app/common';
  * does not come through here: it uses the schema rules of @app/common (see execute-request.ts).
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) => GatewayError.validation(toViolations(errors)),
   });
+}
+
+/**
+ * Names every object has through its prototype: class-transformer skips them when it builds the
+ * DTO, so the whitelist never sees them and `{"constructor": 1}` was let through. Refused here,
+ * like any other unknown field.
+ */
+const PROTOTYPE_NAMES = ['constructor', '__proto__', 'prototype'];
+
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Only where a DTO class validates the value; untyped bodies (the /v1 surface) map fields themselves.
+    if (value !== null && typeof value === 'object' && metadata.metatype !== undefined && metadata.metatype !== Object && (metadata.type === 'body' || metadata.type === 'query')) {
+      const names = PROTOTYPE_NAMES.filter((name) => Object.hasOwn(value, name));
+      if (names.length > 0) throw GatewayError.validation(names.map((field) => ({ field, message: 'is not a supported field' })));
+    }
+    return super.transform(value, metadata);
+  }
 }
 
 /** Constraints that say what type a field must be; reported in preference to range checks. */

@@ -39,13 +39,21 @@ export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteR
   for (const [field, value] of Object.entries(body)) {
     if (value === undefined || value === null || field === 'model' || field === 'messages' || field === 'stream_options' || field === 'n') continue;
     if (field === 'max_tokens' || field === 'max_completion_tokens') params.maxTokens = value;
-    else if (field === 'tool_choice') params.toolChoice = typeof value === 'string' ? value : (value as { function?: { name?: string } }).function?.name;
+    else if (field === 'tool_choice') params.toolChoice = toolChoiceFromOpenAi(value);
     else if (field === 'response_format') params.responseFormat = responseFormatFromOpenAi(value);
     else params[Object.hasOwn(CHAT_FIELDS, field) ? CHAT_FIELDS[field]! : field] = value;
   }
   if (body.n !== undefined && body.n !== 1) throw GatewayError.validation([{ field: 'n', message: 'only 1 choice is supported' }]);
   const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
   return { provider, operation: 'chat.completions', params, includeUsage: streamOptions?.include_usage === true };
+}
+
+/** `'auto'`-style strings pass on (validation judges them); `{type: 'function', function: {name}}` names the tool; anything else is refused. */
+function toolChoiceFromOpenAi(value: unknown): unknown {
+  if (typeof value === 'string') return value;
+  const named = value !== null && typeof value === 'object' ? (value as { type?: unknown; function?: { name?: unknown } | null }) : undefined;
+  if (named?.type === 'function' && typeof named.function?.name === 'string') return named.function.name;
+  throw GatewayError.validation([{ field: 'tool_choice', message: "must be 'none', 'auto', 'required' or {type: 'function', function: {name}}" }]);
 }
 
 /** `json_schema` becomes the gateway's `jsonSchema`; anything else is left for validation to judge. */
@@ -71,11 +79,12 @@ function messageFromOpenAi(message: unknown): unknown {
   if (!('content' in converted)) converted.content = null;
   if (toolCallId !== undefined) converted.toolCallId = toolCallId;
   if (Array.isArray(toolCalls)) {
-    converted.toolCalls = toolCalls.map((call: { id?: string; function?: { name?: string; arguments?: string } }) => ({
-      id: call.id,
-      name: call.function?.name,
-      arguments: call.function?.arguments,
-    }));
+    // Anything that is not a call object is passed on as it is, for validation to refuse by its path.
+    converted.toolCalls = toolCalls.map((call: unknown) => {
+      if (call === null || typeof call !== 'object') return call;
+      const { id, function: fn } = call as { id?: unknown; function?: { name?: unknown; arguments?: unknown } | null };
+      return { id, name: fn?.name, arguments: fn?.arguments };
+    });
   }
   return converted;
 }

@@ -1,14 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { GatewayError, keyFingerprint, TtlCache } from '@app/common';
+import { CLOCK, GatewayError, keyFingerprint, SingleFlight, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { CredentialVault } from './credential-vault.js';
 import { StoredCredentialEntity } from './stored-credential.entity.js';
 
 const SERVICE_OWNER = '*';
-/** Other replicas see a rotation within this time; the rotating replica at once. */
-const CACHE_TTL_MS = 30_000;
+/** Other replicas see a rotation within this time (plus one refresh); the rotating replica at once. */
+const REFRESH_AFTER_MS = 30_000;
+/** After a failed refresh (database unreachable), the next try comes this much later. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
+/** At most one warning per this interval while the database is unreachable. */
+const WARNING_INTERVAL_MS = 10_000;
 
 export interface ServiceKey {
   apiKey: string;
@@ -31,35 +35,89 @@ export interface ServiceKeyState {
  * The gateway's own key per provider (single-tenant calls, health checks). Starts as the environment
  * variable; an operator's rotation stores a new key in the encrypted vault, keeping the previous one
  * (encrypted) for rollback during a grace period.
+ *
+ * With the vault on, the key lives in the database, yet calls must not depend on it being up: each
+ * provider's last known key is served at once, and refreshed in the background once it is older
+ * than REFRESH_AFTER_MS. While the database is unreachable the last known key keeps serving (a
+ * warning every WARNING_INTERVAL_MS); only a provider never loaded since boot fails, with 503
+ * DATABASE_UNAVAILABLE. Keys are loaded at boot, so that case is a database lost during boot.
  */
 @Injectable()
-export class ServiceKeys {
-  private readonly cache = new TtlCache<string, ServiceKey | null>();
+export class ServiceKeys implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ServiceKeys');
+  private readonly known = new Map<string, { key: ServiceKey | null; refreshAt: number }>();
+  private readonly loads = new SingleFlight<string, ServiceKey | null>();
   private readonly environmentKeys = new Map<string, string>();
+  private readonly providers: string[];
+  private readonly now: Clock;
+  private lastWarningAt = -Infinity;
+  private failedRefreshes = 0;
 
   constructor(
     @InjectRepository(StoredCredentialEntity) private readonly credentials: Repository<StoredCredentialEntity>,
     private readonly vault: CredentialVault,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(CLOCK) clock?: Clock,
   ) {
     for (const [provider, providerConfig] of Object.entries(config.providers)) {
       if (providerConfig.apiKey) this.environmentKeys.set(provider, providerConfig.apiKey);
     }
     for (const custom of config.customProviders) if (custom.apiKey) this.environmentKeys.set(custom.name, custom.apiKey);
+    this.providers = [...Object.keys(config.providers), ...config.customProviders.map((custom) => custom.name)];
+    this.now = clock ?? Date.now;
+  }
+
+  /** Loads every provider's key while the database is surely up, so an outage later finds them known. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.vault.enabled) return;
+    await Promise.all(this.providers.map((provider) => this.load(provider).catch(() => undefined)));
   }
 
   async current(provider: string): Promise<ServiceKey | null> {
-    const cached = this.cache.get(provider);
-    if (cached !== undefined) return cached;
-    const stored = this.vault.enabled ? await this.row(provider) : null;
-    const environmentKey = this.environmentKeys.get(provider);
-    const key: ServiceKey | null = stored
-      ? { apiKey: this.vault.requireCipher().decrypt(stored.encryptedKey), source: 'service' }
-      : environmentKey
-        ? { apiKey: environmentKey, source: 'environment' }
-        : null;
-    this.cache.set(provider, key, CACHE_TTL_MS);
-    return key;
+    if (!this.vault.enabled) return this.environmentKey(provider);
+    const known = this.known.get(provider);
+    if (!known) return this.load(provider);
+    if (known.refreshAt <= this.now()) void this.refresh(provider);
+    return known.key;
+  }
+
+  private environmentKey(provider: string): ServiceKey | null {
+    const apiKey = this.environmentKeys.get(provider);
+    return apiKey ? { apiKey, source: 'environment' } : null;
+  }
+
+  /** Reads the key from the database (one read at a time per provider) and remembers it. */
+  private load(provider: string): Promise<ServiceKey | null> {
+    return this.loads.run(provider, async () => {
+      let stored: StoredCredentialEntity | null;
+      try {
+        stored = await this.row(provider);
+      } catch (error) {
+        throw new GatewayError('DATABASE_UNAVAILABLE', `The ${provider} service key is kept in the database, which is unreachable`, { cause: error, retryAfterMs: RETRY_AFTER_FAILURE_MS });
+      }
+      const key = stored ? { apiKey: this.vault.requireCipher().decrypt(stored.encryptedKey), source: 'service' as const } : this.environmentKey(provider);
+      this.known.set(provider, { key, refreshAt: this.now() + REFRESH_AFTER_MS });
+      return key;
+    });
+  }
+
+  private async refresh(provider: string): Promise<void> {
+    const known = this.known.get(provider);
+    // Pushed back first, so the calls arriving while this refresh runs do not start more.
+    if (known) known.refreshAt = this.now() + RETRY_AFTER_FAILURE_MS;
+    try {
+      await this.load(provider);
+      if (this.failedRefreshes > 0) {
+        this.logger.log(`The database answers again; service keys are current (${this.failedRefreshes} refreshes had failed)`);
+        this.failedRefreshes = 0;
+      }
+    } catch {
+      this.failedRefreshes++;
+      if (this.now() - this.lastWarningAt >= WARNING_INTERVAL_MS) {
+        this.lastWarningAt = this.now();
+        this.logger.warn(`The database is unreachable; serving the last known service keys (${this.failedRefreshes} refreshes failed so far)`);
+      }
+    }
   }
 
   async state(provider: string): Promise<ServiceKeyState> {
@@ -99,7 +157,8 @@ export class ServiceKeys {
       },
       { conflictPaths: ['scope', 'ownerId', 'provider'], skipUpdateIfNoValuesChanged: false },
     );
-    this.cache.delete(provider);
+    this.known.delete(provider);
+    await this.load(provider);
     return this.state(provider);
   }
 
@@ -121,7 +180,8 @@ export class ServiceKeys {
         updatedAt: new Date(),
       },
     );
-    this.cache.delete(provider);
+    this.known.delete(provider);
+    await this.load(provider);
     return this.state(provider);
   }
 

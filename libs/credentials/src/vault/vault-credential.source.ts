@@ -1,19 +1,88 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { CLOCK, GatewayError, TtlCache, type Clock } from '@app/common';
 import type { CredentialRequest, CredentialSource, ResolvedCredential } from '../credential-source.js';
 import { CredentialVault } from './credential-vault.js';
 
-/** The caller's own vault key, else their organization's shared key. Never anyone else's. */
+/** How long a vault lookup may take before the database counts as unreachable for this call. */
+const LOOKUP_TIMEOUT_MS = 1_000;
+/** After a failed lookup, the database is not asked again for this long: calls go straight to what was last known. */
+const PAUSE_AFTER_FAILURE_MS = 2_000;
+/** How long a caller's last lookup result may stand in during an outage. */
+const LAST_KNOWN_TTL_MS = 24 * 60 * 60 * 1000;
+const WARNING_INTERVAL_MS = 10_000;
+
+/**
+ * The caller's own vault key, else their organization's shared key. Never anyone else's.
+ *
+ * Looked up on every call while the database answers, so a deleted key stops working at once on
+ * every replica. While it does not (refused, or slower than LOOKUP_TIMEOUT_MS), the caller's last
+ * known answer stands in, in memory only, and the database is left alone for PAUSE_AFTER_FAILURE_MS
+ * so an outage costs calls no time; a caller with no known answer gets 503 DATABASE_UNAVAILABLE,
+ * never another account's key.
+ */
 @Injectable()
 export class VaultCredentialSource implements CredentialSource {
   readonly name = 'vault';
+  private readonly logger = new Logger('VaultCredentialSource');
+  private readonly lastKnown: TtlCache<string, ResolvedCredential | null>;
+  private readonly now: Clock;
+  private pausedUntil = 0;
+  private lastWarningAt = -Infinity;
+  private servedFromMemory = 0;
 
-  constructor(private readonly vault: CredentialVault) {}
+  constructor(
+    private readonly vault: CredentialVault,
+    @Optional() @Inject(CLOCK) clock?: Clock,
+  ) {
+    this.now = clock ?? Date.now;
+    this.lastKnown = new TtlCache(10_000, this.now);
+  }
 
   async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
+    const memoryKey = `${request.userId}\u0000${request.orgId ?? ''}\u0000${request.provider}`;
+    if (this.now() < this.pausedUntil) return this.fromMemory(memoryKey, request.provider);
+    let credential: ResolvedCredential | null;
+    try {
+      credential = await withTimeout(this.lookup(request), LOOKUP_TIMEOUT_MS);
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      this.pausedUntil = this.now() + PAUSE_AFTER_FAILURE_MS;
+      return this.fromMemory(memoryKey, request.provider);
+    }
+    this.lastKnown.set(memoryKey, credential, LAST_KNOWN_TTL_MS);
+    return credential;
+  }
+
+  invalidate(request: CredentialRequest): void {
+    this.lastKnown.delete(`${request.userId}\u0000${request.orgId ?? ''}\u0000${request.provider}`);
+  }
+
+  private async lookup(request: CredentialRequest): Promise<ResolvedCredential | null> {
     const own = await this.vault.find('user', request.userId, request.provider);
     if (own) return { apiKey: own.apiKey, source: this.name, credentialId: own.id, isProxy: false };
     if (!request.orgId) return null;
     const shared = await this.vault.find('org', request.orgId, request.provider);
     return shared ? { apiKey: shared.apiKey, source: this.name, credentialId: shared.id, isProxy: true } : null;
   }
+
+  private fromMemory(memoryKey: string, provider: string): ResolvedCredential | null {
+    const known = this.lastKnown.get(memoryKey);
+    this.servedFromMemory++;
+    if (this.now() - this.lastWarningAt >= WARNING_INTERVAL_MS) {
+      this.lastWarningAt = this.now();
+      this.logger.warn(`The database is unreachable; vault lookups answered from memory (${this.servedFromMemory} so far)`);
+    }
+    if (known === undefined) {
+      throw new GatewayError('DATABASE_UNAVAILABLE', `The ${provider} vault key of this caller is kept in the database, which is unreachable`, { retryAfterMs: PAUSE_AFTER_FAILURE_MS });
+    }
+    return known;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

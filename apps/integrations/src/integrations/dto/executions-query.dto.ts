@@ -1,13 +1,14 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto, TimeRangeQueryDto, UserProviderFilterDto } from '../../http/query.dto.js';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE, PageQueryDto, TimeRangeQueryDto, UserProviderFilterDto } from '../../http/query.dto.js';
 
 export class ExecutionsQueryDto extends IntersectionType(PageQueryDto, TimeRangeQueryDto, UserProviderFilterDto) {
   @ApiPropertyOptional({ example: 'chat.completions' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @Matches(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE)
   operation?: string;
 
   @ApiPropertyOptional({ type: Boolean, example: false })
