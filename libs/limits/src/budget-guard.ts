@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { APP_CONFIG, type AppConfig, type Budget } from '@app/config';
 import { COUNTER_STORE, type CounterStore } from './counter-store.js';
@@ -16,7 +16,6 @@ const MICRO = 1_000_000;
  */
 @Injectable()
 export class BudgetGuard {
-  private readonly logger = new Logger('BudgetGuard');
   private readonly budgets: { user: Budget; org: Budget };
   /** Without any cap configured, budgets cost nothing on the request path. */
   private readonly anyCap: boolean;
@@ -36,8 +35,8 @@ export class BudgetGuard {
       let spentMicros: number;
       try {
         spentMicros = (await this.store.read(key, windowMs)).count;
-      } catch (error) {
-        this.logger.warn(`Budget counters unavailable, letting the call through: ${(error as Error).message}`);
+      } catch {
+        // Fail open: the counter store reports its own outage (one throttled warning, not one per call).
         return;
       }
       if (spentMicros >= capUsd * MICRO) {
@@ -52,8 +51,8 @@ export class BudgetGuard {
     if (!this.anyCap || !costUsd || costUsd <= 0) return;
     try {
       for (const { key, windowMs } of this.caps(subject, now)) await this.store.add(key, Math.round(costUsd * MICRO), windowMs);
-    } catch (error) {
-      this.logger.warn(`Could not record spend: ${(error as Error).message}`);
+    } catch {
+      // Lost while the counter store is down; it reports its own outage.
     }
   }
 

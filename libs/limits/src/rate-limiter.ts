@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { APP_CONFIG, type AppConfig, type LimitsConfig, type RateLimit } from '@app/config';
 import { COUNTER_STORE, type CounterStore } from './counter-store.js';
@@ -18,7 +18,6 @@ export interface RateLimitSubject {
  */
 @Injectable()
 export class RateLimiter {
-  private readonly logger = new Logger('RateLimiter');
   private readonly limits: LimitsConfig;
 
   constructor(
@@ -44,7 +43,7 @@ export class RateLimiter {
       }
     } catch (error) {
       if (error instanceof GatewayError) throw error;
-      this.logger.warn(`Rate limit counters unavailable, letting the call through: ${(error as Error).message}`);
+      // Fail open: the counter store reports its own outage (one throttled warning, not one per call).
     }
   }
 
@@ -55,8 +54,8 @@ export class RateLimiter {
       for (const { name, id, limit } of this.scopes(subject)) {
         if (limit.tpm > 0) await this.store.add(`rl:${name}:${id}:tokens`, tokens, MINUTE_MS);
       }
-    } catch (error) {
-      this.logger.warn(`Could not record token use: ${(error as Error).message}`);
+    } catch {
+      // Lost while the counter store is down; it reports its own outage.
     }
   }
 

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { ThrottledWarning, type Clock } from '@app/common';
 import type { CounterStore, TakeResult } from './counter-store.js';
 
 /** Check-and-increment in one round trip, atomically: no two replicas can both take the last slot. */
@@ -22,30 +24,77 @@ if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) 
 return count
 `;
 
-/** Counters in Redis (REDIS_URL), shared by every replica. */
+/** A command slower than this counts as Redis being unreachable (loopback or LAN round trips take well under 1 ms). */
+const COMMAND_TIMEOUT_MS = 100;
+/** After a failure, Redis is left alone this long: calls fail open at once instead of each waiting on it. */
+const PAUSE_AFTER_FAILURE_MS = 1_000;
+const WARNING_INTERVAL_MS = 10_000;
+
+/**
+ * Counters in Redis (REDIS_URL), shared by every replica. Built to fail fast and soft: no offline
+ * queue (a command while disconnected fails at once instead of waiting for a reconnect), a short
+ * command timeout, and a breaker that skips Redis for PAUSE_AFTER_FAILURE_MS after a failure. The
+ * callers (rate limits, budgets) let calls through while it fails; ioredis reconnects on its own
+ * and the next command after the pause finds it back.
+ */
 export class RedisCounterStore implements CounterStore {
+  private readonly logger = new Logger('RedisCounterStore');
   private readonly redis: Redis;
+  private readonly outage: ThrottledWarning;
+  private pausedUntil = 0;
 
-  constructor(url: string, private readonly prefix = 'integrations:') {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  constructor(
+    url: string,
+    private readonly prefix = 'integrations:',
+    private readonly now: Clock = Date.now,
+  ) {
+    this.redis = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      connectTimeout: 2_000,
+      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    });
+    this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
+    // ioredis reports connection failures as 'error' events; without a listener it prints each one.
+    this.redis.on('error', (error: Error) => this.outage.note((failures) => `Redis is unreachable (${error.message}); limits and budgets let calls through (${failures} failures so far)`));
+    this.redis.on('ready', () => {
+      const failures = this.outage.recover();
+      if (failures > 0) this.logger.log(`Redis answers again after ${failures} failures`);
+    });
   }
 
-  async take(key: string, limit: number, windowMs: number): Promise<TakeResult> {
-    const [allowed, ttl] = (await this.redis.eval(TAKE, 1, this.prefix + key, limit, windowMs)) as [number, number];
-    return { allowed: allowed === 1, resetMs: ttl > 0 ? ttl : windowMs };
+  take(key: string, limit: number, windowMs: number): Promise<TakeResult> {
+    return this.guarded(async () => {
+      const [allowed, ttl] = (await this.redis.eval(TAKE, 1, this.prefix + key, limit, windowMs)) as [number, number];
+      return { allowed: allowed === 1, resetMs: ttl > 0 ? ttl : windowMs };
+    });
   }
 
-  async read(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
-    const [[, count], [, ttl]] = (await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [[unknown, string | null], [unknown, number]];
-    return { count: Number(count ?? 0), resetMs: ttl > 0 ? ttl : windowMs };
+  read(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+    return this.guarded(async () => {
+      const [[, count], [, ttl]] = (await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [[unknown, string | null], [unknown, number]];
+      return { count: Number(count ?? 0), resetMs: ttl > 0 ? ttl : windowMs };
+    });
   }
 
   async add(key: string, amount: number, windowMs: number): Promise<void> {
     if (amount <= 0) return;
-    await this.redis.eval(ADD, 1, this.prefix + key, Math.round(amount), windowMs);
+    await this.guarded(() => this.redis.eval(ADD, 1, this.prefix + key, Math.round(amount), windowMs));
   }
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async guarded<T>(command: () => Promise<T>): Promise<T> {
+    if (this.now() < this.pausedUntil) throw new Error('Redis is paused after a failure');
+    try {
+      return await command();
+    } catch (error) {
+      this.pausedUntil = this.now() + PAUSE_AFTER_FAILURE_MS;
+      this.outage.note((failures) => `Redis is unreachable (${(error as Error).message}); limits and budgets let calls through (${failures} failures so far)`);
+      throw error;
+    }
   }
 }

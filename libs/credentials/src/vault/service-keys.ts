@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { CLOCK, GatewayError, keyFingerprint, SingleFlight, type Clock } from '@app/common';
+import { CLOCK, GatewayError, keyFingerprint, SingleFlight, ThrottledWarning, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { CredentialVault } from './credential-vault.js';
 import { StoredCredentialEntity } from './stored-credential.entity.js';
@@ -50,8 +50,7 @@ export class ServiceKeys implements OnApplicationBootstrap {
   private readonly environmentKeys = new Map<string, string>();
   private readonly providers: string[];
   private readonly now: Clock;
-  private lastWarningAt = -Infinity;
-  private failedRefreshes = 0;
+  private readonly outage: ThrottledWarning;
 
   constructor(
     @InjectRepository(StoredCredentialEntity) private readonly credentials: Repository<StoredCredentialEntity>,
@@ -65,6 +64,7 @@ export class ServiceKeys implements OnApplicationBootstrap {
     for (const custom of config.customProviders) if (custom.apiKey) this.environmentKeys.set(custom.name, custom.apiKey);
     this.providers = [...Object.keys(config.providers), ...config.customProviders.map((custom) => custom.name)];
     this.now = clock ?? Date.now;
+    this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
   }
 
   /** Loads every provider's key while the database is surely up, so an outage later finds them known. */
@@ -107,16 +107,10 @@ export class ServiceKeys implements OnApplicationBootstrap {
     if (known) known.refreshAt = this.now() + RETRY_AFTER_FAILURE_MS;
     try {
       await this.load(provider);
-      if (this.failedRefreshes > 0) {
-        this.logger.log(`The database answers again; service keys are current (${this.failedRefreshes} refreshes had failed)`);
-        this.failedRefreshes = 0;
-      }
+      const failed = this.outage.recover();
+      if (failed > 0) this.logger.log(`The database answers again; service keys are current (${failed} refreshes had failed)`);
     } catch {
-      this.failedRefreshes++;
-      if (this.now() - this.lastWarningAt >= WARNING_INTERVAL_MS) {
-        this.lastWarningAt = this.now();
-        this.logger.warn(`The database is unreachable; serving the last known service keys (${this.failedRefreshes} refreshes failed so far)`);
-      }
+      this.outage.note((failed) => `The database is unreachable; serving the last known service keys (${failed} refreshes failed so far)`);
     }
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { CLOCK, GatewayError, TtlCache, type Clock } from '@app/common';
+import { CLOCK, GatewayError, ThrottledWarning, TtlCache, type Clock } from '@app/common';
 import type { CredentialRequest, CredentialSource, ResolvedCredential } from '../credential-source.js';
 import { CredentialVault } from './credential-vault.js';
 
@@ -26,9 +26,8 @@ export class VaultCredentialSource implements CredentialSource {
   private readonly logger = new Logger('VaultCredentialSource');
   private readonly lastKnown: TtlCache<string, ResolvedCredential | null>;
   private readonly now: Clock;
+  private readonly outage: ThrottledWarning;
   private pausedUntil = 0;
-  private lastWarningAt = -Infinity;
-  private servedFromMemory = 0;
 
   constructor(
     private readonly vault: CredentialVault,
@@ -36,6 +35,7 @@ export class VaultCredentialSource implements CredentialSource {
   ) {
     this.now = clock ?? Date.now;
     this.lastKnown = new TtlCache(10_000, this.now);
+    this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
   }
 
   async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
@@ -50,6 +50,8 @@ export class VaultCredentialSource implements CredentialSource {
       return this.fromMemory(memoryKey, request.provider);
     }
     this.lastKnown.set(memoryKey, credential, LAST_KNOWN_TTL_MS);
+    const served = this.outage.recover();
+    if (served > 0) this.logger.log(`The database answers again; ${served} vault lookups were answered from memory meanwhile`);
     return credential;
   }
 
@@ -67,11 +69,7 @@ export class VaultCredentialSource implements CredentialSource {
 
   private fromMemory(memoryKey: string, provider: string): ResolvedCredential | null {
     const known = this.lastKnown.get(memoryKey);
-    this.servedFromMemory++;
-    if (this.now() - this.lastWarningAt >= WARNING_INTERVAL_MS) {
-      this.lastWarningAt = this.now();
-      this.logger.warn(`The database is unreachable; vault lookups answered from memory (${this.servedFromMemory} so far)`);
-    }
+    this.outage.note((served) => `The database is unreachable; vault lookups answered from memory (${served} so far)`);
     if (known === undefined) {
       throw new GatewayError('DATABASE_UNAVAILABLE', `The ${provider} vault key of this caller is kept in the database, which is unreachable`, { retryAfterMs: PAUSE_AFTER_FAILURE_MS });
     }

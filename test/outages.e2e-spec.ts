@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { FakeUpstream } from './support/fake-upstream.js';
+import { waitFor } from './support/fake-opstage.js';
+import { openAiChatCompletion } from './support/openai-replies.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { authAs, chatBody, startTestApp, TEST_VAULT_KEY, uniqueId, type TestApp } from './support/test-app.js';
+
+/**
+ * Dependencies going away and coming back while execute traffic runs, through a TCP proxy in front
+ * of the real PostgreSQL and Redis. Calls must keep succeeding and nothing logged may be lost.
+ */
+const DATABASE_URL = process.env.DATABASE_URL;
+const REDIS_URL = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const describeWithPostgres = DATABASE_URL ? describe : describe.skip;
+if (!DATABASE_URL) console.warn('outages.e2e-spec: the PostgreSQL outage test needs DATABASE_URL (a real PostgreSQL to cut); skipped on PGlite');
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function calls(gateway: TestApp, userId: string, count: number): Promise<{ statuses: number[]; latenciesMs: number[] }> {
+  const statuses: number[] = [];
+  const latenciesMs: number[] = [];
+  for (let call = 0; call < count; call++) {
+    const startedAt = performance.now();
+    const response = await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody);
+    latenciesMs.push(performance.now() - startedAt);
+    statuses.push(response.status);
+  }
+  return { statuses, latenciesMs };
+}
+
+function p99(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+}
+
+describeWithPostgres('PostgreSQL down and back', () => {
+  it('serves every execute with vault and service keys set, and loses no execution-log row', async () => {
+    const target = new URL(DATABASE_URL!);
+    const proxy = await TcpProxy.start(Number(target.port || 5432));
+    cleanups.push(() => proxy.stop());
+    const upstream = await FakeUpstream.start();
+    cleanups.push(() => upstream.stop());
+    upstream.reply(openAiChatCompletion());
+    target.port = String(proxy.listeningPort);
+    const gateway = await startTestApp({
+      DATABASE_URL: target.toString(),
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-outageServiceKey0123456',
+      CREDENTIAL_ENCRYPTION_KEY: TEST_VAULT_KEY,
+      CREDENTIAL_SOURCES: 'vault,environment',
+      EXECUTION_LOG_FLUSH_INTERVAL_MS: '100',
+    });
+    cleanups.push(() => gateway.close());
+    const vaultUser = uniqueId('user-vault');
+    const serviceKeyUser = uniqueId('user-service-key');
+    await request(gateway.server).put('/api/integrations/credentials/openai').set(authAs(vaultUser)).send({ apiKey: 'sk-proj-outageVaultKey01234567' }).expect(200);
+
+    const before = [...(await calls(gateway, vaultUser, 5)).statuses, ...(await calls(gateway, serviceKeyUser, 5)).statuses];
+    await proxy.cut();
+    const during = [...(await calls(gateway, vaultUser, 20)).statuses, ...(await calls(gateway, serviceKeyUser, 20)).statuses];
+    const vaultRouteDuringOutage = await request(gateway.server).get('/api/integrations/credentials').set(authAs(vaultUser));
+    await proxy.restore();
+    const after = [...(await calls(gateway, vaultUser, 5)).statuses, ...(await calls(gateway, serviceKeyUser, 5)).statuses];
+
+    expect([...before, ...during, ...after].filter((status) => status !== 200)).toEqual([]);
+    expect(vaultRouteDuringOutage.status).toBe(503);
+    expect(vaultRouteDuringOutage.body.error).toMatchObject({ code: 'DATABASE_UNAVAILABLE', retryable: true });
+    // The vault key, not the service key, kept paying for the vault user's calls throughout.
+    expect(upstream.received.filter((received) => received.headers.authorization === 'Bearer sk-proj-outageVaultKey01234567')).toHaveLength(30);
+    await waitFor(
+      async () => {
+        await gateway.flushExecutionLog();
+        const [{ count }] = await gateway.dataSource.query('SELECT count(*)::int AS count FROM execution_logs WHERE user_id = ANY($1)', [[vaultUser, serviceKeyUser]]);
+        return count === 60;
+      },
+      10_000,
+      'all 60 execution-log rows',
+    );
+  });
+});
+
+describe('Redis down and back', () => {
+  it('lets calls through at once while it is down (limits fail open), and counts in Redis again once it is back', async () => {
+    const proxy = await TcpProxy.start(Number(REDIS_URL.port || 6379));
+    cleanups.push(() => proxy.stop());
+    const upstream = await FakeUpstream.start();
+    cleanups.push(() => upstream.stop());
+    upstream.reply(openAiChatCompletion());
+    const gateway = await startTestApp({
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-redisOutage0123456789',
+      REDIS_URL: `redis://127.0.0.1:${proxy.listeningPort}`,
+      // Non-binding limits, so every call takes a Redis counter.
+      RATE_LIMIT_USER_RPM: '1000000',
+      BUDGET_USER_DAILY_USD: '1000000',
+    });
+    cleanups.push(() => gateway.close());
+    const redis = new Redis(REDIS_URL.toString());
+    cleanups.push(async () => void (await redis.quit()));
+    const userId = uniqueId('user-redis');
+    const counter = `integrations:rl:user:${userId}:requests`;
+
+    const before = await calls(gateway, userId, 100);
+    expect(Number(await redis.get(counter))).toBe(100);
+    await proxy.cut();
+    const during = await calls(gateway, userId, 200);
+    await proxy.restore();
+    await waitFor(
+      async () => {
+        await calls(gateway, userId, 1);
+        return Number(await redis.get(counter)) > 100;
+      },
+      10_000,
+      'the counter to move in Redis again',
+    );
+
+    expect([...before.statuses, ...during.statuses].every((status) => status === 200)).toBe(true);
+    // The outage adds no wait to a call: a bound well under any reconnect or timeout, generous for a busy CI machine.
+    expect(p99(during.latenciesMs) - p99(before.latenciesMs)).toBeLessThan(20);
+  });
+});
