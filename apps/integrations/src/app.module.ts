@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@app/auth';
 import { ConfigModule, type AppConfig } from '@app/config';
 import { CREDENTIAL_MIGRATIONS, CredentialsModule } from '@app/credentials';
@@ -34,7 +33,6 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ migrations: [...EXECUTION_LOG_MIGRATIONS, ...CREDENTIAL_MIGRATIONS, ...OPS_AGENT_MIGRATIONS] }),
         AuthModule.register(config),
-        TerminusModule.forRoot({ logger: false }),
         ProvidersModule,
         CredentialsModule,
         ExecutionLogModule,

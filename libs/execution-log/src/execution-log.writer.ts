@@ -26,6 +26,8 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   private readonly logger = new Logger(ExecutionLogWriter.name);
   private readonly config: ExecutionLogConfig;
   private queue: ExecutionRecord[] = [];
+  /** Records taken off the queue by the batch being written: they still count against the cap. */
+  private writing = 0;
   private inFlight: Promise<void> | null = null;
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
@@ -47,7 +49,7 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   }
 
   record(record: ExecutionRecord): void {
-    if (this.queue.length >= this.config.maxQueueSize) {
+    if (this.queue.length + this.writing >= this.config.maxQueueSize) {
       this.dropped++;
       if (this.dropped === 1 || this.dropped % 1000 === 0) {
         this.logger.warn(`Execution log queue is full (${this.config.maxQueueSize}); ${this.dropped} records dropped so far`);
@@ -73,7 +75,7 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   }
 
   stats(): ExecutionLogWriterStats {
-    return { queued: this.queue.length, written: this.written, dropped: this.dropped, rejected: this.rejected, failedBatches: this.failedBatches };
+    return { queued: this.queue.length + this.writing, written: this.written, dropped: this.dropped, rejected: this.rejected, failedBatches: this.failedBatches };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -87,6 +89,7 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.config.batchSize);
+      this.writing = batch.length;
       try {
         await this.insert(batch);
         this.written += batch.length;
@@ -94,6 +97,8 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
         if (isRefusedData(error) && (await this.insertOneByOne(batch))) continue;
         this.requeue(batch, error);
         return;
+      } finally {
+        this.writing = 0;
       }
     }
   }

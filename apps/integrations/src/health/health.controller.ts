@@ -1,47 +1,77 @@
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
-import { IntegrationSwitch } from '@app/ops-agent';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
+import type { DataSource } from 'typeorm';
 import { Public } from '@app/auth';
+import { IntegrationSwitch } from '@app/ops-agent';
 
-/** Kubernetes probes. Liveness looks at the process only, so a database outage never restarts pods. */
+const DATABASE_PING_TIMEOUT_MS = 2000;
+
+type IndicatorStatus = { status: 'up' | 'down' };
+interface ReadinessBody {
+  /** ok: everything up; degraded: serving without the database; error: not serving (disabled by the control plane). */
+  status: 'ok' | 'degraded' | 'error';
+  info: Record<string, IndicatorStatus>;
+  error: Record<string, IndicatorStatus>;
+  details: Record<string, IndicatorStatus>;
+}
+
+/**
+ * Kubernetes probes. Public, so they say up or down and nothing else (no hosts, ports or reasons:
+ * /api/integrations/status has those for authenticated callers). Liveness looks at the process
+ * only; readiness fails only when this instance must not serve (the control plane disabled it). A
+ * database outage makes it `degraded`, not unready: calls keep being served from what is in memory
+ * (see the README's failure behaviour), and taking every replica out of the load balancer at once
+ * would turn a database blip into an outage for everyone.
+ */
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly indicators: HealthIndicatorService,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly integration: IntegrationSwitch,
   ) {}
-
-  private integrationCheck(): HealthIndicatorResult {
-    const indicator = this.indicators.check('integration');
-    const state = this.integration.state();
-    return state.enabled ? indicator.up() : indicator.down({ reason: state.reason });
-  }
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
   @ApiResponse({ status: 200, description: '{"status":"ok","info":{},"error":{},"details":{}}' })
-  live(): Promise<HealthCheckResult> {
-    return this.health.check([]);
+  live(): ReadinessBody {
+    return { status: 'ok', info: {}, error: {}, details: {} };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the database answers a ping and the control plane has not disabled the gateway' })
-  @ApiResponse({ status: 200, description: '{"status":"ok","info":{"database":{"status":"up"}},…}' })
-  @ApiResponse({ status: 503, description: '{"status":"error","error":{"database":{"status":"down"}},…}' })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+  @ApiOperation({ summary: 'Readiness: 503 only when the control plane has disabled the gateway; a database outage is reported as degraded' })
+  @ApiResponse({ status: 200, description: '{"status":"ok"|"degraded","info":{"database":{"status":"up"},"integration":{"status":"up"}},…}' })
+  @ApiResponse({ status: 503, description: '{"status":"error","error":{"integration":{"status":"down"}},…}' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessBody> {
+    const details: Record<string, IndicatorStatus> = {
+      database: { status: (await this.databaseAnswers()) ? 'up' : 'down' },
+      integration: { status: this.integration.state().enabled ? 'up' : 'down' },
+    };
+    const entries = Object.entries(details);
+    const body: ReadinessBody = {
+      status: details.integration!.status === 'down' ? 'error' : details.database!.status === 'down' ? 'degraded' : 'ok',
+      info: Object.fromEntries(entries.filter(([, indicator]) => indicator.status === 'up')),
+      error: Object.fromEntries(entries.filter(([, indicator]) => indicator.status === 'down')),
+      details,
+    };
+    if (body.status === 'error') void reply.status(503);
+    return body;
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    if (!this.dataSource.isInitialized) return false;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await this.health.check([() => this.database.pingCheck('database', { timeout: 2000 }), () => this.integrationCheck()]);
-    } catch (error) {
-      // Keep Terminus' per-check body on 503: probes read the status, operators read the body.
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      void reply.status(503);
-      return error.getResponse();
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), DATABASE_PING_TIMEOUT_MS)));
+      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
