@@ -17,6 +17,8 @@ export interface ScriptedReply {
   delayMs?: number;
   /** Close the socket without answering (connection reset mid-request). */
   dropConnection?: boolean;
+  /** Send the status, headers and this much of the body, then reset the connection (reset mid-body). */
+  partialBody?: string;
   /** Answer as a server-sent event stream, one event at a time. */
   sse?: Array<{ event?: string; data: string }>;
   /** Pause before each event after the first. */
@@ -59,6 +61,11 @@ export class FakeUpstream {
         }
         if (reply.sse) {
           void this.stream(res, reply);
+          return;
+        }
+        if (reply.partialBody !== undefined) {
+          res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'content-length': '100000', ...reply.headers });
+          res.write(reply.partialBody, () => setTimeout(() => res.socket?.destroy(), 20));
           return;
         }
         const isText = typeof reply.body === 'string';
