@@ -111,3 +111,17 @@ describe('the shutdown drain', () => {
     }
   });
 });
+
+describe('the shutdown drain is bounded', () => {
+  it('cuts a request that never finishes after SHUTDOWN_DRAIN_TIMEOUT_MS, so shutdown (and the log flush) goes on', async () => {
+    const gateway = await startTestApp({ SHUTDOWN_DRAIN_TIMEOUT_MS: '300' });
+    const baseUrl = await gateway.listen();
+    // Headers promise a body that never comes: the request stays in flight for good.
+    const stuck = rawRequest(baseUrl, 'POST /api/integrations/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{', { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const startedAt = Date.now();
+    await gateway.close();
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+    await stuck;
+  });
+});

@@ -119,6 +119,8 @@ export interface AppConfig {
   maxUpstreamResponseBytes: number;
   /** Longest a streamed answer may last in all (the provider timeout bounds each silence within it). */
   streamTimeoutMs: number;
+  /** On shutdown, how long in-flight requests may take before their connections are cut. */
+  shutdownDrainTimeoutMs: number;
   database: DatabaseConfig;
   identityServiceUrl: string;
   identityTimeoutMs: number;

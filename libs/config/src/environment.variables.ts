@@ -148,6 +148,16 @@ export class EnvironmentVariables {
   @Max(3_600_000)
   STREAM_TIMEOUT_MS = 600_000;
 
+  /**
+   * On SIGTERM, how long in-flight requests may take to finish before their connections are cut
+   * (below Kubernetes' default 30 s grace period, so the execution log is flushed before SIGKILL).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SHUTDOWN_DRAIN_TIMEOUT_MS = 20_000;
+
   @IsUrl(HTTP_URL)
   OPENAI_BASE_URL = 'https://api.openai.com/v1';
 

@@ -40,6 +40,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     maxRequestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
     maxUpstreamResponseBytes: env.MAX_UPSTREAM_RESPONSE_BYTES,
     streamTimeoutMs: env.STREAM_TIMEOUT_MS,
+    shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS,
     database: databaseConfig(env),
     identityServiceUrl: stripTrailingSlash(env.IDENTITY_SERVICE_URL),
     identityTimeoutMs: env.IDENTITY_TIMEOUT_MS,
