@@ -16,6 +16,8 @@ export interface CounterStore {
   read(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
   /** Adds `amount` to the window's count (e.g. tokens used, once known). */
   add(key: string, amount: number, windowMs: number): Promise<void>;
+  /** Resolves once the store can take commands, or after `timeoutMs` (then it fails open until it can). */
+  ready(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

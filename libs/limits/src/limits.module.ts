@@ -1,4 +1,4 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { COUNTER_STORE, type CounterStore } from './counter-store.js';
 import { MemoryCounterStore } from './memory-counter.store.js';
@@ -6,6 +6,9 @@ import { BudgetGuard } from './budget-guard.js';
 import { PricingTable } from './pricing-table.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RedisCounterStore } from './redis-counter.store.js';
+
+/** How long boot waits for Redis before serving with limits failing open. */
+const REDIS_BOOT_WAIT_MS = 3_000;
 
 @Module({
   providers: [
@@ -21,8 +24,12 @@ import { RedisCounterStore } from './redis-counter.store.js';
   ],
   exports: [RateLimiter, BudgetGuard, PricingTable, COUNTER_STORE],
 })
-export class LimitsModule implements OnApplicationShutdown {
+export class LimitsModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(COUNTER_STORE) private readonly store: CounterStore) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.store.ready(REDIS_BOOT_WAIT_MS);
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();

@@ -20,6 +20,10 @@ export class MemoryCounterStore implements CounterStore {
     this.window(key, windowMs).count += amount;
   }
 
+  async ready(): Promise<void> {
+    // Always ready: it lives in this process.
+  }
+
   async close(): Promise<void> {
     this.windows.clear();
   }

@@ -83,6 +83,22 @@ export class RedisCounterStore implements CounterStore {
     await this.guarded(() => this.redis.eval(ADD, 1, this.prefix + key, Math.round(amount), windowMs));
   }
 
+  /**
+   * Waits (at most `timeoutMs`) for the first connection. Without an offline queue, commands sent
+   * before it would fail and pause counting for the first second: boot waits instead. Redis still
+   * down at boot is not fatal: limits fail open until it comes.
+   */
+  async ready(timeoutMs: number): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.redis.once('ready', () => resolve())),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if ((this.redis.status as string) !== 'ready') this.logger.warn(`Redis is not reachable at boot; limits and budgets let calls through until it is`);
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
