@@ -6,6 +6,7 @@ import { FakeUpstream, type ScriptedReply } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
 import { anthropicError } from './support/provider-replies.js';
 import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+import { frames } from './support/sse-frames.js';
 
 /**
  * One switchable fake upstream, every way an upstream can misbehave, and for each: what the caller
@@ -92,17 +93,6 @@ const CASES: FaultCase[] = [
   { name: 'a stream that goes silent past the timeout', stream: true, reply: { sse: [openAiDelta('Hel')], afterEvents: 'hang' }, status: 200, code: 'PROVIDER_TIMEOUT', attempts: 1 },
 ];
 
-/** The frames of an event stream: `{event?, data}` with data parsed when it is JSON. */
-function frames(text: string): Array<{ event?: string; data: any }> {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim() !== '')
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
-      return { event, data: data === '[DONE]' ? data : JSON.parse(data) };
-    });
-}
 
 describe('fault injection: every upstream failure, one by one', () => {
   let upstream: FakeUpstream;

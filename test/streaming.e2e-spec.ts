@@ -4,6 +4,7 @@ import request from 'supertest';
 import { waitFor } from './support/fake-opstage.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { authAs, startTestApp, uniqueId, waitForLoggedError, type TestApp } from './support/test-app.js';
+import { frames } from './support/sse-frames.js';
 
 const messages = [{ role: 'user', content: 'Say hello' }];
 
@@ -39,21 +40,6 @@ const ANTHROPIC_STREAM = [
   { event: 'message_stop', data: JSON.stringify({ type: 'message_stop' }) },
 ];
 
-/** Parses an SSE body into its `data:` payloads (JSON where it parses) and named events. */
-function frames(text: string): Array<{ event?: string; data: any }> {
-  return text
-    .split('\n\n')
-    .filter(Boolean)
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
-      try {
-        return { event, data: JSON.parse(data) };
-      } catch {
-        return { event, data };
-      }
-    });
-}
 
 describe('streaming (params.stream: true)', () => {
   let openai: FakeUpstream;
