@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FakeUpstream, type ScriptedReply } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
-import { anthropicError, anthropicMessage, huggingFaceChat, huggingFaceError } from './support/provider-replies.js';
+import { anthropicError, anthropicMessage, huggingFaceChat, huggingFaceError, huggingFaceRouterError } from './support/provider-replies.js';
 import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
 /**
@@ -56,12 +56,13 @@ const CASES: ProviderCase[] = [
     upstream: () => fakes.huggingface!,
     success: huggingFaceChat(),
     usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 },
+    // As the Inference Providers router answers: its own errors as {error: "…"}, the routed provider's OpenAI-shaped.
     errors: {
-      auth: huggingFaceError(401, 'Invalid credentials in Authorization header'),
-      rateLimit: huggingFaceError(429, 'Rate limit reached. You reached free usage limit (reset hourly).', {}, { 'retry-after': '7' }),
-      context: huggingFaceError(422, 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 500 `max_new_tokens`', { error_type: 'validation' }),
-      overloaded: huggingFaceError(503, 'Model meta-llama/Llama-2-7b-chat-hf is currently loading', { estimated_time: 20 }),
-      badRequest: huggingFaceError(422, 'Input validation error: `temperature` must be strictly positive', { error_type: 'validation' }),
+      auth: huggingFaceError(401, 'Invalid username or password.'),
+      rateLimit: huggingFaceError(429, 'Rate limit reached. Please retry later.', {}, { 'retry-after': '7' }),
+      context: huggingFaceRouterError(400, "This model's maximum context length is 131072 tokens. However, you requested 140000 tokens."),
+      overloaded: huggingFaceRouterError(503, 'The provider is overloaded, please try again later'),
+      badRequest: huggingFaceRouterError(400, 'temperature must be between 0 and 2'),
     },
   },
   { provider: 'groq', operation: 'chat.completions', upstream: () => fakes.groq!, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
@@ -339,55 +340,63 @@ describe('one normalized contract across providers', () => {
     });
   });
 
-  describe('HuggingFace specifics', () => {
-    it('text.generation returns generated_text with generated token counts', async () => {
-      fakes.huggingface!.reply({ body: [{ generated_text: ' there, friend.', details: { finish_reason: 'length', generated_tokens: 4, seed: null } }] });
+  describe('HuggingFace through the Inference Providers router (the default)', () => {
+    it('sends chat to /v1/chat/completions with the model in the body, a :provider suffix passed through', async () => {
+      fakes.huggingface!.reply(huggingFaceChat('Hi!', 'meta-llama/Llama-3.1-8B-Instruct'));
+
+      await execute('huggingface', 'chat.completions', { messages, maxTokens: 8 }).expect(200);
+      expect(fakes.huggingface!.lastRequest()).toMatchObject({
+        path: '/v1/chat/completions',
+        headers: { authorization: 'Bearer hf_contractHuggingFace0123' },
+        body: { model: 'meta-llama/Llama-3.2-3B-Instruct', max_tokens: 8 },
+      });
+      const pinned = await execute('huggingface', 'chat.completions', { messages, model: 'meta-llama/Llama-3.1-8B-Instruct:groq' }).expect(200);
+      expect(fakes.huggingface!.lastRequest().body).toMatchObject({ model: 'meta-llama/Llama-3.1-8B-Instruct:groq' });
+      expect(pinned.body).toMatchObject({ provider: 'huggingface', model: 'meta-llama/Llama-3.1-8B-Instruct', content: 'Hi!' });
+    });
+
+    it('sends text.generation as a one-turn chat and answers it normalized', async () => {
+      fakes.huggingface!.reply(huggingFaceChat(' there, friend.'));
 
       const response = await execute('huggingface', 'text.generation', { prompt: 'Hello', maxTokens: 4, temperature: 0.7 }).expect(200);
 
       expect(fakes.huggingface!.lastRequest()).toMatchObject({
-        path: '/models/meta-llama/Llama-2-7b-chat-hf',
-        headers: { authorization: 'Bearer hf_contractHuggingFace0123' },
-        body: { inputs: 'Hello', parameters: { max_new_tokens: 4, temperature: 0.7, return_full_text: false, details: true } },
+        path: '/v1/chat/completions',
+        body: { model: 'meta-llama/Llama-3.2-3B-Instruct', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4, temperature: 0.7 },
       });
-      expect(response.body).toMatchObject({
-        provider: 'huggingface',
-        content: ' there, friend.',
-        finishReason: 'length',
-        usage: { promptTokens: 2, completionTokens: 4, totalTokens: 6 },
-        metadata: { usageEstimated: true },
-      });
+      expect(response.body).toMatchObject({ provider: 'huggingface', content: ' there, friend.', finishReason: 'stop', usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 } });
     });
 
-    it('embeddings return one vector per input from feature-extraction arrays', async () => {
+    it("sends embeddings to the router's hf-inference feature-extraction pipeline, one vector per input", async () => {
       fakes.huggingface!.reply({ body: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]] });
 
       const batch = await execute('huggingface', 'embeddings', { input: ['first', 'second'] }).expect(200);
       fakes.huggingface!.reply({ body: [0.7, 0.8, 0.9] });
       const single = await execute('huggingface', 'embeddings', { input: 'only' }).expect(200);
 
-      expect(fakes.huggingface!.lastRequest().path).toBe('/pipeline/feature-extraction/sentence-transformers/all-MiniLM-L6-v2');
+      expect(fakes.huggingface!.lastRequest()).toMatchObject({ path: '/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction', body: { inputs: 'only' } });
       expect(batch.body).toMatchObject({ content: null, embeddings: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], finishReason: 'stop' });
       expect(single.body.embeddings).toEqual([[0.7, 0.8, 0.9]]);
     });
 
-    it('refuses model ids that would escape the model path', async () => {
-      const response = await execute('huggingface', 'text.generation', { prompt: 'x', model: '../../admin' }).expect(400);
+    it('maps the router’s 402 (credits used up) to PROVIDER_QUOTA_EXCEEDED and 404 (unknown model) to PROVIDER_BAD_REQUEST', async () => {
+      fakes.huggingface!.reply(huggingFaceError(402, 'You have exceeded your monthly included credits for Inference Providers. Subscribe to PRO to get 20x more monthly included credits.'));
+      const quota = await execute('huggingface', 'chat.completions', { messages }).expect(429);
+      fakes.huggingface!.reply(huggingFaceError(404, 'Model nobody/nothing does not exist'));
+      const unknown = await execute('huggingface', 'chat.completions', { messages, model: 'nobody/nothing' }).expect(400);
 
-      expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.model' });
+      expect(quota.body.error).toMatchObject({ code: 'PROVIDER_QUOTA_EXCEEDED', retryable: false, provider: 'huggingface' });
+      expect(quota.body.error.message).toContain('monthly included credits');
+      expect(unknown.body.error).toMatchObject({ code: 'PROVIDER_BAD_REQUEST', provider: 'huggingface' });
+      expect(unknown.body.error.message).toContain('does not exist');
     });
 
-    it('a model still loading is a retryable PROVIDER_UNAVAILABLE carrying the estimated wait', async () => {
-      fakes.huggingface!.reply(huggingFaceError(503, 'Model sentence-transformers/all-MiniLM-L6-v2 is currently loading', { estimated_time: 20.5 }));
+    it('refuses model ids that would escape a path, and a :provider suffix where the model goes into the URL', async () => {
+      const escape = await execute('huggingface', 'chat.completions', { messages, model: '../../admin' }).expect(400);
+      const suffixed = await execute('huggingface', 'embeddings', { input: 'x', model: 'BAAI/bge-m3:groq' }).expect(400);
 
-      const response = await execute('huggingface', 'embeddings', { input: 'x' }).expect(502);
-
-      expect(response.body.error).toMatchObject({
-        code: 'PROVIDER_UNAVAILABLE',
-        retryable: true,
-        retryAfterMs: 20500,
-        metadata: { modelLoading: true, estimatedWaitMs: 20500 },
-      });
+      expect(escape.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.model' });
+      expect(suffixed.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.model' });
     });
   });
 
@@ -420,5 +429,53 @@ describe('one normalized contract across providers', () => {
         tool_choice: { type: 'function', function: { name: 'get_weather' } },
       });
     });
+  });
+});
+
+describe('HuggingFace legacy paths (HUGGINGFACE_API_STYLE=legacy: self-hosted text-generation-inference, Inference Endpoints)', () => {
+  let upstream: FakeUpstream;
+  let gateway: TestApp;
+  const execute = (operation: string, params: object) =>
+    request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send({ provider: 'huggingface', operation, params });
+
+  beforeAll(async () => {
+    upstream = await FakeUpstream.start();
+    gateway = await startTestApp({ HUGGINGFACE_BASE_URL: upstream.url, HUGGINGFACE_API_STYLE: 'legacy', HUGGINGFACE_API_KEY: 'hf_contractLegacyHuggingFace01' });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.stop();
+  });
+
+  it('text.generation returns generated_text with generated token counts', async () => {
+    upstream.reply({ body: [{ generated_text: ' there, friend.', details: { finish_reason: 'length', generated_tokens: 4, seed: null } }] });
+
+    const response = await execute('text.generation', { prompt: 'Hello', maxTokens: 4, temperature: 0.7 }).expect(200);
+
+    expect(upstream.lastRequest()).toMatchObject({
+      path: '/models/meta-llama/Llama-3.2-3B-Instruct',
+      headers: { authorization: 'Bearer hf_contractLegacyHuggingFace01' },
+      body: { inputs: 'Hello', parameters: { max_new_tokens: 4, temperature: 0.7, return_full_text: false, details: true } },
+    });
+    expect(response.body).toMatchObject({ provider: 'huggingface', content: ' there, friend.', finishReason: 'length', usage: { promptTokens: 2, completionTokens: 4, totalTokens: 6 }, metadata: { usageEstimated: true } });
+  });
+
+  it('chat goes to the model’s Messages API and embeddings to its feature-extraction pipeline', async () => {
+    upstream.reply(huggingFaceChat());
+    await execute('chat.completions', { messages: [{ role: 'user', content: 'Hi' }] }).expect(200);
+    expect(upstream.lastRequest().path).toBe('/models/meta-llama/Llama-3.2-3B-Instruct/v1/chat/completions');
+
+    upstream.reply({ body: [0.7, 0.8, 0.9] });
+    await execute('embeddings', { input: 'only' }).expect(200);
+    expect(upstream.lastRequest().path).toBe('/pipeline/feature-extraction/sentence-transformers/all-MiniLM-L6-v2');
+  });
+
+  it('a model still loading is a retryable PROVIDER_UNAVAILABLE carrying the estimated wait', async () => {
+    upstream.reply(huggingFaceError(503, 'Model sentence-transformers/all-MiniLM-L6-v2 is currently loading', { estimated_time: 20.5 }));
+
+    const response = await execute('embeddings', { input: 'x' }).expect(502);
+
+    expect(response.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true, retryAfterMs: 20500, metadata: { modelLoading: true, estimatedWaitMs: 20500 } });
   });
 });

@@ -181,6 +181,15 @@ describe('streaming (params.stream: true)', () => {
     expect(final.usage.completionTokens).toBeGreaterThan(0);
   });
 
+  it('ends with an error event naming the provider when the upstream reports an error mid-stream (HuggingFace router)', async () => {
+    huggingface.reply({ sse: [OPENAI_STREAM[0]!, { data: JSON.stringify({ error: { message: 'Input validation error: the provider is overloaded', type: 'server_error' } }) }] });
+
+    const response = await stream(uniqueId('user'), 'huggingface').expect(200);
+
+    const failure = frames(response.text).find((frame) => frame.event === 'error');
+    expect(failure?.data.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: 'huggingface: Input validation error: the provider is overloaded' });
+  });
+
   it('passes each chunk on as it arrives instead of buffering the stream', async () => {
     openai.reply({ sse: OPENAI_STREAM, eventGapMs: 300 });
     const started = Date.now();

@@ -22,19 +22,24 @@ export function anthropicError(status: number, type: string, message: string, he
   return { status, headers, body: { type: 'error', error: { type, message } } };
 }
 
-/** text-generation-inference's Messages API (OpenAI-shaped). */
-export function huggingFaceChat(content = 'Hello!'): ScriptedReply {
+/** An OpenAI-shaped chat completion, as HuggingFace's router (and text-generation-inference's Messages API) answer. */
+export function huggingFaceChat(content = 'Hello!', model = 'meta-llama/Llama-3.2-3B-Instruct'): ScriptedReply {
   return {
     body: {
       object: 'chat.completion',
       id: '',
       created: 1732300000,
-      model: 'meta-llama/Llama-2-7b-chat-hf',
+      model,
       system_fingerprint: '2.4.0-sha-0000000',
       choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
       usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
     },
   };
+}
+
+/** The router's own errors are `{error: "…"}`; errors of the provider it routed to come OpenAI-shaped. */
+export function huggingFaceRouterError(status: number, message: string, headers?: Record<string, string>): ScriptedReply {
+  return { status, headers, body: { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } } };
 }
 
 export function huggingFaceError(status: number, error: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>): ScriptedReply {

@@ -22,6 +22,8 @@ export interface AnthropicProviderConfig extends UpstreamProviderConfig {
 
 export interface HuggingFaceProviderConfig extends UpstreamProviderConfig {
   defaultEmbeddingModel: string;
+  /** `router`: Inference Providers (OpenAI-shaped chat); `legacy`: per-model TGI / Inference Endpoints paths. */
+  apiStyle: 'router' | 'legacy';
 }
 
 /** An OpenAI-compatible endpoint declared in configuration (Azure OpenAI, Ollama, vLLM, Groq, …). */

@@ -208,12 +208,21 @@ export class EnvironmentVariables {
   @MaxLength(512)
   ANTHROPIC_API_KEY?: string;
 
+  /** HuggingFace's Inference Providers router; a self-hosted TGI or Inference Endpoint with HUGGINGFACE_API_STYLE=legacy. */
   @IsUrl(HTTP_URL)
-  HUGGINGFACE_BASE_URL = 'https://api-inference.huggingface.co';
+  HUGGINGFACE_BASE_URL = 'https://router.huggingface.co';
+
+  /**
+   * `router`: chat and text generation through `/v1/chat/completions`, embeddings through the
+   * router's hf-inference feature-extraction pipeline. `legacy`: the per-model paths of
+   * text-generation-inference and Inference Endpoints (`/models/{model}`, `/pipeline/feature-extraction/{model}`).
+   */
+  @IsIn(['router', 'legacy'])
+  HUGGINGFACE_API_STYLE = 'router';
 
   @IsString()
   @MinLength(1)
-  HUGGINGFACE_DEFAULT_MODEL = 'meta-llama/Llama-2-7b-chat-hf';
+  HUGGINGFACE_DEFAULT_MODEL = 'meta-llama/Llama-3.2-3B-Instruct';
 
   @IsString()
   @MinLength(1)

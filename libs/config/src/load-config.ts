@@ -81,6 +81,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       },
       huggingface: {
         baseUrl: stripTrailingSlash(env.HUGGINGFACE_BASE_URL),
+        apiStyle: env.HUGGINGFACE_API_STYLE as 'router' | 'legacy',
         defaultModel: env.HUGGINGFACE_DEFAULT_MODEL,
         defaultEmbeddingModel: env.HUGGINGFACE_EMBEDDING_MODEL,
         timeoutMs: env.HUGGINGFACE_TIMEOUT_MS,

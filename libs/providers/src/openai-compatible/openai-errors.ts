@@ -18,15 +18,15 @@ export function mapOpenAiStyleError(provider: string, reply: UpstreamReply): Ups
   return upstreamFailure(provider, reply, upstreamText);
 }
 
-/** Reads `{error: {message, code, type}}`, `{error: "text"}`, `{message}` or a text body. */
+/** Reads `{error: {message, code, type}}`, `{error: "text"}`, `{message}`, `{detail}` (problem+json) or a text body. */
 export function readOpenAiError(body: unknown): { message?: string; code?: string; type?: string } {
   if (typeof body === 'string') return { message: body.slice(0, 500) || undefined };
   if (body === null || typeof body !== 'object') return {};
   const error = (body as { error?: unknown }).error;
   if (typeof error === 'string') return { message: error };
   if (error === null || typeof error !== 'object') {
-    const message = (body as { message?: unknown }).message;
-    return typeof message === 'string' ? { message } : {};
+    const { message, detail } = body as { message?: unknown; detail?: unknown };
+    return typeof message === 'string' ? { message } : typeof detail === 'string' ? { message: detail } : {};
   }
   const { message, code, type } = error as Record<string, unknown>;
   return {

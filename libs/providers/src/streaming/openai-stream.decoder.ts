@@ -1,5 +1,6 @@
 import { normalizeFinishReason, tokenCount } from '@app/normalization';
-import type { StreamDecoder, StreamUpdate, ToolCallDelta } from './stream-types.js';
+import { UpstreamStreamError, type StreamDecoder, type StreamUpdate, type ToolCallDelta } from './stream-types.js';
+import { readOpenAiError } from '../openai-compatible/openai-errors.js';
 
 interface OpenAiToolCallChunk {
   index?: number;
@@ -12,10 +13,12 @@ export class OpenAiStreamDecoder implements StreamDecoder {
   decode({ data }: { data: string }): StreamUpdate[] {
     if (data === '[DONE]') return [{ end: true }];
     const chunk = JSON.parse(data) as {
+      error?: unknown;
       model?: unknown;
       choices?: Array<{ delta?: { content?: string | null; tool_calls?: OpenAiToolCallChunk[] }; finish_reason?: string | null }>;
       usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
     };
+    if (chunk.error !== undefined && chunk.error !== null) throw new UpstreamStreamError(readOpenAiError(chunk).message ?? 'stream error');
     const update: StreamUpdate = {};
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     if (typeof choice?.delta?.content === 'string' && choice.delta.content !== '') update.delta = choice.delta.content;

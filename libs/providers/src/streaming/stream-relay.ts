@@ -1,9 +1,9 @@
-import { GatewayError } from '@app/common';
+import { GatewayError, redactSecrets } from '@app/common';
 import type { FinishReason, ToolCall } from '@app/normalization';
 import type { PreparedCall, ProviderAdapter } from '../provider-adapter.js';
 import type { UpstreamStream } from '../upstream/upstream.client.js';
 import { SseParser } from './sse-parser.js';
-import type { NormalizedStreamChunk, StreamDecoder, StreamListener, ToolCallDelta } from './stream-types.js';
+import { UpstreamStreamError, type NormalizedStreamChunk, type StreamDecoder, type StreamListener, type ToolCallDelta } from './stream-types.js';
 
 /** An upstream stream that answered 2xx, ready to be relayed. */
 export interface OpenedStream {
@@ -43,6 +43,9 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
         updates = opened.decoder.decode(event);
       } catch (error) {
         if (error instanceof GatewayError) throw error;
+        if (error instanceof UpstreamStreamError) {
+          throw new GatewayError('PROVIDER_UNAVAILABLE', `${opened.adapter.name}: ${redactSecrets(error.upstreamMessage.slice(0, 500))}`, { provider: opened.adapter.name });
+        }
         throw new GatewayError('PROVIDER_INVALID_RESPONSE', `${opened.adapter.name} sent a stream event the gateway could not read`, { provider: opened.adapter.name });
       }
       for (const update of updates) {

@@ -49,3 +49,14 @@ export interface StreamListener {
   delta(chunk: { delta: string; index: number }): void;
   toolCall(delta: ToolCallDelta): void;
 }
+
+/**
+ * An error the upstream reported inside a stream that had started well (`data: {"error": …}`, as
+ * OpenAI-compatible servers and HuggingFace's router send it). The relay names the provider.
+ */
+export class UpstreamStreamError extends Error {
+  constructor(readonly upstreamMessage: string) {
+    super(upstreamMessage);
+    this.name = 'UpstreamStreamError';
+  }
+}
