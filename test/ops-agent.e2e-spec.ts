@@ -1,4 +1,4 @@
-import { statSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { statSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -21,6 +21,8 @@ async function resetOpsState(): Promise<void> {
   try {
     await client.query(`DELETE FROM stored_credentials WHERE scope = 'service'`).catch(() => undefined);
     await client.query(`DELETE FROM ops_config_state`).catch(() => undefined);
+    await client.query(`DELETE FROM ops_agent_verdict WHERE service_code LIKE 'integrations-test%'`).catch(() => undefined);
+    await client.query(`DELETE FROM ops_result_outbox WHERE service_code LIKE 'integrations-test%'`).catch(() => undefined);
   } finally {
     await client.end();
   }
@@ -33,6 +35,7 @@ describe('OpsAgent against a fake Opstage', () => {
   let agentId: string;
   const tokenDir = mkdtempSync(join(tmpdir(), 'integrations-agent-'));
   const tokenFile = join(tokenDir, 'agent-token.json');
+  const secretDir = mkdtempSync(join(tmpdir(), 'integrations-secrets-'));
   const acceptedKeys = new Set([ENV_KEY, NEW_KEY]);
 
   const environment = () => ({
@@ -45,6 +48,7 @@ describe('OpsAgent against a fake Opstage', () => {
     OPENAI_BASE_URL: `${upstream.url}/v1`,
     ANTHROPIC_BASE_URL: upstream.url,
     HUGGINGFACE_BASE_URL: upstream.url,
+    OPSTAGE_SECRET_DIRS: secretDir,
   });
 
   const execute = () => request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody);
@@ -53,6 +57,10 @@ describe('OpsAgent against a fake Opstage', () => {
 
   beforeAll(async () => {
     await resetOpsState();
+    // The new keys an operator has put where the service can reach them: a variable on the pod, a mounted Secret.
+    process.env.OPENAI_API_KEY_NEXT = NEW_KEY;
+    process.env.OPENAI_API_KEY_BAD = BAD_KEY;
+    writeFileSync(join(secretDir, 'openai-next'), `${NEW_KEY}\n`);
     opstage = await FakeOpstage.start();
     upstream = await FakeUpstream.start();
     upstream.reply((sent) => {
@@ -71,6 +79,9 @@ describe('OpsAgent against a fake Opstage', () => {
     await opstage.stop();
     await resetOpsState();
     rmSync(tokenDir, { recursive: true, force: true });
+    rmSync(secretDir, { recursive: true, force: true });
+    delete process.env.OPENAI_API_KEY_NEXT;
+    delete process.env.OPENAI_API_KEY_BAD;
   });
 
   it('registers once, keeps the agent token in a 0600 file, and reports the service', async () => {
@@ -80,7 +91,16 @@ describe('OpsAgent against a fake Opstage', () => {
 
     const service = opstage.lastReportedService();
     expect(service).toMatchObject({ code: 'integrations-test', runtime: 'nodejs', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
-    expect(service.manifest).toMatchObject({ configRevision: expect.any(Number), integration: { enabled: true } });
+    expect(service.manifest).toMatchObject({
+      kind: 'CapsuleService',
+      code: 'integrations-test',
+      name: 'Integrations Service',
+      version: service.version,
+      runtime: 'nodejs',
+      agentMode: 'embedded',
+      configRevision: expect.any(Number),
+      integration: { enabled: true },
+    });
     const configs = Object.fromEntries(service.configs.map((config: { key: string; valuePreview: string }) => [config.key, config.valuePreview]));
     expect(configs).toMatchObject({
       'service.version': service.version,
@@ -91,8 +111,9 @@ describe('OpsAgent against a fake Opstage', () => {
       'providers.anthropic.keyFingerprint': 'none',
     });
     const rotateKey = service.actions.find((action: { name: string }) => action.name === 'rotateKey');
-    expect(rotateKey).toMatchObject({ dangerLevel: 'HIGH', requiresConfirmation: true, inputSchema: { required: ['provider', 'apiKey'] } });
+    expect(rotateKey).toMatchObject({ dangerLevel: 'HIGH', requiresConfirmation: true, inputSchema: { required: ['provider', 'secretRef'] } });
     expect(service.actions.find((action: { name: string }) => action.name === 'runHealthCheck')).toMatchObject({ dangerLevel: 'LOW' });
+    expect(service.actions.find((action: { name: string }) => action.name === 'resetCircuit')).toMatchObject({ dangerLevel: 'LOW', requiresConfirmation: false });
   });
 
   it('heartbeats with its service id and a health the operator can read through the redaction', async () => {
@@ -103,49 +124,75 @@ describe('OpsAgent against a fake Opstage', () => {
     expect(JSON.stringify(beat.health)).not.toContain('[REDACTED]');
   });
 
-  it('answers ACTION_PREPARE for rotateKey with the current fingerprint, never the key', async () => {
+  it('answers ACTION_PREPARE for rotateKey with the current fingerprint and the secretRefs available (names only), never a key', async () => {
     const result = await run('rotateKey', {}, 'ACTION_PREPARE');
 
     expect(result.success).toBe(true);
     expect(result.data.currentState.serviceKeys).toEqual(
       expect.arrayContaining([expect.objectContaining({ provider: 'openai', fingerprint: 'sk-proj-…0001', source: 'environment', lastKeyRotationAt: null })]),
     );
+    expect(result.data.currentState.availableKeyRefs).toEqual(expect.arrayContaining(['env:OPENAI_API_KEY_NEXT', `file:${join(secretDir, 'openai-next')}`]));
+    expect(result.data.currentState.availableKeyRefs).not.toContain('env:CREDENTIAL_ENCRYPTION_KEY');
     expect(JSON.stringify(result)).not.toContain(ENV_KEY);
+    expect(JSON.stringify(result)).not.toContain(NEW_KEY);
+  });
+
+  it('refuses a raw key in the payload with INVALID_PAYLOAD pointing to secretRef, without echoing it anywhere', async () => {
+    const result = await run('rotateKey', { provider: 'openai', apiKey: NEW_KEY });
+
+    expect(result).toMatchObject({ success: false, error: { code: 'INVALID_PAYLOAD', message: expect.stringContaining('secretRef') } });
+    const audit = await request(gateway.server).get('/api/integrations/audit').set(authAs('admin-1', { roles: ['admin'] })).expect(200);
+    expect(JSON.stringify({ result, audit: audit.body })).not.toContain(NEW_KEY);
   });
 
   it.each([
-    ['no apiKey', { provider: 'openai' }],
-    ['an unknown provider', { provider: 'nonesuch', apiKey: NEW_KEY }],
-    ['an extra field', { provider: 'openai', apiKey: NEW_KEY, note: 'x' }],
-    ['a key with spaces', { provider: 'openai', apiKey: 'not a key at all' }],
-  ])('refuses rotateKey with %s: INVALID_PAYLOAD', async (_case, payload) => {
+    ['no secretRef', { provider: 'openai' }, 'INVALID_PAYLOAD'],
+    ['an unknown provider', { provider: 'nonesuch', secretRef: 'env:OPENAI_API_KEY_NEXT' }, 'INVALID_PAYLOAD'],
+    ['an extra field', { provider: 'openai', secretRef: 'env:OPENAI_API_KEY_NEXT', note: 'x' }, 'INVALID_PAYLOAD'],
+    ['a ref to one of the gateway’s own secrets', { provider: 'openai', secretRef: 'env:CREDENTIAL_ENCRYPTION_KEY' }, 'INVALID_PAYLOAD'],
+    ['a file outside the secret directories', { provider: 'openai', secretRef: 'file:/etc/passwd' }, 'INVALID_PAYLOAD'],
+    ['a path climbing out of them', { provider: 'openai', secretRef: `file:${secretDir}/../etc/passwd` }, 'INVALID_PAYLOAD'],
+    ['a variable that is not set', { provider: 'openai', secretRef: 'env:OPENAI_API_KEY_MISSING' }, 'SECRET_REF_UNRESOLVED'],
+  ])('refuses rotateKey with %s', async (_case, payload, code) => {
     const result = await run('rotateKey', payload);
 
-    expect(result).toMatchObject({ success: false, error: { code: 'INVALID_PAYLOAD' } });
+    expect(result).toMatchObject({ success: false, error: { code } });
   });
 
   it('refuses rotateKey from the event bus (no createdByUserId), which skips Opstage confirmation', async () => {
-    const result = await run('rotateKey', { provider: 'openai', apiKey: NEW_KEY, busEvent: true } as Record<string, unknown>, 'ACTION_EXECUTE', null);
+    const result = await opstage.completed(opstage.enqueueFromBus(agentId, 'rotateKey', { provider: 'openai', secretRef: 'env:OPENAI_API_KEY_NEXT' }));
 
     expect(result).toMatchObject({ success: false, error: { code: 'CONFIRMATION_REQUIRED' } });
   });
 
+  it('unwraps event-bus commands: LOW actions (runHealthCheck, resetCircuit) run with their inner payload', async () => {
+    const check = await opstage.completed(opstage.enqueueFromBus(agentId, 'runHealthCheck', { provider: 'openai' }));
+    const reset = await opstage.completed(opstage.enqueueFromBus(agentId, 'resetCircuit', { provider: 'openai' }));
+
+    expect(check).toMatchObject({ success: true, data: { checks: [expect.objectContaining({ provider: 'openai', status: 'UP' })] } });
+    expect(reset).toMatchObject({ success: true, data: { reset: ['openai'], circuits: expect.objectContaining({ openai: 'closed' }) } });
+    const audit = await request(gateway.server).get('/api/integrations/audit').set(authAs('admin-1', { roles: ['admin'] })).expect(200);
+    expect(audit.body.items.find((entry: { action: string }) => entry.action === 'resetCircuit')).toMatchObject({ payload: { provider: 'openai', viaBus: true }, success: true });
+  });
+
   it('refuses a key the upstream rejects and keeps the current one', async () => {
-    const result = await run('rotateKey', { provider: 'openai', apiKey: BAD_KEY });
+    const result = await run('rotateKey', { provider: 'openai', secretRef: 'env:OPENAI_API_KEY_BAD' });
 
     expect(result).toMatchObject({ success: false, error: { code: 'KEY_VERIFICATION_FAILED' } });
     await execute().expect(200);
     expect(upstream.lastRequest().headers.authorization).toBe(`Bearer ${ENV_KEY}`);
   });
 
-  it('rotates to a verified key: used at once, fingerprint reported, audited, drift recorded, key never echoed', async () => {
+  it('rotates to a verified key taken from its secretRef: used at once, fingerprint and ref reported, audited, drift recorded, key never in any payload', async () => {
     const revisionBefore = opstage.lastReportedService().manifest.configRevision;
+    const storedBefore = opstage.storedPayloads.length;
+    opstage.failReports = 1; // the re-report after the rotation fails once, and must be retried
 
-    const result = await run('rotateKey', { provider: 'openai', apiKey: NEW_KEY });
+    const result = await run('rotateKey', { provider: 'openai', secretRef: `file:${join(secretDir, 'openai-next')}` });
 
     expect(result).toMatchObject({
       success: true,
-      data: { provider: 'openai', fingerprint: 'sk-proj-…0002', previousFingerprint: 'sk-proj-…0001', source: 'service', rotatedBy: 'usr_operator_1' },
+      data: { provider: 'openai', fingerprint: 'sk-proj-…0002', previousFingerprint: 'sk-proj-…0001', source: 'service', rotatedBy: 'usr_operator_1', keyRef: `file:${join(secretDir, 'openai-next')}` },
     });
     expect(result.data.lastKeyRotationAt).toEqual(expect.any(String));
     expect(result.data.rollbackAvailableUntil).toEqual(expect.any(String));
@@ -154,14 +201,19 @@ describe('OpsAgent against a fake Opstage', () => {
 
     await waitFor(() => opstage.lastReportedService().manifest.configRevision > revisionBefore, 3000, 'a re-report after rotation');
     const configs = opstage.lastReportedService().configs;
-    expect(configs.find((config: { key: string }) => config.key === 'providers.openai.keyFingerprint')).toMatchObject({ valuePreview: 'sk-proj-…0002', source: 'service' });
+    expect(configs.find((config: { key: string }) => config.key === 'providers.openai.keyFingerprint')).toMatchObject({
+      valuePreview: 'sk-proj-…0002',
+      source: 'service',
+      secretRef: `file:${join(secretDir, 'openai-next')}`,
+    });
 
     const audit = await request(gateway.server).get('/api/integrations/audit').set(authAs('admin-1', { roles: ['admin'] })).expect(200);
     const rotation = audit.body.items.find((entry: { kind: string }) => entry.kind === 'key_rotation');
-    expect(rotation).toMatchObject({ action: 'rotateKey', operatorId: 'usr_operator_1', success: true, payload: { provider: 'openai', apiKeyFingerprint: 'sk-proj-…0002' } });
+    expect(rotation).toMatchObject({ action: 'rotateKey', operatorId: 'usr_operator_1', success: true, payload: { provider: 'openai', secretRef: `file:${join(secretDir, 'openai-next')}` } });
     const drift = audit.body.items.find((entry: { kind: string; payload: { key: string } }) => entry.kind === 'config_drift' && entry.payload.key === 'providers.openai.keyFingerprint');
     expect(drift.payload).toEqual({ key: 'providers.openai.keyFingerprint', from: 'sk-proj-…0001', to: 'sk-proj-…0002' });
-    const everything = JSON.stringify({ audit: audit.body, sent: opstage.rawBodies });
+    // Opstage's own database: every payload it stored, and everything the agent sent it.
+    const everything = JSON.stringify({ audit: audit.body, sent: opstage.rawBodies, stored: opstage.storedPayloads.slice(storedBefore) });
     expect(everything).not.toContain(NEW_KEY);
     expect(everything).not.toContain(ENV_KEY);
   });
@@ -266,11 +318,116 @@ describe('OpsAgent when Opstage is unreachable', () => {
       await waitFor(async () => (await request(gateway.server).get('/api/integrations/status').set(authAs('user-1'))).body.opsAgent.lastError !== null, 3000, 'lastError');
       const status = await request(gateway.server).get('/api/integrations/status').set(authAs('user-1')).expect(200);
       expect(status.body.opsAgent).toMatchObject({ enabled: true, registered: false, lastError: expect.stringContaining('NETWORK') });
-      expect(status.body.integration.enabled).toBe(true);
+      // First boot, never heard from Opstage: it serves, and says the verdict is not confirmed.
+      expect(status.body.integration).toMatchObject({ enabled: true, verdictSource: 'none' });
     } finally {
       await gateway.close();
       await upstream.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('OpsAgent: fail closed survives restarts, results survive Opstage outages', () => {
+  const tokenDir = mkdtempSync(join(tmpdir(), 'integrations-agent-'));
+  let upstream: FakeUpstream;
+  let opstage: FakeOpstage;
+
+  beforeAll(async () => {
+    await resetOpsState();
+    upstream = await FakeUpstream.start();
+    upstream.reply((sent) => (sent.method === 'GET' ? { body: { object: 'list', data: [] } } : openAiChatCompletion()));
+  });
+
+  afterAll(async () => {
+    await upstream.stop();
+    await resetOpsState();
+    rmSync(tokenDir, { recursive: true, force: true });
+  });
+
+  const environment = (code: string, registrationToken?: string, backendUrl = opstage.url) => ({
+    OPSTAGE_BACKEND_URL: backendUrl,
+    OPSTAGE_AGENT_TOKEN_FILE: join(tokenDir, `${code}.json`),
+    OPSTAGE_SERVICE_CODE: code,
+    ...(registrationToken && { OPSTAGE_REGISTRATION_TOKEN: registrationToken }),
+    OPENAI_API_KEY: ENV_KEY,
+    OPENAI_BASE_URL: upstream.url,
+  });
+  const execute = (gateway: TestApp) => request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody);
+  const firstHeartbeat = (agentCount: number) => waitFor(() => opstage.agentIds().length >= agentCount && opstage.heartbeats.some((beat) => beat.serviceId), 5000, 'registration');
+
+  it('a revoked gateway does not serve again after a restart (its single-use registration token is refused)', async () => {
+    opstage = await FakeOpstage.start();
+    const registrationToken = opstage.issueRegistrationToken();
+    let gateway = await startTestApp(environment('integrations-test-revoke', registrationToken));
+    try {
+      await firstHeartbeat(1);
+      const agentId = opstage.agentIds()[0]!;
+      await execute(gateway).expect(200);
+
+      opstage.revokeTokens(agentId);
+      await waitFor(async () => (await execute(gateway)).status === 503, 3000, 'the revocation to take effect');
+      await gateway.close();
+
+      // The same configuration, restarted: the used registration token must not bring it back.
+      gateway = await startTestApp(environment('integrations-test-revoke', registrationToken));
+      const refused = await execute(gateway).expect(503);
+      expect(refused.body.error.code).toBe('INTEGRATION_DISABLED');
+      await waitFor(() => opstage.rawBodies.filter((body) => body.includes(registrationToken)).length >= 2, 3000, 'the refused re-registration');
+      await execute(gateway).expect(503);
+      const status = await request(gateway.server).get('/api/integrations/status').set(authAs('operator-1')).expect(200);
+      expect(status.body.integration).toMatchObject({ enabled: false, reason: expect.stringMatching(/REGISTRATION_REFUSED|AGENT_TOKEN_REJECTED/) });
+    } finally {
+      await gateway.close();
+      await opstage.stop();
+    }
+  });
+
+  it('a disabled gateway restarted while Opstage is unreachable stays off', async () => {
+    opstage = await FakeOpstage.start();
+    const backendUrl = opstage.url;
+    let gateway: TestApp | undefined = await startTestApp(environment('integrations-test-disable', opstage.issueRegistrationToken()));
+    try {
+      await firstHeartbeat(1);
+      const agentId = opstage.agentIds()[0]!;
+      opstage.setDisabled(agentId, true);
+      await waitFor(async () => (await execute(gateway!)).status === 503, 3000, 'the disable to take effect');
+      await gateway.close();
+      gateway = undefined;
+      await opstage.stop();
+
+      gateway = await startTestApp(environment('integrations-test-disable', undefined, backendUrl));
+      const refused = await execute(gateway).expect(503);
+      expect(refused.body.error.code).toBe('INTEGRATION_DISABLED');
+      const status = await request(gateway.server).get('/api/integrations/status').set(authAs('operator-1')).expect(200);
+      expect(status.body.integration).toMatchObject({ enabled: false, reason: 'AGENT_DISABLED', verdictSource: 'persisted' });
+
+      // Opstage back at the same address (a restarted Opstage in these tests forgets the agent, so it refuses the token): still off.
+      const restarted = await FakeOpstage.start(Number(new URL(backendUrl).port));
+      opstage = restarted;
+      await waitFor(() => restarted.rawBodies.length > 0 || restarted.heartbeats.length > 0, 8000, 'the agent to reach Opstage again');
+      await execute(gateway).expect(503);
+    } finally {
+      await gateway?.close();
+      await opstage.stop();
+    }
+  });
+
+  it('keeps a result Opstage could not take, runs the rest of the batch, and delivers it later', async () => {
+    opstage = await FakeOpstage.start();
+    const gateway = await startTestApp(environment('integrations-test-outbox', opstage.issueRegistrationToken()));
+    try {
+      await firstHeartbeat(1);
+      const agentId = opstage.agentIds()[0]!;
+      opstage.failResults = 1;
+      const first = opstage.enqueue(agentId, { type: 'ACTION_EXECUTE', actionName: 'runHealthCheck', payload: { provider: 'openai' }, createdByUserId: 'usr_operator_1' });
+      const second = opstage.enqueue(agentId, { type: 'ACTION_EXECUTE', actionName: 'resetCircuit', payload: {}, createdByUserId: 'usr_operator_1' });
+
+      expect(await opstage.completed(second)).toMatchObject({ success: true });
+      expect(await opstage.completed(first, 8000)).toMatchObject({ success: true, data: { checks: [expect.objectContaining({ provider: 'openai' })] } });
+    } finally {
+      await gateway.close();
+      await opstage.stop();
     }
   });
 });

@@ -26,7 +26,9 @@ export interface FakeCommand {
 
 /**
  * A real HTTP server on 127.0.0.1 implementing the Opstage agent protocol
- * (shared/contracts/opstage-agent.md): envelopes, 401/403/409 answers and the redaction rule.
+ * (shared/contracts/opstage-agent.md) as Opstage CE 0.4 behaves: envelopes, 401/403/409 answers, the
+ * redaction rule, single-use registration tokens, revocation, event-bus wrappers, and payloads
+ * stored verbatim.
  */
 export class FakeOpstage {
   readonly registrations: Array<{ registrationToken: string; code: string }> = [];
@@ -34,6 +36,12 @@ export class FakeOpstage {
   readonly reports: Array<{ agentId: string; services: any[] }> = [];
   readonly commands: FakeCommand[] = [];
   readonly rawBodies: string[] = [];
+  /** Opstage keeps every command payload verbatim in its database: this is that table, serialized. */
+  readonly storedPayloads: string[] = [];
+  /** The next this-many result reports are answered 503, as an Opstage having a bad moment does. */
+  failResults = 0;
+  /** The next this-many service reports are answered 503. */
+  failReports = 0;
   intervals = { heartbeatIntervalSeconds: 0.2, commandPollIntervalSeconds: 0.05 };
   private readonly registrationTokens = new Set<string>();
   private readonly agents = new Map<string, Agent>();
@@ -73,8 +81,18 @@ export class FakeOpstage {
 
   enqueue(agentId: string, command: Omit<FakeCommand, 'id' | 'agentId' | 'status'>): FakeCommand {
     const stored: FakeCommand = { ...command, id: `cmd_${randomUUID()}`, agentId, status: 'PENDING' };
+    this.storedPayloads.push(JSON.stringify(command.payload));
     this.commands.push(stored);
     return stored;
+  }
+
+  /** A command created by Opstage's event bus: no createdByUserId, the action's input wrapped as `{busEvent, mapping, payload}`. */
+  enqueueFromBus(agentId: string, actionName: string, payload: Record<string, unknown>): FakeCommand {
+    return this.enqueue(agentId, {
+      type: 'ACTION_EXECUTE',
+      actionName,
+      payload: { busEvent: { type: 'provider.degraded', source: 'monitoring', occurredAt: new Date().toISOString() }, mapping: { provider: '$.provider' }, payload },
+    });
   }
 
   /** Resolves once `command` has a result (or fails after `timeoutMs`). */
@@ -106,6 +124,10 @@ export class FakeOpstage {
       return ok(res, this.intervals);
     }
     if (kind === 'services/report' && req.method === 'POST') {
+      if (this.failReports > 0) {
+        this.failReports--;
+        return fail(res, 503, 'INTERNAL_ERROR', 'Try again');
+      }
       const services = body?.services;
       if (!Array.isArray(services) || services.some((service) => !/^[a-z0-9][a-z0-9_-]*$/.test(service?.code ?? '') || typeof service.manifest !== 'object')) {
         return fail(res, 500, 'INTERNAL_ERROR', 'Invalid body'); // Opstage's quirk for schema failures
@@ -129,6 +151,10 @@ export class FakeOpstage {
       const command = this.commands.find((candidate) => candidate.id === commandId && candidate.agentId === agent.id);
       if (!command) return fail(res, 404, 'COMMAND_NOT_FOUND', 'Command not found');
       if (command.status === 'COMPLETED') return fail(res, 409, 'COMMAND_ALREADY_COMPLETED', 'Already completed');
+      if (this.failResults > 0) {
+        this.failResults--;
+        return fail(res, 503, 'INTERNAL_ERROR', 'Try again');
+      }
       command.result = redact(body);
       command.status = 'COMPLETED';
       return ok(res, { id: command.id });

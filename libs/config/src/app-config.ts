@@ -42,6 +42,8 @@ export interface OpsAgentConfig {
   agentTokenFile: string;
   serviceCode: string;
   serviceName: string;
+  /** Directories `file:` secretRefs may point into. */
+  secretDirs: string[];
 }
 
 export interface RateLimit {

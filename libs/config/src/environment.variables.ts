@@ -367,6 +367,10 @@ export class EnvironmentVariables {
   @Matches(/^[a-z0-9][a-z0-9_-]{0,79}$/, { message: 'OPSTAGE_SERVICE_CODE must match ^[a-z0-9][a-z0-9_-]*$ (at most 80 chars)' })
   OPSTAGE_SERVICE_CODE = 'integrations-service';
 
+  /** Where `file:` secretRefs of rotateKey may point (mounted Kubernetes Secrets), comma-separated absolute directories. */
+  @Matches(/^\/[^,]*(,\/[^,]*)*$/, { message: 'OPSTAGE_SECRET_DIRS must be comma-separated absolute directories' })
+  OPSTAGE_SECRET_DIRS = '/run/secrets,/var/run/secrets';
+
   @IsString()
   @MinLength(1)
   OPSTAGE_SERVICE_NAME = 'Integrations Service';

@@ -96,6 +96,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
           agentTokenFile: env.OPSTAGE_AGENT_TOKEN_FILE,
           serviceCode: env.OPSTAGE_SERVICE_CODE,
           serviceName: env.OPSTAGE_SERVICE_NAME,
+          secretDirs: env.OPSTAGE_SECRET_DIRS.split(',').map((dir) => dir.replace(/\/+$/, '') || '/'),
         }
       : undefined,
     keyRotationGraceMs: env.KEY_ROTATION_GRACE_MS,

@@ -11,13 +11,14 @@ import { CredentialVault } from './vault/credential-vault.js';
 import { ServiceKeys } from './vault/service-keys.js';
 import { vaultCipherProvider } from './vault/vault-cipher.provider.js';
 import { CreateCredentialVault1763800100000 } from './vault/migrations/1763800100000-create-credential-vault.js';
+import { AddServiceKeySecretRef1763800600000 } from './vault/migrations/1763800600000-add-service-key-secret-ref.js';
 import { AddServiceKeys1763800300000 } from './vault/migrations/1763800300000-add-service-keys.js';
 import { StoredCredentialEntity } from './vault/stored-credential.entity.js';
 import { VaultCredentialSource } from './vault/vault-credential.source.js';
 import { VaultKeyCheckEntity } from './vault/vault-key-check.entity.js';
 
 /** Migrations this context owns, in order. */
-export const CREDENTIAL_MIGRATIONS = [CreateCredentialVault1763800100000, AddServiceKeys1763800300000];
+export const CREDENTIAL_MIGRATIONS = [CreateCredentialVault1763800100000, AddServiceKeys1763800300000, AddServiceKeySecretRef1763800600000];
 
 @Module({
   imports: [IdentityModule, TypeOrmModule.forFeature([StoredCredentialEntity, VaultKeyCheckEntity])],

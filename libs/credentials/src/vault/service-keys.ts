@@ -25,6 +25,11 @@ export interface ServiceKeyState {
   provider: string;
   source: 'service' | 'environment' | null;
   fingerprint: string | null;
+  /**
+   * Where the current rotated key came from (`env:NAME`, `file:/path`); null for the environment's
+   * key. Not called secretRef here: Opstage blanks any result field whose name contains "secret".
+   */
+  keyRef: string | null;
   lastKeyRotationAt: string | null;
   rotatedBy: string | null;
   previousFingerprint: string | null;
@@ -122,6 +127,7 @@ export class ServiceKeys implements OnApplicationBootstrap {
       provider,
       source: stored ? 'service' : environmentKey ? 'environment' : null,
       fingerprint: stored ? stored.fingerprint : environmentKey ? keyFingerprint(environmentKey) : null,
+      keyRef: stored?.secretRef ?? null,
       lastKeyRotationAt: stored ? stored.updatedAt.toISOString() : null,
       rotatedBy: stored?.createdBy ?? null,
       previousFingerprint: rollbackOpen ? stored!.previousFingerprint : null,
@@ -129,8 +135,8 @@ export class ServiceKeys implements OnApplicationBootstrap {
     };
   }
 
-  /** Installs `apiKey`; the key it replaces stays available to `rollback` for `graceMs`. */
-  async rotate(provider: string, apiKey: string, rotatedBy: string, graceMs: number): Promise<ServiceKeyState> {
+  /** Installs `apiKey` (taken from `secretRef`); the key it replaces stays available to `rollback` for `graceMs`. */
+  async rotate(provider: string, apiKey: string, rotatedBy: string, graceMs: number, secretRef: string | null = null): Promise<ServiceKeyState> {
     const cipher = this.vault.requireCipher();
     const previous = await this.current(provider);
     const now = new Date();
@@ -148,6 +154,7 @@ export class ServiceKeys implements OnApplicationBootstrap {
         previousEncryptedKey: previous ? cipher.encrypt(previous.apiKey) : null,
         previousFingerprint: previous ? keyFingerprint(previous.apiKey) : null,
         previousValidUntil: previous ? new Date(now.getTime() + graceMs) : null,
+        secretRef,
       },
       { conflictPaths: ['scope', 'ownerId', 'provider'], skipUpdateIfNoValuesChanged: false },
     );
@@ -170,6 +177,8 @@ export class ServiceKeys implements OnApplicationBootstrap {
         fingerprint: stored.previousFingerprint ?? keyFingerprint(cipher.decrypt(stored.previousEncryptedKey)),
         previousEncryptedKey: stored.encryptedKey,
         previousFingerprint: stored.fingerprint,
+        // The restored key's origin is not kept; say so rather than show the rotated-out key's ref.
+        secretRef: null,
         createdBy: rolledBackBy,
         updatedAt: new Date(),
       },

@@ -49,4 +49,8 @@ export class StoredCredentialEntity {
 
   @Column({ name: 'previous_valid_until', type: 'timestamptz', nullable: true })
   previousValidUntil: Date | null;
+
+  /** Service keys: where the operator's rotation took the key from (`env:NAME`, `file:/path`), never the key. */
+  @Column({ name: 'secret_ref', type: 'varchar', length: 300, nullable: true })
+  secretRef: string | null;
 }

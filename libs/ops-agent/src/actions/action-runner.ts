@@ -1,55 +1,66 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditLog, withoutSecrets } from '../audit/audit-log.js';
 import type { Command, CommandResult, ReportedAction } from '../opstage/opstage-contract.js';
 import { ActionError } from './action-error.js';
-import { HealthCheckAction } from './health-check.action.js';
-import { KeyRotationActions } from './key-rotation.actions.js';
-import type { ServiceHealth } from '../report/service-health.js';
+import { OPS_ACTIONS, type OpsAction } from './ops-action.js';
 
 /**
- * Runs Opstage commands: answers ACTION_PREPARE with current state, executes ACTION_EXECUTE behind
- * the agent's own checks (payload validation, and a named operator for actions that need
- * confirmation, since event-bus commands skip Opstage's gate), and audits every execution.
+ * Runs Opstage commands against the actions registered under OPS_ACTIONS: answers ACTION_PREPARE
+ * with current state, executes ACTION_EXECUTE behind the agent's own checks (payload validation, and
+ * a named operator for actions that need confirmation, since event-bus commands skip Opstage's
+ * gate), and audits every execution. Event-bus commands wrap their input as
+ * `{busEvent, mapping?, payload}`: only the inner payload is the action's.
  */
 @Injectable()
 export class ActionRunner {
-  constructor(
-    private readonly healthCheck: HealthCheckAction,
-    private readonly keyRotation: KeyRotationActions,
-    private readonly audit: AuditLog,
-  ) {}
+  private readonly byName: ReadonlyMap<string, OpsAction>;
 
-  definitions(): ReportedAction[] {
-    return [this.healthCheck.definition(), ...this.keyRotation.definitions()];
+  constructor(
+    @Inject(OPS_ACTIONS) actions: OpsAction[],
+    private readonly audit: AuditLog,
+  ) {
+    this.byName = new Map(actions.map((action) => [action.name, action]));
   }
 
-  async prepare(command: Command, health: ServiceHealth): Promise<CommandResult> {
-    switch (command.actionName) {
-      case 'runHealthCheck':
-        return { success: true, data: { initialPayload: {}, currentState: { health: await health.current() } } };
-      case 'rotateKey':
-      case 'rollbackKey':
-        return { success: true, data: { initialPayload: { provider: 'openai' }, currentState: { serviceKeys: await this.keyRotation.state() } } };
-      default:
-        return failure(new ActionError('UNKNOWN_ACTION', `No action named '${String(command.actionName).slice(0, 64)}'`));
+  definitions(): ReportedAction[] {
+    return [...this.byName.values()].map((action) => action.definition());
+  }
+
+  /** Whether a successful run of `actionName` changed what is reported to Opstage. */
+  changesReportedState(actionName: string): boolean {
+    return this.byName.get(actionName)?.changesReportedState ?? false;
+  }
+
+  async prepare(command: Command): Promise<CommandResult> {
+    const action = this.byName.get(command.actionName);
+    if (!action) return failure(unknownAction(command.actionName));
+    try {
+      return { success: true, data: await action.prepare() };
+    } catch {
+      return failure(new ActionError('ACTION_FAILED', 'Could not read the current state; see the service log'));
     }
   }
 
   async execute(command: Command): Promise<CommandResult> {
     const startedAt = performance.now();
+    const action = this.byName.get(command.actionName);
+    const { payload, viaBus } = unwrapBusCommand(command.payload);
     let result: CommandResult;
     try {
-      result = { success: true, message: 'done', data: await this.run(command) };
+      if (!action) throw unknownAction(command.actionName);
+      if (action.definition().requiresConfirmation && !command.createdByUserId) {
+        throw new ActionError('CONFIRMATION_REQUIRED', `${action.name} needs an operator's confirmed command; commands without createdByUserId (event bus) are refused`);
+      }
+      result = { success: true, message: 'done', data: await action.run(payload, command.createdByUserId ?? null) };
     } catch (error) {
       result = failure(error instanceof ActionError ? error : new ActionError('ACTION_FAILED', 'The action failed; see the service log'));
     }
-    const rotation = command.actionName === 'rotateKey' || command.actionName === 'rollbackKey';
     await this.audit.record({
-      kind: rotation && result.success ? 'key_rotation' : 'action',
+      kind: action && result.success ? action.auditKind : 'action',
       commandId: command.id,
       action: String(command.actionName).slice(0, 64),
       operatorId: command.createdByUserId ?? null,
-      payload: withoutSecrets(command.payload),
+      payload: { ...withoutSecrets(isObject(payload) ? payload : null), ...(viaBus && { viaBus: true }) },
       result: (result.success ? result.data : result.error) as Record<string, unknown>,
       success: result.success,
       errorCode: result.error?.code ?? null,
@@ -57,22 +68,20 @@ export class ActionRunner {
     });
     return result;
   }
+}
 
-  private async run(command: Command): Promise<unknown> {
-    const definition = this.definitions().find((action) => action.name === command.actionName);
-    if (!definition) throw new ActionError('UNKNOWN_ACTION', `No action named '${String(command.actionName).slice(0, 64)}'`);
-    if (definition.requiresConfirmation && !command.createdByUserId) {
-      throw new ActionError('CONFIRMATION_REQUIRED', `${definition.name} needs an operator's confirmed command; commands without createdByUserId are refused`);
-    }
-    switch (definition.name) {
-      case 'runHealthCheck':
-        return this.healthCheck.run(command.payload);
-      case 'rotateKey':
-        return this.keyRotation.rotate(command.payload, command.createdByUserId!);
-      default:
-        return this.keyRotation.rollback(command.payload, command.createdByUserId!);
-    }
-  }
+/** `{busEvent, mapping?, payload}` from Opstage's event bus → its inner payload; anything else is the payload itself. */
+export function unwrapBusCommand(payload: unknown): { payload: unknown; viaBus: boolean } {
+  if (isObject(payload) && Object.hasOwn(payload, 'busEvent')) return { payload: payload.payload ?? {}, viaBus: true };
+  return { payload, viaBus: false };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function unknownAction(name: unknown): ActionError {
+  return new ActionError('UNKNOWN_ACTION', `No action named '${String(name).slice(0, 64)}'`);
 }
 
 function failure(error: ActionError): CommandResult {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ServiceKeys } from '@app/credentials';
 import { ProviderExecutor, ProviderHealthTracker, ProviderRegistry } from '@app/providers';
 import type { ReportedAction } from '../opstage/opstage-contract.js';
+import { ServiceHealth } from '../report/service-health.js';
+import type { OpsAction } from './ops-action.js';
 import { readPayload } from './payload.js';
 
 export interface ProviderCheck {
@@ -13,17 +15,26 @@ export interface ProviderCheck {
 
 /** runHealthCheck: a token-free authenticated request to each upstream with the service-level key. */
 @Injectable()
-export class HealthCheckAction {
+export class HealthCheckAction implements OpsAction {
+  readonly name = 'runHealthCheck';
+  readonly changesReportedState = false;
+  readonly auditKind = 'action';
+
   constructor(
     private readonly registry: ProviderRegistry,
     private readonly executor: ProviderExecutor,
     private readonly serviceKeys: ServiceKeys,
     private readonly tracker: ProviderHealthTracker,
+    private readonly health: ServiceHealth,
   ) {}
+
+  async prepare() {
+    return { initialPayload: {}, currentState: { health: await this.health.current() } };
+  }
 
   definition(): ReportedAction {
     return {
-      name: 'runHealthCheck',
+      name: this.name,
       label: 'Run health check',
       description: 'Calls each upstream (or the one named) with the service-level key; reports status, latency and error code.',
       dangerLevel: 'LOW',
@@ -36,6 +47,7 @@ export class HealthCheckAction {
   }
 
   async run(payload: unknown): Promise<{ checks: ProviderCheck[] }> {
+    // LOW and unconfirmed: event-bus commands may run it (the runner has already unwrapped theirs).
     const { provider } = readPayload(payload, { provider: { required: false, oneOf: this.registry.names() } });
     const adapters = provider ? [this.registry.get(provider)] : this.registry.list();
     const checks = await Promise.all(

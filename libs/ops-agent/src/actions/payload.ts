@@ -6,7 +6,7 @@ import { ActionError } from './action-error.js';
  */
 export function readPayload(
   payload: unknown,
-  fields: Record<string, { required: boolean; oneOf?: readonly string[]; minLength?: number }>,
+  fields: Record<string, { required: boolean; oneOf?: readonly string[]; minLength?: number; maxLength?: number }>,
 ): Record<string, string | undefined> {
   const body = payload ?? {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new ActionError('INVALID_PAYLOAD', 'The payload must be an object');
@@ -22,6 +22,7 @@ export function readPayload(
     }
     if (typeof value !== 'string') throw new ActionError('INVALID_PAYLOAD', `${field} must be a string`);
     if (rule.oneOf && !rule.oneOf.includes(value)) throw new ActionError('INVALID_PAYLOAD', `${field} must be one of: ${rule.oneOf.join(', ')}`);
+    if (rule.maxLength && value.length > rule.maxLength) throw new ActionError('INVALID_PAYLOAD', `${field} must be at most ${rule.maxLength} characters`);
     if (rule.minLength && (value.length < rule.minLength || /\s/.test(value))) {
       throw new ActionError('INVALID_PAYLOAD', `${field} must be at least ${rule.minLength} characters without spaces`);
     }

@@ -7,6 +7,8 @@ import { AuditEntryEntity, type AuditKind } from './audit-entry.entity.js';
 export type AuditRecord = Omit<AuditEntryEntity, 'id' | 'createdAt'>;
 
 const SECRET_FIELD = /key|token|secret|password/i;
+/** Fields named like secrets that only say where one is (`env:NAME`, `file:/path`): kept as they are. */
+const REFERENCE_FIELDS = new Set(['secretRef']);
 
 /** The local audit trail of operator actions, key rotations and config drift. */
 @Injectable()
@@ -33,7 +35,7 @@ export function withoutSecrets(payload: Record<string, unknown> | null | undefin
   if (!payload) return null;
   return Object.fromEntries(
     Object.entries(payload).map(([field, value]) =>
-      SECRET_FIELD.test(field) && typeof value === 'string' ? [`${field}Fingerprint`, keyFingerprint(value)] : [field, value],
+      SECRET_FIELD.test(field) && !REFERENCE_FIELDS.has(field) && typeof value === 'string' ? [`${field}Fingerprint`, keyFingerprint(value)] : [field, value],
     ),
   );
 }

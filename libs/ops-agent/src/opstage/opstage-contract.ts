@@ -17,6 +17,8 @@ export interface ReportedConfig {
   sensitive?: boolean;
   valuePreview?: string | null;
   defaultValue?: string | null;
+  /** Where a secret's value lives (`env:NAME`, `file:/path`), reported instead of any value. */
+  secretRef?: string;
 }
 
 export interface ReportedAction {

@@ -20,9 +20,14 @@ export class OpstageError extends Error {
     return this.status === 403 && this.code === 'AGENT_DISABLED';
   }
 
-  /** Our agent token was refused (revoked, or unknown); a refused registration token is not that. */
+  /** Our agent token was refused (revoked, or unknown). */
   get tokenRejected(): boolean {
     return this.status === 401 && this.code !== 'REGISTRATION_TOKEN_INVALID';
+  }
+
+  /** The registration token was refused (unknown, used or expired: they are single use). */
+  get registrationRefused(): boolean {
+    return this.status === 401 && this.code === 'REGISTRATION_TOKEN_INVALID';
   }
 }
 

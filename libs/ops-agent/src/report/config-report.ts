@@ -74,7 +74,11 @@ export class ConfigReport {
       configs.push(entry(`providers.${name}.baseUrl`, 'string', `${adapter.displayName} upstream URL`, this.baseUrlOf(name)));
       configs.push(entry(`providers.${name}.timeoutMs`, 'number', `${adapter.displayName} timeout (ms)`, adapter.timeoutMs));
       const key = await this.serviceKeys.state(name);
-      configs.push({ ...entry(`providers.${name}.keyFingerprint`, 'string', `${adapter.displayName} service key (fingerprint)`, key.fingerprint ?? 'none'), source: key.source ?? 'none' });
+      configs.push({
+        ...entry(`providers.${name}.keyFingerprint`, 'string', `${adapter.displayName} service key (fingerprint)`, key.fingerprint ?? 'none'),
+        source: key.source ?? 'none',
+        ...(key.keyRef && { secretRef: key.keyRef }),
+      });
     }
     return configs;
   }

@@ -102,6 +102,12 @@ export class CircuitBreaker {
     if (calls >= this.settings.minCalls && failures / calls >= this.settings.failureRate) this.open(circuit, now);
   }
 
+  /** Closes the provider's circuit at once (an operator's resetCircuit). */
+  reset(provider: string): void {
+    this.close(this.circuit(provider));
+    this.circuit(provider).trialExpiresAt = 0;
+  }
+
   state(provider: string): CircuitState {
     const circuit = this.circuit(provider);
     // An open circuit past its cool-down is, to observers, ready for a trial.
