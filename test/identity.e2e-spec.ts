@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { waitFor } from './support/fake-opstage.js';
 import { FakeIdentity } from './support/fake-identity.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
@@ -217,5 +221,115 @@ describe('Identity keys with the cache off (IDENTITY_CREDENTIAL_CACHE_TTL_MS=0)'
       await upstream.stop();
       await identity.stop();
     }
+  });
+});
+
+describe('Identity edge cases: the gateway’s own token, org roles, failures counted, a stable organization', () => {
+  let identity: FakeIdentity;
+  let upstream: FakeUpstream;
+  let gateway: TestApp;
+  const tokenDir = mkdtempSync(join(tmpdir(), 'identity-token-'));
+  const tokenFile = join(tokenDir, 'token');
+  const SERVICE_KEY = 'svc-key-runtime-0123456789abcdef0123456789';
+
+  beforeAll(async () => {
+    identity = await FakeIdentity.start();
+    upstream = await FakeUpstream.start();
+    upstream.reply(openAiChatCompletion());
+    writeFileSync(tokenFile, identity.agentToken(uniqueId('expired'), 'integrations', -60)); // already expired
+    gateway = await startTestApp({
+      AUTH_MODE: 'introspection',
+      JWT_SECRET: undefined,
+      IDENTITY_SERVICE_URL: identity.url,
+      IDENTITY_TIMEOUT_MS: '300',
+      CREDENTIAL_SOURCES: 'identity',
+      SERVICE_API_KEYS: `runtime:${SERVICE_KEY}`,
+      IDENTITY_SERVICE_TOKEN_FILE: tokenFile,
+      OPENAI_BASE_URL: upstream.url,
+    });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await upstream.stop();
+    await identity.stop();
+    rmSync(tokenDir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    identity.mode = 'up';
+  });
+
+  const authFailures = async (reason: string): Promise<number> => {
+    const metrics = (await request(gateway.server).get('/metrics').expect(200)).text;
+    const line = metrics.split('\n').find((candidate) => candidate.startsWith(`gateway_auth_failures_total{reason="${reason}"}`));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  };
+  const asService = (userId: string) => request(gateway.server).post('/api/integrations/execute').set({ 'x-service-key': SERVICE_KEY, 'x-on-behalf-of': userId }).send(chatBody);
+
+  it('answers 503 IDENTITY_UNAVAILABLE (not 401) when Identity refuses the gateway’s own token, counts it, and picks up a new token from the file', async () => {
+    const userId = uniqueId('user');
+    identity.setUserKey(userId, 'openai', 'sk-proj-serviceCallerKey012345');
+    const before = await authFailures('identity_service_token_rejected');
+
+    const refused = await asService(userId).expect(503);
+    expect(refused.body.error).toMatchObject({ code: 'IDENTITY_UNAVAILABLE', retryable: true });
+    expect(await authFailures('identity_service_token_rejected')).toBe(before + 1);
+
+    // The projected token is rotated in place: the next lookups use it, no restart.
+    writeFileSync(tokenFile, identity.agentToken(uniqueId('fresh'), 'integrations'));
+    await waitFor(async () => (await asService(userId)).status === 200, 4000, 'the rotated token to be used');
+  });
+
+  it('uses the role a user holds in the organization the call acts in (Identity organizations[].role)', async () => {
+    const orgAdmin = identity.userToken(uniqueId('tok'), uniqueId('user'), [{ id: 'org-admin-here', role: 'admin' }, 'org-plain']);
+    const plainMember = identity.userToken(uniqueId('tok'), uniqueId('user'), ['org-admin-here']);
+
+    await request(gateway.server).get('/api/integrations/audit').set({ authorization: `Bearer ${orgAdmin}`, 'x-org-id': 'org-admin-here' }).expect(200);
+    await request(gateway.server).get('/api/integrations/audit').set({ authorization: `Bearer ${orgAdmin}`, 'x-org-id': 'org-plain' }).expect(403);
+    await request(gateway.server).get('/api/integrations/audit').set({ authorization: `Bearer ${plainMember}` }).expect(403);
+  });
+
+  it('counts refused callers by reason, telling an Identity timeout from a refused connection', async () => {
+    const counts = async () => ({
+      missing: await authFailures('missing_token'),
+      invalid: await authFailures('invalid_token'),
+      serviceKey: await authFailures('unknown_service_key'),
+      timeout: await authFailures('identity_timeout'),
+    });
+    const before = await counts();
+
+    await request(gateway.server).post('/api/integrations/execute').send(chatBody).expect(401);
+    await request(gateway.server).post('/api/integrations/execute').set({ authorization: 'Bearer not-a-token-anyone-issued' }).send(chatBody).expect(401);
+    await request(gateway.server).post('/api/integrations/execute').set({ 'x-service-key': 'nope' }).send(chatBody).expect(401);
+    identity.mode = 'hang';
+    const timedOut = await request(gateway.server).post('/api/integrations/execute').set({ authorization: `Bearer ${uniqueId('new-token')}` }).send(chatBody).expect(503);
+
+    expect(timedOut.body.error).toMatchObject({ code: 'IDENTITY_UNAVAILABLE', metadata: { reason: 'timeout' } });
+    expect(await counts()).toEqual({ missing: before.missing + 1, invalid: before.invalid + 1, serviceKey: before.serviceKey + 1, timeout: before.timeout + 1 });
+  });
+
+  it('names a refused connection to Identity as such', async () => {
+    const closed = await FakeIdentity.start();
+    const url = closed.url;
+    await closed.stop();
+    const other = await startTestApp({ AUTH_MODE: 'introspection', JWT_SECRET: undefined, IDENTITY_SERVICE_URL: url, CREDENTIAL_SOURCES: 'environment' });
+    try {
+      const response = await request(other.server).post('/api/integrations/execute').set({ authorization: 'Bearer some-token' }).send(chatBody).expect(503);
+      expect(response.body.error).toMatchObject({ code: 'IDENTITY_UNAVAILABLE', metadata: { reason: 'refused' } });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('acts, without X-Org-Id, in the same organization whatever order Identity lists them in', async () => {
+    const userId = uniqueId('user');
+    identity.setUserKey(userId, 'openai', 'sk-proj-orderedOrgsKey01234567');
+    const reversed = identity.userToken(uniqueId('tok'), userId, ['org-zulu', 'org-alpha']);
+    const lookupsBefore = identity.credentialLookups.length;
+
+    await request(gateway.server).post('/api/integrations/execute').set({ authorization: `Bearer ${reversed}` }).send(chatBody).expect(200);
+
+    expect(identity.credentialLookups.slice(lookupsBefore).map((lookup) => lookup.headers['x-org-id'])).toEqual(['org-alpha']);
   });
 });

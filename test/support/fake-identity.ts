@@ -18,8 +18,8 @@ interface StoredKey {
 export class FakeIdentity {
   readonly introspections: string[] = [];
   readonly credentialLookups: Array<{ userId: string; provider: string; headers: IncomingMessage['headers'] }> = [];
-  /** 'up', or 'down' (answers 500), or 'closed' (drops connections). */
-  mode: 'up' | 'down' | 'closed' = 'up';
+  /** 'up', or 'down' (answers 500), 'closed' (drops connections) or 'hang' (never answers). */
+  mode: 'up' | 'down' | 'closed' | 'hang' = 'up';
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly userKeys = new Map<string, StoredKey>();
   private readonly orgKeys = new Map<string, StoredKey & { ownerId: string }>();
@@ -39,8 +39,11 @@ export class FakeIdentity {
     return loopbackUrl(this.server);
   }
 
-  /** Issues an opaque token whose introspection says it belongs to a user. */
-  userToken(token: string, sub: string, organizations: string[] = [], roles: string[] = [], expInSeconds = 3600): string {
+  /**
+   * Issues an opaque token whose introspection says it belongs to a user. Organizations are ids, or
+   * `{id, role}` for the user's role in that organization (Identity gives global roles in `roles`).
+   */
+  userToken(token: string, sub: string, organizations: Array<string | { id: string; role: string }> = [], roles: string[] = [], expInSeconds = 3600): string {
     const now = Math.floor(Date.now() / 1000);
     this.tokens.set(token, {
       introspection: {
@@ -50,7 +53,7 @@ export class FakeIdentity {
         email: `${sub}@example.test`,
         name: sub,
         isSuperAdmin: false,
-        organizations: organizations.map((id) => ({ id, name: id })),
+        organizations: organizations.map((organization) => (typeof organization === 'string' ? { id: organization, name: organization } : { ...organization, name: organization.id })),
         entitlements: [],
         roles,
         token_type: 'Bearer',
@@ -58,6 +61,13 @@ export class FakeIdentity {
         exp: now + expInSeconds,
       },
     });
+    return token;
+  }
+
+  /** An agent token, as the gateway's own IDENTITY_SERVICE_TOKEN would be; Identity tokens expire. */
+  agentToken(token: string, sub: string, expInSeconds = 3600): string {
+    const now = Math.floor(Date.now() / 1000);
+    this.tokens.set(token, { introspection: { active: true, type: 'agent', sub, agentId: sub, name: sub, capabilities: [], token_type: 'Bearer', iat: now, exp: now + expInSeconds } });
     return token;
   }
 
@@ -79,12 +89,13 @@ export class FakeIdentity {
 
   private handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     if (this.mode === 'closed') return void req.socket.destroy();
+    if (this.mode === 'hang') return;
     if (this.mode === 'down') return send(res, 500, { message: 'Internal error' });
     const url = req.url ?? '';
     if (req.method === 'POST' && url === '/api/auth/introspect') {
       const { token } = JSON.parse(body || '{}') as { token?: string };
       this.introspections.push(token ?? '');
-      const record = token ? this.tokens.get(token) : undefined;
+      const record = token ? this.live(token) : undefined;
       return send(res, 200, record ? record.introspection : { active: false });
     }
     const match = /^\/api\/internal\/credentials\/([^/]+)\/([^/]+)$/.exec(url);
@@ -92,10 +103,17 @@ export class FakeIdentity {
     send(res, 404, { message: 'Not found' });
   }
 
+  /** A known token that has not expired (Identity answers an expired one as unknown). */
+  private live(token: string): TokenRecord | undefined {
+    const record = this.tokens.get(token);
+    const exp = record?.introspection.exp;
+    return record && (typeof exp !== 'number' || exp * 1000 > Date.now()) ? record : undefined;
+  }
+
   private credential(req: IncomingMessage, res: ServerResponse, userId: string, provider: string): void {
     this.credentialLookups.push({ userId, provider, headers: req.headers });
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const record = token ? this.tokens.get(token) : undefined;
+    const record = token ? this.live(token) : undefined;
     if (!record) return send(res, 401, { message: 'Invalid or missing token' });
     if (record.introspection.sub !== userId && req.headers['x-service-id'] !== 'integrations') {
       return send(res, 403, { message: 'Forbidden' });

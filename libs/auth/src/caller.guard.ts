@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { GatewayError, secretsEqual, TtlCache } from '@app/common';
+import { GatewayError, SecurityEvents, secretsEqual, TtlCache } from '@app/common';
 import { APP_CONFIG, type AppConfig, type AuthConfig } from '@app/config';
 import { CALLER_KEY, Caller, IDENTIFIER } from './caller.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
@@ -28,6 +28,7 @@ export class CallerGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly introspector: TokenIntrospector,
+    private readonly events: SecurityEvents,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.auth = config.auth;
@@ -44,8 +45,28 @@ export class CallerGuard implements CanActivate {
       }
       return true;
     }
-    request[CALLER_KEY] = await this.authenticate(context, request);
+    try {
+      request[CALLER_KEY] = await this.authenticate(context, request);
+    } catch (error) {
+      this.noteFailure(error, request);
+      throw error;
+    }
     return true;
+  }
+
+  /** Every refused caller is counted and (throttled) logged, by reason; never with token material. */
+  private noteFailure(error: unknown, request: HttpRequest): void {
+    if (!(error instanceof GatewayError)) return;
+    const route = `${String(request.method ?? '')} ${String(request.url ?? '').split('?')[0]!.slice(0, 100)}`;
+    if (error.code === 'IDENTITY_UNAVAILABLE') {
+      const kind = typeof error.metadata?.reason === 'string' ? error.metadata.reason : 'error';
+      this.events.authFailure(`identity_${kind}`, `${error.message} (${route})`);
+    } else if (error.code === 'UNAUTHENTICATED') {
+      const reason = header(request, 'x-service-key') !== undefined ? 'unknown_service_key' : bearerToken(request) ? 'invalid_token' : 'missing_token';
+      this.events.authFailure(reason, route);
+    } else if (error.code === 'FORBIDDEN') {
+      this.events.authFailure('forbidden_on_behalf_of', route);
+    }
   }
 
   private authenticate(context: ExecutionContext, request: HttpRequest): Promise<Caller> {
@@ -82,11 +103,15 @@ export class CallerGuard implements CanActivate {
         bearerToken: token,
       });
     }
+    const orgId = chooseOrganization(verified.organizations, header(request, 'x-org-id'));
+    const orgRoles = verified.organizationRoles;
+    const orgRole = orgId !== undefined && orgRoles && Object.hasOwn(orgRoles, orgId) ? orgRoles[orgId] : undefined;
     return new Caller({
       kind: verified.kind,
       userId: verified.subject,
-      orgId: chooseOrganization(verified.organizations, header(request, 'x-org-id')),
-      roles: verified.roles,
+      orgId,
+      // A role held in an organization counts when the call acts in that organization.
+      roles: orgRole && !verified.roles.includes(orgRole) ? [...verified.roles, orgRole] : verified.roles,
       bearerToken: token,
     });
   }
@@ -117,7 +142,10 @@ function usableIds(verified: VerifiedToken): VerifiedToken {
   return verified.organizations.every((id) => IDENTIFIER.test(id)) ? verified : { ...verified, organizations: verified.organizations.filter((id) => IDENTIFIER.test(id)) };
 }
 
-/** The contract's rule: X-Org-Id when it names one of the caller's organizations, else the first. */
+/**
+ * The contract's rule: X-Org-Id when it names one of the caller's organizations, else the first
+ * (introspected organizations are sorted by id, so "the first" is stable).
+ */
 function chooseOrganization(organizations: string[], requested: string | undefined): string | undefined {
   return requested !== undefined && organizations.includes(requested) ? requested : organizations[0];
 }

@@ -3,6 +3,7 @@ export * from './cache/ttl-cache.js';
 export * from './errors/error-code.js';
 export * from './errors/gateway-error.js';
 export * from './logging/throttled-warning.js';
+export * from './observability/security-events.js';
 export * from './secrets/hash.js';
 export * from './secrets/redact.js';
 export * from './service-version.js';

@@ -111,6 +111,8 @@ export interface CredentialsConfig {
   sources: CredentialSourceName[];
   identityCacheTtlMs: number;
   identityServiceToken?: string;
+  /** A file holding the token, re-read when it changes; wins over identityServiceToken. */
+  identityServiceTokenFile?: string;
 }
 
 /** The validated, typed configuration every module reads (injected as APP_CONFIG). */

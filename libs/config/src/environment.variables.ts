@@ -111,6 +111,15 @@ export class EnvironmentVariables {
   @MinLength(16)
   IDENTITY_SERVICE_TOKEN?: string;
 
+  /**
+   * A file holding that token (the Kubernetes projected-token pattern): re-read when it changes, so
+   * a rotated token is used without a restart. Takes precedence over IDENTITY_SERVICE_TOKEN.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  IDENTITY_SERVICE_TOKEN_FILE?: string;
+
   /** Where provider keys come from, in order: any of identity, vault, environment. */
   @IsOptional()
   @Matches(/^(identity|vault|environment)(,(identity|vault|environment))*$/, {

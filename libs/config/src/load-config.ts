@@ -63,6 +63,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       sources: credentialSources(env, encryptionKey),
       identityCacheTtlMs: env.IDENTITY_CREDENTIAL_CACHE_TTL_MS,
       identityServiceToken: env.IDENTITY_SERVICE_TOKEN,
+      identityServiceTokenFile: env.IDENTITY_SERVICE_TOKEN_FILE,
     },
     providers: {
       openai: {
@@ -140,6 +141,7 @@ const OPTIONAL_VARIABLES = [
   'JWT_AUDIENCE',
   'SERVICE_API_KEYS',
   'IDENTITY_SERVICE_TOKEN',
+  'IDENTITY_SERVICE_TOKEN_FILE',
   'CREDENTIAL_SOURCES',
   'ANTHROPIC_API_KEY',
   'HUGGINGFACE_API_KEY',

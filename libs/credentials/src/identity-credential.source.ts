@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SingleFlight, TtlCache } from '@app/common';
+import { GatewayError, SecurityEvents, SingleFlight, TtlCache } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { IdentityClient } from '@app/identity';
 import type { CredentialRequest, CredentialSource, ResolvedCredential } from './credential-source.js';
+import { IdentityServiceToken } from './identity-service-token.js';
 
 /**
  * Keys held by the Identity service, fetched on demand. They stay in memory only, for a short TTL
@@ -15,24 +16,26 @@ export class IdentityCredentialSource implements CredentialSource {
   private readonly cache = new TtlCache<string, ResolvedCredential>();
   private readonly flights = new SingleFlight<string, ResolvedCredential | null>();
   private readonly ttlMs: number;
-  private readonly serviceToken?: string;
+  private readonly serviceToken: IdentityServiceToken;
 
   constructor(
     private readonly identity: IdentityClient,
+    private readonly events: SecurityEvents,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.ttlMs = config.credentials.identityCacheTtlMs;
-    this.serviceToken = config.credentials.identityServiceToken;
+    this.serviceToken = new IdentityServiceToken(config.credentials.identityServiceToken, config.credentials.identityServiceTokenFile);
   }
 
   async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
-    const bearerToken = request.bearerToken ?? this.serviceToken;
+    const ownToken = request.bearerToken === undefined;
+    const bearerToken = request.bearerToken ?? this.serviceToken.current();
     if (!bearerToken) return null; // e.g. a service-key caller with no gateway token configured
     const key = cacheKey(request);
     const cached = this.cache.get(key);
     if (cached) return cached;
     return this.flights.run(key, async () => {
-      const credential = await this.identity.fetchCredential({ userId: request.userId, orgId: request.orgId, provider: request.provider, bearerToken });
+      const credential = await this.fetch(request, bearerToken, ownToken);
       if (!credential) return null;
       const resolved: ResolvedCredential = {
         apiKey: credential.apiKey,
@@ -43,6 +46,22 @@ export class IdentityCredentialSource implements CredentialSource {
       this.cache.set(key, resolved, this.ttlMs);
       return resolved;
     });
+  }
+
+  /**
+   * A refusal of the caller's own token is the caller's 401; a refusal of the gateway's own token
+   * (expired, rotated) is the gateway's problem: 503 IDENTITY_UNAVAILABLE, logged and counted.
+   */
+  private async fetch(request: CredentialRequest, bearerToken: string, ownToken: boolean) {
+    try {
+      return await this.identity.fetchCredential({ userId: request.userId, orgId: request.orgId, provider: request.provider, bearerToken });
+    } catch (error) {
+      if (!ownToken || !(error instanceof GatewayError) || error.code !== 'UNAUTHENTICATED') throw error;
+      this.events.authFailure('identity_service_token_rejected', "Identity refused the gateway's own token (IDENTITY_SERVICE_TOKEN or _FILE); lookups for service-key callers fail until it is replaced");
+      throw new GatewayError('IDENTITY_UNAVAILABLE', "The Identity service refused the gateway's own token; key lookups for service callers are unavailable until it is replaced", {
+        metadata: { reason: 'service_token_rejected' },
+      });
+    }
   }
 
   invalidate(request: CredentialRequest): void {

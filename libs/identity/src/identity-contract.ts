@@ -11,7 +11,8 @@ export interface UserIntrospection {
   email?: string;
   name?: string;
   isSuperAdmin?: boolean;
-  organizations?: Array<{ id: string; name?: string }>;
+  /** `role` is the user's role in that organization (e.g. admin); `roles` below are global. */
+  organizations?: Array<{ id: string; name?: string; role?: string }>;
   entitlements?: string[];
   roles?: string[];
   exp?: number;

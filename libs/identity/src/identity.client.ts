@@ -30,7 +30,7 @@ export class IdentityClient implements OnApplicationShutdown {
   /** RFC 7662-style introspection; Identity always answers 200, anything else means it is unwell. */
   async introspect(token: string): Promise<Introspection> {
     const { status, body } = await this.send('POST', '/api/auth/introspect', { 'content-type': 'application/json' }, JSON.stringify({ token }));
-    if (status !== 200 || body === null || typeof body !== 'object') throw unavailable(`introspection answered HTTP ${status}`);
+    if (status !== 200 || body === null || typeof body !== 'object') throw unavailable(`introspection answered HTTP ${status}`, 'error');
     return body as Introspection;
   }
 
@@ -42,10 +42,10 @@ export class IdentityClient implements OnApplicationShutdown {
     const { status, body } = await this.send('GET', path, headers);
     if (status === 404) return null;
     if (status === 401) throw new GatewayError('UNAUTHENTICATED', 'The Identity service did not accept the caller’s token');
-    if (status !== 200) throw unavailable(`credential lookup answered HTTP ${status}`);
+    if (status !== 200) throw unavailable(`credential lookup answered HTTP ${status}`, 'error');
     const credential = body as Partial<IdentityCredential> | null;
     if (!credential || typeof credential.apiKey !== 'string' || credential.apiKey === '') {
-      throw unavailable('credential lookup answered without a key');
+      throw unavailable('credential lookup answered without a key', 'error');
     }
     return {
       apiKey: credential.apiKey,
@@ -78,11 +78,26 @@ export class IdentityClient implements OnApplicationShutdown {
       }
       return { status: response.statusCode, body: parsed };
     } catch (error) {
-      throw unavailable('unreachable', error);
+      const kind = failureKind(error);
+      throw unavailable(kind === 'timeout' ? `no answer within ${this.timeoutMs} ms` : kind === 'refused' ? 'connection refused' : 'unreachable', kind, error);
     }
   }
 }
 
-function unavailable(reason: string, cause?: unknown): GatewayError {
-  return new GatewayError('IDENTITY_UNAVAILABLE', `The Identity service is unavailable (${reason})`, { cause });
+/** Why Identity could not be asked: an operator fixes a timeout and a refused connection differently. */
+export type IdentityFailureKind = 'timeout' | 'refused' | 'error';
+
+function failureKind(error: unknown): IdentityFailureKind {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current && typeof current === 'object'; depth++) {
+    const { name, code } = current as { name?: unknown; code?: unknown };
+    if (name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') return 'timeout';
+    if (code === 'ECONNREFUSED') return 'refused';
+    current = (current as { cause?: unknown }).cause;
+  }
+  return 'error';
+}
+
+function unavailable(reason: string, kind: IdentityFailureKind, cause?: unknown): GatewayError {
+  return new GatewayError('IDENTITY_UNAVAILABLE', `The Identity service is unavailable (${reason})`, { cause, metadata: { reason: kind } });
 }

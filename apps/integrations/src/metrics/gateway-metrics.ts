@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SecurityEvents } from '@app/common';
 import { ExecutionLogWriter, type ExecutionLogWriterStats } from '@app/execution-log';
 import { CircuitBreaker, ProviderRegistry } from '@app/providers';
 
@@ -49,8 +50,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor(providers: ProviderRegistry, circuit: CircuitBreaker, executionLog: ExecutionLogWriter) {
+  constructor(providers: ProviderRegistry, circuit: CircuitBreaker, executionLog: ExecutionLogWriter, security: SecurityEvents) {
     collectDefaultMetrics({ register: this.registry });
+    new Counter({
+      name: 'gateway_auth_failures_total',
+      help: 'Refused callers by reason (missing_token, invalid_token, unknown_service_key, identity_timeout, identity_refused, identity_error, identity_service_token_rejected, …)',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        // Counted where they happen (SecurityEvents); copied here when scraped.
+        this.reset();
+        for (const [reason, count] of security.authFailureCounts()) this.inc({ reason }, count);
+      },
+    });
     new Gauge({
       name: 'gateway_circuit_state',
       help: 'Circuit breaker per provider: 0 closed, 1 half-open, 2 open',

@@ -47,11 +47,16 @@ function toVerifiedToken(answer: Introspection): VerifiedToken | null {
   if (answer.type === 'agent') {
     return { kind: 'agent', subject: answer.sub, organizations: answer.orgId ? [answer.orgId] : [], roles: [], expiresAtMs };
   }
+  const organizations = (Array.isArray(answer.organizations) ? answer.organizations : []).filter(
+    (organization): organization is { id: string; role?: string } => organization !== null && typeof organization === 'object' && typeof organization.id === 'string',
+  );
   return {
     kind: 'user',
     subject: answer.sub,
-    organizations: (answer.organizations ?? []).map((organization) => organization.id).filter((id) => typeof id === 'string'),
-    roles: (answer.roles ?? []).filter((role) => typeof role === 'string'),
+    // Identity lists organizations in no defined order: sorted, "the first" is the same on every call.
+    organizations: organizations.map((organization) => organization.id).sort(),
+    roles: (Array.isArray(answer.roles) ? answer.roles : []).filter((role) => typeof role === 'string'),
+    organizationRoles: Object.fromEntries(organizations.filter((organization) => typeof organization.role === 'string').map((organization) => [organization.id, organization.role!])),
     expiresAtMs,
   };
 }
