@@ -345,7 +345,10 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
     rmSync(tokenDir, { recursive: true, force: true });
   });
 
+  // A restart must find what the last run stored: on PGlite that takes its file-backed mode (in-memory PGlite goes with the app).
+  const persistentDatabase = process.env.DATABASE_URL ? {} : { DATABASE_URL: undefined, PGLITE_DATA_DIR: join(tokenDir, 'pglite') };
   const environment = (code: string, registrationToken?: string, backendUrl = opstage.url) => ({
+    ...persistentDatabase,
     OPSTAGE_BACKEND_URL: backendUrl,
     OPSTAGE_AGENT_TOKEN_FILE: join(tokenDir, `${code}.json`),
     OPSTAGE_SERVICE_CODE: code,
