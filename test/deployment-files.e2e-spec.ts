@@ -23,7 +23,7 @@ const FILLED_IN: Record<string, string> = {
 };
 
 function fillIn(environment: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, value.includes('CHANGE_ME') ? FILLED_IN[name]! : value]));
+  return Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, value.includes('CHANGE_ME') ? FILLED_IN[name] : value]));
 }
 
 /** docker compose's `${NAME:-default}`, with nothing exported: the default. */
@@ -109,7 +109,7 @@ describe('Dockerfile', () => {
   it('starts the file that the build writes and npm start runs', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    const command = JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!) as string[];
+    const command = JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]) as string[];
     expect(command).toEqual(['node', 'dist/apps/integrations/src/main.js']);
     expect(packageJson.scripts.start).toBe(command.join(' '));
   });

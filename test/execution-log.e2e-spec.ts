@@ -61,9 +61,9 @@ describe('execution log', () => {
       error_code: null,
       error_message: null,
     });
-    expect(row!.duration_ms).toEqual(expect.any(Number));
-    expect(row!.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(Math.abs(new Date(row!.created_at as string).getTime() - Date.now())).toBeLessThan(10_000);
+    expect(row.duration_ms).toEqual(expect.any(Number));
+    expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Math.abs(new Date(row.created_at as string).getTime() - Date.now())).toBeLessThan(10_000);
   });
 
   it('writes a row for an upstream failure with its code and a redacted message', async () => {
@@ -84,7 +84,7 @@ describe('execution log', () => {
       completion_tokens: null,
       total_tokens: null,
     });
-    expect(row!.error_message).toContain('[REDACTED]');
+    expect(row.error_message).toContain('[REDACTED]');
   });
 
   it('writes a row for a call rejected by validation', async () => {

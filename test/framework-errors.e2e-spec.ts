@@ -17,7 +17,7 @@ function expectErrorShape(response: { status: number; headers: Record<string, un
 
 function first(responses: RawResponse[]): RawResponse {
   expect(responses.length).toBeGreaterThanOrEqual(1);
-  return responses[0]!;
+  return responses[0];
 }
 
 describe('framework-level answers use the one error shape', () => {
@@ -105,7 +105,7 @@ describe('the shutdown drain', () => {
       });
       await closing;
       expect(responses.map((response) => response.status)).toEqual([200, 503]);
-      expectErrorShape(responses[1]!, 503, 'SHUTTING_DOWN');
+      expectErrorShape(responses[1], 503, 'SHUTTING_DOWN');
     } finally {
       await upstream.stop();
     }

@@ -78,15 +78,15 @@ describe('health, providers and docs', () => {
     const documented = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
     expect(documented.sort()).toEqual(ROUTES.map(([method, path]) => `${method} ${path}`).sort());
     for (const [method, path] of ROUTES) {
-      expect(Object.keys(paths[path]![method]!.responses).some((status) => status.startsWith('2'))).toBe(true);
+      expect(Object.keys(paths[path][method].responses).some((status) => status.startsWith('2'))).toBe(true);
     }
-    const execute = paths['/api/integrations/execute']!.post as unknown as {
+    const execute = paths['/api/integrations/execute'].post as unknown as {
       requestBody: { content: Record<string, { schema: { $ref: string } }> };
       responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }>;
     };
-    expect(execute.requestBody.content['application/json']!.schema.$ref).toContain('ExecuteRequestDto');
-    expect(execute.responses['200']!.content!['application/json']!.schema.$ref).toContain('NormalizedResponseDto');
-    expect(execute.responses['400']!.content!['application/json']!.schema.$ref).toContain('ErrorResponseDto');
+    expect(execute.requestBody.content['application/json'].schema.$ref).toContain('ExecuteRequestDto');
+    expect(execute.responses['200'].content!['application/json'].schema.$ref).toContain('NormalizedResponseDto');
+    expect(execute.responses['400'].content!['application/json'].schema.$ref).toContain('ErrorResponseDto');
     expect(Object.keys(response.body.components.securitySchemes)).toEqual(expect.arrayContaining(['bearer', 'serviceKey']));
     expect(response.body.components.schemas.NormalizedResponseDto.required).toEqual(
       expect.arrayContaining(['provider', 'model', 'content', 'usage', 'finishReason', 'metadata']),

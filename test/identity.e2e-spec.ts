@@ -65,10 +65,10 @@ describe('Identity service: introspection and on-demand keys', () => {
 
     expect(upstream.lastRequest().headers.authorization).toBe(`Bearer ${alice.apiKey}`);
     const [lookup] = lookupsFor(alice.userId);
-    expect(lookup!.provider).toBe('openai');
-    expect(lookup!.headers.authorization).toBe(`Bearer ${alice.token}`);
-    expect(lookup!.headers['x-service-id']).toBe('integrations');
-    expect(lookup!.headers['x-org-id']).toBe('org-a1');
+    expect(lookup.provider).toBe('openai');
+    expect(lookup.headers.authorization).toBe(`Bearer ${alice.token}`);
+    expect(lookup.headers['x-service-id']).toBe('integrations');
+    expect(lookup.headers['x-org-id']).toBe('org-a1');
   });
 
   it("uses X-Org-Id only when it names one of the caller's organizations", async () => {

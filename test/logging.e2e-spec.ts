@@ -18,7 +18,7 @@ describe('structured call logs', () => {
     process.stdout.write = ((chunk: string | Uint8Array) => {
       lines.push(...String(chunk).split('\n').filter(Boolean));
       return true;
-    }) as typeof process.stdout.write;
+    });
   });
 
   afterEach(async () => {

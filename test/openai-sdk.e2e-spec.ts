@@ -38,8 +38,8 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
 
     const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 16 });
 
-    expect(completion.choices[0]!.message.content).toBe('Hi from OpenAI');
-    expect(completion.choices[0]!.finish_reason).toBe('stop');
+    expect(completion.choices[0].message.content).toBe('Hi from OpenAI');
+    expect(completion.choices[0].finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 });
     expect(openai.lastRequest().body).toMatchObject({ model: 'gpt-4o-mini', max_completion_tokens: 16 });
   });
@@ -55,7 +55,7 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
       ],
     });
 
-    expect(completion.choices[0]!.message.content).toBe('Hi from Claude');
+    expect(completion.choices[0].message.content).toBe('Hi from Claude');
     expect(completion.model).toBe('anthropic/claude-3-5-sonnet-20241022');
     expect(anthropic.lastRequest().body).toMatchObject({ model: 'claude-3-5-sonnet-latest', system: 'Be brief.' });
   });
@@ -168,7 +168,7 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
       reasoning_effort: 'low',
     });
 
-    expect(JSON.parse(completion.choices[0]!.message.content!)).toEqual({ city: 'Paris' });
+    expect(JSON.parse(completion.choices[0].message.content!)).toEqual({ city: 'Paris' });
     expect(openai.lastRequest().body).toMatchObject({
       response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } },
       parallel_tool_calls: false,
@@ -216,8 +216,8 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     });
     const completion = await stream.finalChatCompletion();
 
-    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
-    expect(completion.choices[0]!.message.tool_calls).toEqual([{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }]);
+    expect(completion.choices[0].finish_reason).toBe('tool_calls');
+    expect(completion.choices[0].message.tool_calls).toEqual([{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }]);
   });
 
   it('takes an answer\'s message back as history, as SDK code continues a conversation', async () => {
@@ -226,10 +226,10 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     openai.reply(openAiChatCompletion({ content: 'Still here' }));
 
     // The answer's message as the SDK returns it (refusal: null), with the annotations OpenAI adds.
-    const answer = { ...first.choices[0]!.message, annotations: [] };
+    const answer = { ...first.choices[0].message, annotations: [] };
     const second = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }, answer, { role: 'user', content: 'Again' }] });
 
-    expect(second.choices[0]!.message.content).toBe('Still here');
+    expect(second.choices[0].message.content).toBe('Still here');
     expect((openai.lastRequest().body as { messages: unknown[] }).messages[1]).toEqual({ role: 'assistant', content: 'Hi there' });
   });
 

@@ -84,7 +84,7 @@ describe('OpsAgent against a fake Opstage', () => {
     delete process.env.OPENAI_API_KEY_BAD;
   });
 
-  it('registers once, keeps the agent token in a 0600 file, and reports the service', async () => {
+  it('registers once, keeps the agent token in a 0600 file, and reports the service', () => {
     expect(opstage.registrations).toHaveLength(1);
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(tokenFile, 'utf8'))).toMatchObject({ agentId, agentToken: expect.stringMatching(/^opstage_agent_/) });
@@ -116,7 +116,7 @@ describe('OpsAgent against a fake Opstage', () => {
     expect(service.actions.find((action: { name: string }) => action.name === 'resetCircuit')).toMatchObject({ dangerLevel: 'LOW', requiresConfirmation: false });
   });
 
-  it('heartbeats with its service id and a health the operator can read through the redaction', async () => {
+  it('heartbeats with its service id and a health the operator can read through the redaction', () => {
     const beat = opstage.heartbeats.at(-1)!;
 
     expect(beat.serviceId).toBe(`svc_${agentId}_integrations-test`);
@@ -365,7 +365,7 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
     let gateway = await startTestApp(environment('integrations-test-revoke', registrationToken));
     try {
       await firstHeartbeat(1);
-      const agentId = opstage.agentIds()[0]!;
+      const agentId = opstage.agentIds()[0];
       await execute(gateway).expect(200);
 
       opstage.revokeTokens(agentId);
@@ -392,7 +392,7 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
     let gateway: TestApp | undefined = await startTestApp(environment('integrations-test-disable', opstage.issueRegistrationToken()));
     try {
       await firstHeartbeat(1);
-      const agentId = opstage.agentIds()[0]!;
+      const agentId = opstage.agentIds()[0];
       opstage.setDisabled(agentId, true);
       await waitFor(async () => (await execute(gateway!)).status === 503, 3000, 'the disable to take effect');
       await gateway.close();
@@ -416,7 +416,7 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
     const gateway = await startTestApp(environment('integrations-test-outbox', opstage.issueRegistrationToken()));
     try {
       await firstHeartbeat(1);
-      const agentId = opstage.agentIds()[0]!;
+      const agentId = opstage.agentIds()[0];
       opstage.failResults = 1;
       const first = opstage.enqueue(agentId, { type: 'ACTION_EXECUTE', actionName: 'runHealthCheck', payload: { provider: 'openai' }, createdByUserId: 'usr_operator_1' });
       const second = opstage.enqueue(agentId, { type: 'ACTION_EXECUTE', actionName: 'resetCircuit', payload: {}, createdByUserId: 'usr_operator_1' });

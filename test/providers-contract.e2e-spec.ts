@@ -35,11 +35,11 @@ const OPENAI_STYLE_ERRORS = {
 const openAiStyleSuccess = { ...openAiChatCompletion({ content: 'Hello!' }) };
 
 const CASES: ProviderCase[] = [
-  { provider: 'openai', operation: 'chat.completions', upstream: () => fakes.openai!, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
+  { provider: 'openai', operation: 'chat.completions', upstream: () => fakes.openai, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
   {
     provider: 'anthropic',
     operation: 'chat.completions',
-    upstream: () => fakes.anthropic!,
+    upstream: () => fakes.anthropic,
     success: anthropicMessage(),
     usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 },
     errors: {
@@ -53,7 +53,7 @@ const CASES: ProviderCase[] = [
   {
     provider: 'huggingface',
     operation: 'chat.completions',
-    upstream: () => fakes.huggingface!,
+    upstream: () => fakes.huggingface,
     success: huggingFaceChat(),
     usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 },
     // As the Inference Providers router answers: its own errors as {error: "…"}, the routed provider's OpenAI-shaped.
@@ -65,9 +65,9 @@ const CASES: ProviderCase[] = [
       badRequest: huggingFaceRouterError(400, 'temperature must be between 0 and 2'),
     },
   },
-  { provider: 'groq', operation: 'chat.completions', upstream: () => fakes.groq!, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
-  { provider: 'azure', operation: 'chat.completions', upstream: () => fakes.azure!, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
-  { provider: 'ollama', operation: 'chat.completions', upstream: () => fakes.ollama!, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
+  { provider: 'groq', operation: 'chat.completions', upstream: () => fakes.groq, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
+  { provider: 'azure', operation: 'chat.completions', upstream: () => fakes.azure, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
+  { provider: 'ollama', operation: 'chat.completions', upstream: () => fakes.ollama, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
 ];
 
 const ERROR_EXPECTATIONS = [
@@ -98,21 +98,21 @@ describe('one normalized contract across providers', () => {
   beforeAll(async () => {
     for (const name of ['openai', 'anthropic', 'huggingface', 'groq', 'azure', 'ollama']) fakes[name] = await FakeUpstream.start();
     gateway = await startTestApp({
-      OPENAI_BASE_URL: `${fakes.openai!.url}/v1`,
+      OPENAI_BASE_URL: `${fakes.openai.url}/v1`,
       OPENAI_API_KEY: 'sk-proj-contractOpenAi0123456',
-      ANTHROPIC_BASE_URL: fakes.anthropic!.url,
+      ANTHROPIC_BASE_URL: fakes.anthropic.url,
       ANTHROPIC_API_KEY: 'sk-ant-api03-contractAnthropic01',
-      HUGGINGFACE_BASE_URL: fakes.huggingface!.url,
+      HUGGINGFACE_BASE_URL: fakes.huggingface.url,
       HUGGINGFACE_API_KEY: 'hf_contractHuggingFace0123',
       GROQ_API_KEY: 'gsk_contractGroqKey0123456789',
       AZURE_OPENAI_KEY: 'azure-contract-key-0123456789',
       CUSTOM_PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
       CUSTOM_PROVIDERS: JSON.stringify([
-        { name: 'groq', displayName: 'Groq', baseUrl: `${fakes.groq!.url}/openai/v1`, defaultModel: 'llama-3.1-8b-instant', apiKeyEnv: 'GROQ_API_KEY' },
+        { name: 'groq', displayName: 'Groq', baseUrl: `${fakes.groq.url}/openai/v1`, defaultModel: 'llama-3.1-8b-instant', apiKeyEnv: 'GROQ_API_KEY' },
         {
           name: 'azure',
           displayName: 'Azure OpenAI',
-          baseUrl: `${fakes.azure!.url}/openai/deployments/gpt4o`,
+          baseUrl: `${fakes.azure.url}/openai/deployments/gpt4o`,
           defaultModel: 'gpt-4o',
           defaultEmbeddingModel: 'text-embedding-3-small',
           authHeader: 'api-key',
@@ -120,7 +120,7 @@ describe('one normalized contract across providers', () => {
           queryParams: { 'api-version': '2024-10-21' },
           maxTokensField: 'max_completion_tokens',
         },
-        { name: 'ollama', baseUrl: `${fakes.ollama!.url}/v1`, defaultModel: 'llama3.2', authHeader: 'none' },
+        { name: 'ollama', baseUrl: `${fakes.ollama.url}/v1`, defaultModel: 'llama3.2', authHeader: 'none' },
       ]),
     });
   });
@@ -169,19 +169,19 @@ describe('one normalized contract across providers', () => {
   });
 
   it('sends each custom provider its own auth style, path and query, with no new code', async () => {
-    for (const name of ['groq', 'azure', 'ollama']) fakes[name]!.reply(openAiStyleSuccess);
+    for (const name of ['groq', 'azure', 'ollama']) fakes[name].reply(openAiStyleSuccess);
 
     await execute('groq', 'chat.completions', { messages, maxTokens: 20 }).expect(200);
     await execute('azure', 'chat.completions', { messages, maxTokens: 20 }).expect(200);
     await execute('ollama', 'chat.completions', { messages }).expect(200);
 
-    expect(fakes.groq!.lastRequest()).toMatchObject({ path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer gsk_contractGroqKey0123456789' } });
-    expect(fakes.groq!.lastRequest().body).toMatchObject({ model: 'llama-3.1-8b-instant', max_tokens: 20 });
-    expect(fakes.azure!.lastRequest().body).toMatchObject({ max_completion_tokens: 20 });
-    expect(fakes.azure!.lastRequest().body).not.toHaveProperty('max_tokens');
-    expect(fakes.azure!.lastRequest()).toMatchObject({ path: '/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21', headers: { 'api-key': 'azure-contract-key-0123456789' } });
-    expect(fakes.azure!.lastRequest().headers.authorization).toBeUndefined();
-    expect(fakes.ollama!.lastRequest().headers.authorization).toBeUndefined();
+    expect(fakes.groq.lastRequest()).toMatchObject({ path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer gsk_contractGroqKey0123456789' } });
+    expect(fakes.groq.lastRequest().body).toMatchObject({ model: 'llama-3.1-8b-instant', max_tokens: 20 });
+    expect(fakes.azure.lastRequest().body).toMatchObject({ max_completion_tokens: 20 });
+    expect(fakes.azure.lastRequest().body).not.toHaveProperty('max_tokens');
+    expect(fakes.azure.lastRequest()).toMatchObject({ path: '/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21', headers: { 'api-key': 'azure-contract-key-0123456789' } });
+    expect(fakes.azure.lastRequest().headers.authorization).toBeUndefined();
+    expect(fakes.ollama.lastRequest().headers.authorization).toBeUndefined();
   });
 
   it('lists built-in and custom providers with their operations and key availability', async () => {
@@ -205,18 +205,18 @@ describe('one normalized contract across providers', () => {
 
   it('rejects an operation a provider does not offer with OPERATION_NOT_SUPPORTED', async () => {
     for (const [provider, operation] of [['anthropic', 'embeddings'], ['groq', 'embeddings'], ['openai', 'text.generation'], ['huggingface', 'messages']]) {
-      const response = await execute(provider!, operation!, { input: 'x' }).expect(400);
+      const response = await execute(provider, operation, { input: 'x' }).expect(400);
       expect(response.body.error).toMatchObject({ code: 'OPERATION_NOT_SUPPORTED', field: 'operation' });
     }
   });
 
   describe('Anthropic specifics', () => {
     it('translates OpenAI-style chat: system turns to `system`, maxTokens to max_tokens, stop to stop_sequences, with its headers', async () => {
-      fakes.anthropic!.reply(anthropicMessage());
+      fakes.anthropic.reply(anthropicMessage());
 
       await execute('anthropic', 'chat.completions', { messages: [...messages, { role: 'assistant', content: 'Hi' }, { role: 'user', content: 'Again' }], maxTokens: 50, temperature: 0.5, stop: 'END' }).expect(200);
 
-      const sent = fakes.anthropic!.lastRequest();
+      const sent = fakes.anthropic.lastRequest();
       expect(sent.path).toBe('/v1/messages');
       expect(sent.headers).toMatchObject({ 'x-api-key': 'sk-ant-api03-contractAnthropic01', 'anthropic-version': '2023-06-01' });
       expect(sent.body).toEqual({
@@ -234,15 +234,15 @@ describe('one normalized contract across providers', () => {
     });
 
     it('sends a default max_tokens (Anthropic requires one) and accepts a top-level system on `messages`', async () => {
-      fakes.anthropic!.reply(anthropicMessage());
+      fakes.anthropic.reply(anthropicMessage());
 
       await execute('anthropic', 'messages', { system: 'You are terse.', messages: [{ role: 'user', content: 'Hi' }], topK: 5 }).expect(200);
 
-      expect(fakes.anthropic!.lastRequest().body).toMatchObject({ max_tokens: 1024, system: 'You are terse.', top_k: 5 });
+      expect(fakes.anthropic.lastRequest().body).toMatchObject({ max_tokens: 1024, system: 'You are terse.', top_k: 5 });
     });
 
     it('maps tool use both ways', async () => {
-      fakes.anthropic!.reply(
+      fakes.anthropic.reply(
         anthropicMessage({
           stopReason: 'tool_use',
           content: [
@@ -264,8 +264,8 @@ describe('one normalized contract across providers', () => {
       }).expect(200);
 
       expect(response.body).toMatchObject({ finishReason: 'tool_calls', content: 'Checking.', toolCalls: [{ id: 'toolu_01', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
-      expect(fakes.anthropic!.lastRequest().body).toMatchObject({
-        tools: [{ name: 'get_weather', description: 'Weather by city', input_schema: tools[0]!.function.parameters }],
+      expect(fakes.anthropic.lastRequest().body).toMatchObject({
+        tools: [{ name: 'get_weather', description: 'Weather by city', input_schema: tools[0].function.parameters }],
         tool_choice: { type: 'any' },
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'Weather?' }] },
@@ -276,7 +276,7 @@ describe('one normalized contract across providers', () => {
     });
 
     it('turns OpenAI-style image parts into Anthropic image blocks and passes its own blocks on', async () => {
-      fakes.anthropic!.reply(anthropicMessage());
+      fakes.anthropic.reply(anthropicMessage());
       const nativeDocument = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'notes' } };
 
       await execute('anthropic', 'chat.completions', {
@@ -293,7 +293,7 @@ describe('one normalized contract across providers', () => {
         ],
       }).expect(200);
 
-      expect(fakes.anthropic!.lastRequest().body).toMatchObject({
+      expect(fakes.anthropic.lastRequest().body).toMatchObject({
         messages: [
           {
             role: 'user',
@@ -328,39 +328,39 @@ describe('one normalized contract across providers', () => {
     });
 
     it('turns parallelToolCalls: false into disable_parallel_tool_use, and accepts the default text format', async () => {
-      fakes.anthropic!.reply(anthropicMessage());
+      fakes.anthropic.reply(anthropicMessage());
       const tools = [{ type: 'function', function: { name: 'get_weather' } }];
 
       await execute('anthropic', 'chat.completions', { messages, tools, parallelToolCalls: false, responseFormat: { type: 'text' } }).expect(200);
-      expect(fakes.anthropic!.lastRequest().body).toMatchObject({ tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
+      expect(fakes.anthropic.lastRequest().body).toMatchObject({ tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
 
-      fakes.anthropic!.reply(anthropicMessage());
+      fakes.anthropic.reply(anthropicMessage());
       await execute('anthropic', 'chat.completions', { messages, tools, toolChoice: 'get_weather', parallelToolCalls: false }).expect(200);
-      expect(fakes.anthropic!.lastRequest().body).toMatchObject({ tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true } });
+      expect(fakes.anthropic.lastRequest().body).toMatchObject({ tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true } });
     });
   });
 
   describe('HuggingFace through the Inference Providers router (the default)', () => {
     it('sends chat to /v1/chat/completions with the model in the body, a :provider suffix passed through', async () => {
-      fakes.huggingface!.reply(huggingFaceChat('Hi!', 'meta-llama/Llama-3.1-8B-Instruct'));
+      fakes.huggingface.reply(huggingFaceChat('Hi!', 'meta-llama/Llama-3.1-8B-Instruct'));
 
       await execute('huggingface', 'chat.completions', { messages, maxTokens: 8 }).expect(200);
-      expect(fakes.huggingface!.lastRequest()).toMatchObject({
+      expect(fakes.huggingface.lastRequest()).toMatchObject({
         path: '/v1/chat/completions',
         headers: { authorization: 'Bearer hf_contractHuggingFace0123' },
         body: { model: 'meta-llama/Llama-3.2-3B-Instruct', max_tokens: 8 },
       });
       const pinned = await execute('huggingface', 'chat.completions', { messages, model: 'meta-llama/Llama-3.1-8B-Instruct:groq' }).expect(200);
-      expect(fakes.huggingface!.lastRequest().body).toMatchObject({ model: 'meta-llama/Llama-3.1-8B-Instruct:groq' });
+      expect(fakes.huggingface.lastRequest().body).toMatchObject({ model: 'meta-llama/Llama-3.1-8B-Instruct:groq' });
       expect(pinned.body).toMatchObject({ provider: 'huggingface', model: 'meta-llama/Llama-3.1-8B-Instruct', content: 'Hi!' });
     });
 
     it('sends text.generation as a one-turn chat and answers it normalized', async () => {
-      fakes.huggingface!.reply(huggingFaceChat(' there, friend.'));
+      fakes.huggingface.reply(huggingFaceChat(' there, friend.'));
 
       const response = await execute('huggingface', 'text.generation', { prompt: 'Hello', maxTokens: 4, temperature: 0.7 }).expect(200);
 
-      expect(fakes.huggingface!.lastRequest()).toMatchObject({
+      expect(fakes.huggingface.lastRequest()).toMatchObject({
         path: '/v1/chat/completions',
         body: { model: 'meta-llama/Llama-3.2-3B-Instruct', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4, temperature: 0.7 },
       });
@@ -368,21 +368,21 @@ describe('one normalized contract across providers', () => {
     });
 
     it("sends embeddings to the router's hf-inference feature-extraction pipeline, one vector per input", async () => {
-      fakes.huggingface!.reply({ body: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]] });
+      fakes.huggingface.reply({ body: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]] });
 
       const batch = await execute('huggingface', 'embeddings', { input: ['first', 'second'] }).expect(200);
-      fakes.huggingface!.reply({ body: [0.7, 0.8, 0.9] });
+      fakes.huggingface.reply({ body: [0.7, 0.8, 0.9] });
       const single = await execute('huggingface', 'embeddings', { input: 'only' }).expect(200);
 
-      expect(fakes.huggingface!.lastRequest()).toMatchObject({ path: '/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction', body: { inputs: 'only' } });
+      expect(fakes.huggingface.lastRequest()).toMatchObject({ path: '/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction', body: { inputs: 'only' } });
       expect(batch.body).toMatchObject({ content: null, embeddings: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], finishReason: 'stop' });
       expect(single.body.embeddings).toEqual([[0.7, 0.8, 0.9]]);
     });
 
     it('maps the router’s 402 (credits used up) to PROVIDER_QUOTA_EXCEEDED and 404 (unknown model) to PROVIDER_BAD_REQUEST', async () => {
-      fakes.huggingface!.reply(huggingFaceError(402, 'You have exceeded your monthly included credits for Inference Providers. Subscribe to PRO to get 20x more monthly included credits.'));
+      fakes.huggingface.reply(huggingFaceError(402, 'You have exceeded your monthly included credits for Inference Providers. Subscribe to PRO to get 20x more monthly included credits.'));
       const quota = await execute('huggingface', 'chat.completions', { messages }).expect(429);
-      fakes.huggingface!.reply(huggingFaceError(404, 'Model nobody/nothing does not exist'));
+      fakes.huggingface.reply(huggingFaceError(404, 'Model nobody/nothing does not exist'));
       const unknown = await execute('huggingface', 'chat.completions', { messages, model: 'nobody/nothing' }).expect(400);
 
       expect(quota.body.error).toMatchObject({ code: 'PROVIDER_QUOTA_EXCEEDED', retryable: false, provider: 'huggingface' });
@@ -402,7 +402,7 @@ describe('one normalized contract across providers', () => {
 
   describe('OpenAI tools', () => {
     it('passes tools through and normalizes tool calls', async () => {
-      fakes.openai!.reply({
+      fakes.openai.reply({
         body: {
           id: 'chatcmpl-tools',
           model: 'gpt-4o-mini-2024-07-18',
@@ -424,7 +424,7 @@ describe('one normalized contract across providers', () => {
       }).expect(200);
 
       expect(response.body).toMatchObject({ content: '', finishReason: 'tool_calls', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
-      expect(fakes.openai!.lastRequest().body).toMatchObject({
+      expect(fakes.openai.lastRequest().body).toMatchObject({
         tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
         tool_choice: { type: 'function', function: { name: 'get_weather' } },
       });

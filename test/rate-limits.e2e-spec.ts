@@ -49,7 +49,7 @@ describe('rate limits (in-memory counters)', () => {
     const orgId = uniqueId('org');
     const users = [uniqueId('a'), uniqueId('b')];
     const statuses: number[] = [];
-    for (let call = 0; call < 6; call++) statuses.push((await execute(users[call % 2]!, orgId)).status);
+    for (let call = 0; call < 6; call++) statuses.push((await execute(users[call % 2], orgId)).status);
 
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   });

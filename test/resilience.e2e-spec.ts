@@ -10,7 +10,7 @@ import { authAs, chatBody, startTestApp, uniqueId, waitForLoggedError, type Test
 /** Replies in order, then the last one forever: an upstream that fails on cue. */
 function sequence(upstream: FakeUpstream, replies: ScriptedReply[]): void {
   let index = 0;
-  upstream.reply(() => replies[Math.min(index++, replies.length - 1)]!);
+  upstream.reply(() => replies[Math.min(index++, replies.length - 1)]);
 }
 
 describe('retries', () => {
@@ -43,7 +43,7 @@ describe('retries', () => {
   it.each([
     ['a 500', openAiError(500, 'server error', 'server_error', null)],
     ['a 503', openAiError(503, 'overloaded', 'server_error', null)],
-    ['a dropped connection', { dropConnection: true } as ScriptedReply],
+    ['a dropped connection', { dropConnection: true }],
   ])('retries after %s and answers with the success', async (_case, failure) => {
     sequence(upstream, [failure, failure, openAiChatCompletion()]);
 

@@ -30,7 +30,7 @@ describe('no API key ever leaks', () => {
       process[stream].write = ((chunk: string | Uint8Array) => {
         captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
         return true;
-      }) as typeof process.stdout.write;
+      });
     }
     identity = await FakeIdentity.start();
     upstream = await FakeUpstream.start();

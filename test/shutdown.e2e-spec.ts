@@ -9,7 +9,7 @@ describe('graceful shutdown', () => {
     upstream.reply({ ...openAiChatCompletion(), delayMs: 400 });
     const gateway = await startTestApp({ OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-shutdownTests01234567', EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000' });
     const userId = uniqueId('user');
-    const rowsWritten = async () => ((await gateway.dataSource.query('SELECT count(*)::int AS count FROM execution_logs WHERE user_id = $1', [userId])) as Array<{ count: number }>)[0]!.count;
+    const rowsWritten = async () => (await gateway.dataSource.query<Array<{ count: number }>>('SELECT count(*)::int AS count FROM execution_logs WHERE user_id = $1', [userId]))[0].count;
     try {
       const baseUrl = await gateway.listen();
       const inFlight = fetch(`${baseUrl}/api/integrations/execute`, {

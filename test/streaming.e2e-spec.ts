@@ -80,14 +80,14 @@ describe('streaming (params.stream: true)', () => {
     expect(response.headers['x-request-id']).toBeDefined();
     const received = frames(response.text);
     expect(received.slice(0, 2).map((frame) => frame.data)).toEqual([{ delta: 'Hel', index: 0 }, { delta: 'lo!', index: 1 }]);
-    expect(received[2]!.data).toMatchObject({
+    expect(received[2].data).toMatchObject({
       provider: 'openai',
       model: 'gpt-4o-mini-2024-07-18',
       usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
       finishReason: 'stop',
       metadata: { requestId: response.headers['x-request-id'], attempts: 1, chunks: 2 },
     });
-    expect(received[3]!.data).toBe('[DONE]');
+    expect(received[3].data).toBe('[DONE]');
     expect(openai.lastRequest().body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     await gateway.flushExecutionLog();
     const [row] = await gateway.dataSource.query('SELECT success, prompt_tokens, completion_tokens, total_tokens FROM execution_logs WHERE user_id = $1', [userId]);
@@ -101,7 +101,7 @@ describe('streaming (params.stream: true)', () => {
 
     const received = frames(response.text);
     expect(received.slice(0, 2).map((frame) => frame.data)).toEqual([{ delta: 'Hel', index: 0 }, { delta: 'lo!', index: 1 }]);
-    expect(received[2]!.data).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 }, finishReason: 'stop' });
+    expect(received[2].data).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 }, finishReason: 'stop' });
     expect(anthropic.lastRequest().body).toMatchObject({ stream: true });
   });
 
@@ -134,7 +134,7 @@ describe('streaming (params.stream: true)', () => {
       { toolCall: { index: 0, arguments: '"Paris"}' } },
       { toolCall: { index: 1, id: 'call_2', name: 'get_time', arguments: '{}' } },
     ]);
-    expect(received[4]!.data).toMatchObject({
+    expect(received[4].data).toMatchObject({
       finishReason: 'tool_calls',
       toolCalls: [
         { id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
@@ -146,7 +146,7 @@ describe('streaming (params.stream: true)', () => {
   it('streams Anthropic tool_use blocks as the same tool-call pieces', async () => {
     anthropic.reply({
       sse: [
-        ANTHROPIC_STREAM[0]!,
+        ANTHROPIC_STREAM[0],
         { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) },
         { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Checking.' } }) },
         { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: 0 }) },
@@ -168,7 +168,7 @@ describe('streaming (params.stream: true)', () => {
       { toolCall: { index: 0, arguments: '{"city": ' } },
       { toolCall: { index: 0, arguments: '"Paris"}' } },
     ]);
-    expect(received[4]!.data).toMatchObject({ finishReason: 'tool_calls', toolCalls: [{ id: 'toolu_01', name: 'get_weather', arguments: '{"city": "Paris"}' }] });
+    expect(received[4].data).toMatchObject({ finishReason: 'tool_calls', toolCalls: [{ id: 'toolu_01', name: 'get_weather', arguments: '{"city": "Paris"}' }] });
   });
 
   it('estimates usage when a provider streams without counts (HuggingFace), and says so', async () => {
@@ -176,13 +176,13 @@ describe('streaming (params.stream: true)', () => {
 
     const response = await stream(uniqueId('user'), 'huggingface').expect(200);
 
-    const final = frames(response.text)[2]!.data;
+    const final = frames(response.text)[2].data;
     expect(final).toMatchObject({ provider: 'huggingface', finishReason: 'stop', metadata: { usageEstimated: true } });
     expect(final.usage.completionTokens).toBeGreaterThan(0);
   });
 
   it('ends with an error event naming the provider when the upstream reports an error mid-stream (HuggingFace router)', async () => {
-    huggingface.reply({ sse: [OPENAI_STREAM[0]!, { data: JSON.stringify({ error: { message: 'Input validation error: the provider is overloaded', type: 'server_error' } }) }] });
+    huggingface.reply({ sse: [OPENAI_STREAM[0], { data: JSON.stringify({ error: { message: 'Input validation error: the provider is overloaded', type: 'server_error' } }) }] });
 
     const response = await stream(uniqueId('user'), 'huggingface').expect(200);
 
@@ -253,7 +253,7 @@ describe('streaming (params.stream: true)', () => {
     const response = await stream(uniqueId('user'), 'openai').expect(200);
 
     const received = frames(response.text);
-    expect(received[0]!.data).toEqual({ delta: 'Hel', index: 0 });
+    expect(received[0].data).toEqual({ delta: 'Hel', index: 0 });
     expect(received.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'PROVIDER_UNAVAILABLE' } } });
   });
 

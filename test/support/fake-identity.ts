@@ -99,7 +99,7 @@ export class FakeIdentity {
       return send(res, 200, record ? record.introspection : { active: false });
     }
     const match = /^\/api\/internal\/credentials\/([^/]+)\/([^/]+)$/.exec(url);
-    if (req.method === 'GET' && match) return this.credential(req, res, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
+    if (req.method === 'GET' && match) return this.credential(req, res, decodeURIComponent(match[1]), decodeURIComponent(match[2]));
     send(res, 404, { message: 'Not found' });
   }
 

@@ -116,7 +116,7 @@ export class FakeOpstage {
     if (req.method === 'POST' && url.pathname === '/api/agents/register') return this.register(res, body);
     const match = /^\/api\/agents\/([^/]+)\/(heartbeat|services\/report|commands)(?:\/([^/]+)\/result)?$/.exec(url.pathname);
     if (!match) return fail(res, 404, 'NOT_FOUND', 'No route');
-    const agent = this.authenticate(req, res, match[1]!);
+    const agent = this.authenticate(req, res, match[1]);
     if (!agent) return;
     const [, , kind, commandId] = match;
     if (kind === 'heartbeat' && req.method === 'POST') {

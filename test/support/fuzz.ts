@@ -27,7 +27,7 @@ export class Fuzz {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
+    return items[this.int(items.length)];
   }
 
   string(): string {
@@ -91,7 +91,7 @@ export class Fuzz {
   /** `value` with one randomly chosen place (an object field or array item, at any depth) replaced or removed. */
   mutate(value: unknown): unknown {
     if (value === null || typeof value !== 'object' || this.chance(0.25)) return this.json();
-    const copy: any = Array.isArray(value) ? [...value] : { ...(value as object) };
+    const copy: any = Array.isArray(value) ? [...value] : { ...(value) };
     const keys = Object.keys(copy);
     if (keys.length === 0 || this.chance(0.2)) {
       // defineProperty, so '__proto__' becomes an own field as JSON.parse would make it, not the prototype.

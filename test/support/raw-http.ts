@@ -43,7 +43,7 @@ function parseResponses(text: string): RawResponse[] {
     }
     const length = Number(headers['content-length'] ?? 0);
     const bodyStart = headerEnd + 4;
-    responses.push({ status: Number(statusLine!.split(' ')[1]), headers, body: rest.slice(bodyStart, bodyStart + length) });
+    responses.push({ status: Number(statusLine.split(' ')[1]), headers, body: rest.slice(bodyStart, bodyStart + length) });
     rest = rest.slice(bodyStart + length);
   }
   return responses;

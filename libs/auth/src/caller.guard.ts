@@ -57,7 +57,8 @@ export class CallerGuard implements CanActivate {
   /** Every refused caller is counted and (throttled) logged, by reason; never with token material. */
   private noteFailure(error: unknown, request: HttpRequest): void {
     if (!(error instanceof GatewayError)) return;
-    const route = `${String(request.method ?? '')} ${String(request.url ?? '').split('?')[0]!.slice(0, 100)}`;
+    const { method, url } = request;
+    const route = `${typeof method === 'string' ? method : ''} ${typeof url === 'string' ? url.split('?')[0].slice(0, 100) : ''}`;
     if (error.code === 'IDENTITY_UNAVAILABLE') {
       const kind = typeof error.metadata?.reason === 'string' ? error.metadata.reason : 'error';
       this.events.authFailure(`identity_${kind}`, `${error.message} (${route})`);

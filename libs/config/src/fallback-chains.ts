@@ -36,7 +36,7 @@ export function parseFallbackChains(json: string | undefined, providerNames: str
     if (!Array.isArray(on) || on.some((code) => !(FALLBACK_TRIGGERS as readonly unknown[]).includes(code))) {
       return void problems.push(`${label}.on may only name: ${FALLBACK_TRIGGERS.join(', ')} (never validation or authentication errors)`);
     }
-    if (typeof models !== 'object' || Array.isArray(models) || Object.values(models as object).some((model) => typeof model !== 'string')) {
+    if (typeof models !== 'object' || Array.isArray(models) || Object.values(models).some((model) => typeof model !== 'string')) {
       return void problems.push(`${label}.models must map model names to model names`);
     }
     rules.push({ from, to: to as string[], on: on as string[], models: models as Record<string, string> });

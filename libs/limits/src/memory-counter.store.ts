@@ -4,28 +4,31 @@ import type { CounterStore, TakeResult } from './counter-store.js';
 export class MemoryCounterStore implements CounterStore {
   private readonly windows = new Map<string, { count: number; endsAt: number }>();
 
-  async take(key: string, limit: number, windowMs: number): Promise<TakeResult> {
+  take(key: string, limit: number, windowMs: number): Promise<TakeResult> {
     const window = this.window(key, windowMs);
-    if (window.count >= limit) return { allowed: false, resetMs: window.endsAt - Date.now() };
+    if (window.count >= limit) return Promise.resolve({ allowed: false, resetMs: window.endsAt - Date.now() });
     window.count++;
-    return { allowed: true, resetMs: window.endsAt - Date.now() };
+    return Promise.resolve({ allowed: true, resetMs: window.endsAt - Date.now() });
   }
 
-  async read(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+  read(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
     const window = this.window(key, windowMs);
-    return { count: window.count, resetMs: window.endsAt - Date.now() };
+    return Promise.resolve({ count: window.count, resetMs: window.endsAt - Date.now() });
   }
 
-  async add(key: string, amount: number, windowMs: number): Promise<void> {
+  add(key: string, amount: number, windowMs: number): Promise<void> {
     this.window(key, windowMs).count += amount;
+    return Promise.resolve();
   }
 
-  async ready(): Promise<void> {
-    // Always ready: it lives in this process.
+  /** Always ready: it lives in this process. */
+  ready(): Promise<void> {
+    return Promise.resolve();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.windows.clear();
+    return Promise.resolve();
   }
 
   private window(key: string, windowMs: number): { count: number; endsAt: number } {

@@ -25,5 +25,5 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
 export function normalizeFinishReason(upstreamReason: unknown): FinishReason {
   if (typeof upstreamReason !== 'string') return 'unknown';
   // Own keys only: 'constructor' or 'toString' from an upstream must not reach Object.prototype.
-  return Object.hasOwn(FINISH_REASONS, upstreamReason) ? FINISH_REASONS[upstreamReason]! : 'unknown';
+  return Object.hasOwn(FINISH_REASONS, upstreamReason) ? FINISH_REASONS[upstreamReason] : 'unknown';
 }

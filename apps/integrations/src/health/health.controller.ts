@@ -52,7 +52,7 @@ export class HealthController {
     };
     const entries = Object.entries(details);
     const body: ReadinessBody = {
-      status: details.integration!.status === 'down' ? 'error' : details.database!.status === 'down' ? 'degraded' : 'ok',
+      status: details.integration.status === 'down' ? 'error' : details.database.status === 'down' ? 'degraded' : 'ok',
       info: Object.fromEntries(entries.filter(([, indicator]) => indicator.status === 'up')),
       error: Object.fromEntries(entries.filter(([, indicator]) => indicator.status === 'down')),
       details,

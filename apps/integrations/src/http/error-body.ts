@@ -32,7 +32,7 @@ export function errorBody(error: GatewayError, requestId: string): ErrorBody {
       requestId,
       retryable: error.retryable,
       ...(error.provider && { provider: error.provider }),
-      ...(violations.length > 0 && { field: violations[0]!.field, details: violations.slice(0, MAX_LISTED_VIOLATIONS) }),
+      ...(violations.length > 0 && { field: violations[0].field, details: violations.slice(0, MAX_LISTED_VIOLATIONS) }),
       ...(violations.length > MAX_LISTED_VIOLATIONS && { violationCount: violations.length }),
       ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
       ...(error.metadata && { metadata: error.metadata }),

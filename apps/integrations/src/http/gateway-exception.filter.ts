@@ -44,7 +44,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const status = httpStatusOf(exception);
     if (status === 404) {
       // Fastify answers an unknown method on a known path as 404; the path exists, so say so.
-      const allowed = this.routes?.methodsFor(request.url.split('?')[0]!) ?? [];
+      const allowed = this.routes?.methodsFor(request.url.split('?')[0]) ?? [];
       if (allowed.length > 0) {
         void reply.header('allow', allowed.join(', '));
         return new GatewayError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.url.split('?')[0]}; use ${allowed.join(' or ')}`);

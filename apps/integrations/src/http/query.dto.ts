@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, Matches, Max, MaxDate, MaxLength, Min, MinDate } from 'class-validator';
 
 /** Text filters go into SQL parameters: PostgreSQL refuses NUL in text, and no id has control characters. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const NO_CONTROL_CHARACTERS_MESSAGE = { message: '$property must not contain control characters' };
 /** The range PostgreSQL's timestamptz and JavaScript's Date share comfortably. */

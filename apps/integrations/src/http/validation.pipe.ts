@@ -57,8 +57,8 @@ function toViolations(errors: ValidationError[], parentPath = ''): FieldViolatio
 }
 
 function mainMessage(constraints: Record<string, string>, property: string): string {
-  const name = TYPE_CONSTRAINTS.find((constraint) => constraint in constraints) ?? Object.keys(constraints)[0]!;
-  return stripPropertyName(constraints[name]!, property);
+  const name = TYPE_CONSTRAINTS.find((constraint) => constraint in constraints) ?? Object.keys(constraints)[0];
+  return stripPropertyName(constraints[name], property);
 }
 
 /** class-validator starts messages with the bare property name; the field path already says it. */

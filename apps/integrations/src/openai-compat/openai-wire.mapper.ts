@@ -41,7 +41,7 @@ export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteR
     if (field === 'max_tokens' || field === 'max_completion_tokens') params.maxTokens = value;
     else if (field === 'tool_choice') params.toolChoice = toolChoiceFromOpenAi(value);
     else if (field === 'response_format') params.responseFormat = responseFormatFromOpenAi(value);
-    else params[Object.hasOwn(CHAT_FIELDS, field) ? CHAT_FIELDS[field]! : field] = value;
+    else params[Object.hasOwn(CHAT_FIELDS, field) ? CHAT_FIELDS[field] : field] = value;
   }
   if (body.n !== undefined && body.n !== 1) throw GatewayError.validation([{ field: 'n', message: 'only 1 choice is supported' }]);
   const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
@@ -181,7 +181,7 @@ function prefixed(requestedModel: string, response: NormalizedResponse): string 
 /** OpenAI's base64 embedding: the vector as little-endian 32-bit floats. */
 function float32Base64(vector: number[]): string {
   const bytes = Buffer.alloc(vector.length * 4);
-  for (let index = 0; index < vector.length; index++) bytes.writeFloatLE(vector[index]!, index * 4);
+  for (let index = 0; index < vector.length; index++) bytes.writeFloatLE(vector[index], index * 4);
   return bytes.toString('base64');
 }
 

@@ -7,8 +7,8 @@ import { GatewayError, type FieldViolation } from '../errors/gateway-error.js';
  * every offending field with a dotted path, one message each, and unknown fields last.
  */
 export interface Rule<T> {
-  /** Pushes a violation for `path` (or a field below it) when `value` breaks the rule. */
-  check(value: unknown, path: string, out: FieldViolation[]): void;
+  /** Pushes a violation for `path` (or a field below it) when `value` breaks the rule. A property, not a method: rules pass it around unbound. */
+  check: (value: unknown, path: string, out: FieldViolation[]) => void;
   /** Optional rules let undefined and null through (as class-validator's @IsOptional did). */
   readonly optional: boolean;
   /** Type marker only; never set. */
@@ -107,7 +107,7 @@ export function arrayOf<T>(item: Rule<T>, { min = 0, max = Number.MAX_SAFE_INTEG
  * misspells `maxTokens` must find out, not be billed for an unbounded completion.
  */
 export function object<T>(shape: Shape<T>): ObjectRule<T> {
-  const entries = Object.entries(shape) as Array<[string, Rule<unknown>]>;
+  const entries = Object.entries<Rule<unknown>>(shape as Record<string, Rule<unknown>>);
   return {
     shape,
     optional: false,

@@ -50,7 +50,7 @@ export class CredentialVault implements OnModuleInit {
       await this.keyChecks.insert({ id: 1, checkValue: this.cipher.encrypt(KEY_CHECK_PLAINTEXT), createdAt: new Date() });
       return;
     }
-    let matches = false;
+    let matches: boolean;
     try {
       matches = this.cipher.decrypt(check.checkValue) === KEY_CHECK_PLAINTEXT;
     } catch {

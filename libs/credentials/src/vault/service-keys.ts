@@ -130,8 +130,8 @@ export class ServiceKeys implements OnApplicationBootstrap {
       keyRef: stored?.secretRef ?? null,
       lastKeyRotationAt: stored ? stored.updatedAt.toISOString() : null,
       rotatedBy: stored?.createdBy ?? null,
-      previousFingerprint: rollbackOpen ? stored!.previousFingerprint : null,
-      rollbackAvailableUntil: rollbackOpen ? stored!.previousValidUntil!.toISOString() : null,
+      previousFingerprint: rollbackOpen ? stored.previousFingerprint : null,
+      rollbackAvailableUntil: rollbackOpen ? stored.previousValidUntil!.toISOString() : null,
     };
   }
 

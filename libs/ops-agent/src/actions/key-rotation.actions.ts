@@ -91,7 +91,7 @@ export class RotateKeyAction implements OpsAction {
     const apiKey = await this.keys.secretRefs.resolve(secretRef!);
     const probe = await this.executor.probe(this.keys.registry.get(provider!), apiKey);
     if (!probe.ok) throw new ActionError('KEY_VERIFICATION_FAILED', `The ${provider} key from ${secretRef} was not accepted by the upstream (${probe.errorCode})`);
-    return this.keys.serviceKeys.rotate(provider!, apiKey, operatorId!, this.config.keyRotationGraceMs, secretRef!);
+    return this.keys.serviceKeys.rotate(provider!, apiKey, operatorId!, this.config.keyRotationGraceMs, secretRef);
   }
 }
 

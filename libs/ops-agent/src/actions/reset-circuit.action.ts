@@ -30,15 +30,18 @@ export class ResetCircuitAction implements OpsAction {
     };
   }
 
-  async prepare() {
-    return { initialPayload: {}, currentState: { circuits: this.circuits() } };
+  prepare() {
+    return Promise.resolve({ initialPayload: {}, currentState: { circuits: this.circuits() } });
   }
 
-  async run(payload: unknown): Promise<{ reset: string[]; circuits: Record<string, string> }> {
-    const { provider } = readPayload(payload, { provider: { required: false, oneOf: this.registry.names() } });
-    const names = provider ? [provider] : this.registry.names();
-    for (const name of names) this.circuit.reset(name);
-    return { reset: names, circuits: this.circuits() };
+  /** Synchronous work behind the async OpsAction contract: a refusal (bad payload) becomes a rejection. */
+  run(payload: unknown): Promise<{ reset: string[]; circuits: Record<string, string> }> {
+    return Promise.resolve().then(() => {
+      const { provider } = readPayload(payload, { provider: { required: false, oneOf: this.registry.names() } });
+      const names = provider ? [provider] : this.registry.names();
+      for (const name of names) this.circuit.reset(name);
+      return { reset: names, circuits: this.circuits() };
+    });
   }
 
   private circuits(): Record<string, string> {

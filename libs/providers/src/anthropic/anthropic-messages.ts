@@ -45,7 +45,7 @@ export function toAnthropicBody(params: AnthropicMessagesParams, model: string, 
   }
   if (params.toolChoice !== undefined) body.tool_choice = toAnthropicToolChoice(params.toolChoice);
   if (params.parallelToolCalls === false && params.tools && params.toolChoice !== 'none') {
-    body.tool_choice = { ...((body.tool_choice as object | undefined) ?? { type: 'auto' }), disable_parallel_tool_use: true };
+    body.tool_choice = { ...((body.tool_choice) ?? { type: 'auto' }), disable_parallel_tool_use: true };
   }
   return body;
 }
@@ -111,7 +111,7 @@ export function fromAnthropicMessage(provider: string, requestedModel: string, r
     .reduce((sum, count) => sum + count, 0);
   const toolCalls: ToolCall[] = blocks
     .filter((block) => block.type === 'tool_use' && typeof block.name === 'string')
-    .map((block) => ({ id: String(block.id ?? ''), name: block.name as string, arguments: JSON.stringify(block.input ?? {}) }));
+    .map((block) => ({ id: typeof block.id === 'string' ? block.id : '', name: block.name as string, arguments: JSON.stringify(block.input ?? {}) }));
   const result: AdapterResult = {
     provider,
     model: optionalString(body.model) ?? requestedModel,

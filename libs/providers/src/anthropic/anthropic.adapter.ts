@@ -3,7 +3,7 @@ import { GatewayError, validated, type FieldViolation } from '@app/common';
 import { APP_CONFIG, type AnthropicProviderConfig, type AppConfig } from '@app/config';
 import { operationNotSupported } from '../operation-not-supported.js';
 import { ANTHROPIC_MESSAGES_PARAMS, type AnthropicMessagesParams } from '../params/anthropic-messages.params.js';
-import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
+import { CHAT_COMPLETION_PARAMS } from '../params/chat-completion.params.js';
 import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
 import { AnthropicStreamDecoder } from '../streaming/anthropic-stream.decoder.js';
 import type { StreamDecoder } from '../streaming/stream-types.js';

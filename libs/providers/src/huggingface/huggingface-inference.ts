@@ -68,13 +68,13 @@ function toVectors(data: unknown, inputCount: number): number[][] | undefined {
   if (!Array.isArray(data)) return undefined;
   if (inputCount === 1 && data.every(isVector) && data.length > 1 && !Array.isArray(data[0]?.[0])) {
     // One string, several vectors: token embeddings of that string.
-    return [meanPool(data as number[][])];
+    return [meanPool(data)];
   }
   if (data.length !== inputCount) return undefined;
   const vectors: number[][] = [];
   for (const item of data) {
     if (isVector(item)) vectors.push(item);
-    else if (Array.isArray(item) && item.every(isVector)) vectors.push(meanPool(item as number[][]));
+    else if (Array.isArray(item) && item.every(isVector)) vectors.push(meanPool(item));
     else return undefined;
   }
   return vectors;
@@ -85,8 +85,8 @@ function isVector(value: unknown): value is number[] {
 }
 
 function meanPool(rows: number[][]): number[] {
-  const sums = new Array<number>(rows[0]!.length).fill(0);
-  for (const row of rows) row.forEach((value, index) => (sums[index]! += value));
+  const sums = new Array<number>(rows[0].length).fill(0);
+  for (const row of rows) row.forEach((value, index) => (sums[index] += value));
   return sums.map((sum) => sum / rows.length);
 }
 

@@ -32,7 +32,7 @@ const RESPONSE_FORMATS: Readonly<Record<string, ObjectRule<ResponseFormatParam>>
       strict: optional(boolean()),
     }),
   }),
-} as Record<string, ObjectRule<ResponseFormatParam>>;
+};
 
 /** `{type: 'text' | 'json_object'}` or `{type: 'json_schema', jsonSchema: {name, schema?, strict?, description?}}`. */
 export function responseFormat(): Rule<ResponseFormatParam> {

@@ -87,7 +87,7 @@ export class CircuitBreaker {
     }
     const bucketMs = this.settings.windowMs / BUCKETS;
     const slice = Math.floor(now / bucketMs);
-    const bucket = circuit.buckets[slice % BUCKETS]!;
+    const bucket = circuit.buckets[slice % BUCKETS];
     if (bucket.slice !== slice) Object.assign(bucket, { slice, calls: 0, failures: 0 });
     bucket.calls++;
     if (failed) bucket.failures++;

@@ -2,52 +2,55 @@ import { GatewayError } from '@app/common';
 import { normalizeFinishReason, tokenCount } from '@app/normalization';
 import type { StreamDecoder, StreamUpdate } from './stream-types.js';
 
+type Fields = Record<string, unknown>;
+
 /**
  * Anthropic's Messages stream: `message_start` (model, input tokens), `content_block_delta` (text,
  * or a tool_use block's input as `input_json_delta`), `message_delta` (stop reason, output tokens),
  * `message_stop` (the end), `error` mid-stream. Tool calls are numbered in order of their blocks.
+ * Every field is read as the untrusted input it is.
  */
 export class AnthropicStreamDecoder implements StreamDecoder {
   /** Content block index → tool call index, for tool_use blocks. */
   private readonly toolIndexByBlock = new Map<unknown, number>();
 
   decode({ event, data }: { event?: string; data: string }): StreamUpdate[] {
-    const payload = JSON.parse(data) as Record<string, any>;
-    if (payload === null || typeof payload !== 'object') return [];
+    const payload = fields(JSON.parse(data));
+    if (!payload) return [];
     const type = event ?? payload.type;
-    if (type === 'message_start') return [messageStart(payload.message)];
-    if (type === 'content_block_delta' && payload.delta?.type === 'text_delta') {
-      return typeof payload.delta.text === 'string' && payload.delta.text !== '' ? [{ delta: payload.delta.text }] : [];
+    const delta = fields(payload.delta);
+    if (type === 'message_start') return [messageStart(fields(payload.message))];
+    if (type === 'content_block_delta' && delta?.type === 'text_delta') {
+      return typeof delta.text === 'string' && delta.text !== '' ? [{ delta: delta.text }] : [];
     }
-    if (type === 'content_block_start' && payload.content_block?.type === 'tool_use') {
+    const block = fields(payload.content_block);
+    if (type === 'content_block_start' && block?.type === 'tool_use') {
       const index = this.toolIndexByBlock.size;
       this.toolIndexByBlock.set(payload.index, index);
-      const { id, name } = payload.content_block;
-      return [{ toolCalls: [{ index, ...(typeof id === 'string' && { id }), ...(typeof name === 'string' && { name }), arguments: '' }] }];
+      return [{ toolCalls: [{ index, ...(typeof block.id === 'string' && { id: block.id }), ...(typeof block.name === 'string' && { name: block.name }), arguments: '' }] }];
     }
-    if (type === 'content_block_delta' && payload.delta?.type === 'input_json_delta') {
+    if (type === 'content_block_delta' && delta?.type === 'input_json_delta') {
       const index = this.toolIndexByBlock.get(payload.index);
-      const part = payload.delta.partial_json;
-      return index === undefined ? [] : [{ toolCalls: [{ index, arguments: typeof part === 'string' ? part : '' }] }];
+      return index === undefined ? [] : [{ toolCalls: [{ index, arguments: typeof delta.partial_json === 'string' ? delta.partial_json : '' }] }];
     }
-    if (type === 'message_delta') return [messageDelta(payload)];
+    if (type === 'message_delta') return [messageDelta(delta, fields(payload.usage))];
     if (type === 'message_stop') return [{ end: true }];
     if (type === 'error') {
-      const overloaded = payload.error?.type === 'overloaded_error';
-      const message = typeof payload.error?.message === 'string' ? payload.error.message : 'stream error';
-      throw new GatewayError(overloaded ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_INVALID_RESPONSE', `anthropic: ${message}`, { provider: 'anthropic' });
+      const error = fields(payload.error);
+      const message = typeof error?.message === 'string' ? error.message : 'stream error';
+      throw new GatewayError(error?.type === 'overloaded_error' ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_INVALID_RESPONSE', `anthropic: ${message}`, { provider: 'anthropic' });
     }
     return [];
   }
 }
 
 /** The model and the prompt's tokens (input_tokens excludes prompt-cache reads and writes: the prompt is all three). */
-function messageStart(message: Record<string, any> | undefined): StreamUpdate {
-  const usage = message?.usage ?? {};
+function messageStart(message: Fields | undefined): StreamUpdate {
+  const usage = fields(message?.usage) ?? {};
   const update: StreamUpdate = {};
   if (typeof message?.model === 'string') update.model = message.model;
   const parts = [usage.input_tokens, usage.cache_creation_input_tokens ?? 0, usage.cache_read_input_tokens ?? 0].map(tokenCount);
-  if (parts.every((part) => part !== undefined)) update.promptTokens = parts.reduce((sum, part) => sum! + part!, 0);
+  if (parts.every((part) => part !== undefined)) update.promptTokens = parts.reduce<number>((sum, part) => sum + part, 0);
   else update.usageInvalid = true;
   if (usage.output_tokens !== undefined) {
     update.completionTokens = tokenCount(usage.output_tokens);
@@ -56,12 +59,16 @@ function messageStart(message: Record<string, any> | undefined): StreamUpdate {
   return update;
 }
 
-function messageDelta(payload: Record<string, any>): StreamUpdate {
+function messageDelta(delta: Fields | undefined, usage: Fields | undefined): StreamUpdate {
   const update: StreamUpdate = {};
-  if (typeof payload.delta?.stop_reason === 'string') update.finishReason = normalizeFinishReason(payload.delta.stop_reason);
-  if (payload.usage?.output_tokens !== undefined) {
-    update.completionTokens = tokenCount(payload.usage.output_tokens);
+  if (typeof delta?.stop_reason === 'string') update.finishReason = normalizeFinishReason(delta.stop_reason);
+  if (usage?.output_tokens !== undefined) {
+    update.completionTokens = tokenCount(usage.output_tokens);
     if (update.completionTokens === undefined) update.usageInvalid = true;
   }
   return update;
+}
+
+function fields(value: unknown): Fields | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : undefined;
 }

@@ -13,7 +13,7 @@ export class ExecutionsQueryDto extends IntersectionType(PageQueryDto, TimeRange
 
   @ApiPropertyOptional({ type: Boolean, example: false })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: "success must be 'true' or 'false'" })
   success?: boolean;
 }
