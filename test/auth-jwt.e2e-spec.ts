@@ -49,8 +49,14 @@ describe('JWT authentication with an HS256 secret', () => {
     ['a non-bearer scheme', `Basic ${Buffer.from('a:b').toString('base64')}`],
     ['a malformed token', 'Bearer not.a.jwt'],
     ['an expired token', `Bearer ${jwt.sign({ sub: 'user-1' }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: -10 })}`],
-    ['a token signed with another secret', `Bearer ${jwt.sign({ sub: 'user-1' }, 'another-secret-0123456789abcdef0123456789', { algorithm: 'HS256' })}`],
-    ['an unsigned alg:none token', `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'user-1', exp: inFiveMinutes() })}.`],
+    [
+      'a token signed with another secret',
+      `Bearer ${jwt.sign({ sub: 'user-1' }, 'another-secret-0123456789abcdef0123456789', { algorithm: 'HS256' })}`,
+    ],
+    [
+      'an unsigned alg:none token',
+      `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'user-1', exp: inFiveMinutes() })}.`,
+    ],
     ['a token without sub', `Bearer ${jwt.sign({ orgId: 'org-1' }, TEST_JWT_SECRET, { algorithm: 'HS256' })}`],
     ['a sub longer than 128 characters', `Bearer ${tokenFor('u'.repeat(129))}`],
     ['a sub that is not a plain identifier', `Bearer ${tokenFor('../../admin')}`],
@@ -65,9 +71,23 @@ describe('JWT authentication with an HS256 secret', () => {
   it('leaves out organization ids that are not plain identifiers, and scopes to the user instead', async () => {
     const userId = uniqueId('user');
     gateway.app.get(ExecutionLogWriter).record({
-      requestId: uniqueId('req'), userId, orgId: null, provider: 'openai', operation: 'chat.completions', model: 'gpt-4o-mini', durationMs: 3,
-      promptTokens: 1, completionTokens: 1, totalTokens: 2, success: true, errorCode: null, errorMessage: null,
-      credentialSource: 'environment', credentialId: null, isProxy: false, createdAt: new Date(),
+      requestId: uniqueId('req'),
+      userId,
+      orgId: null,
+      provider: 'openai',
+      operation: 'chat.completions',
+      model: 'gpt-4o-mini',
+      durationMs: 3,
+      promptTokens: 1,
+      completionTokens: 1,
+      totalTokens: 2,
+      success: true,
+      errorCode: null,
+      errorMessage: null,
+      credentialSource: 'environment',
+      credentialId: null,
+      isProxy: false,
+      createdAt: new Date(),
     });
     await gateway.flushExecutionLog();
 
@@ -100,7 +120,9 @@ describe('JWT authentication with an HS256 secret', () => {
   });
 
   it('refuses X-On-Behalf-Of from a caller without the service role', async () => {
-    const response = await get(`Bearer ${tokenFor('user-1')}`).set('x-on-behalf-of', 'user-2').expect(403);
+    const response = await get(`Bearer ${tokenFor('user-1')}`)
+      .set('x-on-behalf-of', 'user-2')
+      .expect(403);
 
     expect(response.body.error.code).toBe('FORBIDDEN');
   });

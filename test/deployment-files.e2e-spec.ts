@@ -23,7 +23,9 @@ const FILLED_IN: Record<string, string> = {
 };
 
 function fillIn(environment: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, value.includes('CHANGE_ME') ? FILLED_IN[name] : value]));
+  return Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [name, value.includes('CHANGE_ME') ? FILLED_IN[name] : value]),
+  );
 }
 
 /** docker compose's `${NAME:-default}`, with nothing exported: the default. */
@@ -60,7 +62,13 @@ describe('deploy/kubernetes', () => {
   const environment = fillIn({ ...configMap.data, ...secret.stringData });
 
   it('has one document per file, each of the kind its name says', () => {
-    for (const [file, kind] of [['configmap', 'ConfigMap'], ['secret.example', 'Secret'], ['deployment', 'Deployment'], ['service', 'Service'], ['hpa', 'HorizontalPodAutoscaler']]) {
+    for (const [file, kind] of [
+      ['configmap', 'ConfigMap'],
+      ['secret.example', 'Secret'],
+      ['deployment', 'Deployment'],
+      ['service', 'Service'],
+      ['hpa', 'HorizontalPodAutoscaler'],
+    ]) {
       const documents = parseAllDocuments(readFileSync(join(root, `deploy/kubernetes/${file}.yaml`), 'utf8'));
       expect(documents.map((document) => document.toJS().kind)).toEqual([kind]);
     }

@@ -85,7 +85,13 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
   });
 
   it('returns embeddings for a batch, in input order, with usage', async () => {
-    upstream.reply(openAiEmbeddings([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]));
+    upstream.reply(
+      openAiEmbeddings([
+        [0.1, 0.2],
+        [0.3, 0.4],
+        [0.5, 0.6],
+      ]),
+    );
 
     const response = await execute({ provider: 'openai', operation: 'embeddings', params: { input: ['a', 'b', 'c'] } }).expect(200);
 
@@ -95,7 +101,11 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
       provider: 'openai',
       model: 'text-embedding-3-small',
       content: null,
-      embeddings: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]],
+      embeddings: [
+        [0.1, 0.2],
+        [0.3, 0.4],
+        [0.5, 0.6],
+      ],
       usage: { promptTokens: 8, completionTokens: 0, totalTokens: 8 },
       finishReason: 'stop',
     });
@@ -116,35 +126,61 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
     const cases = [
       {
         name: '401 invalid key',
-        reply: openAiError(401, 'Incorrect API key provided: sk-proj-***XYZ. You can find your API key at https://platform.openai.com.', 'invalid_request_error', 'invalid_api_key'),
+        reply: openAiError(
+          401,
+          'Incorrect API key provided: sk-proj-***XYZ. You can find your API key at https://platform.openai.com.',
+          'invalid_request_error',
+          'invalid_api_key',
+        ),
         status: 424,
         code: 'PROVIDER_AUTH_FAILED',
         retryable: false,
       },
       {
         name: '429 rate limit with retry-after',
-        reply: openAiError(429, 'Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3.', 'requests', 'rate_limit_exceeded', { 'retry-after': '20' }),
+        reply: openAiError(
+          429,
+          'Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3.',
+          'requests',
+          'rate_limit_exceeded',
+          { 'retry-after': '20' },
+        ),
         status: 429,
         code: 'PROVIDER_RATE_LIMITED',
         retryable: true,
       },
       {
         name: '429 insufficient quota',
-        reply: openAiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'),
+        reply: openAiError(
+          429,
+          'You exceeded your current quota, please check your plan and billing details.',
+          'insufficient_quota',
+          'insufficient_quota',
+        ),
         status: 429,
         code: 'PROVIDER_QUOTA_EXCEEDED',
         retryable: false,
       },
       {
         name: '400 context length',
-        reply: openAiError(400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.", 'invalid_request_error', 'context_length_exceeded'),
+        reply: openAiError(
+          400,
+          "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+          'invalid_request_error',
+          'context_length_exceeded',
+        ),
         status: 400,
         code: 'CONTEXT_LENGTH_EXCEEDED',
         retryable: false,
       },
       {
         name: '404 unknown model',
-        reply: openAiError(404, 'The model `gpt-9` does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found'),
+        reply: openAiError(
+          404,
+          'The model `gpt-9` does not exist or you do not have access to it.',
+          'invalid_request_error',
+          'model_not_found',
+        ),
         status: 400,
         code: 'PROVIDER_BAD_REQUEST',
         retryable: false,

@@ -42,7 +42,11 @@ describe('execution log', () => {
     const orgId = uniqueId('org');
     upstream.reply(openAiChatCompletion());
 
-    const response = await request(gateway.server).post('/api/integrations/execute').set(authAs(userId, { orgId })).send(chatBody).expect(200);
+    const response = await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(userId, { orgId }))
+      .send(chatBody)
+      .expect(200);
     expect(await rowsFor(gateway, userId)).toHaveLength(0);
     await gateway.flushExecutionLog();
 
@@ -68,7 +72,14 @@ describe('execution log', () => {
 
   it('writes a row for an upstream failure with its code and a redacted message', async () => {
     const userId = uniqueId('user');
-    upstream.reply(openAiError(401, `Incorrect API key provided: ${API_KEY.slice(0, 8)}***${API_KEY.slice(-4)}.`, 'invalid_request_error', 'invalid_api_key'));
+    upstream.reply(
+      openAiError(
+        401,
+        `Incorrect API key provided: ${API_KEY.slice(0, 8)}***${API_KEY.slice(-4)}.`,
+        'invalid_request_error',
+        'invalid_api_key',
+      ),
+    );
 
     await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(424);
     await gateway.flushExecutionLog();
@@ -106,16 +117,41 @@ describe('execution log', () => {
     const userId = uniqueId('user "quoted", {braced}');
     const awkward = 'He said "no", {then} \\left; NULL, \'quoted\' – ünïcödé ✓ \n new line';
     gateway.app.get(ExecutionLogWriter).record({
-      requestId: 'req-awkward', userId, orgId: null, provider: 'openai', operation: 'chat.completions', model: 'NULL',
-      durationMs: 7, promptTokens: null, completionTokens: 3, totalTokens: null, success: false, errorCode: 'PROVIDER_BAD_REQUEST',
-      errorMessage: awkward, credentialSource: null, credentialId: 'cred,1', isProxy: true, createdAt: new Date('2026-01-02T03:04:05.678Z'),
+      requestId: 'req-awkward',
+      userId,
+      orgId: null,
+      provider: 'openai',
+      operation: 'chat.completions',
+      model: 'NULL',
+      durationMs: 7,
+      promptTokens: null,
+      completionTokens: 3,
+      totalTokens: null,
+      success: false,
+      errorCode: 'PROVIDER_BAD_REQUEST',
+      errorMessage: awkward,
+      credentialSource: null,
+      credentialId: 'cred,1',
+      isProxy: true,
+      createdAt: new Date('2026-01-02T03:04:05.678Z'),
     });
     await gateway.flushExecutionLog();
 
     expect(await rowsFor(gateway, userId)).toEqual([
       expect.objectContaining({
-        request_id: 'req-awkward', user_id: userId, org_id: null, model: 'NULL', duration_ms: 7, prompt_tokens: null, completion_tokens: 3,
-        total_tokens: null, success: false, error_message: awkward, credential_source: null, credential_id: 'cred,1', is_proxy: true,
+        request_id: 'req-awkward',
+        user_id: userId,
+        org_id: null,
+        model: 'NULL',
+        duration_ms: 7,
+        prompt_tokens: null,
+        completion_tokens: 3,
+        total_tokens: null,
+        success: false,
+        error_message: awkward,
+        credential_source: null,
+        credential_id: 'cred,1',
+        is_proxy: true,
       }),
     ]);
     const [{ created_at }] = await rowsFor(gateway, userId);
@@ -156,9 +192,23 @@ describe('execution log', () => {
     try {
       for (const requestId of ['req-before', 'req-refused', 'req-after']) {
         writer.record({
-          requestId, userId, orgId: null, provider: 'openai', operation: 'chat.completions', model: 'gpt-4o-mini', durationMs: 5,
-          promptTokens: 1, completionTokens: 1, totalTokens: 2, success: true, errorCode: null, errorMessage: null,
-          credentialSource: 'environment', credentialId: null, isProxy: false, createdAt: new Date(),
+          requestId,
+          userId,
+          orgId: null,
+          provider: 'openai',
+          operation: 'chat.completions',
+          model: 'gpt-4o-mini',
+          durationMs: 5,
+          promptTokens: 1,
+          completionTokens: 1,
+          totalTokens: 2,
+          success: true,
+          errorCode: null,
+          errorMessage: null,
+          credentialSource: 'environment',
+          credentialId: null,
+          isProxy: false,
+          createdAt: new Date(),
         });
       }
       await gateway.flushExecutionLog();
@@ -228,7 +278,10 @@ describe('execution log', () => {
 
     it('filters by time range', async () => {
       const future = await list(bob, { from: new Date(Date.now() + 60_000).toISOString() }).expect(200);
-      const recent = await list(bob, { from: new Date(Date.now() - 60_000).toISOString(), to: new Date(Date.now() + 1000).toISOString() }).expect(200);
+      const recent = await list(bob, {
+        from: new Date(Date.now() - 60_000).toISOString(),
+        to: new Date(Date.now() + 1000).toISOString(),
+      }).expect(200);
 
       expect(future.body.total).toBe(0);
       expect(recent.body.total).toBe(4);
@@ -298,7 +351,12 @@ describe('execution log writer batching', () => {
     const upstream = await FakeUpstream.start();
     const userId = uniqueId('user');
     try {
-      const first = await startTestApp({ ...database, OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: API_KEY, EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000' });
+      const first = await startTestApp({
+        ...database,
+        OPENAI_BASE_URL: upstream.url,
+        OPENAI_API_KEY: API_KEY,
+        EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
+      });
       upstream.reply(openAiChatCompletion());
       await request(first.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(200);
       await first.close();

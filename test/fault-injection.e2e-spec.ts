@@ -17,10 +17,16 @@ import { frames } from './support/sse-frames.js';
 const chat = (provider: string, stream = false) => ({
   provider,
   operation: 'chat.completions',
-  params: { messages: [{ role: 'user', content: 'Hi' }], ...(provider === 'anthropic' && { maxTokens: 16 }), ...(stream && { stream: true }) },
+  params: {
+    messages: [{ role: 'user', content: 'Hi' }],
+    ...(provider === 'anthropic' && { maxTokens: 16 }),
+    ...(stream && { stream: true }),
+  },
 });
 
-const openAiChunk = (fields: Record<string, unknown>) => ({ data: JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', model: 'gpt-4o-mini-2024-07-18', choices: [], ...fields }) });
+const openAiChunk = (fields: Record<string, unknown>) => ({
+  data: JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', model: 'gpt-4o-mini-2024-07-18', choices: [], ...fields }),
+});
 const openAiDelta = (content: string) => openAiChunk({ choices: [{ index: 0, delta: { content }, finish_reason: null }] });
 const openAiFinish = openAiChunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
 const openAiUsage = (usage: Record<string, unknown>) => openAiChunk({ usage });
@@ -40,27 +46,98 @@ interface FaultCase {
 }
 
 const CASES: FaultCase[] = [
-  { name: '500 on every attempt', reply: openAiError(500, 'server error', 'server_error', null), status: 502, code: 'PROVIDER_UNAVAILABLE', attempts: 3 },
-  { name: '429 with Retry-After', reply: openAiError(429, 'slow down', 'requests', 'rate_limit_exceeded', { 'retry-after-ms': '5' }), status: 429, code: 'PROVIDER_RATE_LIMITED', attempts: 3 },
-  { name: '429 without Retry-After', reply: openAiError(429, 'slow down', 'requests', 'rate_limit_exceeded'), status: 429, code: 'PROVIDER_RATE_LIMITED', attempts: 3 },
-  { name: '429 asking for longer than the gateway holds a caller', reply: openAiError(429, 'slow down', 'requests', 'rate_limit_exceeded', { 'retry-after': '60' }), status: 429, code: 'PROVIDER_RATE_LIMITED', attempts: 1 },
-  { name: 'Anthropic 529 overloaded', provider: 'anthropic', reply: anthropicError(529, 'overloaded_error', 'Overloaded'), status: 502, code: 'PROVIDER_UNAVAILABLE', attempts: 3 },
+  {
+    name: '500 on every attempt',
+    reply: openAiError(500, 'server error', 'server_error', null),
+    status: 502,
+    code: 'PROVIDER_UNAVAILABLE',
+    attempts: 3,
+  },
+  {
+    name: '429 with Retry-After',
+    reply: openAiError(429, 'slow down', 'requests', 'rate_limit_exceeded', { 'retry-after-ms': '5' }),
+    status: 429,
+    code: 'PROVIDER_RATE_LIMITED',
+    attempts: 3,
+  },
+  {
+    name: '429 without Retry-After',
+    reply: openAiError(429, 'slow down', 'requests', 'rate_limit_exceeded'),
+    status: 429,
+    code: 'PROVIDER_RATE_LIMITED',
+    attempts: 3,
+  },
+  {
+    name: '429 asking for longer than the gateway holds a caller',
+    reply: openAiError(429, 'slow down', 'requests', 'rate_limit_exceeded', { 'retry-after': '60' }),
+    status: 429,
+    code: 'PROVIDER_RATE_LIMITED',
+    attempts: 1,
+  },
+  {
+    name: 'Anthropic 529 overloaded',
+    provider: 'anthropic',
+    reply: anthropicError(529, 'overloaded_error', 'Overloaded'),
+    status: 502,
+    code: 'PROVIDER_UNAVAILABLE',
+    attempts: 3,
+  },
   { name: 'a connection reset before any answer', reply: { dropConnection: true }, status: 502, code: 'PROVIDER_UNAVAILABLE', attempts: 3 },
-  { name: 'a connection reset mid-body', reply: { partialBody: '{"id":"chatcmpl-1","choices":[' }, status: 502, code: 'PROVIDER_UNAVAILABLE', attempts: 3 },
-  { name: 'no answer within the timeout', reply: { ...openAiChatCompletion(), delayMs: 2000 }, status: 504, code: 'PROVIDER_TIMEOUT', attempts: 1 },
-  { name: 'invalid JSON with a 200', reply: { headers: { 'content-type': 'application/json' }, body: '{"id": "chatcmpl-1", "choices": [' }, status: 502, code: 'PROVIDER_INVALID_RESPONSE', attempts: 1 },
-  { name: 'a body over MAX_UPSTREAM_RESPONSE_BYTES', reply: openAiChatCompletion({ content: 'x'.repeat(10_000) }), status: 502, code: 'PROVIDER_INVALID_RESPONSE', attempts: 1 },
+  {
+    name: 'a connection reset mid-body',
+    reply: { partialBody: '{"id":"chatcmpl-1","choices":[' },
+    status: 502,
+    code: 'PROVIDER_UNAVAILABLE',
+    attempts: 3,
+  },
+  {
+    name: 'no answer within the timeout',
+    reply: { ...openAiChatCompletion(), delayMs: 2000 },
+    status: 504,
+    code: 'PROVIDER_TIMEOUT',
+    attempts: 1,
+  },
+  {
+    name: 'invalid JSON with a 200',
+    reply: { headers: { 'content-type': 'application/json' }, body: '{"id": "chatcmpl-1", "choices": [' },
+    status: 502,
+    code: 'PROVIDER_INVALID_RESPONSE',
+    attempts: 1,
+  },
+  {
+    name: 'a body over MAX_UPSTREAM_RESPONSE_BYTES',
+    reply: openAiChatCompletion({ content: 'x'.repeat(10_000) }),
+    status: 502,
+    code: 'PROVIDER_INVALID_RESPONSE',
+    attempts: 1,
+  },
   {
     name: 'poisoned usage in a whole answer',
-    reply: { body: { ...(openAiChatCompletion().body as object), usage: { prompt_tokens: -5, completion_tokens: '12', total_tokens: 1e300 } } },
+    reply: {
+      body: { ...(openAiChatCompletion().body as object), usage: { prompt_tokens: -5, completion_tokens: '12', total_tokens: 1e300 } },
+    },
     status: 200,
     attempts: 1,
   },
-  { name: 'a stream that closes cleanly without a finish reason or [DONE]', stream: true, reply: { sse: [openAiDelta('Hel'), openAiDelta('lo')] }, status: 200, code: 'PROVIDER_INVALID_RESPONSE', attempts: 1 },
+  {
+    name: 'a stream that closes cleanly without a finish reason or [DONE]',
+    stream: true,
+    reply: { sse: [openAiDelta('Hel'), openAiDelta('lo')] },
+    status: 200,
+    code: 'PROVIDER_INVALID_RESPONSE',
+    attempts: 1,
+  },
   {
     name: 'a stream with negative and string token counts (OpenAI)',
     stream: true,
-    reply: { sse: [openAiDelta('Hello'), openAiFinish, openAiUsage({ prompt_tokens: -5, completion_tokens: '12', total_tokens: 7 }), { data: '[DONE]' }] },
+    reply: {
+      sse: [
+        openAiDelta('Hello'),
+        openAiFinish,
+        openAiUsage({ prompt_tokens: -5, completion_tokens: '12', total_tokens: 7 }),
+        { data: '[DONE]' },
+      ],
+    },
     status: 200,
     attempts: 1,
     final: { finishReason: 'stop', metadata: expect.objectContaining({ usageEstimated: true }) },
@@ -71,7 +148,9 @@ const CASES: FaultCase[] = [
     stream: true,
     reply: {
       sse: [
-        anthropicEvent('message_start', { message: { id: 'msg_1', model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: '12', output_tokens: 1 } } }),
+        anthropicEvent('message_start', {
+          message: { id: 'msg_1', model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: '12', output_tokens: 1 } },
+        }),
         anthropicEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
         anthropicEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hello' } }),
         anthropicEvent('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: -5 } }),
@@ -90,9 +169,15 @@ const CASES: FaultCase[] = [
     code: 'PROVIDER_TIMEOUT',
     attempts: 1,
   },
-  { name: 'a stream that goes silent past the timeout', stream: true, reply: { sse: [openAiDelta('Hel')], afterEvents: 'hang' }, status: 200, code: 'PROVIDER_TIMEOUT', attempts: 1 },
+  {
+    name: 'a stream that goes silent past the timeout',
+    stream: true,
+    reply: { sse: [openAiDelta('Hel')], afterEvents: 'hang' },
+    status: 200,
+    code: 'PROVIDER_TIMEOUT',
+    attempts: 1,
+  },
 ];
-
 
 describe('fault injection: every upstream failure, one by one', () => {
   let upstream: FakeUpstream;
@@ -150,7 +235,8 @@ describe('fault injection: every upstream failure, one by one', () => {
         const final = received.at(-2)!.data;
         expect(final).toMatchObject(fault.final!);
         // Nothing poisoned reaches a count: tokens are whole non-negative numbers.
-        for (const count of Object.values(final.usage as Record<string, number>)) expect(Number.isSafeInteger(count) && count >= 0).toBe(true);
+        for (const count of Object.values(final.usage as Record<string, number>))
+          expect(Number.isSafeInteger(count) && count >= 0).toBe(true);
       }
     } else if (fault.code) {
       expect(JSON.parse(body).error.code).toBe(fault.code);
@@ -191,17 +277,26 @@ describe('fault injection: the circuit breaker', () => {
       const baseUrl = await gateway.listen();
       const userId = uniqueId('user-circuit');
       upstream.reply(openAiError(500, 'server error', 'server_error', null));
-      for (let call = 0; call < 2; call++) await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chat('openai')).expect(502);
+      for (let call = 0; call < 2; call++)
+        await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chat('openai')).expect(502);
       await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chat('openai')).expect(503);
 
       // After the cool-down, the one trial is a stream its caller abandons after the first chunk.
       upstream.reply({ sse: [openAiDelta('Hel')], afterEvents: 'hang' });
-      const status = async () => (await request(gateway.server).get('/api/integrations/status').set(authAs(userId))).body.providers[0].circuit;
+      const status = async () =>
+        (await request(gateway.server).get('/api/integrations/status').set(authAs(userId))).body.providers[0].circuit;
       await waitFor(async () => (await status()) === 'half_open', 3000, 'the cool-down');
       const { port } = new URL(baseUrl);
       await new Promise<void>((resolve, reject) => {
         const trial = httpRequest(
-          { host: '127.0.0.1', port, method: 'POST', path: '/api/integrations/execute', agent: false, headers: { ...authAs(userId), 'content-type': 'application/json' } },
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/integrations/execute',
+            agent: false,
+            headers: { ...authAs(userId), 'content-type': 'application/json' },
+          },
           (response) => {
             expect(response.statusCode).toBe(200);
             // The first chunk arrived: the caller goes away.
@@ -219,7 +314,8 @@ describe('fault injection: the circuit breaker', () => {
       // The abandoned trial frees its slot: the next call is let through, succeeds and closes the circuit.
       upstream.reply(openAiChatCompletion());
       await waitFor(
-        async () => (await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chat('openai'))).status === 200,
+        async () =>
+          (await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chat('openai'))).status === 200,
         3000,
         'a call let through after the abandoned trial',
       );

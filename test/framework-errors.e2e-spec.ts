@@ -7,7 +7,11 @@ import { rawRequest, type RawResponse } from './support/raw-http.js';
 import { authAs, chatBody, startTestApp, type TestApp } from './support/test-app.js';
 
 /** The one error shape, with the request id in both the header and the body. */
-function expectErrorShape(response: { status: number; headers: Record<string, unknown>; body: unknown }, status: number, code: string): void {
+function expectErrorShape(
+  response: { status: number; headers: Record<string, unknown>; body: unknown },
+  status: number,
+  code: string,
+): void {
   expect(response.status).toBe(status);
   const body = (typeof response.body === 'string' ? JSON.parse(response.body) : response.body) as { error: Record<string, unknown> };
   expect(body.error).toMatchObject({ code, message: expect.any(String), retryable: expect.any(Boolean) });
@@ -52,7 +56,10 @@ describe('framework-level answers use the one error shape', () => {
 
   it('both Content-Length and Transfer-Encoding is 400 MALFORMED_REQUEST', async () => {
     const response = first(
-      await rawRequest(baseUrl, 'POST /api/integrations/execute HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'),
+      await rawRequest(
+        baseUrl,
+        'POST /api/integrations/execute HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      ),
     );
     expectErrorShape(response, 400, 'MALFORMED_REQUEST');
   });
@@ -65,11 +72,20 @@ describe('framework-level answers use the one error shape', () => {
   it('a body over the limit reaches Node’s HTTP client as 413, not a broken pipe', async () => {
     const { port } = new URL(baseUrl);
     const result = await new Promise<{ status?: number; body?: string; error?: string }>((resolve) => {
-      const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/integrations/execute', headers: { 'content-type': 'application/json', 'content-length': String(256 * 64 * 1024), ...authAs('user-413') } }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-        response.on('end', () => resolve({ status: response.statusCode, body }));
-      });
+      const outgoing = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/integrations/execute',
+          headers: { 'content-type': 'application/json', 'content-length': String(256 * 64 * 1024), ...authAs('user-413') },
+        },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode, body }));
+        },
+      );
       outgoing.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code }));
       // Far past the limit, in pieces, as a client streaming a large upload does.
       const piece = Buffer.alloc(64 * 1024, 'a');
@@ -117,7 +133,11 @@ describe('the shutdown drain is bounded', () => {
     const gateway = await startTestApp({ SHUTDOWN_DRAIN_TIMEOUT_MS: '300' });
     const baseUrl = await gateway.listen();
     // Headers promise a body that never comes: the request stays in flight for good.
-    const stuck = rawRequest(baseUrl, 'POST /api/integrations/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{', { timeoutMs: 10_000 });
+    const stuck = rawRequest(
+      baseUrl,
+      'POST /api/integrations/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+      { timeoutMs: 10_000 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const startedAt = Date.now();
     await gateway.close();

@@ -14,9 +14,28 @@ import { authAs, startTestApp, TEST_VAULT_KEY, tokenFor, type TestApp } from './
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const CASES = 600;
 
-const validExecute = { provider: 'openai', operation: 'chat.completions', params: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], maxTokens: 16, temperature: 0.5, tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }] } };
+const validExecute = {
+  provider: 'openai',
+  operation: 'chat.completions',
+  params: {
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'Hi' }],
+    maxTokens: 16,
+    temperature: 0.5,
+    tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+  },
+};
 const validEmbeddings = { provider: 'openai', operation: 'embeddings', params: { input: ['a', 'b'] } };
-const validV1Chat = { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'Be brief' }, { role: 'user', content: [{ type: 'text', text: 'Hi' }] }], max_tokens: 16, tool_choice: 'auto', response_format: { type: 'json_object' } };
+const validV1Chat = {
+  model: 'gpt-4o-mini',
+  messages: [
+    { role: 'system', content: 'Be brief' },
+    { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+  ],
+  max_tokens: 16,
+  tool_choice: 'auto',
+  response_format: { type: 'json_object' },
+};
 const validV1Embeddings = { model: 'text-embedding-3-small', input: 'hello', encoding_format: 'base64' };
 
 interface FuzzCase {
@@ -28,14 +47,25 @@ interface FuzzCase {
 }
 
 function buildCase(fuzz: Fuzz): FuzzCase {
-  const headers: Record<string, string> = fuzz.chance(0.9) ? authAs(`fuzz-user-${fuzz.int(20)}`, { orgId: fuzz.chance(0.5) ? 'fuzz-org' : undefined, roles: fuzz.chance(0.3) ? ['admin'] : [] }) : {};
-  if (fuzz.chance(0.1)) headers.authorization = fuzz.pick(['Bearer', 'Bearer x.y.z', `Basic ${fuzz.string()}`, `Bearer ${tokenFor('fuzz-user')}x`]).replace(/[^\t\x20-\x7e]/g, '');
+  const headers: Record<string, string> = fuzz.chance(0.9)
+    ? authAs(`fuzz-user-${fuzz.int(20)}`, { orgId: fuzz.chance(0.5) ? 'fuzz-org' : undefined, roles: fuzz.chance(0.3) ? ['admin'] : [] })
+    : {};
+  if (fuzz.chance(0.1))
+    headers.authorization = fuzz
+      .pick(['Bearer', 'Bearer x.y.z', `Basic ${fuzz.string()}`, `Bearer ${tokenFor('fuzz-user')}x`])
+      .replace(/[^\t\x20-\x7e]/g, '');
   if (fuzz.chance(0.1)) headers['x-org-id'] = fuzz.string().replace(/[^\t\x20-\x7e]/g, '') || 'x';
   if (fuzz.chance(0.05)) headers['x-on-behalf-of'] = 'someone';
   if (fuzz.chance(0.1)) headers['x-request-id'] = fuzz.string().replace(/[^\t\x20-\x7e]/g, '') || 'x';
   const surface = fuzz.int(8);
   const withBody = (path: string, valid: unknown): FuzzCase => {
-    if (fuzz.chance(0.08)) return { method: 'post', path, headers, rawBody: fuzz.pick(['{', '{"a":', 'null', '[]', '"text"', '{"provider":"openai"}}', '\u0000']) };
+    if (fuzz.chance(0.08))
+      return {
+        method: 'post',
+        path,
+        headers,
+        rawBody: fuzz.pick(['{', '{"a":', 'null', '[]', '"text"', '{"provider":"openai"}}', '\u0000']),
+      };
     return { method: 'post', path, headers, body: fuzz.chance(0.1) ? fuzz.json(4) : fuzz.mutate(fuzz.mutate(valid)) };
   };
   switch (surface) {
@@ -50,14 +80,31 @@ function buildCase(fuzz: Fuzz): FuzzCase {
       return withBody('/v1/embeddings', validV1Embeddings);
     case 5: {
       const provider = encodeURIComponent(fuzz.pick(['openai', 'anthropic', 'nope', fuzz.string().slice(0, 200).toWellFormed()]));
-      if (fuzz.chance(0.5)) return { method: 'delete', path: `/api/integrations/credentials/${provider}?scope=${encodeURIComponent(fuzz.pick(["user", "org", fuzz.string().toWellFormed()]))}`, headers };
-      return { method: 'put', path: `/api/integrations/credentials/${provider}`, headers, body: fuzz.mutate({ apiKey: 'sk-proj-fuzzStoredKey012345', scope: 'user' }) };
+      if (fuzz.chance(0.5))
+        return {
+          method: 'delete',
+          path: `/api/integrations/credentials/${provider}?scope=${encodeURIComponent(fuzz.pick(['user', 'org', fuzz.string().toWellFormed()]))}`,
+          headers,
+        };
+      return {
+        method: 'put',
+        path: `/api/integrations/credentials/${provider}`,
+        headers,
+        body: fuzz.mutate({ apiKey: 'sk-proj-fuzzStoredKey012345', scope: 'user' }),
+      };
     }
     default: {
       const route = fuzz.pick(['/api/integrations/executions', '/api/integrations/usage']);
       const fields = ['provider', 'operation', 'userId', 'from', 'to', 'limit', 'offset', 'success', 'constructor', 'x'];
       const query = Array.from({ length: 1 + fuzz.int(3) }, () => {
-        const value = fuzz.pick([fuzz.string(), String(fuzz.number()), '-200000-01-01T00:00:00Z', '9223372036854775808', '2026-11-01T00:00:00Z', 'true']);
+        const value = fuzz.pick([
+          fuzz.string(),
+          String(fuzz.number()),
+          '-200000-01-01T00:00:00Z',
+          '9223372036854775808',
+          '2026-11-01T00:00:00Z',
+          'true',
+        ]);
         return `${fuzz.pick(fields)}=${encodeURIComponent(value.slice(0, 300).toWellFormed())}`;
       }).join('&');
       return { method: 'get', path: `${route}?${query}`, headers };
@@ -108,7 +155,10 @@ describe(`fuzzing every caller surface (seed ${SEED}, ${CASES} cases)`, () => {
       else if (response.status >= 400) {
         const error = (response.body as { error?: Record<string, unknown> }).error;
         const openAiShaped = fuzzCase.path.startsWith('/v1') && typeof error?.message === 'string';
-        if (!openAiShaped && (typeof error?.code !== 'string' || typeof error.message !== 'string' || error.requestId !== response.headers['x-request-id'])) {
+        if (
+          !openAiShaped &&
+          (typeof error?.code !== 'string' || typeof error.message !== 'string' || error.requestId !== response.headers['x-request-id'])
+        ) {
           failures.push(`${where} outside the error shape: ${JSON.stringify(response.body).slice(0, 300)}`);
         }
       }

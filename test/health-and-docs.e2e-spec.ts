@@ -62,7 +62,11 @@ describe('health, providers and docs', () => {
         { name: 'embeddings', description: expect.any(String), defaultModel: 'text-embedding-3-small' },
       ],
     });
-    expect(identified.body.providers.map((provider: { credentialAvailable: boolean }) => provider.credentialAvailable)).toEqual([false, false, false]);
+    expect(identified.body.providers.map((provider: { credentialAvailable: boolean }) => provider.credentialAvailable)).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('serves Swagger UI at /docs', async () => {

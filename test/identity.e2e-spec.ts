@@ -53,7 +53,10 @@ describe('Identity service: introspection and on-demand keys', () => {
   }
 
   const execute = (token: string, headers: Record<string, string> = {}) =>
-    request(gateway.server).post('/api/integrations/execute').set({ authorization: `Bearer ${token}`, ...headers }).send(chatBody);
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set({ authorization: `Bearer ${token}`, ...headers })
+      .send(chatBody);
 
   const lookupsFor = (userId: string) => identity.credentialLookups.filter((lookup) => lookup.userId === userId);
   const introspectionsOf = (token: string) => identity.introspections.filter((seen) => seen === token);
@@ -160,7 +163,7 @@ describe('Identity service: introspection and on-demand keys', () => {
     expect(response.body.error.message).toContain('openai');
   });
 
-  it("uses the org-wide key when the user has none, and logs it as a proxy use with the credential id", async () => {
+  it('uses the org-wide key when the user has none, and logs it as a proxy use with the credential id', async () => {
     const orgId = uniqueId('org');
     const ivy = newUser([orgId], false);
     identity.setOrgKey(orgId, 'openai', 'sk-proj-orgWideKey0123456789', 'org-owner');
@@ -265,7 +268,11 @@ describe('Identity edge cases: the gateway’s own token, org roles, failures co
     const line = metrics.split('\n').find((candidate) => candidate.startsWith(`gateway_auth_failures_total{reason="${reason}"}`));
     return line ? Number(line.split(' ').at(-1)) : 0;
   };
-  const asService = (userId: string) => request(gateway.server).post('/api/integrations/execute').set({ 'x-service-key': SERVICE_KEY, 'x-on-behalf-of': userId }).send(chatBody);
+  const asService = (userId: string) =>
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set({ 'x-service-key': SERVICE_KEY, 'x-on-behalf-of': userId })
+      .send(chatBody);
 
   it('answers 503 IDENTITY_UNAVAILABLE (not 401) when Identity refuses the gateway’s own token, counts it, and picks up a new token from the file', async () => {
     const userId = uniqueId('user');
@@ -285,9 +292,18 @@ describe('Identity edge cases: the gateway’s own token, org roles, failures co
     const orgAdmin = identity.userToken(uniqueId('tok'), uniqueId('user'), [{ id: 'org-admin-here', role: 'admin' }, 'org-plain']);
     const plainMember = identity.userToken(uniqueId('tok'), uniqueId('user'), ['org-admin-here']);
 
-    await request(gateway.server).get('/api/integrations/audit').set({ authorization: `Bearer ${orgAdmin}`, 'x-org-id': 'org-admin-here' }).expect(200);
-    await request(gateway.server).get('/api/integrations/audit').set({ authorization: `Bearer ${orgAdmin}`, 'x-org-id': 'org-plain' }).expect(403);
-    await request(gateway.server).get('/api/integrations/audit').set({ authorization: `Bearer ${plainMember}` }).expect(403);
+    await request(gateway.server)
+      .get('/api/integrations/audit')
+      .set({ authorization: `Bearer ${orgAdmin}`, 'x-org-id': 'org-admin-here' })
+      .expect(200);
+    await request(gateway.server)
+      .get('/api/integrations/audit')
+      .set({ authorization: `Bearer ${orgAdmin}`, 'x-org-id': 'org-plain' })
+      .expect(403);
+    await request(gateway.server)
+      .get('/api/integrations/audit')
+      .set({ authorization: `Bearer ${plainMember}` })
+      .expect(403);
   });
 
   it('counts refused callers by reason, telling an Identity timeout from a refused connection', async () => {
@@ -300,22 +316,44 @@ describe('Identity edge cases: the gateway’s own token, org roles, failures co
     const before = await counts();
 
     await request(gateway.server).post('/api/integrations/execute').send(chatBody).expect(401);
-    await request(gateway.server).post('/api/integrations/execute').set({ authorization: 'Bearer not-a-token-anyone-issued' }).send(chatBody).expect(401);
+    await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set({ authorization: 'Bearer not-a-token-anyone-issued' })
+      .send(chatBody)
+      .expect(401);
     await request(gateway.server).post('/api/integrations/execute').set({ 'x-service-key': 'nope' }).send(chatBody).expect(401);
     identity.mode = 'hang';
-    const timedOut = await request(gateway.server).post('/api/integrations/execute').set({ authorization: `Bearer ${uniqueId('new-token')}` }).send(chatBody).expect(503);
+    const timedOut = await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set({ authorization: `Bearer ${uniqueId('new-token')}` })
+      .send(chatBody)
+      .expect(503);
 
     expect(timedOut.body.error).toMatchObject({ code: 'IDENTITY_UNAVAILABLE', metadata: { reason: 'timeout' } });
-    expect(await counts()).toEqual({ missing: before.missing + 1, invalid: before.invalid + 1, serviceKey: before.serviceKey + 1, timeout: before.timeout + 1 });
+    expect(await counts()).toEqual({
+      missing: before.missing + 1,
+      invalid: before.invalid + 1,
+      serviceKey: before.serviceKey + 1,
+      timeout: before.timeout + 1,
+    });
   });
 
   it('names a refused connection to Identity as such', async () => {
     const closed = await FakeIdentity.start();
     const url = closed.url;
     await closed.stop();
-    const other = await startTestApp({ AUTH_MODE: 'introspection', JWT_SECRET: undefined, IDENTITY_SERVICE_URL: url, CREDENTIAL_SOURCES: 'environment' });
+    const other = await startTestApp({
+      AUTH_MODE: 'introspection',
+      JWT_SECRET: undefined,
+      IDENTITY_SERVICE_URL: url,
+      CREDENTIAL_SOURCES: 'environment',
+    });
     try {
-      const response = await request(other.server).post('/api/integrations/execute').set({ authorization: 'Bearer some-token' }).send(chatBody).expect(503);
+      const response = await request(other.server)
+        .post('/api/integrations/execute')
+        .set({ authorization: 'Bearer some-token' })
+        .send(chatBody)
+        .expect(503);
       expect(response.body.error).toMatchObject({ code: 'IDENTITY_UNAVAILABLE', metadata: { reason: 'refused' } });
     } finally {
       await other.close();
@@ -328,7 +366,11 @@ describe('Identity edge cases: the gateway’s own token, org roles, failures co
     const reversed = identity.userToken(uniqueId('tok'), userId, ['org-zulu', 'org-alpha']);
     const lookupsBefore = identity.credentialLookups.length;
 
-    await request(gateway.server).post('/api/integrations/execute').set({ authorization: `Bearer ${reversed}` }).send(chatBody).expect(200);
+    await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set({ authorization: `Bearer ${reversed}` })
+      .send(chatBody)
+      .expect(200);
 
     expect(identity.credentialLookups.slice(lookupsBefore).map((lookup) => lookup.headers['x-org-id'])).toEqual(['org-alpha']);
   });

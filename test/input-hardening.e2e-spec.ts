@@ -16,7 +16,11 @@ describe('caller input never causes a 500', () => {
   beforeAll(async () => {
     upstream = await FakeUpstream.start();
     upstream.reply(openAiChatCompletion());
-    gateway = await startTestApp({ OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-hardeningTests012345', CREDENTIAL_ENCRYPTION_KEY: TEST_VAULT_KEY });
+    gateway = await startTestApp({
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-hardeningTests012345',
+      CREDENTIAL_ENCRYPTION_KEY: TEST_VAULT_KEY,
+    });
   });
   afterAll(async () => {
     await gateway.close();
@@ -49,11 +53,20 @@ describe('caller input never causes a 500', () => {
   });
 
   it('an apiKey with a NUL is refused before it is stored or fingerprinted', async () => {
-    expectValidation(await request(gateway.server).put('/api/integrations/credentials/openai').set(caller).send({ apiKey: 'sk-proj-abc\u0000def123456' }), 'apiKey');
+    expectValidation(
+      await request(gateway.server).put('/api/integrations/credentials/openai').set(caller).send({ apiKey: 'sk-proj-abc\u0000def123456' }),
+      'apiKey',
+    );
   });
 
   it('a field named constructor is refused like any unknown field', async () => {
-    expectValidation(await request(gateway.server).put('/api/integrations/credentials/openai').set(caller).send({ apiKey: 'sk-proj-constructor0123', constructor: 1 }), 'constructor');
+    expectValidation(
+      await request(gateway.server)
+        .put('/api/integrations/credentials/openai')
+        .set(caller)
+        .send({ apiKey: 'sk-proj-constructor0123', constructor: 1 }),
+      'constructor',
+    );
     expectValidation(await request(gateway.server).get('/api/integrations/executions?constructor=1').set(caller), 'constructor');
   });
 
@@ -65,18 +78,24 @@ describe('caller input never causes a 500', () => {
     expectValidation(response, 'params.messages.0.toolCalls.0');
   });
 
-  it.each([[{}], [5], [{ type: 'function', function: null }], [{ function: { name: 7 } }]])('/v1 tool_choice %j is refused, not dropped', async (toolChoice) => {
-    const response = await request(gateway.server)
-      .post('/v1/chat/completions')
-      .set(caller)
-      .send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], tool_choice: toolChoice });
-    expectValidation(response, 'tool_choice');
-  });
+  it.each([[{}], [5], [{ type: 'function', function: null }], [{ function: { name: 7 } }]])(
+    '/v1 tool_choice %j is refused, not dropped',
+    async (toolChoice) => {
+      const response = await request(gateway.server)
+        .post('/v1/chat/completions')
+        .set(caller)
+        .send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], tool_choice: toolChoice });
+      expectValidation(response, 'tool_choice');
+    },
+  );
 
   it('an error body lists at most 20 violations and says how many there were', async () => {
     const params: Record<string, unknown> = { messages: [{ role: 'user', content: 'Hi' }] };
     for (let field = 0; field < 300_000; field++) params[`unknown${field}`] = 1;
-    const response = await request(gateway.server).post('/api/integrations/execute').set(caller).send({ provider: 'openai', operation: 'chat.completions', params });
+    const response = await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(caller)
+      .send({ provider: 'openai', operation: 'chat.completions', params });
     expect(response.status).toBe(400);
     expect(response.body.error.details).toHaveLength(20);
     expect(response.body.error.violationCount).toBe(300_000);
@@ -88,7 +107,11 @@ describe('caller input never causes a 500', () => {
     const schema = '{"type":"object","properties":{"a":'.repeat(2500) + '{"type":"string"}' + '}}'.repeat(2500);
     const body = `{"provider":"openai","operation":"chat.completions","params":{"messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${schema}}}]}}`;
     const before = upstream.received.length;
-    const response = await request(gateway.server).post('/api/integrations/execute').set(caller).set('content-type', 'application/json').send(body);
+    const response = await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(caller)
+      .set('content-type', 'application/json')
+      .send(body);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
     expect(response.body.error.field).toMatch(/^params\.tools\.0\.function\.parameters/);

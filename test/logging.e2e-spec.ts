@@ -15,10 +15,10 @@ describe('structured call logs', () => {
     lines.length = 0;
     upstream = await FakeUpstream.start();
     upstream.reply(openAiChatCompletion());
-    process.stdout.write = ((chunk: string | Uint8Array) => {
+    process.stdout.write = (chunk: string | Uint8Array) => {
       lines.push(...String(chunk).split('\n').filter(Boolean));
       return true;
-    });
+    };
   });
 
   afterEach(async () => {
@@ -31,7 +31,12 @@ describe('structured call logs', () => {
   });
 
   async function callAndCollect(environment: Record<string, string>) {
-    const gateway = await startTestApp({ LOG_LEVEL: 'log', OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-loggingTests0123456789', ...environment });
+    const gateway = await startTestApp({
+      LOG_LEVEL: 'log',
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-loggingTests0123456789',
+      ...environment,
+    });
     try {
       const userId = uniqueId('user');
       const response = await request(gateway.server)

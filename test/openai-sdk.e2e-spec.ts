@@ -36,7 +36,11 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
   it('chat.completions.create with a plain OpenAI model', async () => {
     openai.reply(openAiChatCompletion({ content: 'Hi from OpenAI' }));
 
-    const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 16 });
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hello' }],
+      max_tokens: 16,
+    });
 
     expect(completion.choices[0].message.content).toBe('Hi from OpenAI');
     expect(completion.choices[0].finish_reason).toBe('stop');
@@ -63,8 +67,18 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
   it('streams with the SDK, including the usage chunk when asked', async () => {
     openai.reply({
       sse: [
-        { data: JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] }) },
-        { data: JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] }) },
+        {
+          data: JSON.stringify({
+            model: 'gpt-4o-mini-2024-07-18',
+            choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }],
+          }),
+        },
+        {
+          data: JSON.stringify({
+            model: 'gpt-4o-mini-2024-07-18',
+            choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }],
+          }),
+        },
         { data: JSON.stringify({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } }) },
         { data: '[DONE]' },
       ],
@@ -91,26 +105,42 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
   });
 
   it('embeddings.create as the SDK calls it by default (it asks for base64 and decodes it)', async () => {
-    openai.reply(openAiEmbeddings([[0.5, -0.25], [1.5, 2]]));
+    openai.reply(
+      openAiEmbeddings([
+        [0.5, -0.25],
+        [1.5, 2],
+      ]),
+    );
 
     const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
 
     // Values exact in 32-bit floats, so decoding gives them back unchanged.
-    expect(result.data.map((item) => item.embedding)).toEqual([[0.5, -0.25], [1.5, 2]]);
+    expect(result.data.map((item) => item.embedding)).toEqual([
+      [0.5, -0.25],
+      [1.5, 2],
+    ]);
     expect(result.usage).toMatchObject({ prompt_tokens: 8, total_tokens: 8 });
     // The upstream is asked for floats either way.
     expect(openai.lastRequest().body).toMatchObject({ encoding_format: 'float' });
   });
 
   it('embeddings.create with encoding_format float', async () => {
-    openai.reply(openAiEmbeddings([[0.1, 0.2], [0.3, 0.4]]));
+    openai.reply(
+      openAiEmbeddings([
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ]),
+    );
 
     const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'], encoding_format: 'float' });
 
-    expect(result.data.map((item) => item.embedding)).toEqual([[0.1, 0.2], [0.3, 0.4]]);
+    expect(result.data.map((item) => item.embedding)).toEqual([
+      [0.1, 0.2],
+      [0.3, 0.4],
+    ]);
   });
 
-  it('models.list names each provider\'s default models as routable model ids', async () => {
+  it("models.list names each provider's default models as routable model ids", async () => {
     const models = [];
     for await (const model of client.models.list()) models.push(model);
 
@@ -126,13 +156,21 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
   it('surfaces gateway errors as SDK errors with status and code', async () => {
     const unauthenticated = new OpenAI({ apiKey: 'not-a-valid-token', baseURL: client.baseURL, maxRetries: 0 });
 
-    await expect(unauthenticated.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
-    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] })).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    await expect(
+      unauthenticated.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] })).rejects.toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
   });
 
   it('logs SDK calls like any other, under the caller', async () => {
     await gateway.flushExecutionLog();
-    const rows = await gateway.dataSource.query('SELECT provider, operation, success FROM execution_logs WHERE user_id = $1 ORDER BY created_at', [userId]);
+    const rows = await gateway.dataSource.query(
+      'SELECT provider, operation, success FROM execution_logs WHERE user_id = $1 ORDER BY created_at',
+      [userId],
+    );
 
     expect(rows.slice(0, 4)).toEqual([
       { provider: 'openai', operation: 'chat.completions', success: true },
@@ -177,13 +215,22 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     });
 
     openai.reply(openAiChatCompletion({ content: '{}' }));
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'JSON please' }], response_format: { type: 'json_object' } });
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'JSON please' }],
+      response_format: { type: 'json_object' },
+    });
     expect(openai.lastRequest().body).toMatchObject({ response_format: { type: 'json_object' } });
   });
 
   it('refuses by name what it cannot pass on, and a malformed response_format', async () => {
     const refused = await client.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], logprobs: true, response_format: { type: 'xml' } as never })
+      .create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'x' }],
+        logprobs: true,
+        response_format: { type: 'xml' } as never,
+      })
       .catch((error: unknown) => error);
 
     expect(refused).toBeInstanceOf(OpenAI.APIError);
@@ -198,11 +245,20 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
 
   it('streams tool calls the way the SDK assembles them', async () => {
     const chunk = (delta: object, finishReason: string | null = null) => ({
-      data: JSON.stringify({ id: 'chatcmpl-up', object: 'chat.completion.chunk', model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta, finish_reason: finishReason }] }),
+      data: JSON.stringify({
+        id: 'chatcmpl-up',
+        object: 'chat.completion.chunk',
+        model: 'gpt-4o-mini-2024-07-18',
+        choices: [{ index: 0, delta, finish_reason: finishReason }],
+      }),
     });
     openai.reply({
       sse: [
-        chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+        chunk({
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '' } }],
+        }),
         chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Oslo"}' } }] }),
         chunk({}, 'tool_calls'),
         { data: '[DONE]' },
@@ -217,17 +273,22 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     const completion = await stream.finalChatCompletion();
 
     expect(completion.choices[0].finish_reason).toBe('tool_calls');
-    expect(completion.choices[0].message.tool_calls).toEqual([{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }]);
+    expect(completion.choices[0].message.tool_calls).toEqual([
+      { id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+    ]);
   });
 
-  it('takes an answer\'s message back as history, as SDK code continues a conversation', async () => {
+  it("takes an answer's message back as history, as SDK code continues a conversation", async () => {
     openai.reply(openAiChatCompletion({ content: 'Hi there' }));
     const first = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] });
     openai.reply(openAiChatCompletion({ content: 'Still here' }));
 
     // The answer's message as the SDK returns it (refusal: null), with the annotations OpenAI adds.
     const answer = { ...first.choices[0].message, annotations: [] };
-    const second = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }, answer, { role: 'user', content: 'Again' }] });
+    const second = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hello' }, answer, { role: 'user', content: 'Again' }],
+    });
 
     expect(second.choices[0].message.content).toBe('Still here');
     expect((openai.lastRequest().body as { messages: unknown[] }).messages[1]).toEqual({ role: 'assistant', content: 'Hi there' });
@@ -240,6 +301,9 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
       .send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], constructor: 1, toString: 2 })
       .expect(400);
 
-    expect(response.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['params.constructor', 'params.toString']);
+    expect(response.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+      'params.constructor',
+      'params.toString',
+    ]);
   });
 });

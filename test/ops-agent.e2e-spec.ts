@@ -51,9 +51,17 @@ describe('OpsAgent against a fake Opstage', () => {
     OPSTAGE_SECRET_DIRS: secretDir,
   });
 
-  const execute = () => request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody);
-  const run = async (actionName: string, payload: Record<string, unknown>, type: 'ACTION_EXECUTE' | 'ACTION_PREPARE' = 'ACTION_EXECUTE', createdByUserId: string | null = 'usr_operator_1') =>
-    opstage.completed(opstage.enqueue(agentId, { type, actionName, payload, ...(createdByUserId && { createdByUserId }) }));
+  const execute = () =>
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('user')))
+      .send(chatBody);
+  const run = async (
+    actionName: string,
+    payload: Record<string, unknown>,
+    type: 'ACTION_EXECUTE' | 'ACTION_PREPARE' = 'ACTION_EXECUTE',
+    createdByUserId: string | null = 'usr_operator_1',
+  ) => opstage.completed(opstage.enqueue(agentId, { type, actionName, payload, ...(createdByUserId && { createdByUserId }) }));
 
   beforeAll(async () => {
     await resetOpsState();
@@ -101,7 +109,9 @@ describe('OpsAgent against a fake Opstage', () => {
       configRevision: expect.any(Number),
       integration: { enabled: true },
     });
-    const configs = Object.fromEntries(service.configs.map((config: { key: string; valuePreview: string }) => [config.key, config.valuePreview]));
+    const configs = Object.fromEntries(
+      service.configs.map((config: { key: string; valuePreview: string }) => [config.key, config.valuePreview]),
+    );
     expect(configs).toMatchObject({
       'service.version': service.version,
       'providers.openai.defaultModel': 'gpt-4o-mini',
@@ -111,9 +121,16 @@ describe('OpsAgent against a fake Opstage', () => {
       'providers.anthropic.keyFingerprint': 'none',
     });
     const rotateKey = service.actions.find((action: { name: string }) => action.name === 'rotateKey');
-    expect(rotateKey).toMatchObject({ dangerLevel: 'HIGH', requiresConfirmation: true, inputSchema: { required: ['provider', 'secretRef'] } });
+    expect(rotateKey).toMatchObject({
+      dangerLevel: 'HIGH',
+      requiresConfirmation: true,
+      inputSchema: { required: ['provider', 'secretRef'] },
+    });
     expect(service.actions.find((action: { name: string }) => action.name === 'runHealthCheck')).toMatchObject({ dangerLevel: 'LOW' });
-    expect(service.actions.find((action: { name: string }) => action.name === 'resetCircuit')).toMatchObject({ dangerLevel: 'LOW', requiresConfirmation: false });
+    expect(service.actions.find((action: { name: string }) => action.name === 'resetCircuit')).toMatchObject({
+      dangerLevel: 'LOW',
+      requiresConfirmation: false,
+    });
   });
 
   it('heartbeats with its service id and a health the operator can read through the redaction', () => {
@@ -129,9 +146,13 @@ describe('OpsAgent against a fake Opstage', () => {
 
     expect(result.success).toBe(true);
     expect(result.data.currentState.serviceKeys).toEqual(
-      expect.arrayContaining([expect.objectContaining({ provider: 'openai', fingerprint: 'sk-proj-…0001', source: 'environment', lastKeyRotationAt: null })]),
+      expect.arrayContaining([
+        expect.objectContaining({ provider: 'openai', fingerprint: 'sk-proj-…0001', source: 'environment', lastKeyRotationAt: null }),
+      ]),
     );
-    expect(result.data.currentState.availableKeyRefs).toEqual(expect.arrayContaining(['env:OPENAI_API_KEY_NEXT', `file:${join(secretDir, 'openai-next')}`]));
+    expect(result.data.currentState.availableKeyRefs).toEqual(
+      expect.arrayContaining(['env:OPENAI_API_KEY_NEXT', `file:${join(secretDir, 'openai-next')}`]),
+    );
     expect(result.data.currentState.availableKeyRefs).not.toContain('env:CREDENTIAL_ENCRYPTION_KEY');
     expect(JSON.stringify(result)).not.toContain(ENV_KEY);
     expect(JSON.stringify(result)).not.toContain(NEW_KEY);
@@ -141,7 +162,10 @@ describe('OpsAgent against a fake Opstage', () => {
     const result = await run('rotateKey', { provider: 'openai', apiKey: NEW_KEY });
 
     expect(result).toMatchObject({ success: false, error: { code: 'INVALID_PAYLOAD', message: expect.stringContaining('secretRef') } });
-    const audit = await request(gateway.server).get('/api/integrations/audit').set(authAs('admin-1', { roles: ['admin'] })).expect(200);
+    const audit = await request(gateway.server)
+      .get('/api/integrations/audit')
+      .set(authAs('admin-1', { roles: ['admin'] }))
+      .expect(200);
     expect(JSON.stringify({ result, audit: audit.body })).not.toContain(NEW_KEY);
   });
 
@@ -160,7 +184,9 @@ describe('OpsAgent against a fake Opstage', () => {
   });
 
   it('refuses rotateKey from the event bus (no createdByUserId), which skips Opstage confirmation', async () => {
-    const result = await opstage.completed(opstage.enqueueFromBus(agentId, 'rotateKey', { provider: 'openai', secretRef: 'env:OPENAI_API_KEY_NEXT' }));
+    const result = await opstage.completed(
+      opstage.enqueueFromBus(agentId, 'rotateKey', { provider: 'openai', secretRef: 'env:OPENAI_API_KEY_NEXT' }),
+    );
 
     expect(result).toMatchObject({ success: false, error: { code: 'CONFIRMATION_REQUIRED' } });
   });
@@ -171,8 +197,14 @@ describe('OpsAgent against a fake Opstage', () => {
 
     expect(check).toMatchObject({ success: true, data: { checks: [expect.objectContaining({ provider: 'openai', status: 'UP' })] } });
     expect(reset).toMatchObject({ success: true, data: { reset: ['openai'], circuits: expect.objectContaining({ openai: 'closed' }) } });
-    const audit = await request(gateway.server).get('/api/integrations/audit').set(authAs('admin-1', { roles: ['admin'] })).expect(200);
-    expect(audit.body.items.find((entry: { action: string }) => entry.action === 'resetCircuit')).toMatchObject({ payload: { provider: 'openai', viaBus: true }, success: true });
+    const audit = await request(gateway.server)
+      .get('/api/integrations/audit')
+      .set(authAs('admin-1', { roles: ['admin'] }))
+      .expect(200);
+    expect(audit.body.items.find((entry: { action: string }) => entry.action === 'resetCircuit')).toMatchObject({
+      payload: { provider: 'openai', viaBus: true },
+      success: true,
+    });
   });
 
   it('refuses a key the upstream rejects and keeps the current one', async () => {
@@ -192,7 +224,14 @@ describe('OpsAgent against a fake Opstage', () => {
 
     expect(result).toMatchObject({
       success: true,
-      data: { provider: 'openai', fingerprint: 'sk-proj-…0002', previousFingerprint: 'sk-proj-…0001', source: 'service', rotatedBy: 'usr_operator_1', keyRef: `file:${join(secretDir, 'openai-next')}` },
+      data: {
+        provider: 'openai',
+        fingerprint: 'sk-proj-…0002',
+        previousFingerprint: 'sk-proj-…0001',
+        source: 'service',
+        rotatedBy: 'usr_operator_1',
+        keyRef: `file:${join(secretDir, 'openai-next')}`,
+      },
     });
     expect(result.data.lastKeyRotationAt).toEqual(expect.any(String));
     expect(result.data.rollbackAvailableUntil).toEqual(expect.any(String));
@@ -207,10 +246,21 @@ describe('OpsAgent against a fake Opstage', () => {
       secretRef: `file:${join(secretDir, 'openai-next')}`,
     });
 
-    const audit = await request(gateway.server).get('/api/integrations/audit').set(authAs('admin-1', { roles: ['admin'] })).expect(200);
+    const audit = await request(gateway.server)
+      .get('/api/integrations/audit')
+      .set(authAs('admin-1', { roles: ['admin'] }))
+      .expect(200);
     const rotation = audit.body.items.find((entry: { kind: string }) => entry.kind === 'key_rotation');
-    expect(rotation).toMatchObject({ action: 'rotateKey', operatorId: 'usr_operator_1', success: true, payload: { provider: 'openai', secretRef: `file:${join(secretDir, 'openai-next')}` } });
-    const drift = audit.body.items.find((entry: { kind: string; payload: { key: string } }) => entry.kind === 'config_drift' && entry.payload.key === 'providers.openai.keyFingerprint');
+    expect(rotation).toMatchObject({
+      action: 'rotateKey',
+      operatorId: 'usr_operator_1',
+      success: true,
+      payload: { provider: 'openai', secretRef: `file:${join(secretDir, 'openai-next')}` },
+    });
+    const drift = audit.body.items.find(
+      (entry: { kind: string; payload: { key: string } }) =>
+        entry.kind === 'config_drift' && entry.payload.key === 'providers.openai.keyFingerprint',
+    );
     expect(drift.payload).toEqual({ key: 'providers.openai.keyFingerprint', from: 'sk-proj-…0001', to: 'sk-proj-…0002' });
     // Opstage's own database: every payload it stored, and everything the agent sent it.
     const everything = JSON.stringify({ audit: audit.body, sent: opstage.rawBodies, stored: opstage.storedPayloads.slice(storedBefore) });
@@ -237,9 +287,14 @@ describe('OpsAgent against a fake Opstage', () => {
     acceptedKeys.delete(ENV_KEY);
     try {
       const failing = await run('runHealthCheck', { provider: 'openai' });
-      expect(failing.data.checks).toEqual([expect.objectContaining({ provider: 'openai', status: 'DOWN', errorCode: 'PROVIDER_AUTH_FAILED' })]);
+      expect(failing.data.checks).toEqual([
+        expect.objectContaining({ provider: 'openai', status: 'DOWN', errorCode: 'PROVIDER_AUTH_FAILED' }),
+      ]);
       await waitFor(() => opstage.heartbeats.at(-1)?.health?.status === 'DEGRADED', 3000, 'a DEGRADED heartbeat');
-      expect(opstage.heartbeats.at(-1)!.health.details.providers.openai).toMatchObject({ state: 'failing', lastError: 'PROVIDER_AUTH_FAILED' });
+      expect(opstage.heartbeats.at(-1)!.health.details.providers.openai).toMatchObject({
+        state: 'failing',
+        lastError: 'PROVIDER_AUTH_FAILED',
+      });
     } finally {
       acceptedKeys.add(ENV_KEY);
     }
@@ -261,7 +316,13 @@ describe('OpsAgent against a fake Opstage', () => {
   });
 
   it('carries on when Opstage answers 409 because a command was cancelled meanwhile', async () => {
-    const cancelled = opstage.enqueue(agentId, { type: 'ACTION_EXECUTE', actionName: 'runHealthCheck', payload: {}, createdByUserId: 'usr_operator_1', cancelOnPoll: true });
+    const cancelled = opstage.enqueue(agentId, {
+      type: 'ACTION_EXECUTE',
+      actionName: 'runHealthCheck',
+      payload: {},
+      createdByUserId: 'usr_operator_1',
+      cancelOnPoll: true,
+    });
     await waitFor(() => cancelled.status === 'COMPLETED', 2000, 'the cancelled command to be polled');
 
     const next = await run('runHealthCheck', { provider: 'openai' });
@@ -272,7 +333,11 @@ describe('OpsAgent against a fake Opstage', () => {
 
   it('keeps the audit log to admins and operators', async () => {
     await request(gateway.server).get('/api/integrations/audit').set(authAs('user-1')).expect(403);
-    const actions = await request(gateway.server).get('/api/integrations/audit').query({ kind: 'action' }).set(authAs('ops-1', { roles: ['operator'] })).expect(200);
+    const actions = await request(gateway.server)
+      .get('/api/integrations/audit')
+      .query({ kind: 'action' })
+      .set(authAs('ops-1', { roles: ['operator'] }))
+      .expect(200);
 
     expect(actions.body.items.map((entry: { errorCode: string }) => entry.errorCode)).toEqual(
       expect.arrayContaining(['INVALID_PAYLOAD', 'CONFIRMATION_REQUIRED', 'KEY_VERIFICATION_FAILED']),
@@ -315,7 +380,11 @@ describe('OpsAgent when Opstage is unreachable', () => {
     });
     try {
       await request(gateway.server).post('/api/integrations/execute').set(authAs('user-1')).send(chatBody).expect(200);
-      await waitFor(async () => (await request(gateway.server).get('/api/integrations/status').set(authAs('user-1'))).body.opsAgent.lastError !== null, 3000, 'lastError');
+      await waitFor(
+        async () => (await request(gateway.server).get('/api/integrations/status').set(authAs('user-1'))).body.opsAgent.lastError !== null,
+        3000,
+        'lastError',
+      );
       const status = await request(gateway.server).get('/api/integrations/status').set(authAs('user-1')).expect(200);
       expect(status.body.opsAgent).toMatchObject({ enabled: true, registered: false, lastError: expect.stringContaining('NETWORK') });
       // First boot, never heard from Opstage: it serves, and says the verdict is not confirmed.
@@ -356,8 +425,13 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
     OPENAI_API_KEY: ENV_KEY,
     OPENAI_BASE_URL: upstream.url,
   });
-  const execute = (gateway: TestApp) => request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody);
-  const firstHeartbeat = (agentCount: number) => waitFor(() => opstage.agentIds().length >= agentCount && opstage.heartbeats.some((beat) => beat.serviceId), 5000, 'registration');
+  const execute = (gateway: TestApp) =>
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('user')))
+      .send(chatBody);
+  const firstHeartbeat = (agentCount: number) =>
+    waitFor(() => opstage.agentIds().length >= agentCount && opstage.heartbeats.some((beat) => beat.serviceId), 5000, 'registration');
 
   it('a revoked gateway does not serve again after a restart (its single-use registration token is refused)', async () => {
     opstage = await FakeOpstage.start();
@@ -376,10 +450,17 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       gateway = await startTestApp(environment('integrations-test-revoke', registrationToken));
       const refused = await execute(gateway).expect(503);
       expect(refused.body.error.code).toBe('INTEGRATION_DISABLED');
-      await waitFor(() => opstage.rawBodies.filter((body) => body.includes(registrationToken)).length >= 2, 3000, 'the refused re-registration');
+      await waitFor(
+        () => opstage.rawBodies.filter((body) => body.includes(registrationToken)).length >= 2,
+        3000,
+        'the refused re-registration',
+      );
       await execute(gateway).expect(503);
       const status = await request(gateway.server).get('/api/integrations/status').set(authAs('operator-1')).expect(200);
-      expect(status.body.integration).toMatchObject({ enabled: false, reason: expect.stringMatching(/REGISTRATION_REFUSED|AGENT_TOKEN_REJECTED/) });
+      expect(status.body.integration).toMatchObject({
+        enabled: false,
+        reason: expect.stringMatching(/REGISTRATION_REFUSED|AGENT_TOKEN_REJECTED/),
+      });
     } finally {
       await gateway.close();
       await opstage.stop();
@@ -404,7 +485,6 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       expect(refused.body.error.code).toBe('INTEGRATION_DISABLED');
       const status = await request(gateway.server).get('/api/integrations/status').set(authAs('operator-1')).expect(200);
       expect(status.body.integration).toMatchObject({ enabled: false, reason: 'AGENT_DISABLED', verdictSource: 'persisted' });
-
     } finally {
       await gateway?.close();
       await opstage.stop();
@@ -418,11 +498,24 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       await firstHeartbeat(1);
       const agentId = opstage.agentIds()[0];
       opstage.failResults = 1;
-      const first = opstage.enqueue(agentId, { type: 'ACTION_EXECUTE', actionName: 'runHealthCheck', payload: { provider: 'openai' }, createdByUserId: 'usr_operator_1' });
-      const second = opstage.enqueue(agentId, { type: 'ACTION_EXECUTE', actionName: 'resetCircuit', payload: {}, createdByUserId: 'usr_operator_1' });
+      const first = opstage.enqueue(agentId, {
+        type: 'ACTION_EXECUTE',
+        actionName: 'runHealthCheck',
+        payload: { provider: 'openai' },
+        createdByUserId: 'usr_operator_1',
+      });
+      const second = opstage.enqueue(agentId, {
+        type: 'ACTION_EXECUTE',
+        actionName: 'resetCircuit',
+        payload: {},
+        createdByUserId: 'usr_operator_1',
+      });
 
       expect(await opstage.completed(second)).toMatchObject({ success: true });
-      expect(await opstage.completed(first, 8000)).toMatchObject({ success: true, data: { checks: [expect.objectContaining({ provider: 'openai' })] } });
+      expect(await opstage.completed(first, 8000)).toMatchObject({
+        success: true,
+        data: { checks: [expect.objectContaining({ provider: 'openai' })] },
+      });
     } finally {
       await gateway.close();
       await opstage.stop();

@@ -14,7 +14,8 @@ import { authAs, chatBody, startTestApp, TEST_VAULT_KEY, uniqueId, type TestApp 
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const describeWithPostgres = DATABASE_URL ? describe : describe.skip;
-if (!DATABASE_URL) console.warn('outages.e2e-spec: the PostgreSQL outage test needs DATABASE_URL (a real PostgreSQL to cut); skipped on PGlite');
+if (!DATABASE_URL)
+  console.warn('outages.e2e-spec: the PostgreSQL outage test needs DATABASE_URL (a real PostgreSQL to cut); skipped on PGlite');
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -58,7 +59,11 @@ describeWithPostgres('PostgreSQL down and back', () => {
     cleanups.push(() => gateway.close());
     const vaultUser = uniqueId('user-vault');
     const serviceKeyUser = uniqueId('user-service-key');
-    await request(gateway.server).put('/api/integrations/credentials/openai').set(authAs(vaultUser)).send({ apiKey: 'sk-proj-outageVaultKey01234567' }).expect(200);
+    await request(gateway.server)
+      .put('/api/integrations/credentials/openai')
+      .set(authAs(vaultUser))
+      .send({ apiKey: 'sk-proj-outageVaultKey01234567' })
+      .expect(200);
 
     const before = [...(await calls(gateway, vaultUser, 5)).statuses, ...(await calls(gateway, serviceKeyUser, 5)).statuses];
     await proxy.cut();
@@ -71,11 +76,15 @@ describeWithPostgres('PostgreSQL down and back', () => {
     expect(vaultRouteDuringOutage.status).toBe(503);
     expect(vaultRouteDuringOutage.body.error).toMatchObject({ code: 'DATABASE_UNAVAILABLE', retryable: true });
     // The vault key, not the service key, kept paying for the vault user's calls throughout.
-    expect(upstream.received.filter((received) => received.headers.authorization === 'Bearer sk-proj-outageVaultKey01234567')).toHaveLength(30);
+    expect(upstream.received.filter((received) => received.headers.authorization === 'Bearer sk-proj-outageVaultKey01234567')).toHaveLength(
+      30,
+    );
     await waitFor(
       async () => {
         await gateway.flushExecutionLog();
-        const [{ count }] = await gateway.dataSource.query('SELECT count(*)::int AS count FROM execution_logs WHERE user_id = ANY($1)', [[vaultUser, serviceKeyUser]]);
+        const [{ count }] = await gateway.dataSource.query('SELECT count(*)::int AS count FROM execution_logs WHERE user_id = ANY($1)', [
+          [vaultUser, serviceKeyUser],
+        ]);
         return count === 60;
       },
       10_000,

@@ -28,14 +28,26 @@ const fakes: Record<string, FakeUpstream> = {};
 const OPENAI_STYLE_ERRORS = {
   auth: openAiError(401, 'Incorrect API key provided: sk-***1234.', 'invalid_request_error', 'invalid_api_key'),
   rateLimit: openAiError(429, 'Rate limit reached for requests', 'requests', 'rate_limit_exceeded', { 'retry-after': '7' }),
-  context: openAiError(400, "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens.", 'invalid_request_error', 'context_length_exceeded'),
+  context: openAiError(
+    400,
+    "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens.",
+    'invalid_request_error',
+    'context_length_exceeded',
+  ),
   overloaded: openAiError(503, 'The engine is currently overloaded, please try again later', 'server_error', null),
   badRequest: openAiError(400, "Invalid value for 'temperature'", 'invalid_request_error', null),
 };
 const openAiStyleSuccess = { ...openAiChatCompletion({ content: 'Hello!' }) };
 
 const CASES: ProviderCase[] = [
-  { provider: 'openai', operation: 'chat.completions', upstream: () => fakes.openai, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
+  {
+    provider: 'openai',
+    operation: 'chat.completions',
+    upstream: () => fakes.openai,
+    success: openAiStyleSuccess,
+    usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
+    errors: OPENAI_STYLE_ERRORS,
+  },
   {
     provider: 'anthropic',
     operation: 'chat.completions',
@@ -44,7 +56,9 @@ const CASES: ProviderCase[] = [
     usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 },
     errors: {
       auth: anthropicError(401, 'authentication_error', 'invalid x-api-key'),
-      rateLimit: anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', { 'retry-after': '7' }),
+      rateLimit: anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', {
+        'retry-after': '7',
+      }),
       context: anthropicError(400, 'invalid_request_error', 'prompt is too long: 208923 tokens > 200000 maximum'),
       overloaded: anthropicError(529, 'overloaded_error', 'Overloaded'),
       badRequest: anthropicError(400, 'invalid_request_error', 'temperature: range: 0..1'),
@@ -65,9 +79,30 @@ const CASES: ProviderCase[] = [
       badRequest: huggingFaceRouterError(400, 'temperature must be between 0 and 2'),
     },
   },
-  { provider: 'groq', operation: 'chat.completions', upstream: () => fakes.groq, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
-  { provider: 'azure', operation: 'chat.completions', upstream: () => fakes.azure, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
-  { provider: 'ollama', operation: 'chat.completions', upstream: () => fakes.ollama, success: openAiStyleSuccess, usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 }, errors: OPENAI_STYLE_ERRORS },
+  {
+    provider: 'groq',
+    operation: 'chat.completions',
+    upstream: () => fakes.groq,
+    success: openAiStyleSuccess,
+    usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
+    errors: OPENAI_STYLE_ERRORS,
+  },
+  {
+    provider: 'azure',
+    operation: 'chat.completions',
+    upstream: () => fakes.azure,
+    success: openAiStyleSuccess,
+    usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
+    errors: OPENAI_STYLE_ERRORS,
+  },
+  {
+    provider: 'ollama',
+    operation: 'chat.completions',
+    upstream: () => fakes.ollama,
+    success: openAiStyleSuccess,
+    usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
+    errors: OPENAI_STYLE_ERRORS,
+  },
 ];
 
 const ERROR_EXPECTATIONS = [
@@ -82,7 +117,11 @@ const ERROR_EXPECTATIONS = [
 function shapeOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shapeOf);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, item]) => [key, shapeOf(item)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, item]) => [key, shapeOf(item)]),
+    );
   }
   return value === null ? 'null' : typeof value;
 }
@@ -108,7 +147,13 @@ describe('one normalized contract across providers', () => {
       AZURE_OPENAI_KEY: 'azure-contract-key-0123456789',
       CUSTOM_PROVIDER_ALLOWED_HOSTS: '127.0.0.1',
       CUSTOM_PROVIDERS: JSON.stringify([
-        { name: 'groq', displayName: 'Groq', baseUrl: `${fakes.groq.url}/openai/v1`, defaultModel: 'llama-3.1-8b-instant', apiKeyEnv: 'GROQ_API_KEY' },
+        {
+          name: 'groq',
+          displayName: 'Groq',
+          baseUrl: `${fakes.groq.url}/openai/v1`,
+          defaultModel: 'llama-3.1-8b-instant',
+          apiKeyEnv: 'GROQ_API_KEY',
+        },
         {
           name: 'azure',
           displayName: 'Azure OpenAI',
@@ -175,11 +220,17 @@ describe('one normalized contract across providers', () => {
     await execute('azure', 'chat.completions', { messages, maxTokens: 20 }).expect(200);
     await execute('ollama', 'chat.completions', { messages }).expect(200);
 
-    expect(fakes.groq.lastRequest()).toMatchObject({ path: '/openai/v1/chat/completions', headers: { authorization: 'Bearer gsk_contractGroqKey0123456789' } });
+    expect(fakes.groq.lastRequest()).toMatchObject({
+      path: '/openai/v1/chat/completions',
+      headers: { authorization: 'Bearer gsk_contractGroqKey0123456789' },
+    });
     expect(fakes.groq.lastRequest().body).toMatchObject({ model: 'llama-3.1-8b-instant', max_tokens: 20 });
     expect(fakes.azure.lastRequest().body).toMatchObject({ max_completion_tokens: 20 });
     expect(fakes.azure.lastRequest().body).not.toHaveProperty('max_tokens');
-    expect(fakes.azure.lastRequest()).toMatchObject({ path: '/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21', headers: { 'api-key': 'azure-contract-key-0123456789' } });
+    expect(fakes.azure.lastRequest()).toMatchObject({
+      path: '/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21',
+      headers: { 'api-key': 'azure-contract-key-0123456789' },
+    });
     expect(fakes.azure.lastRequest().headers.authorization).toBeUndefined();
     expect(fakes.ollama.lastRequest().headers.authorization).toBeUndefined();
   });
@@ -187,12 +238,14 @@ describe('one normalized contract across providers', () => {
   it('lists built-in and custom providers with their operations and key availability', async () => {
     const response = await request(gateway.server).get('/api/integrations/providers').set(authAs(userId)).expect(200);
 
-    const summary = response.body.providers.map((provider: { name: string; operations: Array<{ name: string }>; credentialAvailable: boolean; requiresCredential: boolean }) => [
-      provider.name,
-      provider.operations.map((operation) => operation.name),
-      provider.requiresCredential,
-      provider.credentialAvailable,
-    ]);
+    const summary = response.body.providers.map(
+      (provider: { name: string; operations: Array<{ name: string }>; credentialAvailable: boolean; requiresCredential: boolean }) => [
+        provider.name,
+        provider.operations.map((operation) => operation.name),
+        provider.requiresCredential,
+        provider.credentialAvailable,
+      ],
+    );
     expect(summary).toEqual([
       ['openai', ['chat.completions', 'embeddings'], true, true],
       ['anthropic', ['messages', 'chat.completions'], true, true],
@@ -204,7 +257,12 @@ describe('one normalized contract across providers', () => {
   });
 
   it('rejects an operation a provider does not offer with OPERATION_NOT_SUPPORTED', async () => {
-    for (const [provider, operation] of [['anthropic', 'embeddings'], ['groq', 'embeddings'], ['openai', 'text.generation'], ['huggingface', 'messages']]) {
+    for (const [provider, operation] of [
+      ['anthropic', 'embeddings'],
+      ['groq', 'embeddings'],
+      ['openai', 'text.generation'],
+      ['huggingface', 'messages'],
+    ]) {
       const response = await execute(provider, operation, { input: 'x' }).expect(400);
       expect(response.body.error).toMatchObject({ code: 'OPERATION_NOT_SUPPORTED', field: 'operation' });
     }
@@ -214,7 +272,12 @@ describe('one normalized contract across providers', () => {
     it('translates OpenAI-style chat: system turns to `system`, maxTokens to max_tokens, stop to stop_sequences, with its headers', async () => {
       fakes.anthropic.reply(anthropicMessage());
 
-      await execute('anthropic', 'chat.completions', { messages: [...messages, { role: 'assistant', content: 'Hi' }, { role: 'user', content: 'Again' }], maxTokens: 50, temperature: 0.5, stop: 'END' }).expect(200);
+      await execute('anthropic', 'chat.completions', {
+        messages: [...messages, { role: 'assistant', content: 'Hi' }, { role: 'user', content: 'Again' }],
+        maxTokens: 50,
+        temperature: 0.5,
+        stop: 'END',
+      }).expect(200);
 
       const sent = fakes.anthropic.lastRequest();
       expect(sent.path).toBe('/v1/messages');
@@ -236,7 +299,9 @@ describe('one normalized contract across providers', () => {
     it('sends a default max_tokens (Anthropic requires one) and accepts a top-level system on `messages`', async () => {
       fakes.anthropic.reply(anthropicMessage());
 
-      await execute('anthropic', 'messages', { system: 'You are terse.', messages: [{ role: 'user', content: 'Hi' }], topK: 5 }).expect(200);
+      await execute('anthropic', 'messages', { system: 'You are terse.', messages: [{ role: 'user', content: 'Hi' }], topK: 5 }).expect(
+        200,
+      );
 
       expect(fakes.anthropic.lastRequest().body).toMatchObject({ max_tokens: 1024, system: 'You are terse.', top_k: 5 });
     });
@@ -251,7 +316,16 @@ describe('one normalized contract across providers', () => {
           ],
         }),
       );
-      const tools = [{ type: 'function', function: { name: 'get_weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+      const tools = [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Weather by city',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ];
 
       const response = await execute('anthropic', 'chat.completions', {
         messages: [
@@ -263,7 +337,11 @@ describe('one normalized contract across providers', () => {
         toolChoice: 'required',
       }).expect(200);
 
-      expect(response.body).toMatchObject({ finishReason: 'tool_calls', content: 'Checking.', toolCalls: [{ id: 'toolu_01', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
+      expect(response.body).toMatchObject({
+        finishReason: 'tool_calls',
+        content: 'Checking.',
+        toolCalls: [{ id: 'toolu_01', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      });
       expect(fakes.anthropic.lastRequest().body).toMatchObject({
         tools: [{ name: 'get_weather', description: 'Weather by city', input_schema: tools[0].function.parameters }],
         tool_choice: { type: 'any' },
@@ -331,12 +409,19 @@ describe('one normalized contract across providers', () => {
       fakes.anthropic.reply(anthropicMessage());
       const tools = [{ type: 'function', function: { name: 'get_weather' } }];
 
-      await execute('anthropic', 'chat.completions', { messages, tools, parallelToolCalls: false, responseFormat: { type: 'text' } }).expect(200);
+      await execute('anthropic', 'chat.completions', {
+        messages,
+        tools,
+        parallelToolCalls: false,
+        responseFormat: { type: 'text' },
+      }).expect(200);
       expect(fakes.anthropic.lastRequest().body).toMatchObject({ tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
 
       fakes.anthropic.reply(anthropicMessage());
       await execute('anthropic', 'chat.completions', { messages, tools, toolChoice: 'get_weather', parallelToolCalls: false }).expect(200);
-      expect(fakes.anthropic.lastRequest().body).toMatchObject({ tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true } });
+      expect(fakes.anthropic.lastRequest().body).toMatchObject({
+        tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true },
+      });
     });
   });
 
@@ -350,7 +435,9 @@ describe('one normalized contract across providers', () => {
         headers: { authorization: 'Bearer hf_contractHuggingFace0123' },
         body: { model: 'meta-llama/Llama-3.2-3B-Instruct', max_tokens: 8 },
       });
-      const pinned = await execute('huggingface', 'chat.completions', { messages, model: 'meta-llama/Llama-3.1-8B-Instruct:groq' }).expect(200);
+      const pinned = await execute('huggingface', 'chat.completions', { messages, model: 'meta-llama/Llama-3.1-8B-Instruct:groq' }).expect(
+        200,
+      );
       expect(fakes.huggingface.lastRequest().body).toMatchObject({ model: 'meta-llama/Llama-3.1-8B-Instruct:groq' });
       expect(pinned.body).toMatchObject({ provider: 'huggingface', model: 'meta-llama/Llama-3.1-8B-Instruct', content: 'Hi!' });
     });
@@ -362,25 +449,55 @@ describe('one normalized contract across providers', () => {
 
       expect(fakes.huggingface.lastRequest()).toMatchObject({
         path: '/v1/chat/completions',
-        body: { model: 'meta-llama/Llama-3.2-3B-Instruct', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4, temperature: 0.7 },
+        body: {
+          model: 'meta-llama/Llama-3.2-3B-Instruct',
+          messages: [{ role: 'user', content: 'Hello' }],
+          max_tokens: 4,
+          temperature: 0.7,
+        },
       });
-      expect(response.body).toMatchObject({ provider: 'huggingface', content: ' there, friend.', finishReason: 'stop', usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 } });
+      expect(response.body).toMatchObject({
+        provider: 'huggingface',
+        content: ' there, friend.',
+        finishReason: 'stop',
+        usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 },
+      });
     });
 
     it("sends embeddings to the router's hf-inference feature-extraction pipeline, one vector per input", async () => {
-      fakes.huggingface.reply({ body: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]] });
+      fakes.huggingface.reply({
+        body: [
+          [0.1, 0.2, 0.3],
+          [0.4, 0.5, 0.6],
+        ],
+      });
 
       const batch = await execute('huggingface', 'embeddings', { input: ['first', 'second'] }).expect(200);
       fakes.huggingface.reply({ body: [0.7, 0.8, 0.9] });
       const single = await execute('huggingface', 'embeddings', { input: 'only' }).expect(200);
 
-      expect(fakes.huggingface.lastRequest()).toMatchObject({ path: '/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction', body: { inputs: 'only' } });
-      expect(batch.body).toMatchObject({ content: null, embeddings: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], finishReason: 'stop' });
+      expect(fakes.huggingface.lastRequest()).toMatchObject({
+        path: '/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction',
+        body: { inputs: 'only' },
+      });
+      expect(batch.body).toMatchObject({
+        content: null,
+        embeddings: [
+          [0.1, 0.2, 0.3],
+          [0.4, 0.5, 0.6],
+        ],
+        finishReason: 'stop',
+      });
       expect(single.body.embeddings).toEqual([[0.7, 0.8, 0.9]]);
     });
 
     it('maps the router’s 402 (credits used up) to PROVIDER_QUOTA_EXCEEDED and 404 (unknown model) to PROVIDER_BAD_REQUEST', async () => {
-      fakes.huggingface.reply(huggingFaceError(402, 'You have exceeded your monthly included credits for Inference Providers. Subscribe to PRO to get 20x more monthly included credits.'));
+      fakes.huggingface.reply(
+        huggingFaceError(
+          402,
+          'You have exceeded your monthly included credits for Inference Providers. Subscribe to PRO to get 20x more monthly included credits.',
+        ),
+      );
       const quota = await execute('huggingface', 'chat.completions', { messages }).expect(429);
       fakes.huggingface.reply(huggingFaceError(404, 'Model nobody/nothing does not exist'));
       const unknown = await execute('huggingface', 'chat.completions', { messages, model: 'nobody/nothing' }).expect(400);
@@ -409,7 +526,11 @@ describe('one normalized contract across providers', () => {
           choices: [
             {
               index: 0,
-              message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+              message: {
+                role: 'assistant',
+                content: null,
+                tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+              },
               finish_reason: 'tool_calls',
             },
           ],
@@ -423,7 +544,11 @@ describe('one normalized contract across providers', () => {
         toolChoice: 'get_weather',
       }).expect(200);
 
-      expect(response.body).toMatchObject({ content: '', finishReason: 'tool_calls', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
+      expect(response.body).toMatchObject({
+        content: '',
+        finishReason: 'tool_calls',
+        toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      });
       expect(fakes.openai.lastRequest().body).toMatchObject({
         tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
         tool_choice: { type: 'function', function: { name: 'get_weather' } },
@@ -436,11 +561,18 @@ describe('HuggingFace legacy paths (HUGGINGFACE_API_STYLE=legacy: self-hosted te
   let upstream: FakeUpstream;
   let gateway: TestApp;
   const execute = (operation: string, params: object) =>
-    request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send({ provider: 'huggingface', operation, params });
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('user')))
+      .send({ provider: 'huggingface', operation, params });
 
   beforeAll(async () => {
     upstream = await FakeUpstream.start();
-    gateway = await startTestApp({ HUGGINGFACE_BASE_URL: upstream.url, HUGGINGFACE_API_STYLE: 'legacy', HUGGINGFACE_API_KEY: 'hf_contractLegacyHuggingFace01' });
+    gateway = await startTestApp({
+      HUGGINGFACE_BASE_URL: upstream.url,
+      HUGGINGFACE_API_STYLE: 'legacy',
+      HUGGINGFACE_API_KEY: 'hf_contractLegacyHuggingFace01',
+    });
   });
 
   afterAll(async () => {
@@ -449,7 +581,9 @@ describe('HuggingFace legacy paths (HUGGINGFACE_API_STYLE=legacy: self-hosted te
   });
 
   it('text.generation returns generated_text with generated token counts', async () => {
-    upstream.reply({ body: [{ generated_text: ' there, friend.', details: { finish_reason: 'length', generated_tokens: 4, seed: null } }] });
+    upstream.reply({
+      body: [{ generated_text: ' there, friend.', details: { finish_reason: 'length', generated_tokens: 4, seed: null } }],
+    });
 
     const response = await execute('text.generation', { prompt: 'Hello', maxTokens: 4, temperature: 0.7 }).expect(200);
 
@@ -458,7 +592,13 @@ describe('HuggingFace legacy paths (HUGGINGFACE_API_STYLE=legacy: self-hosted te
       headers: { authorization: 'Bearer hf_contractLegacyHuggingFace01' },
       body: { inputs: 'Hello', parameters: { max_new_tokens: 4, temperature: 0.7, return_full_text: false, details: true } },
     });
-    expect(response.body).toMatchObject({ provider: 'huggingface', content: ' there, friend.', finishReason: 'length', usage: { promptTokens: 2, completionTokens: 4, totalTokens: 6 }, metadata: { usageEstimated: true } });
+    expect(response.body).toMatchObject({
+      provider: 'huggingface',
+      content: ' there, friend.',
+      finishReason: 'length',
+      usage: { promptTokens: 2, completionTokens: 4, totalTokens: 6 },
+      metadata: { usageEstimated: true },
+    });
   });
 
   it('chat goes to the model’s Messages API and embeddings to its feature-extraction pipeline', async () => {
@@ -476,6 +616,11 @@ describe('HuggingFace legacy paths (HUGGINGFACE_API_STYLE=legacy: self-hosted te
 
     const response = await execute('embeddings', { input: 'x' }).expect(502);
 
-    expect(response.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true, retryAfterMs: 20500, metadata: { modelLoading: true, estimatedWaitMs: 20500 } });
+    expect(response.body.error).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      retryable: true,
+      retryAfterMs: 20500,
+      metadata: { modelLoading: true, estimatedWaitMs: 20500 },
+    });
   });
 });

@@ -28,7 +28,10 @@ describe('rate limits (in-memory counters)', () => {
   });
 
   const execute = (userId: string, orgId?: string) =>
-    request(gateway.server).post('/api/integrations/execute').set(authAs(userId, orgId ? { orgId } : {})).send(chatBody);
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(userId, orgId ? { orgId } : {}))
+      .send(chatBody);
 
   it('refuses the call over a user’s requests per minute with 429 RATE_LIMITED and Retry-After, before the upstream', async () => {
     const userId = uniqueId('user');
@@ -59,7 +62,11 @@ describe('token limits', () => {
   it('refuses calls once the tokens used this minute reach the limit', async () => {
     const upstream = await FakeUpstream.start();
     upstream.reply(openAiChatCompletion()); // 29 tokens a call
-    const gateway = await startTestApp({ OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-tokenLimitTests012345', RATE_LIMIT_USER_TPM: '50' });
+    const gateway = await startTestApp({
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-tokenLimitTests012345',
+      RATE_LIMIT_USER_TPM: '50',
+    });
     try {
       const userId = uniqueId('user');
       const call = () => request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody);
@@ -81,7 +88,12 @@ describe('rate limits shared through Redis by two instances', () => {
   it('holds one limit exactly across both', async () => {
     const upstream = await FakeUpstream.start();
     upstream.reply(openAiChatCompletion());
-    const environment = { OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-redisLimitTests012345', REDIS_URL, RATE_LIMIT_USER_RPM: '5' };
+    const environment = {
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-redisLimitTests012345',
+      REDIS_URL,
+      RATE_LIMIT_USER_RPM: '5',
+    };
     const first = await startTestApp(environment);
     const second = await startTestApp(environment);
     try {

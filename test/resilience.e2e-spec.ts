@@ -6,7 +6,6 @@ import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
 import { waitFor } from './support/fake-opstage.js';
 import { authAs, chatBody, startTestApp, uniqueId, waitForLoggedError, type TestApp } from './support/test-app.js';
 
-
 /** Replies in order, then the last one forever: an upstream that fails on cue. */
 function sequence(upstream: FakeUpstream, replies: ScriptedReply[]): void {
   let index = 0;
@@ -38,7 +37,11 @@ describe('retries', () => {
     upstream.received.length = 0;
   });
 
-  const execute = () => request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody);
+  const execute = () =>
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('user')))
+      .send(chatBody);
 
   it.each([
     ['a 500', openAiError(500, 'server error', 'server_error', null)],
@@ -54,7 +57,10 @@ describe('retries', () => {
   });
 
   it('honours Retry-After on a 429 before retrying', async () => {
-    sequence(upstream, [openAiError(429, 'slow down', 'requests', 'rate_limit_exceeded', { 'retry-after-ms': '300' }), openAiChatCompletion()]);
+    sequence(upstream, [
+      openAiError(429, 'slow down', 'requests', 'rate_limit_exceeded', { 'retry-after-ms': '300' }),
+      openAiChatCompletion(),
+    ]);
 
     const started = Date.now();
     await execute().expect(200);
@@ -105,9 +111,15 @@ describe('circuit breaker', () => {
       CIRCUIT_FAILURE_RATE: '0.5',
       CIRCUIT_COOLDOWN_MS: '400',
     });
-    const execute = () => request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody);
+    const execute = () =>
+      request(gateway.server)
+        .post('/api/integrations/execute')
+        .set(authAs(uniqueId('user')))
+        .send(chatBody);
     const circuitState = async () =>
-      (await request(gateway.server).get('/api/integrations/status').set(authAs('operator'))).body.providers.find((provider: { name: string }) => provider.name === 'openai').circuit;
+      (await request(gateway.server).get('/api/integrations/status').set(authAs('operator'))).body.providers.find(
+        (provider: { name: string }) => provider.name === 'openai',
+      ).circuit;
     try {
       upstream.reply(openAiError(500, 'down', 'server_error', null));
       for (let call = 0; call < 4; call++) await execute().expect(502);
@@ -140,11 +152,16 @@ describe('fallback chains', () => {
       OPENAI_API_KEY: 'sk-proj-fallbackOpenAi01234567',
       ANTHROPIC_BASE_URL: anthropic.url,
       ANTHROPIC_API_KEY: 'sk-ant-api03-fallbackAnthropic1',
-      FALLBACK_CHAINS: JSON.stringify([{ from: 'openai', to: ['anthropic'], on: ['PROVIDER_UNAVAILABLE'], models: { 'gpt-4o': 'claude-3-5-sonnet-latest' } }]),
+      FALLBACK_CHAINS: JSON.stringify([
+        { from: 'openai', to: ['anthropic'], on: ['PROVIDER_UNAVAILABLE'], models: { 'gpt-4o': 'claude-3-5-sonnet-latest' } },
+      ]),
       EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
     });
     const execute = (userId: string, params: object) =>
-      request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send({ provider: 'openai', operation: 'chat.completions', params });
+      request(gateway.server)
+        .post('/api/integrations/execute')
+        .set(authAs(userId))
+        .send({ provider: 'openai', operation: 'chat.completions', params });
     try {
       anthropic.reply(anthropicReply());
       openai.reply(openAiError(503, 'overloaded', 'server_error', null));
@@ -152,10 +169,17 @@ describe('fallback chains', () => {
 
       const response = await execute(userId, { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }).expect(200);
 
-      expect(response.body).toMatchObject({ provider: 'anthropic', content: 'Hello from Claude', metadata: { fallbackFrom: 'openai', fallbackReason: 'PROVIDER_UNAVAILABLE' } });
+      expect(response.body).toMatchObject({
+        provider: 'anthropic',
+        content: 'Hello from Claude',
+        metadata: { fallbackFrom: 'openai', fallbackReason: 'PROVIDER_UNAVAILABLE' },
+      });
       expect((anthropic.lastRequest().body as { model: string }).model).toBe('claude-3-5-sonnet-latest');
       await gateway.flushExecutionLog();
-      const rows = await gateway.dataSource.query('SELECT provider, success, error_code FROM execution_logs WHERE user_id = $1 ORDER BY created_at', [userId]);
+      const rows = await gateway.dataSource.query(
+        'SELECT provider, success, error_code FROM execution_logs WHERE user_id = $1 ORDER BY created_at',
+        [userId],
+      );
       expect(rows).toEqual([
         { provider: 'openai', success: false, error_code: 'PROVIDER_UNAVAILABLE' },
         { provider: 'anthropic', success: true, error_code: null },
@@ -171,9 +195,21 @@ describe('fallback chains', () => {
       openai.reply(openAiError(503, 'overloaded', 'server_error', null));
       anthropic.reply({
         sse: [
-          { event: 'message_start', data: JSON.stringify({ type: 'message_start', message: { model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: 5, output_tokens: 0 } } }) },
-          { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi!' } }) },
-          { event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } }) },
+          {
+            event: 'message_start',
+            data: JSON.stringify({
+              type: 'message_start',
+              message: { model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: 5, output_tokens: 0 } },
+            }),
+          },
+          {
+            event: 'content_block_delta',
+            data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi!' } }),
+          },
+          {
+            event: 'message_delta',
+            data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 2 } }),
+          },
         ],
       });
       const streamed = await execute(uniqueId('user'), { messages: [{ role: 'user', content: 'Hi' }], stream: true }).expect(200);
@@ -197,7 +233,11 @@ describe('an upstream reply larger than MAX_UPSTREAM_RESPONSE_BYTES', () => {
 
   beforeAll(async () => {
     upstream = await FakeUpstream.start();
-    gateway = await startTestApp({ OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-resilienceTests01234567', MAX_UPSTREAM_RESPONSE_BYTES: '4096' });
+    gateway = await startTestApp({
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-resilienceTests01234567',
+      MAX_UPSTREAM_RESPONSE_BYTES: '4096',
+    });
   });
 
   afterAll(async () => {
@@ -212,16 +252,26 @@ describe('an upstream reply larger than MAX_UPSTREAM_RESPONSE_BYTES', () => {
   it('fails with 502 PROVIDER_INVALID_RESPONSE without retrying, and the next call still works', async () => {
     sequence(upstream, [openAiChatCompletion({ content: 'x'.repeat(10_000) }), openAiChatCompletion()]);
 
-    const response = await request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody).expect(502);
+    const response = await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('user')))
+      .send(chatBody)
+      .expect(502);
 
     expect(response.body.error).toMatchObject({ code: 'PROVIDER_INVALID_RESPONSE', provider: 'openai' });
     expect(response.body.error.message).toContain('over 4096 bytes (MAX_UPSTREAM_RESPONSE_BYTES)');
     expect(upstream.received).toHaveLength(1);
-    await request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(chatBody).expect(200);
+    await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('user')))
+      .send(chatBody)
+      .expect(200);
   });
 
   it('ends a stream that grows past the limit with an error event', async () => {
-    const chunk = (content: string) => ({ data: JSON.stringify({ model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] }) });
+    const chunk = (content: string) => ({
+      data: JSON.stringify({ model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] }),
+    });
     upstream.reply({ sse: Array.from({ length: 20 }, () => chunk('y'.repeat(500))) });
 
     const response = await request(gateway.server)
@@ -242,7 +292,11 @@ describe('a caller that hangs up before the answer', () => {
 
   beforeAll(async () => {
     upstream = await FakeUpstream.start();
-    gateway = await startTestApp({ OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-resilienceTests01234567', EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000' });
+    gateway = await startTestApp({
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-resilienceTests01234567',
+      EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
+    });
     baseUrl = await gateway.listen();
   });
 

@@ -27,10 +27,10 @@ describe('no API key ever leaks', () => {
 
   beforeAll(async () => {
     for (const stream of ['stdout', 'stderr'] as const) {
-      process[stream].write = ((chunk: string | Uint8Array) => {
+      process[stream].write = (chunk: string | Uint8Array) => {
         captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
         return true;
-      });
+      };
     }
     identity = await FakeIdentity.start();
     upstream = await FakeUpstream.start();

@@ -91,7 +91,12 @@ describe('service-to-service callers acting on behalf of a user', () => {
   });
 
   it('refuses X-On-Behalf-Of on an ordinary user token', async () => {
-    await request(gateway.server).post('/api/integrations/execute').set(authAs('user-x')).set('x-on-behalf-of', 'user-y').send(chatBody).expect(403);
+    await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs('user-x'))
+      .set('x-on-behalf-of', 'user-y')
+      .send(chatBody)
+      .expect(403);
   });
 
   it('rejects a malformed X-On-Behalf-Of', async () => {

@@ -7,9 +7,18 @@ describe('graceful shutdown', () => {
   it('lets an in-flight call finish and writes its execution log row before closing', async () => {
     const upstream = await FakeUpstream.start();
     upstream.reply({ ...openAiChatCompletion(), delayMs: 400 });
-    const gateway = await startTestApp({ OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-proj-shutdownTests01234567', EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000' });
+    const gateway = await startTestApp({
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-shutdownTests01234567',
+      EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
+    });
     const userId = uniqueId('user');
-    const rowsWritten = async () => (await gateway.dataSource.query<Array<{ count: number }>>('SELECT count(*)::int AS count FROM execution_logs WHERE user_id = $1', [userId]))[0].count;
+    const rowsWritten = async () =>
+      (
+        await gateway.dataSource.query<Array<{ count: number }>>('SELECT count(*)::int AS count FROM execution_logs WHERE user_id = $1', [
+          userId,
+        ])
+      )[0].count;
     try {
       const baseUrl = await gateway.listen();
       const inFlight = fetch(`${baseUrl}/api/integrations/execute`, {

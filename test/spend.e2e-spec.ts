@@ -38,7 +38,10 @@ describe('budgets, usage and estimates', () => {
   });
 
   const execute = (userId: string, orgId?: string) =>
-    request(gateway.server).post('/api/integrations/execute').set(authAs(userId, orgId ? { orgId } : {})).send(chatBody);
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(userId, orgId ? { orgId } : {}))
+      .send(chatBody);
 
   it('reports each call’s estimated cost', async () => {
     const response = await execute(uniqueId('user')).expect(200);
@@ -79,11 +82,25 @@ describe('budgets, usage and estimates', () => {
     await gateway.flushExecutionLog();
 
     const all = await request(gateway.server).get('/api/integrations/usage').set(authAs(alice, { orgId })).expect(200);
-    const onlyBob = await request(gateway.server).get('/api/integrations/usage').query({ userId: bob }).set(authAs(alice, { orgId })).expect(200);
-    const outsider = await request(gateway.server).get('/api/integrations/usage').set(authAs(uniqueId('outsider'))).expect(200);
+    const onlyBob = await request(gateway.server)
+      .get('/api/integrations/usage')
+      .query({ userId: bob })
+      .set(authAs(alice, { orgId }))
+      .expect(200);
+    const outsider = await request(gateway.server)
+      .get('/api/integrations/usage')
+      .set(authAs(uniqueId('outsider')))
+      .expect(200);
 
     expect(all.body.items).toHaveLength(2);
-    expect(all.body.items[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini-2024-07-18', calls: 1, promptTokens: 19, completionTokens: 10, totalTokens: 29 });
+    expect(all.body.items[0]).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini-2024-07-18',
+      calls: 1,
+      promptTokens: 19,
+      completionTokens: 10,
+      totalTokens: 29,
+    });
     expect(all.body.totals).toMatchObject({ calls: 2, totalTokens: 58 });
     expect(all.body.totals.estimatedCostUsd).toBeCloseTo(2 * COST_PER_CALL, 8);
     expect(onlyBob.body.items).toEqual([expect.objectContaining({ userId: bob })]);
@@ -95,18 +112,40 @@ describe('budgets, usage and estimates', () => {
     const bounded = await request(gateway.server)
       .post('/api/integrations/estimate')
       .set(authAs('user-1'))
-      .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x'.repeat(400) }], maxTokens: 1000 } })
+      .send({
+        provider: 'openai',
+        operation: 'chat.completions',
+        params: { messages: [{ role: 'user', content: 'x'.repeat(400) }], maxTokens: 1000 },
+      })
       .expect(200);
     const unbounded = await request(gateway.server).post('/api/integrations/estimate').set(authAs('user-1')).send(chatBody).expect(200);
     const custom = await request(gateway.server)
       .post('/api/integrations/estimate')
       .set(authAs('user-1'))
-      .send({ provider: 'openai', operation: 'chat.completions', params: { model: 'my-local-model', messages: [{ role: 'user', content: 'x'.repeat(400) }], maxTokens: 10 } })
+      .send({
+        provider: 'openai',
+        operation: 'chat.completions',
+        params: { model: 'my-local-model', messages: [{ role: 'user', content: 'x'.repeat(400) }], maxTokens: 10 },
+      })
       .expect(200);
-    const anthropic = await request(gateway.server).post('/api/integrations/estimate').set(authAs('user-1')).send({ ...chatBody, provider: 'anthropic' }).expect(200);
-    const invalid = await request(gateway.server).post('/api/integrations/estimate').set(authAs('user-1')).send({ ...chatBody, params: {} }).expect(400);
+    const anthropic = await request(gateway.server)
+      .post('/api/integrations/estimate')
+      .set(authAs('user-1'))
+      .send({ ...chatBody, provider: 'anthropic' })
+      .expect(200);
+    const invalid = await request(gateway.server)
+      .post('/api/integrations/estimate')
+      .set(authAs('user-1'))
+      .send({ ...chatBody, params: {} })
+      .expect(400);
 
-    expect(bounded.body).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', promptTokens: 104, maxCompletionTokens: 1000, priced: true });
+    expect(bounded.body).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      promptTokens: 104,
+      maxCompletionTokens: 1000,
+      priced: true,
+    });
     expect(bounded.body.minCostUsd).toBeCloseTo((104 / 1000) * 0.00015, 10);
     expect(bounded.body.maxCostUsd).toBeCloseTo((104 / 1000) * 0.00015 + 0.0006, 10);
     expect(unbounded.body).toMatchObject({ maxCompletionTokens: null, maxCostUsd: null });

@@ -30,16 +30,33 @@ const OPENAI_STREAM = [
 ];
 
 const ANTHROPIC_STREAM = [
-  { event: 'message_start', data: JSON.stringify({ type: 'message_start', message: { id: 'msg_1', model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: 12, output_tokens: 1 } } }) },
-  { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) },
+  {
+    event: 'message_start',
+    data: JSON.stringify({
+      type: 'message_start',
+      message: { id: 'msg_1', model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: 12, output_tokens: 1 } },
+    }),
+  },
+  {
+    event: 'content_block_start',
+    data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+  },
   { event: 'ping', data: JSON.stringify({ type: 'ping' }) },
-  { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } }) },
-  { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'lo!' } }) },
+  {
+    event: 'content_block_delta',
+    data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } }),
+  },
+  {
+    event: 'content_block_delta',
+    data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'lo!' } }),
+  },
   { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: 0 }) },
-  { event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 3 } }) },
+  {
+    event: 'message_delta',
+    data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 3 } }),
+  },
   { event: 'message_stop', data: JSON.stringify({ type: 'message_stop' }) },
 ];
-
 
 describe('streaming (params.stream: true)', () => {
   let openai: FakeUpstream;
@@ -68,7 +85,10 @@ describe('streaming (params.stream: true)', () => {
   });
 
   const stream = (userId: string, provider: string, operation = 'chat.completions') =>
-    request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send({ provider, operation, params: { messages, stream: true } });
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(userId))
+      .send({ provider, operation, params: { messages, stream: true } });
 
   it('streams OpenAI as normalized chunks, then usage and finish reason, and logs the usage', async () => {
     openai.reply({ sse: OPENAI_STREAM });
@@ -79,7 +99,10 @@ describe('streaming (params.stream: true)', () => {
     expect(response.headers['content-type']).toContain('text/event-stream');
     expect(response.headers['x-request-id']).toBeDefined();
     const received = frames(response.text);
-    expect(received.slice(0, 2).map((frame) => frame.data)).toEqual([{ delta: 'Hel', index: 0 }, { delta: 'lo!', index: 1 }]);
+    expect(received.slice(0, 2).map((frame) => frame.data)).toEqual([
+      { delta: 'Hel', index: 0 },
+      { delta: 'lo!', index: 1 },
+    ]);
     expect(received[2].data).toMatchObject({
       provider: 'openai',
       model: 'gpt-4o-mini-2024-07-18',
@@ -90,7 +113,10 @@ describe('streaming (params.stream: true)', () => {
     expect(received[3].data).toBe('[DONE]');
     expect(openai.lastRequest().body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     await gateway.flushExecutionLog();
-    const [row] = await gateway.dataSource.query('SELECT success, prompt_tokens, completion_tokens, total_tokens FROM execution_logs WHERE user_id = $1', [userId]);
+    const [row] = await gateway.dataSource.query(
+      'SELECT success, prompt_tokens, completion_tokens, total_tokens FROM execution_logs WHERE user_id = $1',
+      [userId],
+    );
     expect(row).toEqual({ success: true, prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 });
   });
 
@@ -100,14 +126,25 @@ describe('streaming (params.stream: true)', () => {
     const response = await stream(uniqueId('user'), 'anthropic').expect(200);
 
     const received = frames(response.text);
-    expect(received.slice(0, 2).map((frame) => frame.data)).toEqual([{ delta: 'Hel', index: 0 }, { delta: 'lo!', index: 1 }]);
-    expect(received[2].data).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 }, finishReason: 'stop' });
+    expect(received.slice(0, 2).map((frame) => frame.data)).toEqual([
+      { delta: 'Hel', index: 0 },
+      { delta: 'lo!', index: 1 },
+    ]);
+    expect(received[2].data).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-3-5-sonnet-20241022',
+      usage: { promptTokens: 12, completionTokens: 3, totalTokens: 15 },
+      finishReason: 'stop',
+    });
     expect(anthropic.lastRequest().body).toMatchObject({ stream: true });
   });
 
   it('streams tool calls: OpenAI pieces as they come, then every call whole in the final chunk', async () => {
     const toolChunk = (toolCalls: object[], finishReason: string | null = null) => ({
-      data: JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, delta: { tool_calls: toolCalls }, finish_reason: finishReason }] }),
+      data: JSON.stringify({
+        model: 'gpt-4o-mini-2024-07-18',
+        choices: [{ index: 0, delta: { tool_calls: toolCalls }, finish_reason: finishReason }],
+      }),
     });
     openai.reply({
       sse: [
@@ -124,7 +161,11 @@ describe('streaming (params.stream: true)', () => {
     const response = await request(gateway.server)
       .post('/api/integrations/execute')
       .set(authAs(uniqueId('user')))
-      .send({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true, tools: [{ type: 'function', function: { name: 'get_weather' } }] } })
+      .send({
+        provider: 'openai',
+        operation: 'chat.completions',
+        params: { messages, stream: true, tools: [{ type: 'function', function: { name: 'get_weather' } }] },
+      })
       .expect(200);
 
     const received = frames(response.text);
@@ -147,14 +188,40 @@ describe('streaming (params.stream: true)', () => {
     anthropic.reply({
       sse: [
         ANTHROPIC_STREAM[0],
-        { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) },
-        { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Checking.' } }) },
+        {
+          event: 'content_block_start',
+          data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+        },
+        {
+          event: 'content_block_delta',
+          data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Checking.' } }),
+        },
         { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: 0 }) },
-        { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: {} } }) },
-        { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": ' } }) },
-        { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } }) },
+        {
+          event: 'content_block_start',
+          data: JSON.stringify({
+            type: 'content_block_start',
+            index: 1,
+            content_block: { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: {} },
+          }),
+        },
+        {
+          event: 'content_block_delta',
+          data: JSON.stringify({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": ' } }),
+        },
+        {
+          event: 'content_block_delta',
+          data: JSON.stringify({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } }),
+        },
         { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: 1 }) },
-        { event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 20 } }) },
+        {
+          event: 'message_delta',
+          data: JSON.stringify({
+            type: 'message_delta',
+            delta: { stop_reason: 'tool_use', stop_sequence: null },
+            usage: { output_tokens: 20 },
+          }),
+        },
         { event: 'message_stop', data: JSON.stringify({ type: 'message_stop' }) },
       ],
     });
@@ -168,7 +235,10 @@ describe('streaming (params.stream: true)', () => {
       { toolCall: { index: 0, arguments: '{"city": ' } },
       { toolCall: { index: 0, arguments: '"Paris"}' } },
     ]);
-    expect(received[4].data).toMatchObject({ finishReason: 'tool_calls', toolCalls: [{ id: 'toolu_01', name: 'get_weather', arguments: '{"city": "Paris"}' }] });
+    expect(received[4].data).toMatchObject({
+      finishReason: 'tool_calls',
+      toolCalls: [{ id: 'toolu_01', name: 'get_weather', arguments: '{"city": "Paris"}' }],
+    });
   });
 
   it('estimates usage when a provider streams without counts (HuggingFace), and says so', async () => {
@@ -182,12 +252,20 @@ describe('streaming (params.stream: true)', () => {
   });
 
   it('ends with an error event naming the provider when the upstream reports an error mid-stream (HuggingFace router)', async () => {
-    huggingface.reply({ sse: [OPENAI_STREAM[0], { data: JSON.stringify({ error: { message: 'Input validation error: the provider is overloaded', type: 'server_error' } }) }] });
+    huggingface.reply({
+      sse: [
+        OPENAI_STREAM[0],
+        { data: JSON.stringify({ error: { message: 'Input validation error: the provider is overloaded', type: 'server_error' } }) },
+      ],
+    });
 
     const response = await stream(uniqueId('user'), 'huggingface').expect(200);
 
     const failure = frames(response.text).find((frame) => frame.event === 'error');
-    expect(failure?.data.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: 'huggingface: Input validation error: the provider is overloaded' });
+    expect(failure?.data.error).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      message: 'huggingface: Input validation error: the provider is overloaded',
+    });
   });
 
   it('passes each chunk on as it arrives instead of buffering the stream', async () => {
@@ -196,14 +274,18 @@ describe('streaming (params.stream: true)', () => {
     let firstDeltaAt = 0;
 
     const body = await new Promise<string>((resolve, reject) => {
-      const call = httpRequest(`${baseUrl}/api/integrations/execute`, { method: 'POST', headers: { ...authAs(uniqueId('user')), 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString('utf8');
-          if (!firstDeltaAt && text.includes('"delta":"Hel"')) firstDeltaAt = Date.now() - started;
-        });
-        res.on('end', () => resolve(text));
-      });
+      const call = httpRequest(
+        `${baseUrl}/api/integrations/execute`,
+        { method: 'POST', headers: { ...authAs(uniqueId('user')), 'content-type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+            if (!firstDeltaAt && text.includes('"delta":"Hel"')) firstDeltaAt = Date.now() - started;
+          });
+          res.on('end', () => resolve(text));
+        },
+      );
       call.on('error', reject);
       call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
     });
@@ -221,15 +303,19 @@ describe('streaming (params.stream: true)', () => {
 
     await new Promise<void>((resolve, reject) => {
       const giveUp = setTimeout(() => reject(new Error('no first chunk')), 3000);
-      const call = httpRequest(`${baseUrl}/api/integrations/execute`, { method: 'POST', headers: { ...authAs(userId), 'content-type': 'application/json' } }, (res) => {
-        res.on('data', (chunk: Buffer) => {
-          if (chunk.toString('utf8').includes('"delta"')) {
-            clearTimeout(giveUp);
-            call.destroy();
-            resolve();
-          }
-        });
-      });
+      const call = httpRequest(
+        `${baseUrl}/api/integrations/execute`,
+        { method: 'POST', headers: { ...authAs(userId), 'content-type': 'application/json' } },
+        (res) => {
+          res.on('data', (chunk: Buffer) => {
+            if (chunk.toString('utf8').includes('"delta"')) {
+              clearTimeout(giveUp);
+              call.destroy();
+              resolve();
+            }
+          });
+        },
+      );
       call.on('error', () => undefined);
       call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
     });
@@ -239,7 +325,11 @@ describe('streaming (params.stream: true)', () => {
   });
 
   it('answers an upstream refusal before the stream starts as an ordinary JSON error', async () => {
-    openai.reply({ status: 429, headers: { 'retry-after': '3' }, body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } } });
+    openai.reply({
+      status: 429,
+      headers: { 'retry-after': '3' },
+      body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+    });
 
     const response = await stream(uniqueId('user'), 'openai').expect(429);
 

@@ -18,33 +18,148 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
   });
 
   const execute = (body: unknown) =>
-    request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('user'))).send(body as object);
+    request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('user')))
+      .send(body as object);
 
   const chatWith = (params: unknown) => execute({ provider: 'openai', operation: 'chat.completions', params });
 
   const cases: Array<{ name: string; body: unknown; code: string; field: string }> = [
     { name: 'missing provider', body: { operation: 'chat.completions', params: {} }, code: 'VALIDATION_FAILED', field: 'provider' },
-    { name: 'provider of the wrong type', body: { provider: 42, operation: 'chat.completions', params: {} }, code: 'VALIDATION_FAILED', field: 'provider' },
+    {
+      name: 'provider of the wrong type',
+      body: { provider: 42, operation: 'chat.completions', params: {} },
+      code: 'VALIDATION_FAILED',
+      field: 'provider',
+    },
     { name: 'missing params', body: { provider: 'openai', operation: 'chat.completions' }, code: 'VALIDATION_FAILED', field: 'params' },
-    { name: 'params not an object', body: { provider: 'openai', operation: 'chat.completions', params: [1] }, code: 'VALIDATION_FAILED', field: 'params' },
-    { name: 'unknown top-level field', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }] }, apiKey: 'x' }, code: 'VALIDATION_FAILED', field: 'apiKey' },
-    { name: 'unknown provider', body: { provider: 'nonesuch', operation: 'chat.completions', params: {} }, code: 'UNKNOWN_PROVIDER', field: 'provider' },
-    { name: 'unknown operation', body: { provider: 'openai', operation: 'images.generate', params: {} }, code: 'OPERATION_NOT_SUPPORTED', field: 'operation' },
-    { name: 'missing messages', body: { provider: 'openai', operation: 'chat.completions', params: {} }, code: 'VALIDATION_FAILED', field: 'params.messages' },
-    { name: 'empty messages', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [] } }, code: 'VALIDATION_FAILED', field: 'params.messages' },
-    { name: 'messages not an array', body: { provider: 'openai', operation: 'chat.completions', params: { messages: 'hi' } }, code: 'VALIDATION_FAILED', field: 'params.messages' },
-    { name: 'unknown role', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'bot', content: 'x' }] } }, code: 'VALIDATION_FAILED', field: 'params.messages.0.role' },
-    { name: 'content of the wrong type', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 5 }] } }, code: 'VALIDATION_FAILED', field: 'params.messages.0.content' },
-    { name: 'maxTokens as a string', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], maxTokens: '10' } }, code: 'VALIDATION_FAILED', field: 'params.maxTokens' },
-    { name: 'temperature out of range', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], temperature: 3 } }, code: 'VALIDATION_FAILED', field: 'params.temperature' },
-    { name: 'misspelled parameter', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], max_tokens: 10 } }, code: 'VALIDATION_FAILED', field: 'params.max_tokens' },
-    { name: 'stream on embeddings', body: { provider: 'openai', operation: 'embeddings', params: { input: 'x', stream: true } }, code: 'VALIDATION_FAILED', field: 'params.stream' },
-    { name: 'stream not a boolean', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], stream: 'yes' } }, code: 'VALIDATION_FAILED', field: 'params.stream' },
-    { name: 'json_schema format without a name', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], responseFormat: { type: 'json_schema', jsonSchema: { schema: {} } } } }, code: 'VALIDATION_FAILED', field: 'params.responseFormat.jsonSchema.name' },
-    { name: 'json_object format with extra fields', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], responseFormat: { type: 'json_object', schema: {} } } }, code: 'VALIDATION_FAILED', field: 'params.responseFormat.schema' },
-    { name: 'logitBias out of range', body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], logitBias: { '50256': -200 } } }, code: 'VALIDATION_FAILED', field: 'params.logitBias' },
-    { name: 'embeddings without input', body: { provider: 'openai', operation: 'embeddings', params: {} }, code: 'VALIDATION_FAILED', field: 'params.input' },
-    { name: 'embeddings with numbers', body: { provider: 'openai', operation: 'embeddings', params: { input: [1, 2] } }, code: 'VALIDATION_FAILED', field: 'params.input' },
+    {
+      name: 'params not an object',
+      body: { provider: 'openai', operation: 'chat.completions', params: [1] },
+      code: 'VALIDATION_FAILED',
+      field: 'params',
+    },
+    {
+      name: 'unknown top-level field',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }] }, apiKey: 'x' },
+      code: 'VALIDATION_FAILED',
+      field: 'apiKey',
+    },
+    {
+      name: 'unknown provider',
+      body: { provider: 'nonesuch', operation: 'chat.completions', params: {} },
+      code: 'UNKNOWN_PROVIDER',
+      field: 'provider',
+    },
+    {
+      name: 'unknown operation',
+      body: { provider: 'openai', operation: 'images.generate', params: {} },
+      code: 'OPERATION_NOT_SUPPORTED',
+      field: 'operation',
+    },
+    {
+      name: 'missing messages',
+      body: { provider: 'openai', operation: 'chat.completions', params: {} },
+      code: 'VALIDATION_FAILED',
+      field: 'params.messages',
+    },
+    {
+      name: 'empty messages',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages: [] } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.messages',
+    },
+    {
+      name: 'messages not an array',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages: 'hi' } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.messages',
+    },
+    {
+      name: 'unknown role',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'bot', content: 'x' }] } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.messages.0.role',
+    },
+    {
+      name: 'content of the wrong type',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 5 }] } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.messages.0.content',
+    },
+    {
+      name: 'maxTokens as a string',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], maxTokens: '10' } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.maxTokens',
+    },
+    {
+      name: 'temperature out of range',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], temperature: 3 } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.temperature',
+    },
+    {
+      name: 'misspelled parameter',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], max_tokens: 10 } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.max_tokens',
+    },
+    {
+      name: 'stream on embeddings',
+      body: { provider: 'openai', operation: 'embeddings', params: { input: 'x', stream: true } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.stream',
+    },
+    {
+      name: 'stream not a boolean',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }], stream: 'yes' } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.stream',
+    },
+    {
+      name: 'json_schema format without a name',
+      body: {
+        provider: 'openai',
+        operation: 'chat.completions',
+        params: { messages: [{ role: 'user', content: 'x' }], responseFormat: { type: 'json_schema', jsonSchema: { schema: {} } } },
+      },
+      code: 'VALIDATION_FAILED',
+      field: 'params.responseFormat.jsonSchema.name',
+    },
+    {
+      name: 'json_object format with extra fields',
+      body: {
+        provider: 'openai',
+        operation: 'chat.completions',
+        params: { messages: [{ role: 'user', content: 'x' }], responseFormat: { type: 'json_object', schema: {} } },
+      },
+      code: 'VALIDATION_FAILED',
+      field: 'params.responseFormat.schema',
+    },
+    {
+      name: 'logitBias out of range',
+      body: {
+        provider: 'openai',
+        operation: 'chat.completions',
+        params: { messages: [{ role: 'user', content: 'x' }], logitBias: { '50256': -200 } },
+      },
+      code: 'VALIDATION_FAILED',
+      field: 'params.logitBias',
+    },
+    {
+      name: 'embeddings without input',
+      body: { provider: 'openai', operation: 'embeddings', params: {} },
+      code: 'VALIDATION_FAILED',
+      field: 'params.input',
+    },
+    {
+      name: 'embeddings with numbers',
+      body: { provider: 'openai', operation: 'embeddings', params: { input: [1, 2] } },
+      code: 'VALIDATION_FAILED',
+      field: 'params.input',
+    },
   ];
 
   it.each(cases)('$name → $code on $field', async ({ body, code, field }) => {
@@ -59,7 +174,11 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
   it('lists every offending field, not only the first', async () => {
     const response = await chatWith({ messages: [{ role: 'user', content: 'x' }], temperature: -1, topP: 2, foo: true }).expect(400);
 
-    expect(response.body.error.details.map((detail: { field: string }) => detail.field)).toEqual(['params.temperature', 'params.topP', 'params.foo']);
+    expect(response.body.error.details.map((detail: { field: string }) => detail.field)).toEqual([
+      'params.temperature',
+      'params.topP',
+      'params.foo',
+    ]);
   });
 
   it('answers 400 MALFORMED_REQUEST for a body that is not JSON', async () => {
@@ -97,7 +216,12 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
     const response = await request(gateway.server).get('/api/integrations/nope').expect(404);
 
     expect(response.body).toEqual({
-      error: { code: 'NOT_FOUND', message: 'No route GET /api/integrations/nope', requestId: response.headers['x-request-id'], retryable: false },
+      error: {
+        code: 'NOT_FOUND',
+        message: 'No route GET /api/integrations/nope',
+        requestId: response.headers['x-request-id'],
+        retryable: false,
+      },
     });
   });
 });

@@ -7,7 +7,6 @@ import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion } from './support/openai-replies.js';
 import { authAs, chatBody, startTestApp, TEST_VAULT_KEY, uniqueId, type TestApp } from './support/test-app.js';
 
-
 describe('local credential vault', () => {
   let upstream: FakeUpstream;
   let gateway: TestApp;
@@ -29,9 +28,11 @@ describe('local credential vault', () => {
   });
 
   const api = (caller: Record<string, string>) => ({
-    put: (provider: string, body: object) => request(gateway.server).put(`/api/integrations/credentials/${provider}`).set(caller).send(body),
+    put: (provider: string, body: object) =>
+      request(gateway.server).put(`/api/integrations/credentials/${provider}`).set(caller).send(body),
     list: () => request(gateway.server).get('/api/integrations/credentials').set(caller),
-    remove: (provider: string, scope = 'user') => request(gateway.server).delete(`/api/integrations/credentials/${provider}`).query({ scope }).set(caller),
+    remove: (provider: string, scope = 'user') =>
+      request(gateway.server).delete(`/api/integrations/credentials/${provider}`).query({ scope }).set(caller),
     execute: () => request(gateway.server).post('/api/integrations/execute').set(caller).send(chatBody),
   });
 
@@ -58,7 +59,9 @@ describe('local credential vault', () => {
     expect(upstream.lastRequest().headers.authorization).toBe(`Bearer ${apiKey}`);
 
     const listed = await me.list().expect(200);
-    expect(listed.body.items).toEqual([expect.objectContaining({ provider: 'openai', scope: 'user', fingerprint: stored.body.fingerprint })]);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ provider: 'openai', scope: 'user', fingerprint: stored.body.fingerprint }),
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(apiKey);
 
     await me.remove('openai').expect(204);
@@ -81,7 +84,7 @@ describe('local credential vault', () => {
     expect(lastUsedAt).not.toBeNull();
   });
 
-  it("lets an org admin share a key with the organization; members use it as a proxy, others never", async () => {
+  it('lets an org admin share a key with the organization; members use it as a proxy, others never', async () => {
     const orgId = uniqueId('org');
     const admin = api(authAs(uniqueId('admin'), { orgId, roles: ['admin'] }));
     const memberId = uniqueId('member');
@@ -103,7 +106,9 @@ describe('local credential vault', () => {
 
   it("prefers the user's own key over the organization's", async () => {
     const orgId = uniqueId('org');
-    await api(authAs(uniqueId('admin'), { orgId, roles: ['admin'] })).put('openai', { apiKey: 'sk-proj-orgKeyNotPreferred1', scope: 'org' }).expect(200);
+    await api(authAs(uniqueId('admin'), { orgId, roles: ['admin'] }))
+      .put('openai', { apiKey: 'sk-proj-orgKeyNotPreferred1', scope: 'org' })
+      .expect(200);
     const me = api(authAs(uniqueId('user'), { orgId }));
     await me.put('openai', { apiKey: 'sk-proj-myOwnKeyPreferred1' }).expect(200);
 
@@ -121,7 +126,12 @@ describe('local credential vault', () => {
     expect((await alice.list()).body.items).toEqual([]);
     await alice.execute().expect(424);
     await alice.remove('openai').expect(404);
-    await request(gateway.server).post('/api/integrations/execute').set(authAs(uniqueId('alice'))).set('x-on-behalf-of', bobId).send(chatBody).expect(403);
+    await request(gateway.server)
+      .post('/api/integrations/execute')
+      .set(authAs(uniqueId('alice')))
+      .set('x-on-behalf-of', bobId)
+      .send(chatBody)
+      .expect(403);
     expect((await bob.list()).body.items).toHaveLength(1);
   });
 

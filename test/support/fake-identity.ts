@@ -43,7 +43,13 @@ export class FakeIdentity {
    * Issues an opaque token whose introspection says it belongs to a user. Organizations are ids, or
    * `{id, role}` for the user's role in that organization (Identity gives global roles in `roles`).
    */
-  userToken(token: string, sub: string, organizations: Array<string | { id: string; role: string }> = [], roles: string[] = [], expInSeconds = 3600): string {
+  userToken(
+    token: string,
+    sub: string,
+    organizations: Array<string | { id: string; role: string }> = [],
+    roles: string[] = [],
+    expInSeconds = 3600,
+  ): string {
     const now = Math.floor(Date.now() / 1000);
     this.tokens.set(token, {
       introspection: {
@@ -53,7 +59,9 @@ export class FakeIdentity {
         email: `${sub}@example.test`,
         name: sub,
         isSuperAdmin: false,
-        organizations: organizations.map((organization) => (typeof organization === 'string' ? { id: organization, name: organization } : { ...organization, name: organization.id })),
+        organizations: organizations.map((organization) =>
+          typeof organization === 'string' ? { id: organization, name: organization } : { ...organization, name: organization.id },
+        ),
         entitlements: [],
         roles,
         token_type: 'Bearer',
@@ -67,7 +75,19 @@ export class FakeIdentity {
   /** An agent token, as the gateway's own IDENTITY_SERVICE_TOKEN would be; Identity tokens expire. */
   agentToken(token: string, sub: string, expInSeconds = 3600): string {
     const now = Math.floor(Date.now() / 1000);
-    this.tokens.set(token, { introspection: { active: true, type: 'agent', sub, agentId: sub, name: sub, capabilities: [], token_type: 'Bearer', iat: now, exp: now + expInSeconds } });
+    this.tokens.set(token, {
+      introspection: {
+        active: true,
+        type: 'agent',
+        sub,
+        agentId: sub,
+        name: sub,
+        capabilities: [],
+        token_type: 'Bearer',
+        iat: now,
+        exp: now + expInSeconds,
+      },
+    });
     return token;
   }
 
@@ -123,9 +143,15 @@ export class FakeIdentity {
     const orgId = req.headers['x-org-id'] as string | undefined;
     const shared = orgId ? this.orgKeys.get(`${orgId}/${provider}`) : undefined;
     if (shared) {
-      return send(res, 200, { apiKey: shared.apiKey, credentialId: shared.credentialId, metadata: {}, isProxy: shared.ownerId !== userId, ownerId: shared.ownerId, isOrgWide: true });
+      return send(res, 200, {
+        apiKey: shared.apiKey,
+        credentialId: shared.credentialId,
+        metadata: {},
+        isProxy: shared.ownerId !== userId,
+        ownerId: shared.ownerId,
+        isOrgWide: true,
+      });
     }
     send(res, 404, { message: 'Credential not found' });
   }
 }
-

@@ -91,7 +91,11 @@ export class FakeOpstage {
     return this.enqueue(agentId, {
       type: 'ACTION_EXECUTE',
       actionName,
-      payload: { busEvent: { type: 'provider.degraded', source: 'monitoring', occurredAt: new Date().toISOString() }, mapping: { provider: '$.provider' }, payload },
+      payload: {
+        busEvent: { type: 'provider.degraded', source: 'monitoring', occurredAt: new Date().toISOString() },
+        mapping: { provider: '$.provider' },
+        payload,
+      },
     });
   }
 
@@ -129,7 +133,10 @@ export class FakeOpstage {
         return fail(res, 503, 'INTERNAL_ERROR', 'Try again');
       }
       const services = body?.services;
-      if (!Array.isArray(services) || services.some((service) => !/^[a-z0-9][a-z0-9_-]*$/.test(service?.code ?? '') || typeof service.manifest !== 'object')) {
+      if (
+        !Array.isArray(services) ||
+        services.some((service) => !/^[a-z0-9][a-z0-9_-]*$/.test(service?.code ?? '') || typeof service.manifest !== 'object')
+      ) {
         return fail(res, 500, 'INTERNAL_ERROR', 'Invalid body'); // Opstage's quirk for schema failures
       }
       const stored = services.map((service: any) => ({
@@ -145,7 +152,10 @@ export class FakeOpstage {
       const limit = Math.min(10, Math.max(1, Number(url.searchParams.get('limit') ?? 1)));
       const pending = this.commands.filter((command) => command.agentId === agent.id && command.status === 'PENDING').slice(0, limit);
       for (const command of pending) command.status = command.cancelOnPoll ? 'COMPLETED' : 'RUNNING';
-      return ok(res, pending.map(({ status: _status, result: _result, cancelOnPoll: _cancel, ...command }) => command));
+      return ok(
+        res,
+        pending.map(({ status: _status, result: _result, cancelOnPoll: _cancel, ...command }) => command),
+      );
     }
     if (kind === 'commands' && commandId && req.method === 'POST') {
       const command = this.commands.find((candidate) => candidate.id === commandId && candidate.agentId === agent.id);

@@ -58,7 +58,22 @@ export class Fuzz {
   }
 
   key(): string {
-    return this.pick(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'messages', 'model', 'maxTokens', 'content', 'role', 'x', '', 'stream', 'tools', this.string()]);
+    return this.pick([
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'messages',
+      'model',
+      'maxTokens',
+      'content',
+      'role',
+      'x',
+      '',
+      'stream',
+      'tools',
+      this.string(),
+    ]);
   }
 
   /** Any JSON value, nested up to `depth` levels (sometimes far deeper, to reach the depth limit). */
@@ -91,7 +106,7 @@ export class Fuzz {
   /** `value` with one randomly chosen place (an object field or array item, at any depth) replaced or removed. */
   mutate(value: unknown): unknown {
     if (value === null || typeof value !== 'object' || this.chance(0.25)) return this.json();
-    const copy: any = Array.isArray(value) ? [...value] : { ...(value) };
+    const copy: any = Array.isArray(value) ? [...value] : { ...value };
     const keys = Object.keys(copy);
     if (keys.length === 0 || this.chance(0.2)) {
       // defineProperty, so '__proto__' becomes an own field as JSON.parse would make it, not the prototype.

@@ -42,6 +42,12 @@ export function openAiEmbeddings(vectors: number[][]): ScriptedReply {
   };
 }
 
-export function openAiError(status: number, message: string, type: string, code: string | null, headers?: Record<string, string>): ScriptedReply {
+export function openAiError(
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  headers?: Record<string, string>,
+): ScriptedReply {
   return { status, headers, body: { error: { message, type, param: null, code } } };
 }

@@ -2,7 +2,9 @@ import type { ScriptedReply } from './fake-upstream.js';
 
 /** Replies shaped like each provider's real ones, as their API references document them. */
 
-export function anthropicMessage(overrides: { content?: Array<Record<string, unknown>>; stopReason?: string; model?: string } = {}): ScriptedReply {
+export function anthropicMessage(
+  overrides: { content?: Array<Record<string, unknown>>; stopReason?: string; model?: string } = {},
+): ScriptedReply {
   return {
     headers: { 'request-id': 'req_anthropic_123' },
     body: {
@@ -39,9 +41,18 @@ export function huggingFaceChat(content = 'Hello!', model = 'meta-llama/Llama-3.
 
 /** The router's own errors are `{error: "…"}`; errors of the provider it routed to come OpenAI-shaped. */
 export function huggingFaceRouterError(status: number, message: string, headers?: Record<string, string>): ScriptedReply {
-  return { status, headers, body: { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } } };
+  return {
+    status,
+    headers,
+    body: { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } },
+  };
 }
 
-export function huggingFaceError(status: number, error: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>): ScriptedReply {
+export function huggingFaceError(
+  status: number,
+  error: string,
+  extra: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+): ScriptedReply {
   return { status, headers, body: { error, ...extra } };
 }

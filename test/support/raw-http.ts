@@ -12,7 +12,11 @@ export interface RawResponse {
  * comes back before the server closes the connection or `timeoutMs` passes. `between` may write
  * more on the same connection once the first bytes are sent.
  */
-export async function rawRequest(baseUrl: string, bytes: string | Buffer, { timeoutMs = 3000, between }: { timeoutMs?: number; between?: (write: (more: string) => void) => Promise<void> } = {}): Promise<RawResponse[]> {
+export async function rawRequest(
+  baseUrl: string,
+  bytes: string | Buffer,
+  { timeoutMs = 3000, between }: { timeoutMs?: number; between?: (write: (more: string) => void) => Promise<void> } = {},
+): Promise<RawResponse[]> {
   const { port } = new URL(baseUrl);
   const socket = connect(Number(port), '127.0.0.1');
   const chunks: Buffer[] = [];

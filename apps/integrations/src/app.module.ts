@@ -39,8 +39,25 @@ export class AppModule {
         OpsAgentModule.register(config),
         LimitsModule,
       ],
-      controllers: [IntegrationsController, SpendController, CredentialsController, AuditController, HealthController, MetricsController, OpenAiCompatController],
-      providers: [HttpDrain, ExecuteService, ProviderCatalog, StatusService, CostEstimator, GatewayMetrics, CallLogger, { provide: ROOT_LOGGER, useValue: rootLogger }],
+      controllers: [
+        IntegrationsController,
+        SpendController,
+        CredentialsController,
+        AuditController,
+        HealthController,
+        MetricsController,
+        OpenAiCompatController,
+      ],
+      providers: [
+        HttpDrain,
+        ExecuteService,
+        ProviderCatalog,
+        StatusService,
+        CostEstimator,
+        GatewayMetrics,
+        CallLogger,
+        { provide: ROOT_LOGGER, useValue: rootLogger },
+      ],
     };
   }
 }

@@ -17,7 +17,10 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // A configuration error explains itself; anything else gets its stack for the operator.
-  const detail = error instanceof ConfigValidationError || !(error instanceof Error) ? String(error instanceof Error ? error.message : error) : error.stack;
+  const detail =
+    error instanceof ConfigValidationError || !(error instanceof Error)
+      ? String(error instanceof Error ? error.message : error)
+      : error.stack;
   console.error(`Integrations Service failed to start: ${detail}`);
   process.exit(1);
 });

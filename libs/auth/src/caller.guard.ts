@@ -37,7 +37,10 @@ export class CallerGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    const publicRoute = this.reflector.getAllAndOverride<PublicOptions | undefined>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    const publicRoute = this.reflector.getAllAndOverride<PublicOptions | undefined>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (publicRoute) {
       if (publicRoute.identifyCaller && (header(request, 'authorization') || header(request, 'x-service-key'))) {
         // Anonymous is fine here: bad credentials simply leave the caller unidentified.
@@ -63,7 +66,8 @@ export class CallerGuard implements CanActivate {
       const kind = typeof error.metadata?.reason === 'string' ? error.metadata.reason : 'error';
       this.events.authFailure(`identity_${kind}`, `${error.message} (${route})`);
     } else if (error.code === 'UNAUTHENTICATED') {
-      const reason = header(request, 'x-service-key') !== undefined ? 'unknown_service_key' : bearerToken(request) ? 'invalid_token' : 'missing_token';
+      const reason =
+        header(request, 'x-service-key') !== undefined ? 'unknown_service_key' : bearerToken(request) ? 'invalid_token' : 'missing_token';
       this.events.authFailure(reason, route);
     } else if (error.code === 'FORBIDDEN') {
       this.events.authFailure('forbidden_on_behalf_of', route);
@@ -72,7 +76,9 @@ export class CallerGuard implements CanActivate {
 
   private authenticate(context: ExecutionContext, request: HttpRequest): Promise<Caller> {
     const serviceKey = header(request, 'x-service-key');
-    return serviceKey !== undefined ? Promise.resolve().then(() => this.serviceKeyCaller(serviceKey, request)) : this.tokenCaller(context, request);
+    return serviceKey !== undefined
+      ? Promise.resolve().then(() => this.serviceKeyCaller(serviceKey, request))
+      : this.tokenCaller(context, request);
   }
 
   private serviceKeyCaller(serviceKey: string, request: HttpRequest): Caller {
@@ -140,7 +146,9 @@ export class CallerGuard implements CanActivate {
  */
 function usableIds(verified: VerifiedToken): VerifiedToken {
   if (!IDENTIFIER.test(verified.subject)) throw unauthenticated();
-  return verified.organizations.every((id) => IDENTIFIER.test(id)) ? verified : { ...verified, organizations: verified.organizations.filter((id) => IDENTIFIER.test(id)) };
+  return verified.organizations.every((id) => IDENTIFIER.test(id))
+    ? verified
+    : { ...verified, organizations: verified.organizations.filter((id) => IDENTIFIER.test(id)) };
 }
 
 /**

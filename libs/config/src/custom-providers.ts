@@ -64,7 +64,10 @@ export function parseCustomProviders(
   const parsed = parseJsonArray(json);
   if (!parsed) return { providers: [], problems: ['CUSTOM_PROVIDERS must be a JSON array of provider objects'] };
 
-  const hosts = (allowedHosts ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+  const hosts = (allowedHosts ?? '')
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
   const problems: string[] = [];
   const providers: CustomProviderConfig[] = [];
   const names = new Set<string>(BUILT_IN_PROVIDERS);

@@ -29,8 +29,13 @@ export function parseFallbackChains(json: string | undefined, providerNames: str
     const to = typeof item?.to === 'string' ? [item.to] : item?.to;
     const on = item?.on ?? DEFAULT_TRIGGERS;
     const models = item?.models ?? {};
-    if (typeof from !== 'string' || !providerNames.includes(from)) return void problems.push(`${label}.from must be one of: ${providerNames.join(', ')}`);
-    if (!Array.isArray(to) || to.length === 0 || to.some((name) => typeof name !== 'string' || !providerNames.includes(name) || name === from)) {
+    if (typeof from !== 'string' || !providerNames.includes(from))
+      return void problems.push(`${label}.from must be one of: ${providerNames.join(', ')}`);
+    if (
+      !Array.isArray(to) ||
+      to.length === 0 ||
+      to.some((name) => typeof name !== 'string' || !providerNames.includes(name) || name === from)
+    ) {
       return void problems.push(`${label}.to must list other providers among: ${providerNames.join(', ')}`);
     }
     if (!Array.isArray(on) || on.some((code) => !(FALLBACK_TRIGGERS as readonly unknown[]).includes(code))) {

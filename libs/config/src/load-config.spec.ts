@@ -129,10 +129,19 @@ describe('loadConfig', () => {
   });
 
   describe('custom OpenAI-compatible providers', () => {
-    const groq = { name: 'groq', baseUrl: 'https://api.groq.com/openai/v1', defaultModel: 'llama-3.1-8b-instant', apiKeyEnv: 'GROQ_API_KEY' };
+    const groq = {
+      name: 'groq',
+      baseUrl: 'https://api.groq.com/openai/v1',
+      defaultModel: 'llama-3.1-8b-instant',
+      apiKeyEnv: 'GROQ_API_KEY',
+    };
 
     it('reads a declared provider, its key from the named variable, and defaults', () => {
-      const config = loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([groq]), CUSTOM_PROVIDER_ALLOWED_HOSTS: 'api.groq.com', GROQ_API_KEY: 'gsk_abc0123456789' });
+      const config = loadConfig({
+        CUSTOM_PROVIDERS: JSON.stringify([groq]),
+        CUSTOM_PROVIDER_ALLOWED_HOSTS: 'api.groq.com',
+        GROQ_API_KEY: 'gsk_abc0123456789',
+      });
 
       expect(config.customProviders).toEqual([
         {
@@ -151,15 +160,32 @@ describe('loadConfig', () => {
     });
 
     it('matches wildcard hosts', () => {
-      const azure = { name: 'azure', baseUrl: 'https://contoso.openai.azure.com/openai/deployments/gpt4o', defaultModel: 'gpt-4o', authHeader: 'api-key' };
+      const azure = {
+        name: 'azure',
+        baseUrl: 'https://contoso.openai.azure.com/openai/deployments/gpt4o',
+        defaultModel: 'gpt-4o',
+        authHeader: 'api-key',
+      };
 
-      expect(loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([azure]), CUSTOM_PROVIDER_ALLOWED_HOSTS: '*.openai.azure.com' }).customProviders).toHaveLength(1);
+      expect(
+        loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([azure]), CUSTOM_PROVIDER_ALLOWED_HOSTS: '*.openai.azure.com' }).customProviders,
+      ).toHaveLength(1);
     });
 
     it.each([
-      ['a host outside the allow-list', [{ ...groq, baseUrl: 'http://169.254.169.254/latest' }], 'api.groq.com', "host '169.254.169.254' is not in CUSTOM_PROVIDER_ALLOWED_HOSTS"],
+      [
+        'a host outside the allow-list',
+        [{ ...groq, baseUrl: 'http://169.254.169.254/latest' }],
+        'api.groq.com',
+        "host '169.254.169.254' is not in CUSTOM_PROVIDER_ALLOWED_HOSTS",
+      ],
       ['any host when no allow-list is set', [groq], undefined, "host 'api.groq.com' is not in CUSTOM_PROVIDER_ALLOWED_HOSTS"],
-      ['a wildcard that only matches the suffix text', [{ ...groq, baseUrl: 'https://evilopenai.azure.com/x' }], '*.openai.azure.com', 'is not in CUSTOM_PROVIDER_ALLOWED_HOSTS'],
+      [
+        'a wildcard that only matches the suffix text',
+        [{ ...groq, baseUrl: 'https://evilopenai.azure.com/x' }],
+        '*.openai.azure.com',
+        'is not in CUSTOM_PROVIDER_ALLOWED_HOSTS',
+      ],
       ['a built-in name', [{ ...groq, name: 'openai' }], 'api.groq.com', "the name 'openai' is already taken"],
       ['a duplicate name', [groq, groq], 'api.groq.com', "the name 'groq' is already taken"],
       ['an unknown field', [{ ...groq, baseURL: 'x' }], 'api.groq.com', 'property baseURL should not exist'],
@@ -186,8 +212,16 @@ describe('loadConfig', () => {
     });
 
     it.each([
-      ['a validation trigger', '[{"from":"openai","to":["anthropic"],"on":["VALIDATION_FAILED"]}]', 'never validation or authentication errors'],
-      ['an auth trigger', '[{"from":"openai","to":["anthropic"],"on":["PROVIDER_AUTH_FAILED"]}]', 'never validation or authentication errors'],
+      [
+        'a validation trigger',
+        '[{"from":"openai","to":["anthropic"],"on":["VALIDATION_FAILED"]}]',
+        'never validation or authentication errors',
+      ],
+      [
+        'an auth trigger',
+        '[{"from":"openai","to":["anthropic"],"on":["PROVIDER_AUTH_FAILED"]}]',
+        'never validation or authentication errors',
+      ],
       ['an unknown provider', '[{"from":"openai","to":["nonesuch"]}]', 'FALLBACK_CHAINS[0].to must list'],
       ['a provider falling back to itself', '[{"from":"openai","to":["openai"]}]', 'FALLBACK_CHAINS[0].to must list'],
       ['bad JSON', '{', 'FALLBACK_CHAINS must be a JSON array'],

@@ -102,8 +102,18 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       : undefined,
     keyRotationGraceMs: env.KEY_ROTATION_GRACE_MS,
     resilience: {
-      retry: { maxAttempts: env.RETRY_MAX_ATTEMPTS, baseDelayMs: env.RETRY_BASE_DELAY_MS, maxDelayMs: env.RETRY_MAX_DELAY_MS, deadlineMs: env.RETRY_DEADLINE_MS },
-      circuit: { failureRate: env.CIRCUIT_FAILURE_RATE, minCalls: env.CIRCUIT_MIN_CALLS, windowMs: env.CIRCUIT_WINDOW_MS, cooldownMs: env.CIRCUIT_COOLDOWN_MS },
+      retry: {
+        maxAttempts: env.RETRY_MAX_ATTEMPTS,
+        baseDelayMs: env.RETRY_BASE_DELAY_MS,
+        maxDelayMs: env.RETRY_MAX_DELAY_MS,
+        deadlineMs: env.RETRY_DEADLINE_MS,
+      },
+      circuit: {
+        failureRate: env.CIRCUIT_FAILURE_RATE,
+        minCalls: env.CIRCUIT_MIN_CALLS,
+        windowMs: env.CIRCUIT_WINDOW_MS,
+        cooldownMs: env.CIRCUIT_COOLDOWN_MS,
+      },
     },
     fallbacks: fallbacks.rules,
     limits: {

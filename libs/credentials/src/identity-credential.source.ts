@@ -57,10 +57,17 @@ export class IdentityCredentialSource implements CredentialSource {
       return await this.identity.fetchCredential({ userId: request.userId, orgId: request.orgId, provider: request.provider, bearerToken });
     } catch (error) {
       if (!ownToken || !(error instanceof GatewayError) || error.code !== 'UNAUTHENTICATED') throw error;
-      this.events.authFailure('identity_service_token_rejected', "Identity refused the gateway's own token (IDENTITY_SERVICE_TOKEN or _FILE); lookups for service-key callers fail until it is replaced");
-      throw new GatewayError('IDENTITY_UNAVAILABLE', "The Identity service refused the gateway's own token; key lookups for service callers are unavailable until it is replaced", {
-        metadata: { reason: 'service_token_rejected' },
-      });
+      this.events.authFailure(
+        'identity_service_token_rejected',
+        "Identity refused the gateway's own token (IDENTITY_SERVICE_TOKEN or _FILE); lookups for service-key callers fail until it is replaced",
+      );
+      throw new GatewayError(
+        'IDENTITY_UNAVAILABLE',
+        "The Identity service refused the gateway's own token; key lookups for service callers are unavailable until it is replaced",
+        {
+          metadata: { reason: 'service_token_rejected' },
+        },
+      );
     }
   }
 

@@ -66,7 +66,15 @@ export class ExecutionLogQuery {
     else query.andWhere('log.userId = :scopeUserId', { scopeUserId: filter.scope.userId });
     if (filter.userId !== undefined) query.andWhere('log.userId = :userId', { userId: filter.userId });
     if (filter.provider !== undefined) query.andWhere('log.provider = :provider', { provider: filter.provider });
-    const rows = await query.groupBy('log.userId').addGroupBy('log.orgId').addGroupBy('log.provider').addGroupBy('log.model').orderBy('log.userId').addOrderBy('log.provider').addOrderBy('log.model').getRawMany<Record<string, unknown>>();
+    const rows = await query
+      .groupBy('log.userId')
+      .addGroupBy('log.orgId')
+      .addGroupBy('log.provider')
+      .addGroupBy('log.model')
+      .orderBy('log.userId')
+      .addOrderBy('log.provider')
+      .addOrderBy('log.model')
+      .getRawMany<Record<string, unknown>>();
     return rows.map((row) => ({
       userId: String(row.userId),
       orgId: (row.orgId as string | null) ?? null,

@@ -36,7 +36,9 @@ describe('ExecutionLogWriter queue bound', () => {
           release = () => (fail ? reject(new Error('database down')) : resolve());
         }),
     } as unknown as DataSource;
-    const writer = new ExecutionLogWriter(dataSource, { executionLog: { batchSize: 10, flushIntervalMs: 60_000, maxQueueSize: 25 } } as AppConfig);
+    const writer = new ExecutionLogWriter(dataSource, {
+      executionLog: { batchSize: 10, flushIntervalMs: 60_000, maxQueueSize: 25 },
+    } as AppConfig);
 
     for (let index = 0; index < 25; index++) writer.record(record(`r${index}`));
     const flushing = writer.flush(); // one batch of 10 in flight, 15 still queued

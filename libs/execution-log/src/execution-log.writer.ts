@@ -75,7 +75,13 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   }
 
   stats(): ExecutionLogWriterStats {
-    return { queued: this.queue.length + this.writing, written: this.written, dropped: this.dropped, rejected: this.rejected, failedBatches: this.failedBatches };
+    return {
+      queued: this.queue.length + this.writing,
+      written: this.written,
+      dropped: this.dropped,
+      rejected: this.rejected,
+      failedBatches: this.failedBatches,
+    };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -116,7 +122,9 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
         }
         this.rejected++;
         // The request id lets an operator find the call in the logs; the values stay out of them.
-        this.logger.warn(`The database refused the execution log record of request ${record.requestId} (${(error as { code: string }).code}); it was not stored`);
+        this.logger.warn(
+          `The database refused the execution log record of request ${record.requestId} (${(error as { code: string }).code}); it was not stored`,
+        );
       }
     }
     return true;

@@ -29,7 +29,12 @@ export class IdentityClient implements OnApplicationShutdown {
 
   /** RFC 7662-style introspection; Identity always answers 200, anything else means it is unwell. */
   async introspect(token: string): Promise<Introspection> {
-    const { status, body } = await this.send('POST', '/api/auth/introspect', { 'content-type': 'application/json' }, JSON.stringify({ token }));
+    const { status, body } = await this.send(
+      'POST',
+      '/api/auth/introspect',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ token }),
+    );
     if (status !== 200 || body === null || typeof body !== 'object') throw unavailable(`introspection answered HTTP ${status}`, 'error');
     return body as Introspection;
   }
@@ -79,7 +84,11 @@ export class IdentityClient implements OnApplicationShutdown {
       return { status: response.statusCode, body: parsed };
     } catch (error) {
       const kind = failureKind(error);
-      throw unavailable(kind === 'timeout' ? `no answer within ${this.timeoutMs} ms` : kind === 'refused' ? 'connection refused' : 'unreachable', kind, error);
+      throw unavailable(
+        kind === 'timeout' ? `no answer within ${this.timeoutMs} ms` : kind === 'refused' ? 'connection refused' : 'unreachable',
+        kind,
+        error,
+      );
     }
   }
 }

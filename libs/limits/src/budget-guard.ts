@@ -40,9 +40,13 @@ export class BudgetGuard {
         return;
       }
       if (spentMicros >= capUsd * MICRO) {
-        throw new GatewayError('BUDGET_EXCEEDED', `The ${period} budget of $${capUsd} for this ${scope} is spent ($${(spentMicros / MICRO).toFixed(4)})`, {
-          metadata: { scope, id, period, capUsd, spentUsd: spentMicros / MICRO },
-        });
+        throw new GatewayError(
+          'BUDGET_EXCEEDED',
+          `The ${period} budget of $${capUsd} for this ${scope} is spent ($${(spentMicros / MICRO).toFixed(4)})`,
+          {
+            metadata: { scope, id, period, capUsd, spentUsd: spentMicros / MICRO },
+          },
+        );
       }
     }
   }
@@ -59,11 +63,17 @@ export class BudgetGuard {
   private caps(subject: RateLimitSubject, now: Date) {
     const day = now.toISOString().slice(0, 10);
     const month = day.slice(0, 7);
-    const owners: Array<{ scope: 'user' | 'org'; id: string; budget: Budget }> = [{ scope: 'user', id: subject.userId, budget: this.budgets.user }];
+    const owners: Array<{ scope: 'user' | 'org'; id: string; budget: Budget }> = [
+      { scope: 'user', id: subject.userId, budget: this.budgets.user },
+    ];
     if (subject.orgId) owners.push({ scope: 'org', id: subject.orgId, budget: this.budgets.org });
     return owners.flatMap(({ scope, id, budget }) => [
-      ...(budget.dailyUsd > 0 ? [{ scope, id, period: 'daily', capUsd: budget.dailyUsd, key: `spend:${scope}:${id}:${day}`, windowMs: 2 * DAY_MS }] : []),
-      ...(budget.monthlyUsd > 0 ? [{ scope, id, period: 'monthly', capUsd: budget.monthlyUsd, key: `spend:${scope}:${id}:${month}`, windowMs: 32 * DAY_MS }] : []),
+      ...(budget.dailyUsd > 0
+        ? [{ scope, id, period: 'daily', capUsd: budget.dailyUsd, key: `spend:${scope}:${id}:${day}`, windowMs: 2 * DAY_MS }]
+        : []),
+      ...(budget.monthlyUsd > 0
+        ? [{ scope, id, period: 'monthly', capUsd: budget.monthlyUsd, key: `spend:${scope}:${id}:${month}`, windowMs: 32 * DAY_MS }]
+        : []),
     ]);
   }
 }

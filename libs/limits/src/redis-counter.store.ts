@@ -57,7 +57,11 @@ export class RedisCounterStore implements CounterStore {
     });
     this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
     // ioredis reports connection failures as 'error' events; without a listener it prints each one.
-    this.redis.on('error', (error: Error) => this.outage.note((failures) => `Redis is unreachable (${error.message}); limits and budgets let calls through (${failures} failures so far)`));
+    this.redis.on('error', (error: Error) =>
+      this.outage.note(
+        (failures) => `Redis is unreachable (${error.message}); limits and budgets let calls through (${failures} failures so far)`,
+      ),
+    );
     this.redis.on('ready', () => {
       const failures = this.outage.recover();
       if (failures > 0) this.logger.log(`Redis answers again after ${failures} failures`);
@@ -73,7 +77,11 @@ export class RedisCounterStore implements CounterStore {
 
   read(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
     return this.guarded(async () => {
-      const [[, count], [, ttl]] = (await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [[unknown, string | null], [unknown, number]];
+      const [[, count], [, ttl]] = (await this.redis
+        .multi()
+        .get(this.prefix + key)
+        .pttl(this.prefix + key)
+        .exec()) as [[unknown, string | null], [unknown, number]];
       return { count: Number(count ?? 0), resetMs: ttl > 0 ? ttl : windowMs };
     });
   }
@@ -96,7 +104,8 @@ export class RedisCounterStore implements CounterStore {
       new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timer);
-    if ((this.redis.status as string) !== 'ready') this.logger.warn(`Redis is not reachable at boot; limits and budgets let calls through until it is`);
+    if ((this.redis.status as string) !== 'ready')
+      this.logger.warn(`Redis is not reachable at boot; limits and budgets let calls through until it is`);
   }
 
   async close(): Promise<void> {
@@ -109,7 +118,10 @@ export class RedisCounterStore implements CounterStore {
       return await command();
     } catch (error) {
       this.pausedUntil = this.now() + PAUSE_AFTER_FAILURE_MS;
-      this.outage.note((failures) => `Redis is unreachable (${(error as Error).message}); limits and budgets let calls through (${failures} failures so far)`);
+      this.outage.note(
+        (failures) =>
+          `Redis is unreachable (${(error as Error).message}); limits and budgets let calls through (${failures} failures so far)`,
+      );
       throw error;
     }
   }

@@ -38,16 +38,32 @@ export class OpsAgentModule {
   static register(config: AppConfig): DynamicModule {
     const providers: Provider[] = [IntegrationSwitch, AuditLog];
     if (config.opsAgent) {
-      providers.push(OpstageClient, OpsAgentService, ServiceHealth, ConfigReport, ActionRunner, AgentVerdictStore, ResultOutbox, ServiceKeyActionsSupport, ...ACTIONS, {
-        provide: OPS_ACTIONS,
-        inject: ACTIONS,
-        useFactory: (...actions: OpsAction[]) => actions,
-      });
+      providers.push(
+        OpstageClient,
+        OpsAgentService,
+        ServiceHealth,
+        ConfigReport,
+        ActionRunner,
+        AgentVerdictStore,
+        ResultOutbox,
+        ServiceKeyActionsSupport,
+        ...ACTIONS,
+        {
+          provide: OPS_ACTIONS,
+          inject: ACTIONS,
+          useFactory: (...actions: OpsAction[]) => actions,
+        },
+      );
     }
     return {
       module: OpsAgentModule,
       global: true,
-      imports: [HttpModule, ProvidersModule, CredentialsModule, TypeOrmModule.forFeature([AuditEntryEntity, ConfigStateEntity, AgentVerdictEntity, OutboxEntryEntity])],
+      imports: [
+        HttpModule,
+        ProvidersModule,
+        CredentialsModule,
+        TypeOrmModule.forFeature([AuditEntryEntity, ConfigStateEntity, AgentVerdictEntity, OutboxEntryEntity]),
+      ],
       providers,
       exports: config.opsAgent ? [IntegrationSwitch, AuditLog, OpsAgentService] : [IntegrationSwitch, AuditLog],
     };

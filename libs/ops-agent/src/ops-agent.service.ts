@@ -77,7 +77,9 @@ export class OpsAgentService implements OnModuleInit, OnApplicationBootstrap, On
     if (stored.verdict === 'enabled') this.integration.enable('persisted', stored.decidedAt);
     else {
       this.integration.disable(stored.reason ?? stored.verdict.toUpperCase(), 'persisted', stored.decidedAt);
-      this.logger.warn(`Opstage's last verdict was ${stored.verdict} (${stored.reason}); upstream calls stay refused until Opstage accepts the agent again`);
+      this.logger.warn(
+        `Opstage's last verdict was ${stored.verdict} (${stored.reason}); upstream calls stay refused until Opstage accepts the agent again`,
+      );
     }
   }
 
@@ -205,7 +207,12 @@ export class OpsAgentService implements OnModuleInit, OnApplicationBootstrap, On
   }
 
   private async heartbeat(): Promise<void> {
-    const answer = await this.client.heartbeat(this.agent!.agentToken, this.agent!.agentId, this.serviceId ?? undefined, await this.health.current());
+    const answer = await this.client.heartbeat(
+      this.agent!.agentToken,
+      this.agent!.agentId,
+      this.serviceId ?? undefined,
+      await this.health.current(),
+    );
     this.intervals = pickIntervals(answer, this.intervals);
     await this.contact();
   }
@@ -246,7 +253,8 @@ export class OpsAgentService implements OnModuleInit, OnApplicationBootstrap, On
 
   /** Opstage refused the agent (disabled, token revoked, registration refused): off, and it stays off through restarts. */
   private async refuse(verdict: Exclude<Verdict, 'enabled'>, reason: string): Promise<void> {
-    if (this.integration.enabled) this.logger.warn(`Opstage refused this agent (${reason}); upstream calls are refused until Opstage accepts it again`);
+    if (this.integration.enabled)
+      this.logger.warn(`Opstage refused this agent (${reason}); upstream calls are refused until Opstage accepts it again`);
     this.integration.disable(reason);
     await this.persistVerdict(verdict, reason);
   }

@@ -38,7 +38,13 @@ export class ProviderExecutor {
    * deadline) behind the provider's circuit breaker. `metadata.attempts` says how many it took. The
    * caller hanging up aborts it, retries included.
    */
-  async execute(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
+  async execute(
+    adapter: ProviderAdapter,
+    call: PreparedCall,
+    apiKey: string | undefined,
+    requestId: string,
+    hangUp?: HangUp,
+  ): Promise<NormalizedResponse> {
     // Built once, before any attempt: what fails here is ours, never the provider's (see serializeRequest).
     const request = serializeRequest(adapter.name, adapter.buildRequest(call, apiKey));
     const startedAt = Date.now();
@@ -92,12 +98,7 @@ export class ProviderExecutor {
   }
 
   /** Relays an opened stream to `listener` and returns the final chunk; failures are mapped, never retried. */
-  async relayStream(
-    opened: OpenedStream,
-    requestId: string,
-    hangUp: HangUp,
-    listener: StreamListener,
-  ): Promise<FinalStreamChunk> {
+  async relayStream(opened: OpenedStream, requestId: string, hangUp: HangUp, listener: StreamListener): Promise<FinalStreamChunk> {
     const provider = opened.adapter.name;
     try {
       const final = await relayStream(opened, requestId, listener);
@@ -118,7 +119,14 @@ export class ProviderExecutor {
     }
   }
 
-  private async executeOnce(adapter: ProviderAdapter, call: PreparedCall, request: SerializedRequest, apiKey: string | undefined, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
+  private async executeOnce(
+    adapter: ProviderAdapter,
+    call: PreparedCall,
+    request: SerializedRequest,
+    apiKey: string | undefined,
+    requestId: string,
+    hangUp?: HangUp,
+  ): Promise<NormalizedResponse> {
     const reply = await this.upstream.send(adapter.name, request, adapter.timeoutMs, hangUp);
     if (reply.status >= 400) throw this.failure(adapter, reply, apiKey);
     const result = this.normalize(adapter, call, reply, apiKey);
@@ -136,7 +144,11 @@ export class ProviderExecutor {
     const startedAt = performance.now();
     const elapsed = () => Math.round(performance.now() - startedAt);
     try {
-      const reply = await this.upstream.send(adapter.name, serializeRequest(adapter.name, adapter.probeRequest(apiKey)), Math.min(adapter.timeoutMs, PROBE_TIMEOUT_MS));
+      const reply = await this.upstream.send(
+        adapter.name,
+        serializeRequest(adapter.name, adapter.probeRequest(apiKey)),
+        Math.min(adapter.timeoutMs, PROBE_TIMEOUT_MS),
+      );
       if (reply.status < 400) return { provider: adapter.name, ok: true, latencyMs: elapsed() };
       const failure = this.failure(adapter, reply, apiKey);
       return { provider: adapter.name, ok: false, latencyMs: elapsed(), errorCode: failure.code, message: failure.message };

@@ -11,7 +11,11 @@ export class PutCredentialDto {
   @Matches(/^[\x21-\x7E]+$/, { message: 'apiKey must be printable ASCII without whitespace or control characters' })
   apiKey: string;
 
-  @ApiPropertyOptional({ enum: ['user', 'org'], default: 'user', description: "'org' shares the key with the caller's organization (admins only)" })
+  @ApiPropertyOptional({
+    enum: ['user', 'org'],
+    default: 'user',
+    description: "'org' shares the key with the caller's organization (admins only)",
+  })
   @IsOptional()
   @IsIn(['user', 'org'])
   scope: CredentialScope = 'user';

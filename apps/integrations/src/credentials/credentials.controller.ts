@@ -38,7 +38,11 @@ export class CredentialsController {
   @ApiOperation({ summary: 'Store (or replace) a provider key in the encrypted vault' })
   @ApiOkResponse({ type: StoredCredentialDto })
   @ApiResponse({ status: 403, type: ErrorResponseDto, description: 'FORBIDDEN: org keys need an admin role' })
-  async put(@CurrentCaller() caller: Caller, @Param('provider') provider: string, @Body() body: PutCredentialDto): Promise<StoredCredentialDto> {
+  async put(
+    @CurrentCaller() caller: Caller,
+    @Param('provider') provider: string,
+    @Body() body: PutCredentialDto,
+  ): Promise<StoredCredentialDto> {
     const adapter = this.registry.get(provider);
     const ownerId = ownerFor(caller, body.scope);
     const stored = await this.vault.put(body.scope, ownerId, adapter.name, body.apiKey, caller.userId);
@@ -51,7 +55,11 @@ export class CredentialsController {
   @ApiOperation({ summary: 'Delete a provider key from the vault' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'NOT_FOUND: no such key' })
-  async remove(@CurrentCaller() caller: Caller, @Param('provider') provider: string, @Query() query: CredentialScopeQueryDto): Promise<void> {
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('provider') provider: string,
+    @Query() query: CredentialScopeQueryDto,
+  ): Promise<void> {
     // Not looked up in the registry: a key of a provider no longer configured can still be deleted.
     if (!PROVIDER_NAME.test(provider)) {
       throw GatewayError.validation([{ field: 'provider', message: 'must be 1-64 letters, digits, ., _ or -' }]);

@@ -42,8 +42,13 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 503 only when the control plane has disabled the gateway; a database outage is reported as degraded' })
-  @ApiResponse({ status: 200, description: '{"status":"ok"|"degraded","info":{"database":{"status":"up"},"integration":{"status":"up"}},…}' })
+  @ApiOperation({
+    summary: 'Readiness: 503 only when the control plane has disabled the gateway; a database outage is reported as degraded',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{"status":"ok"|"degraded","info":{"database":{"status":"up"},"integration":{"status":"up"}},…}',
+  })
   @ApiResponse({ status: 503, description: '{"status":"error","error":{"integration":{"status":"down"}},…}' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessBody> {
     const details: Record<string, IndicatorStatus> = {

@@ -21,14 +21,19 @@ export interface EventStreamWriter {
  * the process, and every other caller's call with it.
  */
 export function eventStream(reply: FastifyReply, write: (writer: EventStreamWriter) => Promise<void>): PassThrough {
-  void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+  void reply
+    .header('content-type', 'text/event-stream; charset=utf-8')
+    .header('cache-control', 'no-cache')
+    .header('x-accel-buffering', 'no');
   const body = new PassThrough();
   void write({
     data: (payload) => body.write(`data: ${JSON.stringify(payload)}\n\n`),
     event: (name, payload) => body.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`),
     done: () => body.write('data: [DONE]\n\n'),
   })
-    .catch((error: unknown) => logger.error(`A stream writer failed: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`))
+    .catch((error: unknown) =>
+      logger.error(`A stream writer failed: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`),
+    )
     .finally(() => body.end());
   return body;
 }

@@ -40,7 +40,11 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   socket.destroy();
 }
 
-const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
 
 /** Deepest nesting of a JSON body the gateway takes: deeper bodies cannot be serialized safely upstream. */
 export const MAX_JSON_DEPTH = 64;
@@ -59,7 +63,11 @@ export function installRequestGuards(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!draining) return done();
     void reply.header('connection', 'close');
-    sendError(reply, new GatewayError('SHUTTING_DOWN', 'This instance is shutting down; retry and another will answer', { retryAfterMs: 1000 }), request.id);
+    sendError(
+      reply,
+      new GatewayError('SHUTTING_DOWN', 'This instance is shutting down; retry and another will answer', { retryAfterMs: 1000 }),
+      request.id,
+    );
   });
   fastify.addHook('preValidation', (request, reply, done) => {
     const body = request.body;

@@ -39,7 +39,9 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     if (exception instanceof GatewayError) return exception;
     if (isDatabaseUnreachable(exception)) {
       this.logger.warn(`${request.method} ${request.url.split('?')[0]} (request ${request.id}) needs the database, which is unreachable`);
-      return new GatewayError('DATABASE_UNAVAILABLE', 'The database is unreachable; this route needs it. Retry shortly.', { retryAfterMs: 5000 });
+      return new GatewayError('DATABASE_UNAVAILABLE', 'The database is unreachable; this route needs it. Retry shortly.', {
+        retryAfterMs: 5000,
+      });
     }
     const status = httpStatusOf(exception);
     if (status === 404) {
@@ -47,16 +49,17 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       const allowed = this.routes?.methodsFor(request.url.split('?')[0]) ?? [];
       if (allowed.length > 0) {
         void reply.header('allow', allowed.join(', '));
-        return new GatewayError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${request.url.split('?')[0]}; use ${allowed.join(' or ')}`);
+        return new GatewayError(
+          'METHOD_NOT_ALLOWED',
+          `${request.method} is not allowed on ${request.url.split('?')[0]}; use ${allowed.join(' or ')}`,
+        );
       }
     }
     const code = status === undefined ? undefined : CODE_FOR_HTTP_STATUS[status];
     if (status !== undefined && code !== undefined) {
       return new GatewayError(code, frameworkMessage(exception, status, request), { status });
     }
-    this.logger.error(
-      `Unhandled error on ${request.method} ${request.url} (request ${request.id}): ${redactSecrets(describe(exception))}`,
-    );
+    this.logger.error(`Unhandled error on ${request.method} ${request.url} (request ${request.id}): ${redactSecrets(describe(exception))}`);
     return new GatewayError('INTERNAL_ERROR', 'An internal error occurred; quote the requestId when reporting it');
   }
 }

@@ -25,7 +25,13 @@ const PROTOTYPE_NAMES = ['constructor', '__proto__', 'prototype'];
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // Only where a DTO class validates the value; untyped bodies (the /v1 surface) map fields themselves.
-    if (value !== null && typeof value === 'object' && metadata.metatype !== undefined && metadata.metatype !== Object && (metadata.type === 'body' || metadata.type === 'query')) {
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      metadata.metatype !== undefined &&
+      metadata.metatype !== Object &&
+      (metadata.type === 'body' || metadata.type === 'query')
+    ) {
       const names = PROTOTYPE_NAMES.filter((name) => Object.hasOwn(value, name));
       if (names.length > 0) throw GatewayError.validation(names.map((field) => ({ field, message: 'is not a supported field' })));
     }

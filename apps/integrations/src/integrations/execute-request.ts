@@ -11,7 +11,12 @@ export interface ExecuteRequest {
 
 const EXECUTE_REQUEST = object<ExecuteRequest>({
   provider: string({ min: 1, max: 64 }),
-  operation: string({ min: 1, max: 64, pattern: /^[a-z][a-z0-9._-]*$/, patternMessage: 'must be a lowercase operation name such as chat.completions' }),
+  operation: string({
+    min: 1,
+    max: 64,
+    pattern: /^[a-z][a-z0-9._-]*$/,
+    patternMessage: 'must be a lowercase operation name such as chat.completions',
+  }),
   params: anyObject(),
 });
 

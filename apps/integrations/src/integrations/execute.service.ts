@@ -81,7 +81,9 @@ export class ExecuteService {
     try {
       return await this.attempt(caller, adapter, call, requestId, startedAt, startedAtMs, hangUp);
     } catch (error) {
-      const fallback = await this.fallBack(adapter.name, error, request, (step) => this.attempt(caller, step.adapter, step.call, requestId, new Date(), performance.now(), hangUp));
+      const fallback = await this.fallBack(adapter.name, error, request, (step) =>
+        this.attempt(caller, step.adapter, step.call, requestId, new Date(), performance.now(), hangUp),
+      );
       if (!fallback) throw error;
       fallback.result.metadata.fallbackFrom = adapter.name;
       fallback.result.metadata.fallbackReason = fallback.reason;
@@ -139,13 +141,32 @@ export class ExecuteService {
       this.record(attempt);
     } catch (error) {
       this.metrics.countInternalError('stream');
-      this.logger.error(`Recording stream ${attempt.requestId} failed: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
+      this.logger.error(
+        `Recording stream ${attempt.requestId} failed: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
+      );
     }
   }
 
   /** Credential and an open upstream stream for one provider; a failure is logged here. */
-  private async openStream(caller: Caller, adapter: ProviderAdapter, call: PreparedCall, requestId: string, startedAt: Date, startedAtMs: number, hangUp: HangUp) {
-    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model, params: call.params };
+  private async openStream(
+    caller: Caller,
+    adapter: ProviderAdapter,
+    call: PreparedCall,
+    requestId: string,
+    startedAt: Date,
+    startedAtMs: number,
+    hangUp: HangUp,
+  ) {
+    const attempt: Attempt = {
+      caller,
+      provider: adapter.name,
+      operation: call.operation,
+      requestId,
+      startedAt,
+      startedAtMs,
+      model: call.model,
+      params: call.params,
+    };
     try {
       attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
       return { attempt, opened: await this.executor.openStream(adapter, call, attempt.credential?.apiKey, hangUp) };
@@ -178,7 +199,13 @@ export class ExecuteService {
   }
 
   /** Checks common to every call; a refused call is logged here. */
-  private async admit(caller: Caller, request: ExecuteRequest, requestId: string, startedAt: Date, startedAtMs: number): Promise<{ adapter: ProviderAdapter; call: PreparedCall }> {
+  private async admit(
+    caller: Caller,
+    request: ExecuteRequest,
+    requestId: string,
+    startedAt: Date,
+    startedAtMs: number,
+  ): Promise<{ adapter: ProviderAdapter; call: PreparedCall }> {
     try {
       // Fail closed: an operator who disabled the agent in Opstage has stopped all upstream calls.
       this.integration.assertEnabled();
@@ -189,13 +216,27 @@ export class ExecuteService {
       await this.budget.admit(subject);
       return { adapter, call };
     } catch (error) {
-      this.record({ caller, provider: request.provider, operation: request.operation, requestId, startedAt, startedAtMs, model: null, error, params: request.params });
+      this.record({
+        caller,
+        provider: request.provider,
+        operation: request.operation,
+        requestId,
+        startedAt,
+        startedAtMs,
+        model: null,
+        error,
+        params: request.params,
+      });
       throw error;
     }
   }
 
   /** Health, tokens and spend for a finished call; returns its estimated cost. */
-  private account(caller: Caller, adapter: ProviderAdapter, response: { model: string; usage: NormalizedResponse['usage'] }): number | null {
+  private account(
+    caller: Caller,
+    adapter: ProviderAdapter,
+    response: { model: string; usage: NormalizedResponse['usage'] },
+  ): number | null {
     const subject = { userId: caller.userId, orgId: caller.orgId };
     const costUsd = this.pricing.costOf(response.model, response.usage);
     void this.rateLimiter.recordTokens(subject, response.usage.totalTokens);
@@ -212,7 +253,12 @@ export class ExecuteService {
       this.providerHealth.recordFailure(error.provider, error.code, new Date());
       // A rejected key may have been rotated at its source: fetch it afresh next time.
       if (error.code === 'PROVIDER_AUTH_FAILED') {
-        this.credentials.invalidate({ userId: attempt.caller.userId, orgId: attempt.caller.orgId, provider: error.provider, bearerToken: attempt.caller.bearerToken });
+        this.credentials.invalidate({
+          userId: attempt.caller.userId,
+          orgId: attempt.caller.orgId,
+          provider: error.provider,
+          bearerToken: attempt.caller.bearerToken,
+        });
       }
     }
   }
@@ -231,7 +277,16 @@ export class ExecuteService {
     startedAtMs: number,
     hangUp?: HangUp,
   ): Promise<NormalizedResponse> {
-    const attempt: Attempt = { caller, provider: adapter.name, operation: call.operation, requestId, startedAt, startedAtMs, model: call.model, params: call.params };
+    const attempt: Attempt = {
+      caller,
+      provider: adapter.name,
+      operation: call.operation,
+      requestId,
+      startedAt,
+      startedAtMs,
+      model: call.model,
+      params: call.params,
+    };
     try {
       // Keyless endpoints (e.g. a local Ollama) need no credential lookup at all.
       attempt.credential = adapter.requiresCredential ? await this.credentials.resolve(this.credentialRequest(caller, adapter)) : undefined;
@@ -248,31 +303,49 @@ export class ExecuteService {
     }
   }
 
-  private record({ caller, provider, operation, requestId, startedAt, startedAtMs, model, credential, response, error, params }: Attempt): void {
+  private record({
+    caller,
+    provider,
+    operation,
+    requestId,
+    startedAt,
+    startedAtMs,
+    model,
+    credential,
+    response,
+    error,
+    params,
+  }: Attempt): void {
     const failure = error instanceof GatewayError ? error : undefined;
     const durationMs = performance.now() - startedAtMs;
     const outcome = response ? 'success' : (failure?.code ?? 'INTERNAL_ERROR');
     const upstreamLatencyMs = typeof response?.metadata.upstreamLatencyMs === 'number' ? response.metadata.upstreamLatencyMs : undefined;
-    this.callLogger.log({
-      requestId,
-      userId: caller.userId,
-      orgId: caller.orgId,
-      provider,
-      operation,
-      model,
-      outcome,
-      durationMs: Math.round(durationMs * 100) / 100,
-      upstreamLatencyMs,
-      totalTokens: response?.usage.totalTokens,
-      credentialSource: credential?.source,
-    }, params);
+    this.callLogger.log(
+      {
+        requestId,
+        userId: caller.userId,
+        orgId: caller.orgId,
+        provider,
+        operation,
+        model,
+        outcome,
+        durationMs: Math.round(durationMs * 100) / 100,
+        upstreamLatencyMs,
+        totalTokens: response?.usage.totalTokens,
+        credentialSource: credential?.source,
+      },
+      params,
+    );
     this.metrics.observe({
       provider,
       operation,
       outcome,
       durationMs,
       // A stream's upstream latency is its time to first byte: no basis for an overhead figure.
-      upstreamLatencyMs: typeof response?.metadata.upstreamLatencyMs === 'number' && response.metadata.chunks === undefined ? response.metadata.upstreamLatencyMs : undefined,
+      upstreamLatencyMs:
+        typeof response?.metadata.upstreamLatencyMs === 'number' && response.metadata.chunks === undefined
+          ? response.metadata.upstreamLatencyMs
+          : undefined,
       promptTokens: response?.usage.promptTokens,
       completionTokens: response?.usage.completionTokens,
       costUsd: typeof response?.metadata.estimatedCostUsd === 'number' ? response.metadata.estimatedCostUsd : null,

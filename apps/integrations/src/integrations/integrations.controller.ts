@@ -40,7 +40,10 @@ export class IntegrationsController {
   })
   @ApiBody({ type: ExecuteRequestDto })
   @ApiOkResponse({ type: NormalizedResponseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED, UNKNOWN_PROVIDER, OPERATION_NOT_SUPPORTED, PROVIDER_BAD_REQUEST, CONTEXT_LENGTH_EXCEEDED' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'VALIDATION_FAILED, UNKNOWN_PROVIDER, OPERATION_NOT_SUPPORTED, PROVIDER_BAD_REQUEST, CONTEXT_LENGTH_EXCEEDED',
+  })
   @ApiResponse({ status: 424, type: ErrorResponseDto, description: 'CREDENTIAL_NOT_FOUND, PROVIDER_AUTH_FAILED' })
   @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'IDENTITY_UNAVAILABLE' })
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'PROVIDER_RATE_LIMITED (with retryAfterMs), PROVIDER_QUOTA_EXCEEDED' })

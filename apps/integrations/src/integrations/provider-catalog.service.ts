@@ -32,7 +32,12 @@ export class ProviderCatalog {
     if (!adapter.requiresCredential) return true;
     if (!caller) return null;
     try {
-      await this.credentials.resolve({ userId: caller.userId, orgId: caller.orgId, provider: adapter.name, bearerToken: caller.bearerToken });
+      await this.credentials.resolve({
+        userId: caller.userId,
+        orgId: caller.orgId,
+        provider: adapter.name,
+        bearerToken: caller.bearerToken,
+      });
       return true;
     } catch (error) {
       return error instanceof GatewayError && error.code === 'CREDENTIAL_NOT_FOUND' ? false : null;

@@ -8,7 +8,7 @@ describe('batched stdout', () => {
   beforeEach(() => {
     batchedStdout.flush();
     writes = [];
-    process.stdout.write = ((chunk: string) => writes.push(chunk) > 0);
+    process.stdout.write = (chunk: string) => writes.push(chunk) > 0;
   });
 
   afterEach(() => {

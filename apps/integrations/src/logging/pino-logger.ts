@@ -4,7 +4,14 @@ import { redactSecrets } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { batchedStdout } from './batched-stdout.js';
 
-const PINO_LEVEL: Record<AppConfig['logLevel'], string> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+const PINO_LEVEL: Record<AppConfig['logLevel'], string> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
 
 /**
  * The process's one JSON logger (pino), writing through process.stdout in batches (so whatever
@@ -12,7 +19,10 @@ const PINO_LEVEL: Record<AppConfig['logLevel'], string> = { fatal: 'fatal', erro
  * redacted on the way out.
  */
 export function createRootLogger(config: AppConfig): Logger {
-  return pino({ level: PINO_LEVEL[config.logLevel], base: { service: 'integrations-service' }, timestamp: pino.stdTimeFunctions.isoTime }, batchedStdout);
+  return pino(
+    { level: PINO_LEVEL[config.logLevel], base: { service: 'integrations-service' }, timestamp: pino.stdTimeFunctions.isoTime },
+    batchedStdout,
+  );
 }
 
 /** Nest's logger interface over pino, so framework and module logs come out as the same JSON. */

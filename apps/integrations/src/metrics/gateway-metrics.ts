@@ -26,7 +26,12 @@ export interface AttemptMeasurement {
 @Injectable()
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'gateway_requests_total', help: 'Provider calls by outcome (success or error code)', labelNames: ['provider', 'operation', 'outcome'], registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'gateway_requests_total',
+    help: 'Provider calls by outcome (success or error code)',
+    labelNames: ['provider', 'operation', 'outcome'],
+    registers: [this.registry],
+  });
   private readonly upstreamLatency = new Histogram({
     name: 'gateway_upstream_latency_seconds',
     help: 'Time waiting on the upstream',
@@ -41,8 +46,18 @@ export class GatewayMetrics {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
     registers: [this.registry],
   });
-  private readonly tokens = new Counter({ name: 'gateway_tokens_total', help: 'Tokens used', labelNames: ['provider', 'kind'], registers: [this.registry] });
-  private readonly cost = new Counter({ name: 'gateway_estimated_cost_usd_total', help: 'Estimated spend in USD', labelNames: ['provider'], registers: [this.registry] });
+  private readonly tokens = new Counter({
+    name: 'gateway_tokens_total',
+    help: 'Tokens used',
+    labelNames: ['provider', 'kind'],
+    registers: [this.registry],
+  });
+  private readonly cost = new Counter({
+    name: 'gateway_estimated_cost_usd_total',
+    help: 'Estimated spend in USD',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
   private readonly internalErrors = new Counter({
     name: 'gateway_internal_errors_total',
     help: 'Errors that escaped every handler (a bug), caught by the last-resort process handlers or the stream writer',
@@ -83,7 +98,11 @@ export class GatewayMetrics {
       });
     writerGauge('gateway_execution_log_queue_depth', 'Execution-log records waiting to be written', 'queued');
     writerGauge('gateway_execution_log_dropped', 'Execution-log records dropped because the queue was full (since start)', 'dropped');
-    writerGauge('gateway_execution_log_rejected', 'Execution-log records the database refused even on their own, so not stored (since start)', 'rejected');
+    writerGauge(
+      'gateway_execution_log_rejected',
+      'Execution-log records the database refused even on their own, so not stored (since start)',
+      'rejected',
+    );
   }
 
   observe(attempt: AttemptMeasurement): void {

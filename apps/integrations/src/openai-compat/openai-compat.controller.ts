@@ -9,7 +9,14 @@ import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { ExecuteService } from '../integrations/execute.service.js';
-import { chatCompletionToOpenAi, chatRequestFromOpenAi, embeddingsRequestFromOpenAi, embeddingsToOpenAi, modelsToOpenAi, OpenAiChunkWriter } from './openai-wire.mapper.js';
+import {
+  chatCompletionToOpenAi,
+  chatRequestFromOpenAi,
+  embeddingsRequestFromOpenAi,
+  embeddingsToOpenAi,
+  modelsToOpenAi,
+  OpenAiChunkWriter,
+} from './openai-wire.mapper.js';
 
 const STARTED_AT_SECONDS = Math.floor(Date.now() / 1000);
 
@@ -30,7 +37,12 @@ export class OpenAiCompatController {
   @Post('chat/completions')
   @HttpCode(200)
   @ApiOperation({ summary: 'OpenAI-compatible chat completions (model "provider/model" routes to any provider; stream supported)' })
-  @ApiBody({ schema: { type: 'object', example: { model: 'anthropic/claude-3-5-sonnet-latest', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 64 } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: { model: 'anthropic/claude-3-5-sonnet-latest', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 64 },
+    },
+  })
   @ApiOkResponse({ description: 'An OpenAI chat.completion object, or chat.completion.chunk events when stream is true' })
   async chat(
     @CurrentCaller() caller: Caller,
@@ -41,7 +53,8 @@ export class OpenAiCompatController {
     const { includeUsage, ...request } = chatRequestFromOpenAi(body ?? {}, this.registry.names());
     const requestedModel = String(body.model);
     const hangUp = callerHangUp(reply);
-    if (request.params.stream !== true) return chatCompletionToOpenAi(await this.executeService.execute(caller, request, requestId, hangUp), requestId, requestedModel);
+    if (request.params.stream !== true)
+      return chatCompletionToOpenAi(await this.executeService.execute(caller, request, requestId, hangUp), requestId, requestedModel);
 
     const session = await this.executeService.stream(caller, request, requestId, hangUp);
     const chunks = new OpenAiChunkWriter(requestId, requestedModel);
@@ -71,11 +84,15 @@ export class OpenAiCompatController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     const { encoding, ...request } = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
-    return embeddingsToOpenAi(await this.executeService.execute(caller, request, requestId, callerHangUp(reply)), String(body.model), encoding);
+    return embeddingsToOpenAi(
+      await this.executeService.execute(caller, request, requestId, callerHangUp(reply)),
+      String(body.model),
+      encoding,
+    );
   }
 
   @Get('models')
-  @ApiOperation({ summary: 'OpenAI-compatible model list: each provider\'s default models, as `model` names that route to it' })
+  @ApiOperation({ summary: "OpenAI-compatible model list: each provider's default models, as `model` names that route to it" })
   @ApiOkResponse({ description: 'An OpenAI model list' })
   models(): Record<string, unknown> {
     return modelsToOpenAi(this.registry.list(), STARTED_AT_SECONDS);

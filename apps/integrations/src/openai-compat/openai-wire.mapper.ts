@@ -35,9 +35,13 @@ export function routeModel(model: unknown, providers: string[]): { provider: str
 
 export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequest & { includeUsage: boolean } {
   const { provider, model } = routeModel(body.model, providers);
-  const params: Record<string, unknown> = { model, messages: Array.isArray(body.messages) ? body.messages.map(messageFromOpenAi) : body.messages };
+  const params: Record<string, unknown> = {
+    model,
+    messages: Array.isArray(body.messages) ? body.messages.map(messageFromOpenAi) : body.messages,
+  };
   for (const [field, value] of Object.entries(body)) {
-    if (value === undefined || value === null || field === 'model' || field === 'messages' || field === 'stream_options' || field === 'n') continue;
+    if (value === undefined || value === null || field === 'model' || field === 'messages' || field === 'stream_options' || field === 'n')
+      continue;
     if (field === 'max_tokens' || field === 'max_completion_tokens') params.maxTokens = value;
     else if (field === 'tool_choice') params.toolChoice = toolChoiceFromOpenAi(value);
     else if (field === 'response_format') params.responseFormat = responseFormatFromOpenAi(value);
@@ -51,9 +55,12 @@ export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteR
 /** `'auto'`-style strings pass on (validation judges them); `{type: 'function', function: {name}}` names the tool; anything else is refused. */
 function toolChoiceFromOpenAi(value: unknown): unknown {
   if (typeof value === 'string') return value;
-  const named = value !== null && typeof value === 'object' ? (value as { type?: unknown; function?: { name?: unknown } | null }) : undefined;
+  const named =
+    value !== null && typeof value === 'object' ? (value as { type?: unknown; function?: { name?: unknown } | null }) : undefined;
   if (named?.type === 'function' && typeof named.function?.name === 'string') return named.function.name;
-  throw GatewayError.validation([{ field: 'tool_choice', message: "must be 'none', 'auto', 'required' or {type: 'function', function: {name}}" }]);
+  throw GatewayError.validation([
+    { field: 'tool_choice', message: "must be 'none', 'auto', 'required' or {type: 'function', function: {name}}" },
+  ]);
 }
 
 /** `json_schema` becomes the gateway's `jsonSchema`; anything else is left for validation to judge. */
@@ -107,10 +114,20 @@ export function embeddingsRequestFromOpenAi(body: Body, providers: string[]): Ex
   return { provider, operation: 'embeddings', params, encoding };
 }
 
-const FINISH_REASON: Record<string, string> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', content_filter: 'content_filter', unknown: 'stop' };
+const FINISH_REASON: Record<string, string> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  content_filter: 'content_filter',
+  unknown: 'stop',
+};
 
 export function chatCompletionToOpenAi(response: NormalizedResponse, requestId: string, requestedModel: string): Body {
-  const toolCalls = response.toolCalls?.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+  const toolCalls = response.toolCalls?.map((call) => ({
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments },
+  }));
   return {
     id: `chatcmpl-${requestId}`,
     object: 'chat.completion',
@@ -124,14 +141,22 @@ export function chatCompletionToOpenAi(response: NormalizedResponse, requestId: 
         finish_reason: FINISH_REASON[response.finishReason] ?? 'stop',
       },
     ],
-    usage: { prompt_tokens: response.usage.promptTokens, completion_tokens: response.usage.completionTokens, total_tokens: response.usage.totalTokens },
+    usage: {
+      prompt_tokens: response.usage.promptTokens,
+      completion_tokens: response.usage.completionTokens,
+      total_tokens: response.usage.totalTokens,
+    },
   };
 }
 
 export function embeddingsToOpenAi(response: NormalizedResponse, requestedModel: string, encoding: EmbeddingEncoding): Body {
   return {
     object: 'list',
-    data: (response.embeddings ?? []).map((vector, index) => ({ object: 'embedding', index, embedding: encoding === 'base64' ? float32Base64(vector) : vector })),
+    data: (response.embeddings ?? []).map((vector, index) => ({
+      object: 'embedding',
+      index,
+      embedding: encoding === 'base64' ? float32Base64(vector) : vector,
+    })),
     model: prefixed(requestedModel, response),
     usage: { prompt_tokens: response.usage.promptTokens, total_tokens: response.usage.totalTokens },
   };
@@ -142,7 +167,10 @@ export class OpenAiChunkWriter {
   private readonly base: Body;
   private roleSent = false;
 
-  constructor(requestId: string, private readonly model: string) {
+  constructor(
+    requestId: string,
+    private readonly model: string,
+  ) {
     this.base = { id: `chatcmpl-${requestId}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
   }
 
@@ -169,7 +197,15 @@ export class OpenAiChunkWriter {
   }
 
   usage(final: FinalStreamChunk): Body {
-    return { ...this.base, choices: [], usage: { prompt_tokens: final.usage.promptTokens, completion_tokens: final.usage.completionTokens, total_tokens: final.usage.totalTokens } };
+    return {
+      ...this.base,
+      choices: [],
+      usage: {
+        prompt_tokens: final.usage.promptTokens,
+        completion_tokens: final.usage.completionTokens,
+        total_tokens: final.usage.totalTokens,
+      },
+    };
   }
 }
 
@@ -186,7 +222,10 @@ function float32Base64(vector: number[]): string {
 }
 
 /** `GET /v1/models`: each provider's default models, named the way `model` routes them. */
-export function modelsToOpenAi(adapters: ReadonlyArray<{ name: string; operations: ReadonlyArray<{ defaultModel?: string }> }>, createdAt: number): Body {
+export function modelsToOpenAi(
+  adapters: ReadonlyArray<{ name: string; operations: ReadonlyArray<{ defaultModel?: string }> }>,
+  createdAt: number,
+): Body {
   const ids = new Map<string, string>();
   for (const adapter of adapters) {
     for (const { defaultModel } of adapter.operations) {

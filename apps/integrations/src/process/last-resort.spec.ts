@@ -23,7 +23,15 @@ describe('installLastResortHandlers', () => {
 
   it('keeps going when reporting itself fails, and uninstalls', () => {
     const target = fakeProcess();
-    const uninstall = installLastResortHandlers({ count: () => { throw new Error('metrics down'); }, log: () => undefined }, target);
+    const uninstall = installLastResortHandlers(
+      {
+        count: () => {
+          throw new Error('metrics down');
+        },
+        log: () => undefined,
+      },
+      target,
+    );
     expect(() => target.emit('unhandledRejection', 'x', Promise.resolve())).not.toThrow();
     uninstall();
     expect(target.listenerCount('unhandledRejection')).toBe(0);

@@ -35,7 +35,10 @@ export class CostEstimator {
       maxCompletionTokens,
       priced: price !== undefined,
       minCostUsd: price ? this.pricing.costOf(call.model, { promptTokens, completionTokens: 0 }) : null,
-      maxCostUsd: price && maxCompletionTokens !== null ? this.pricing.costOf(call.model, { promptTokens, completionTokens: maxCompletionTokens }) : null,
+      maxCostUsd:
+        price && maxCompletionTokens !== null
+          ? this.pricing.costOf(call.model, { promptTokens, completionTokens: maxCompletionTokens })
+          : null,
     };
   }
 }

@@ -14,7 +14,8 @@ class UsageItemDto {
   @ApiProperty() promptTokens: number;
   @ApiProperty() completionTokens: number;
   @ApiProperty() totalTokens: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'USD from the pricing table; null for unpriced models' }) estimatedCostUsd: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'USD from the pricing table; null for unpriced models' }) estimatedCostUsd:
+    number | null;
 }
 
 export class UsageResponseDto {
@@ -29,8 +30,14 @@ export class EstimateResponseDto {
   @ApiProperty({ example: 'openai' }) provider: string;
   @ApiProperty({ example: 'gpt-4o-mini' }) model: string;
   @ApiProperty({ example: 12, description: 'Estimated from the text (about four characters a token)' }) promptTokens: number;
-  @ApiProperty({ type: Number, nullable: true, example: 256, description: 'maxTokens (or the provider default); null when unbounded' }) maxCompletionTokens: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 256, description: 'maxTokens (or the provider default); null when unbounded' })
+  maxCompletionTokens: number | null;
   @ApiProperty({ example: true, description: 'Whether the model is in the pricing table' }) priced: boolean;
   @ApiProperty({ type: Number, nullable: true, description: 'Cost of the prompt alone' }) minCostUsd: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Cost if the completion uses all maxCompletionTokens; null when unbounded or unpriced' }) maxCostUsd: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Cost if the completion uses all maxCompletionTokens; null when unbounded or unpriced',
+  })
+  maxCostUsd: number | null;
 }

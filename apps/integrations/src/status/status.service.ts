@@ -31,10 +31,19 @@ export class StatusService {
       startedAt: this.startedAt.toISOString(),
       uptimeSeconds: Math.floor((Date.now() - this.startedAt.getTime()) / 1000),
       database: await this.databaseStatus(),
-      providers: this.tracker.snapshot(this.registry.names()).map((provider) => ({ ...provider, circuit: this.circuit.state(provider.name) })),
+      providers: this.tracker
+        .snapshot(this.registry.names())
+        .map((provider) => ({ ...provider, circuit: this.circuit.state(provider.name) })),
       executionLog: this.executionLog.stats(),
       integration: this.integration.state(),
-      opsAgent: this.opsAgent?.state() ?? { enabled: false, registered: false, agentId: null, serviceId: null, lastContactAt: null, lastError: null },
+      opsAgent: this.opsAgent?.state() ?? {
+        enabled: false,
+        registered: false,
+        agentId: null,
+        serviceId: null,
+        lastContactAt: null,
+        lastError: null,
+      },
     };
   }
 

@@ -48,7 +48,8 @@ function toVerifiedToken(answer: Introspection): VerifiedToken | null {
     return { kind: 'agent', subject: answer.sub, organizations: answer.orgId ? [answer.orgId] : [], roles: [], expiresAtMs };
   }
   const organizations = (Array.isArray(answer.organizations) ? answer.organizations : []).filter(
-    (organization): organization is { id: string; role?: string } => organization !== null && typeof organization === 'object' && typeof organization.id === 'string',
+    (organization): organization is { id: string; role?: string } =>
+      organization !== null && typeof organization === 'object' && typeof organization.id === 'string',
   );
   return {
     kind: 'user',
@@ -56,7 +57,11 @@ function toVerifiedToken(answer: Introspection): VerifiedToken | null {
     // Identity lists organizations in no defined order: sorted, "the first" is the same on every call.
     organizations: organizations.map((organization) => organization.id).sort(),
     roles: (Array.isArray(answer.roles) ? answer.roles : []).filter((role) => typeof role === 'string'),
-    organizationRoles: Object.fromEntries(organizations.filter((organization) => typeof organization.role === 'string').map((organization) => [organization.id, organization.role!])),
+    organizationRoles: Object.fromEntries(
+      organizations
+        .filter((organization) => typeof organization.role === 'string')
+        .map((organization) => [organization.id, organization.role!]),
+    ),
     expiresAtMs,
   };
 }

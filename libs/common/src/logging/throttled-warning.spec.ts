@@ -5,7 +5,11 @@ describe('ThrottledWarning', () => {
   it('says one line per interval, with the count so far, and starts over on recovery', () => {
     let now = 0;
     const lines: string[] = [];
-    const warning = new ThrottledWarning((line) => lines.push(line), 1000, () => now);
+    const warning = new ThrottledWarning(
+      (line) => lines.push(line),
+      1000,
+      () => now,
+    );
     for (let call = 0; call < 5; call++) warning.note((count) => `down (${count})`);
     now = 999;
     warning.note((count) => `down (${count})`);

@@ -7,7 +7,11 @@ describe('redactSecrets', () => {
     ['a masked key echo', 'Incorrect API key provided: sk-abc***wxyz.', 'Incorrect API key provided: [REDACTED]'],
     ['an Anthropic key', 'key sk-ant-api03-AbCdEf012345 invalid', 'key [REDACTED] invalid'],
     ['a HuggingFace token', 'token hf_AbCdEfGhIjKlMn rejected', 'token [REDACTED] rejected'],
-    ['a masked HuggingFace echo', 'Invalid credentials in Authorization header: hf_…...abc123', 'Invalid credentials in Authorization header: [REDACTED]'],
+    [
+      'a masked HuggingFace echo',
+      'Invalid credentials in Authorization header: hf_…...abc123',
+      'Invalid credentials in Authorization header: [REDACTED]',
+    ],
     ['a masked key with an ellipsis', 'key sk-proj-…wxyz invalid', 'key [REDACTED] invalid'],
     ['a bearer header', 'sent Authorization: Bearer abc.def-ghi', 'sent Authorization: [REDACTED]'],
     ['a JWT', 'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_nature ok', 'jwt [REDACTED] ok'],

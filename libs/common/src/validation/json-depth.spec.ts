@@ -16,7 +16,10 @@ describe('jsonDepthViolation', () => {
 
   it('names where a body 5,000 levels deep goes too deep, without overflowing', () => {
     const body = { params: { tools: [{ function: { parameters: nested(5000) } }] } };
-    expect(jsonDepthViolation(body, 64)).toEqual({ field: 'params.tools.0.function.parameters.properties.properties.properties…', message: 'is nested more than 64 levels deep' });
+    expect(jsonDepthViolation(body, 64)).toEqual({
+      field: 'params.tools.0.function.parameters.properties.properties.properties…',
+      message: 'is nested more than 64 levels deep',
+    });
   });
 
   it('counts arrays as levels too', () => {

@@ -1,5 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
-import { anyObject, arrayOf, boolean, extend, integer, number, object, oneOf, optional, satisfies, string, violationsOf } from './schema.js';
+import {
+  anyObject,
+  arrayOf,
+  boolean,
+  extend,
+  integer,
+  number,
+  object,
+  oneOf,
+  optional,
+  satisfies,
+  string,
+  violationsOf,
+} from './schema.js';
 
 interface Item {
   id: string;
@@ -19,7 +32,13 @@ const ORDER = object<Order>({
   kind: oneOf(['a', 'b']),
   count: integer({ min: 1, max: 10 }),
   ratio: optional(number({ min: 0, max: 1 })),
-  items: arrayOf(object<Item>({ id: string({ min: 1, max: 3, pattern: /^[a-z]+$/, patternMessage: 'must be lowercase letters' }), tags: optional(arrayOf(string(), { max: 2 })) }), { min: 1 }),
+  items: arrayOf(
+    object<Item>({
+      id: string({ min: 1, max: 3, pattern: /^[a-z]+$/, patternMessage: 'must be lowercase letters' }),
+      tags: optional(arrayOf(string(), { max: 2 })),
+    }),
+    { min: 1 },
+  ),
   note: satisfies((value) => value === null || typeof value === 'string', 'must be a string or null'),
   flag: optional(boolean()),
   extra: optional(anyObject()),
@@ -34,7 +53,15 @@ describe('schema rules', () => {
   });
 
   it('reports every offending field in declaration order, nested with dotted paths, unknown fields last', () => {
-    const value = { surprise: 1, kind: 'c', count: 1.5, ratio: 2, items: [{ id: 'ABC', tags: ['x', 'y', 'z'], more: true }, 'x'], note: 5, flag: 'yes' };
+    const value = {
+      surprise: 1,
+      kind: 'c',
+      count: 1.5,
+      ratio: 2,
+      items: [{ id: 'ABC', tags: ['x', 'y', 'z'], more: true }, 'x'],
+      note: 5,
+      flag: 'yes',
+    };
     expect(violationsOf(ORDER, value, 'params')).toEqual([
       { field: 'params.kind', message: 'must be one of the following values: a, b' },
       { field: 'params.count', message: 'must be an integer number' },

@@ -61,11 +61,27 @@ export class CredentialVault implements OnModuleInit {
     }
   }
 
-  async put(scope: CredentialScope, ownerId: string, provider: string, apiKey: string, createdBy: string): Promise<StoredCredentialSummary> {
+  async put(
+    scope: CredentialScope,
+    ownerId: string,
+    provider: string,
+    apiKey: string,
+    createdBy: string,
+  ): Promise<StoredCredentialSummary> {
     const cipher = this.requireCipher();
     const now = new Date();
     await this.credentials.upsert(
-      { scope, ownerId, provider, encryptedKey: cipher.encrypt(apiKey), fingerprint: keyFingerprint(apiKey), createdBy, createdAt: now, updatedAt: now, lastUsedAt: null },
+      {
+        scope,
+        ownerId,
+        provider,
+        encryptedKey: cipher.encrypt(apiKey),
+        fingerprint: keyFingerprint(apiKey),
+        createdBy,
+        createdAt: now,
+        updatedAt: now,
+        lastUsedAt: null,
+      },
       { conflictPaths: ['scope', 'ownerId', 'provider'], skipUpdateIfNoValuesChanged: false },
     );
     const stored = await this.credentials.findOneByOrFail({ scope, ownerId, provider });
@@ -104,7 +120,8 @@ export class CredentialVault implements OnModuleInit {
   }
 
   requireCipher(): VaultCipher {
-    if (!this.cipher) throw new GatewayError('VAULT_DISABLED', 'The local credential vault is off: set CREDENTIAL_ENCRYPTION_KEY to enable it');
+    if (!this.cipher)
+      throw new GatewayError('VAULT_DISABLED', 'The local credential vault is off: set CREDENTIAL_ENCRYPTION_KEY to enable it');
     return this.cipher;
   }
 }

@@ -98,9 +98,14 @@ export class ServiceKeys implements OnApplicationBootstrap {
       try {
         stored = await this.row(provider);
       } catch (error) {
-        throw new GatewayError('DATABASE_UNAVAILABLE', `The ${provider} service key is kept in the database, which is unreachable`, { cause: error, retryAfterMs: RETRY_AFTER_FAILURE_MS });
+        throw new GatewayError('DATABASE_UNAVAILABLE', `The ${provider} service key is kept in the database, which is unreachable`, {
+          cause: error,
+          retryAfterMs: RETRY_AFTER_FAILURE_MS,
+        });
       }
-      const key = stored ? { apiKey: this.vault.requireCipher().decrypt(stored.encryptedKey), source: 'service' as const } : this.environmentKey(provider);
+      const key = stored
+        ? { apiKey: this.vault.requireCipher().decrypt(stored.encryptedKey), source: 'service' as const }
+        : this.environmentKey(provider);
       this.known.set(provider, { key, refreshAt: this.now() + REFRESH_AFTER_MS });
       return key;
     });
@@ -136,7 +141,13 @@ export class ServiceKeys implements OnApplicationBootstrap {
   }
 
   /** Installs `apiKey` (taken from `secretRef`); the key it replaces stays available to `rollback` for `graceMs`. */
-  async rotate(provider: string, apiKey: string, rotatedBy: string, graceMs: number, secretRef: string | null = null): Promise<ServiceKeyState> {
+  async rotate(
+    provider: string,
+    apiKey: string,
+    rotatedBy: string,
+    graceMs: number,
+    secretRef: string | null = null,
+  ): Promise<ServiceKeyState> {
     const cipher = this.vault.requireCipher();
     const previous = await this.current(provider);
     const now = new Date();

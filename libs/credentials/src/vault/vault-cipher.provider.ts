@@ -8,5 +8,6 @@ export const VAULT_CIPHER = Symbol('VAULT_CIPHER');
 export const vaultCipherProvider: Provider = {
   provide: VAULT_CIPHER,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig): VaultCipher | null => (config.credentialEncryptionKey ? new VaultCipher(config.credentialEncryptionKey) : null),
+  useFactory: (config: AppConfig): VaultCipher | null =>
+    config.credentialEncryptionKey ? new VaultCipher(config.credentialEncryptionKey) : null,
 };

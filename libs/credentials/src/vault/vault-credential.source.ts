@@ -71,7 +71,11 @@ export class VaultCredentialSource implements CredentialSource {
     const known = this.lastKnown.get(memoryKey);
     this.outage.note((served) => `The database is unreachable; vault lookups answered from memory (${served} so far)`);
     if (known === undefined) {
-      throw new GatewayError('DATABASE_UNAVAILABLE', `The ${provider} vault key of this caller is kept in the database, which is unreachable`, { retryAfterMs: PAUSE_AFTER_FAILURE_MS });
+      throw new GatewayError(
+        'DATABASE_UNAVAILABLE',
+        `The ${provider} vault key of this caller is kept in the database, which is unreachable`,
+        { retryAfterMs: PAUSE_AFTER_FAILURE_MS },
+      );
     }
     return known;
   }

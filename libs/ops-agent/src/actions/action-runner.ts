@@ -49,7 +49,10 @@ export class ActionRunner {
     try {
       if (!action) throw unknownAction(command.actionName);
       if (action.definition().requiresConfirmation && !command.createdByUserId) {
-        throw new ActionError('CONFIRMATION_REQUIRED', `${action.name} needs an operator's confirmed command; commands without createdByUserId (event bus) are refused`);
+        throw new ActionError(
+          'CONFIRMATION_REQUIRED',
+          `${action.name} needs an operator's confirmed command; commands without createdByUserId (event bus) are refused`,
+        );
       }
       result = { success: true, message: 'done', data: await action.run(payload, command.createdByUserId ?? null) };
     } catch (error) {

@@ -39,7 +39,11 @@ export class HealthCheckAction implements OpsAction {
       description: 'Calls each upstream (or the one named) with the service-level key; reports status, latency and error code.',
       dangerLevel: 'LOW',
       requiresConfirmation: false,
-      inputSchema: { type: 'object', properties: { provider: { type: 'string', enum: this.registry.names() } }, additionalProperties: false },
+      inputSchema: {
+        type: 'object',
+        properties: { provider: { type: 'string', enum: this.registry.names() } },
+        additionalProperties: false,
+      },
       timeoutSeconds: 30,
       category: 'diagnostics',
       order: 1,
@@ -53,7 +57,8 @@ export class HealthCheckAction implements OpsAction {
     const checks = await Promise.all(
       adapters.map(async (adapter): Promise<ProviderCheck> => {
         const key = adapter.requiresCredential ? await this.serviceKeys.current(adapter.name) : null;
-        if (adapter.requiresCredential && !key) return { provider: adapter.name, status: 'SKIPPED', latencyMs: null, errorCode: 'CREDENTIAL_NOT_FOUND' };
+        if (adapter.requiresCredential && !key)
+          return { provider: adapter.name, status: 'SKIPPED', latencyMs: null, errorCode: 'CREDENTIAL_NOT_FOUND' };
         const probe = await this.executor.probe(adapter, key?.apiKey);
         if (probe.ok) this.tracker.recordSuccess(adapter.name, new Date());
         else this.tracker.recordFailure(adapter.name, probe.errorCode ?? 'PROVIDER_UNAVAILABLE', new Date());

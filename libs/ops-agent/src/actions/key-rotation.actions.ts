@@ -24,11 +24,15 @@ export class ServiceKeyActionsSupport {
   }
 
   keyedProviders(): string[] {
-    return this.registry.list().filter((adapter) => adapter.requiresCredential).map((adapter) => adapter.name);
+    return this.registry
+      .list()
+      .filter((adapter) => adapter.requiresCredential)
+      .map((adapter) => adapter.name);
   }
 
   requireVault(): void {
-    if (!this.vault.enabled) throw new ActionError('VAULT_DISABLED', 'Key rotation needs the encrypted vault: set CREDENTIAL_ENCRYPTION_KEY');
+    if (!this.vault.enabled)
+      throw new ActionError('VAULT_DISABLED', 'Key rotation needs the encrypted vault: set CREDENTIAL_ENCRYPTION_KEY');
   }
 
   states(): Promise<ServiceKeyState[]> {
@@ -67,7 +71,11 @@ export class RotateKeyAction implements OpsAction {
         required: ['provider', 'secretRef'],
         properties: {
           provider: { type: 'string', enum: this.keys.keyedProviders() },
-          secretRef: { type: 'string', pattern: '^(env:[A-Z][A-Z0-9_]*|file:/.+)$', description: 'Where the new key is: env:OPENAI_API_KEY_NEXT or file:/run/secrets/openai-next' },
+          secretRef: {
+            type: 'string',
+            pattern: '^(env:[A-Z][A-Z0-9_]*|file:/.+)$',
+            description: 'Where the new key is: env:OPENAI_API_KEY_NEXT or file:/run/secrets/openai-next',
+          },
         },
         additionalProperties: false,
       },
@@ -79,18 +87,31 @@ export class RotateKeyAction implements OpsAction {
 
   /** `availableKeyRefs`, not …SecretRefs: Opstage blanks any result field whose name contains "secret". */
   async prepare() {
-    return { initialPayload: { provider: 'openai' }, currentState: { serviceKeys: await this.keys.states(), availableKeyRefs: await this.keys.secretRefs.available() } };
+    return {
+      initialPayload: { provider: 'openai' },
+      currentState: { serviceKeys: await this.keys.states(), availableKeyRefs: await this.keys.secretRefs.available() },
+    };
   }
 
   async run(payload: unknown, operatorId: string | null): Promise<ServiceKeyState> {
     if (payload !== null && typeof payload === 'object' && Object.hasOwn(payload, 'apiKey')) {
-      throw new ActionError('INVALID_PAYLOAD', 'rotateKey takes a secretRef (env:NAME or file:/path), never the key itself: Opstage stores command payloads verbatim');
+      throw new ActionError(
+        'INVALID_PAYLOAD',
+        'rotateKey takes a secretRef (env:NAME or file:/path), never the key itself: Opstage stores command payloads verbatim',
+      );
     }
-    const { provider, secretRef } = readPayload(payload, { provider: { required: true, oneOf: this.keys.keyedProviders() }, secretRef: { required: true, maxLength: 300 } });
+    const { provider, secretRef } = readPayload(payload, {
+      provider: { required: true, oneOf: this.keys.keyedProviders() },
+      secretRef: { required: true, maxLength: 300 },
+    });
     this.keys.requireVault();
     const apiKey = await this.keys.secretRefs.resolve(secretRef!);
     const probe = await this.executor.probe(this.keys.registry.get(provider!), apiKey);
-    if (!probe.ok) throw new ActionError('KEY_VERIFICATION_FAILED', `The ${provider} key from ${secretRef} was not accepted by the upstream (${probe.errorCode})`);
+    if (!probe.ok)
+      throw new ActionError(
+        'KEY_VERIFICATION_FAILED',
+        `The ${provider} key from ${secretRef} was not accepted by the upstream (${probe.errorCode})`,
+      );
     return this.keys.serviceKeys.rotate(provider!, apiKey, operatorId!, this.config.keyRotationGraceMs, secretRef);
   }
 }
@@ -111,7 +132,12 @@ export class RollbackKeyAction implements OpsAction {
       description: 'Restores the key the last rotation replaced, while its grace period lasts.',
       dangerLevel: 'HIGH',
       requiresConfirmation: true,
-      inputSchema: { type: 'object', required: ['provider'], properties: { provider: { type: 'string', enum: this.keys.keyedProviders() } }, additionalProperties: false },
+      inputSchema: {
+        type: 'object',
+        required: ['provider'],
+        properties: { provider: { type: 'string', enum: this.keys.keyedProviders() } },
+        additionalProperties: false,
+      },
       timeoutSeconds: 30,
       category: 'credentials',
       order: 3,

@@ -12,7 +12,8 @@ export function readPayload(
   if (typeof body !== 'object' || Array.isArray(body)) throw new ActionError('INVALID_PAYLOAD', 'The payload must be an object');
   const result: Record<string, string | undefined> = {};
   for (const field of Object.keys(body)) {
-    if (!(field in fields) && field !== 'confirmation') throw new ActionError('INVALID_PAYLOAD', `Unknown payload field '${field.slice(0, 64)}'`);
+    if (!(field in fields) && field !== 'confirmation')
+      throw new ActionError('INVALID_PAYLOAD', `Unknown payload field '${field.slice(0, 64)}'`);
   }
   for (const [field, rule] of Object.entries(fields)) {
     const value = (body as Record<string, unknown>)[field];
@@ -21,8 +22,10 @@ export function readPayload(
       continue;
     }
     if (typeof value !== 'string') throw new ActionError('INVALID_PAYLOAD', `${field} must be a string`);
-    if (rule.oneOf && !rule.oneOf.includes(value)) throw new ActionError('INVALID_PAYLOAD', `${field} must be one of: ${rule.oneOf.join(', ')}`);
-    if (rule.maxLength && value.length > rule.maxLength) throw new ActionError('INVALID_PAYLOAD', `${field} must be at most ${rule.maxLength} characters`);
+    if (rule.oneOf && !rule.oneOf.includes(value))
+      throw new ActionError('INVALID_PAYLOAD', `${field} must be one of: ${rule.oneOf.join(', ')}`);
+    if (rule.maxLength && value.length > rule.maxLength)
+      throw new ActionError('INVALID_PAYLOAD', `${field} must be at most ${rule.maxLength} characters`);
     if (rule.minLength && (value.length < rule.minLength || /\s/.test(value))) {
       throw new ActionError('INVALID_PAYLOAD', `${field} must be at least ${rule.minLength} characters without spaces`);
     }

@@ -23,7 +23,11 @@ export class ResetCircuitAction implements OpsAction {
       description: 'Closes the circuit of the provider named (or of every provider): calls go upstream again at once.',
       dangerLevel: 'LOW',
       requiresConfirmation: false,
-      inputSchema: { type: 'object', properties: { provider: { type: 'string', enum: this.registry.names() } }, additionalProperties: false },
+      inputSchema: {
+        type: 'object',
+        properties: { provider: { type: 'string', enum: this.registry.names() } },
+        additionalProperties: false,
+      },
       timeoutSeconds: 10,
       category: 'diagnostics',
       order: 4,

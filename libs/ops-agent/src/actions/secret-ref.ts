@@ -24,7 +24,11 @@ export class SecretRefResolver {
   async resolve(ref: string): Promise<string> {
     if (ref.startsWith('env:')) {
       const name = ref.slice(4);
-      if (!ENV_NAME.test(name)) throw new ActionError('INVALID_PAYLOAD', 'secretRef env: must name a variable like OPENAI_API_KEY_NEXT (…_API_KEY or …_API_KEY_<SUFFIX>)');
+      if (!ENV_NAME.test(name))
+        throw new ActionError(
+          'INVALID_PAYLOAD',
+          'secretRef env: must name a variable like OPENAI_API_KEY_NEXT (…_API_KEY or …_API_KEY_<SUFFIX>)',
+        );
       const value = this.environment[name]?.trim();
       if (!value) throw new ActionError('SECRET_REF_UNRESOLVED', `secretRef ${ref} names a variable that is not set on this service`);
       return value;
@@ -53,7 +57,11 @@ export class SecretRefResolver {
       .map((name) => `env:${name}`);
     for (const dir of this.secretDirs) {
       const names = await readdir(dir).catch(() => [] as string[]);
-      for (const name of names.filter((entry) => !entry.startsWith('.')).sort().slice(0, 50)) refs.push(`file:${join(dir, name)}`);
+      for (const name of names
+        .filter((entry) => !entry.startsWith('.'))
+        .sort()
+        .slice(0, 50))
+        refs.push(`file:${join(dir, name)}`);
     }
     return refs;
   }

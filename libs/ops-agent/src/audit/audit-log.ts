@@ -35,7 +35,9 @@ export function withoutSecrets(payload: Record<string, unknown> | null | undefin
   if (!payload) return null;
   return Object.fromEntries(
     Object.entries(payload).map(([field, value]) =>
-      SECRET_FIELD.test(field) && !REFERENCE_FIELDS.has(field) && typeof value === 'string' ? [`${field}Fingerprint`, keyFingerprint(value)] : [field, value],
+      SECRET_FIELD.test(field) && !REFERENCE_FIELDS.has(field) && typeof value === 'string'
+        ? [`${field}Fingerprint`, keyFingerprint(value)]
+        : [field, value],
     ),
   );
 }

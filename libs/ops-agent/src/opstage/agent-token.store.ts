@@ -13,7 +13,9 @@ export class AgentTokenStore {
   async load(): Promise<StoredAgent | null> {
     try {
       const stored = JSON.parse(await readFile(this.path, 'utf8')) as Partial<StoredAgent>;
-      return typeof stored.agentId === 'string' && typeof stored.agentToken === 'string' ? { agentId: stored.agentId, agentToken: stored.agentToken } : null;
+      return typeof stored.agentId === 'string' && typeof stored.agentToken === 'string'
+        ? { agentId: stored.agentId, agentToken: stored.agentToken }
+        : null;
     } catch {
       return null;
     }

@@ -46,7 +46,11 @@ export class OpstageClient {
     this.baseUrl = config.opsAgent?.backendUrl ?? '';
   }
 
-  register(body: { registrationToken: string; agent: { code: string; name?: string; mode: 'embedded'; runtime?: string }; service?: ReportedService }): Promise<Registration> {
+  register(body: {
+    registrationToken: string;
+    agent: { code: string; name?: string; mode: 'embedded'; runtime?: string };
+    service?: ReportedService;
+  }): Promise<Registration> {
     return this.call<Registration>('POST', '/api/agents/register', undefined, body);
   }
 
@@ -82,7 +86,11 @@ export class OpstageClient {
       const axiosError = error as AxiosError<{ error?: { code?: string; message?: string } }>;
       const status = axiosError.response?.status ?? 0;
       const envelope = axiosError.response?.data?.error;
-      throw new OpstageError(status, envelope?.code ?? (status === 0 ? 'NETWORK' : `HTTP_${status}`), envelope?.message ?? axiosError.message);
+      throw new OpstageError(
+        status,
+        envelope?.code ?? (status === 0 ? 'NETWORK' : `HTTP_${status}`),
+        envelope?.message ?? axiosError.message,
+      );
     }
   }
 }

@@ -70,12 +70,24 @@ export class ConfigReport {
     ];
     for (const adapter of this.registry.list()) {
       const name = adapter.name;
-      configs.push(entry(`providers.${name}.defaultModel`, 'string', `${adapter.displayName} pinned default model`, adapter.operations[0]?.defaultModel ?? ''));
+      configs.push(
+        entry(
+          `providers.${name}.defaultModel`,
+          'string',
+          `${adapter.displayName} pinned default model`,
+          adapter.operations[0]?.defaultModel ?? '',
+        ),
+      );
       configs.push(entry(`providers.${name}.baseUrl`, 'string', `${adapter.displayName} upstream URL`, this.baseUrlOf(name)));
       configs.push(entry(`providers.${name}.timeoutMs`, 'number', `${adapter.displayName} timeout (ms)`, adapter.timeoutMs));
       const key = await this.serviceKeys.state(name);
       configs.push({
-        ...entry(`providers.${name}.keyFingerprint`, 'string', `${adapter.displayName} service key (fingerprint)`, key.fingerprint ?? 'none'),
+        ...entry(
+          `providers.${name}.keyFingerprint`,
+          'string',
+          `${adapter.displayName} service key (fingerprint)`,
+          key.fingerprint ?? 'none',
+        ),
         source: key.source ?? 'none',
         ...(key.keyRef && { secretRef: key.keyRef }),
       });

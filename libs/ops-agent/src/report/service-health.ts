@@ -21,13 +21,19 @@ export class ServiceHealth {
   async current(): Promise<ReportedHealth> {
     const providers = Object.fromEntries(
       this.tracker.snapshot(this.registry.names()).map((provider) => {
-        const failing = provider.lastFailureAt !== null && (provider.lastSuccessAt === null || provider.lastFailureAt > provider.lastSuccessAt);
+        const failing =
+          provider.lastFailureAt !== null && (provider.lastSuccessAt === null || provider.lastFailureAt > provider.lastSuccessAt);
         const circuit = this.circuit.state(provider.name);
         const state = failing || circuit !== 'closed' ? 'failing' : provider.lastSuccessAt ? 'ok' : 'unknown';
-        return [provider.name, { state, circuit, lastOkAt: provider.lastSuccessAt, lastFailAt: provider.lastFailureAt, lastError: provider.lastErrorCode }];
+        return [
+          provider.name,
+          { state, circuit, lastOkAt: provider.lastSuccessAt, lastFailAt: provider.lastFailureAt, lastError: provider.lastErrorCode },
+        ];
       }),
     );
-    const failing = Object.entries(providers).filter(([, provider]) => provider.state === 'failing').map(([name]) => name);
+    const failing = Object.entries(providers)
+      .filter(([, provider]) => provider.state === 'failing')
+      .map(([name]) => name);
     let database = 'up';
     try {
       await this.dataSource.query('SELECT 1');

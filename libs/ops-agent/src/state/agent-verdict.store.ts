@@ -28,6 +28,9 @@ export class AgentVerdictStore {
   }
 
   async save(verdict: Verdict, reason: string | null): Promise<void> {
-    await this.verdicts.upsert({ serviceCode: this.serviceCode, verdict, reason, decidedAt: new Date() }, { conflictPaths: ['serviceCode'] });
+    await this.verdicts.upsert(
+      { serviceCode: this.serviceCode, verdict, reason, decidedAt: new Date() },
+      { conflictPaths: ['serviceCode'] },
+    );
   }
 }

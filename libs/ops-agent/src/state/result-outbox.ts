@@ -26,13 +26,24 @@ export class ResultOutbox {
 
   async keep(commandId: string, result: CommandResult): Promise<void> {
     const now = new Date();
-    const entry: OutboxEntryEntity = { commandId, serviceCode: this.serviceCode, result, attempts: 1, nextAttemptAt: new Date(now.getTime() + FIRST_RETRY_MS), createdAt: now };
+    const entry: OutboxEntryEntity = {
+      commandId,
+      serviceCode: this.serviceCode,
+      result,
+      attempts: 1,
+      nextAttemptAt: new Date(now.getTime() + FIRST_RETRY_MS),
+      createdAt: now,
+    };
     await this.entries.save(entry);
   }
 
   /** Entries whose next attempt is due, oldest first. */
   due(now = new Date()): Promise<OutboxEntryEntity[]> {
-    return this.entries.find({ where: { serviceCode: this.serviceCode, nextAttemptAt: LessThanOrEqual(now) }, order: { createdAt: 'ASC' }, take: 10 });
+    return this.entries.find({
+      where: { serviceCode: this.serviceCode, nextAttemptAt: LessThanOrEqual(now) },
+      order: { createdAt: 'ASC' },
+      take: 10,
+    });
   }
 
   async delivered(commandId: string): Promise<void> {
@@ -42,6 +53,9 @@ export class ResultOutbox {
   /** Another failed attempt: the next one waits twice as long, up to MAX_RETRY_MS. */
   async failedAgain(entry: OutboxEntryEntity, now = new Date()): Promise<void> {
     const waitMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** entry.attempts);
-    await this.entries.update({ commandId: entry.commandId }, { attempts: entry.attempts + 1, nextAttemptAt: new Date(now.getTime() + waitMs) });
+    await this.entries.update(
+      { commandId: entry.commandId },
+      { attempts: entry.attempts + 1, nextAttemptAt: new Date(now.getTime() + waitMs) },
+    );
   }
 }

@@ -45,7 +45,7 @@ export function toAnthropicBody(params: AnthropicMessagesParams, model: string, 
   }
   if (params.toolChoice !== undefined) body.tool_choice = toAnthropicToolChoice(params.toolChoice);
   if (params.parallelToolCalls === false && params.tools && params.toolChoice !== 'none') {
-    body.tool_choice = { ...((body.tool_choice) ?? { type: 'auto' }), disable_parallel_tool_use: true };
+    body.tool_choice = { ...(body.tool_choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
   }
   return body;
 }
@@ -75,7 +75,8 @@ const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 function toAnthropicContentBlock(part: ContentBlock): ContentBlock {
   if (part.type !== 'image_url') return part;
   const url = (part.image_url as { url?: unknown } | undefined)?.url;
-  if (typeof url !== 'string') throw GatewayError.validation([{ field: 'params.messages.content.image_url.url', message: 'must be a string' }]);
+  if (typeof url !== 'string')
+    throw GatewayError.validation([{ field: 'params.messages.content.image_url.url', message: 'must be a string' }]);
   const inline = DATA_URL.exec(url);
   return { type: 'image', source: inline ? { type: 'base64', media_type: inline[1], data: inline[2] } : { type: 'url', url } };
 }
@@ -111,7 +112,11 @@ export function fromAnthropicMessage(provider: string, requestedModel: string, r
     .reduce((sum, count) => sum + count, 0);
   const toolCalls: ToolCall[] = blocks
     .filter((block) => block.type === 'tool_use' && typeof block.name === 'string')
-    .map((block) => ({ id: typeof block.id === 'string' ? block.id : '', name: block.name as string, arguments: JSON.stringify(block.input ?? {}) }));
+    .map((block) => ({
+      id: typeof block.id === 'string' ? block.id : '',
+      name: block.name as string,
+      arguments: JSON.stringify(block.input ?? {}),
+    }));
   const result: AdapterResult = {
     provider,
     model: optionalString(body.model) ?? requestedModel,

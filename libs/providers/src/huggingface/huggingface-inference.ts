@@ -26,7 +26,8 @@ export function fromTextGeneration(provider: string, model: string, params: Text
   }
   const details = (first.details ?? {}) as Record<string, unknown>;
   const completionTokens = typeof details.generated_tokens === 'number' ? details.generated_tokens : estimateTokens(first.generated_text);
-  const promptTokens = Array.isArray(details.prefill) && details.prefill.length > 0 ? details.prefill.length : estimateTokens(params.prompt);
+  const promptTokens =
+    Array.isArray(details.prefill) && details.prefill.length > 0 ? details.prefill.length : estimateTokens(params.prompt);
   return {
     provider,
     model,
@@ -45,7 +46,9 @@ export function fromFeatureExtraction(provider: string, model: string, params: E
   const inputs = Array.isArray(params.input) ? params.input : [params.input];
   const embeddings = toVectors(replyBody, inputs.length);
   if (!embeddings) {
-    throw new GatewayError('PROVIDER_INVALID_RESPONSE', `${provider} returned feature-extraction output that is not one vector per input`, { provider });
+    throw new GatewayError('PROVIDER_INVALID_RESPONSE', `${provider} returned feature-extraction output that is not one vector per input`, {
+      provider,
+    });
   }
   const promptTokens = inputs.reduce((sum, input) => sum + estimateTokens(input), 0);
   return {

@@ -44,8 +44,16 @@ export class HuggingFaceAdapter implements ProviderAdapter {
     this.timeoutMs = this.config.timeoutMs;
     this.operations = [
       { name: CHAT, description: 'Chat completion (OpenAI-compatible)', defaultModel: this.config.defaultModel },
-      { name: TEXT_GENERATION, description: this.router ? 'Continuation of a prompt (sent as a one-turn chat)' : 'Continuation of a prompt', defaultModel: this.config.defaultModel },
-      { name: EMBEDDINGS, description: 'Feature-extraction vectors for one text or a batch', defaultModel: this.config.defaultEmbeddingModel },
+      {
+        name: TEXT_GENERATION,
+        description: this.router ? 'Continuation of a prompt (sent as a one-turn chat)' : 'Continuation of a prompt',
+        defaultModel: this.config.defaultModel,
+      },
+      {
+        name: EMBEDDINGS,
+        description: 'Feature-extraction vectors for one text or a batch',
+        defaultModel: this.config.defaultEmbeddingModel,
+      },
     ];
   }
 
@@ -53,7 +61,9 @@ export class HuggingFaceAdapter implements ProviderAdapter {
     const call = this.prepare(operation, params);
     const inBody = this.router && call.operation !== EMBEDDINGS;
     if (!(inBody ? ROUTED_MODEL_ID : MODEL_ID).test(call.model)) {
-      const message = inBody ? 'must be a HuggingFace model id such as owner/name, optionally :provider' : 'must be a HuggingFace model id such as owner/name';
+      const message = inBody
+        ? 'must be a HuggingFace model id such as owner/name, optionally :provider'
+        : 'must be a HuggingFace model id such as owner/name';
       throw GatewayError.validation([{ field: 'params.model', message }]);
     }
     return call;
@@ -79,17 +89,39 @@ export class HuggingFaceAdapter implements ProviderAdapter {
     const headers = { authorization: `Bearer ${apiKey ?? ''}` };
     const model = encodeModel(call.model);
     if (this.router) {
-      if (call.operation === CHAT) return { url: `${this.config.baseUrl}/v1/chat/completions`, headers, body: toOpenAiChatBody(call.params as ChatCompletionParams, call.model) };
-      if (call.operation === TEXT_GENERATION) return { url: `${this.config.baseUrl}/v1/chat/completions`, headers, body: toOpenAiChatBody(asOneTurnChat(call.params as TextGenerationParams), call.model) };
-      return { url: `${this.config.baseUrl}/hf-inference/models/${model}/pipeline/feature-extraction`, headers, body: toFeatureExtractionBody(call.params as EmbeddingParams) };
+      if (call.operation === CHAT)
+        return {
+          url: `${this.config.baseUrl}/v1/chat/completions`,
+          headers,
+          body: toOpenAiChatBody(call.params as ChatCompletionParams, call.model),
+        };
+      if (call.operation === TEXT_GENERATION)
+        return {
+          url: `${this.config.baseUrl}/v1/chat/completions`,
+          headers,
+          body: toOpenAiChatBody(asOneTurnChat(call.params as TextGenerationParams), call.model),
+        };
+      return {
+        url: `${this.config.baseUrl}/hf-inference/models/${model}/pipeline/feature-extraction`,
+        headers,
+        body: toFeatureExtractionBody(call.params as EmbeddingParams),
+      };
     }
     if (call.operation === CHAT) {
-      return { url: `${this.config.baseUrl}/models/${model}/v1/chat/completions`, headers, body: toOpenAiChatBody(call.params as ChatCompletionParams, call.model) };
+      return {
+        url: `${this.config.baseUrl}/models/${model}/v1/chat/completions`,
+        headers,
+        body: toOpenAiChatBody(call.params as ChatCompletionParams, call.model),
+      };
     }
     if (call.operation === TEXT_GENERATION) {
       return { url: `${this.config.baseUrl}/models/${model}`, headers, body: toTextGenerationBody(call.params as TextGenerationParams) };
     }
-    return { url: `${this.config.baseUrl}/pipeline/feature-extraction/${model}`, headers, body: toFeatureExtractionBody(call.params as EmbeddingParams) };
+    return {
+      url: `${this.config.baseUrl}/pipeline/feature-extraction/${model}`,
+      headers,
+      body: toFeatureExtractionBody(call.params as EmbeddingParams),
+    };
   }
 
   /** Only chat streams (both styles speak OpenAI's chunk format for it). */
@@ -102,12 +134,16 @@ export class HuggingFaceAdapter implements ProviderAdapter {
   /** Router: the model list (authenticated, and free). Legacy: the default model's status page. */
   probeRequest(apiKey: string | undefined): UpstreamRequest {
     const headers = { authorization: `Bearer ${apiKey ?? ''}` };
-    return this.router ? { url: `${this.config.baseUrl}/v1/models`, headers } : { url: `${this.config.baseUrl}/models/${encodeModel(this.config.defaultModel)}`, headers };
+    return this.router
+      ? { url: `${this.config.baseUrl}/v1/models`, headers }
+      : { url: `${this.config.baseUrl}/models/${encodeModel(this.config.defaultModel)}`, headers };
   }
 
   normalize(call: PreparedCall, reply: UpstreamReply): AdapterResult {
-    if (call.operation === CHAT || (this.router && call.operation === TEXT_GENERATION)) return fromOpenAiChatCompletion(this.name, call.model, reply.body);
-    if (call.operation === TEXT_GENERATION) return fromTextGeneration(this.name, call.model, call.params as TextGenerationParams, reply.body);
+    if (call.operation === CHAT || (this.router && call.operation === TEXT_GENERATION))
+      return fromOpenAiChatCompletion(this.name, call.model, reply.body);
+    if (call.operation === TEXT_GENERATION)
+      return fromTextGeneration(this.name, call.model, call.params as TextGenerationParams, reply.body);
     return fromFeatureExtraction(this.name, call.model, call.params as EmbeddingParams, reply.body);
   }
 

@@ -16,7 +16,11 @@ export type MaxTokensField = CustomProviderConfig['maxTokensField'];
  * OpenAI-compatible server. camelCase gateway params become snake_case upstream fields; absent params
  * are not sent at all, so the upstream's own defaults apply.
  */
-export function toOpenAiChatBody(params: ChatCompletionParams, model: string, maxTokensField: MaxTokensField = 'max_tokens'): Record<string, unknown> {
+export function toOpenAiChatBody(
+  params: ChatCompletionParams,
+  model: string,
+  maxTokensField: MaxTokensField = 'max_tokens',
+): Record<string, unknown> {
   const body: Record<string, unknown> = { model, messages: params.messages.map(toOpenAiMessage) };
   setIfDefined(body, maxTokensField, params.maxTokens);
   setIfDefined(body, 'temperature', params.temperature);
@@ -95,7 +99,9 @@ function readToolCalls(value: unknown): ToolCall[] {
     const name = call?.function?.name;
     if (typeof name !== 'string') return [];
     const args = call.function?.arguments;
-    return [{ id: typeof call.id === 'string' ? call.id : '', name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) }];
+    return [
+      { id: typeof call.id === 'string' ? call.id : '', name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) },
+    ];
   });
 }
 

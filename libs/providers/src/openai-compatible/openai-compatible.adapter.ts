@@ -45,9 +45,15 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     this.displayName = settings.displayName;
     this.timeoutMs = settings.timeoutMs;
     this.requiresCredential = settings.authHeader !== 'none';
-    const operations: OperationDescriptor[] = [{ name: CHAT, description: 'Chat completion from a list of messages', defaultModel: settings.defaultModel }];
+    const operations: OperationDescriptor[] = [
+      { name: CHAT, description: 'Chat completion from a list of messages', defaultModel: settings.defaultModel },
+    ];
     if (settings.defaultEmbeddingModel) {
-      operations.push({ name: EMBEDDINGS, description: 'Embedding vectors for one text or a batch', defaultModel: settings.defaultEmbeddingModel });
+      operations.push({
+        name: EMBEDDINGS,
+        description: 'Embedding vectors for one text or a batch',
+        defaultModel: settings.defaultEmbeddingModel,
+      });
     }
     this.operations = operations;
     const query = new URLSearchParams(settings.queryParams).toString();
@@ -69,9 +75,17 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
   buildRequest(call: PreparedCall, apiKey: string | undefined): UpstreamRequest {
     const headers = this.authHeaders(apiKey);
     if (call.operation === EMBEDDINGS) {
-      return { url: `${this.settings.baseUrl}/embeddings${this.query}`, headers, body: toOpenAiEmbeddingBody(call.params as EmbeddingParams, call.model) };
+      return {
+        url: `${this.settings.baseUrl}/embeddings${this.query}`,
+        headers,
+        body: toOpenAiEmbeddingBody(call.params as EmbeddingParams, call.model),
+      };
     }
-    return { url: `${this.settings.baseUrl}/chat/completions${this.query}`, headers, body: toOpenAiChatBody(call.params as ChatCompletionParams, call.model, this.settings.maxTokensField) };
+    return {
+      url: `${this.settings.baseUrl}/chat/completions${this.query}`,
+      headers,
+      body: toOpenAiChatBody(call.params as ChatCompletionParams, call.model, this.settings.maxTokensField),
+    };
   }
 
   normalize(call: PreparedCall, reply: UpstreamReply): AdapterResult {
@@ -86,8 +100,15 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
 
   streamRequest(call: PreparedCall, apiKey: string | undefined): { request: UpstreamRequest; decoder: StreamDecoder } | undefined {
     if (call.operation !== CHAT) return undefined;
-    const body = { ...toOpenAiChatBody(call.params as ChatCompletionParams, call.model, this.settings.maxTokensField), stream: true, stream_options: { include_usage: true } };
-    return { request: { url: `${this.settings.baseUrl}/chat/completions${this.query}`, headers: this.authHeaders(apiKey), body }, decoder: new OpenAiStreamDecoder() };
+    const body = {
+      ...toOpenAiChatBody(call.params as ChatCompletionParams, call.model, this.settings.maxTokensField),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    return {
+      request: { url: `${this.settings.baseUrl}/chat/completions${this.query}`, headers: this.authHeaders(apiKey), body },
+      decoder: new OpenAiStreamDecoder(),
+    };
   }
 
   probeRequest(apiKey: string | undefined): UpstreamRequest {

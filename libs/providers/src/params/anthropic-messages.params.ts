@@ -7,7 +7,10 @@ export interface AnthropicMessagesParams extends ChatCompletionParams {
   topK?: number;
 }
 
-export const ANTHROPIC_MESSAGES_PARAMS = extend<ChatCompletionParams, Pick<AnthropicMessagesParams, 'system' | 'topK'>>(CHAT_COMPLETION_PARAMS, {
-  system: optional(string({ max: 1_000_000 })),
-  topK: optional(integer({ min: 1, max: 1000 })),
-});
+export const ANTHROPIC_MESSAGES_PARAMS = extend<ChatCompletionParams, Pick<AnthropicMessagesParams, 'system' | 'topK'>>(
+  CHAT_COMPLETION_PARAMS,
+  {
+    system: optional(string({ max: 1_000_000 })),
+    topK: optional(integer({ min: 1, max: 1000 })),
+  },
+);

@@ -7,7 +7,9 @@ export const FUNCTION_NAME = { pattern: /^[A-Za-z0-9_-]{1,64}$/, patternMessage:
 /** A string, or a non-empty array of strings (OpenAI's `stop`, embedding `input`). */
 export function stringOrStringArray({ maxItems }: { maxItems: number }): Rule<string | string[]> {
   return satisfies(
-    (value) => typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.length <= maxItems && value.every((item) => typeof item === 'string')),
+    (value) =>
+      typeof value === 'string' ||
+      (Array.isArray(value) && value.length > 0 && value.length <= maxItems && value.every((item) => typeof item === 'string')),
     `must be a string or an array of 1 to ${maxItems} strings`,
   );
 }
@@ -15,7 +17,10 @@ export function stringOrStringArray({ maxItems }: { maxItems: number }): Rule<st
 /** Message content: text, an array of content parts (images, etc.), or null (assistant tool-call turns). */
 export function messageContent(): Rule<string | object[] | null> {
   return satisfies(
-    (value) => typeof value === 'string' || value === null || (Array.isArray(value) && value.every((part) => part !== null && typeof part === 'object' && !Array.isArray(part))),
+    (value) =>
+      typeof value === 'string' ||
+      value === null ||
+      (Array.isArray(value) && value.every((part) => part !== null && typeof part === 'object' && !Array.isArray(part))),
     'must be a string, an array of content part objects, or null',
   );
 }
@@ -41,7 +46,8 @@ export function responseFormat(): Rule<ResponseFormatParam> {
     optional: false,
     check(value, path, out) {
       if (!isPlainObject(value)) return void out.push({ field: path, message: 'must be an object' });
-      const variant = typeof value.type === 'string' && Object.hasOwn(RESPONSE_FORMATS, value.type) ? RESPONSE_FORMATS[value.type] : undefined;
+      const variant =
+        typeof value.type === 'string' && Object.hasOwn(RESPONSE_FORMATS, value.type) ? RESPONSE_FORMATS[value.type] : undefined;
       if (!variant) return void out.push({ field: `${path}.type`, message: typeMessage });
       variant.check(value, path, out);
     },

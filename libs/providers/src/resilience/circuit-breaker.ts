@@ -60,12 +60,19 @@ export class CircuitBreaker {
       circuit.trialExpiresAt = now + deadlineMs;
       return;
     }
-    throw new GatewayError('PROVIDER_UNAVAILABLE', `${provider} is failing; calls are paused for up to ${Math.ceil(this.settings.cooldownMs / 1000)} s (circuit open)`, {
-      provider,
-      status: 503,
-      retryAfterMs: Math.max(0, circuit.state === 'open' ? this.settings.cooldownMs - (now - circuit.openedAt) : circuit.trialExpiresAt - now),
-      metadata: { circuit: 'open' },
-    });
+    throw new GatewayError(
+      'PROVIDER_UNAVAILABLE',
+      `${provider} is failing; calls are paused for up to ${Math.ceil(this.settings.cooldownMs / 1000)} s (circuit open)`,
+      {
+        provider,
+        status: 503,
+        retryAfterMs: Math.max(
+          0,
+          circuit.state === 'open' ? this.settings.cooldownMs - (now - circuit.openedAt) : circuit.trialExpiresAt - now,
+        ),
+        metadata: { circuit: 'open' },
+      },
+    );
   }
 
   /** An admitted call that says nothing about the provider (cancelled by its caller): it frees a trial slot, and counts for nothing. */

@@ -27,18 +27,35 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     if (type === 'content_block_start' && block?.type === 'tool_use') {
       const index = this.toolIndexByBlock.size;
       this.toolIndexByBlock.set(payload.index, index);
-      return [{ toolCalls: [{ index, ...(typeof block.id === 'string' && { id: block.id }), ...(typeof block.name === 'string' && { name: block.name }), arguments: '' }] }];
+      return [
+        {
+          toolCalls: [
+            {
+              index,
+              ...(typeof block.id === 'string' && { id: block.id }),
+              ...(typeof block.name === 'string' && { name: block.name }),
+              arguments: '',
+            },
+          ],
+        },
+      ];
     }
     if (type === 'content_block_delta' && delta?.type === 'input_json_delta') {
       const index = this.toolIndexByBlock.get(payload.index);
-      return index === undefined ? [] : [{ toolCalls: [{ index, arguments: typeof delta.partial_json === 'string' ? delta.partial_json : '' }] }];
+      return index === undefined
+        ? []
+        : [{ toolCalls: [{ index, arguments: typeof delta.partial_json === 'string' ? delta.partial_json : '' }] }];
     }
     if (type === 'message_delta') return [messageDelta(delta, fields(payload.usage))];
     if (type === 'message_stop') return [{ end: true }];
     if (type === 'error') {
       const error = fields(payload.error);
       const message = typeof error?.message === 'string' ? error.message : 'stream error';
-      throw new GatewayError(error?.type === 'overloaded_error' ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_INVALID_RESPONSE', `anthropic: ${message}`, { provider: 'anthropic' });
+      throw new GatewayError(
+        error?.type === 'overloaded_error' ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_INVALID_RESPONSE',
+        `anthropic: ${message}`,
+        { provider: 'anthropic' },
+      );
     }
     return [];
   }

@@ -23,7 +23,8 @@ export class OpenAiStreamDecoder implements StreamDecoder {
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     if (typeof choice?.delta?.content === 'string' && choice.delta.content !== '') update.delta = choice.delta.content;
     if (Array.isArray(choice?.delta?.tool_calls)) update.toolCalls = choice.delta.tool_calls.filter(isObject).map(toToolCallDelta);
-    if (typeof choice?.finish_reason === 'string' && choice.finish_reason !== '') update.finishReason = normalizeFinishReason(choice.finish_reason);
+    if (typeof choice?.finish_reason === 'string' && choice.finish_reason !== '')
+      update.finishReason = normalizeFinishReason(choice.finish_reason);
     if (chunk.usage && typeof chunk.usage === 'object') {
       update.promptTokens = tokenCount(chunk.usage.prompt_tokens);
       update.completionTokens = tokenCount(chunk.usage.completion_tokens);

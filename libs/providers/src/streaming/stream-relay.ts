@@ -3,7 +3,13 @@ import type { FinishReason, ToolCall } from '@app/normalization';
 import type { PreparedCall, ProviderAdapter } from '../provider-adapter.js';
 import type { UpstreamStream } from '../upstream/upstream.client.js';
 import { SseParser } from './sse-parser.js';
-import { UpstreamStreamError, type NormalizedStreamChunk, type StreamDecoder, type StreamListener, type ToolCallDelta } from './stream-types.js';
+import {
+  UpstreamStreamError,
+  type NormalizedStreamChunk,
+  type StreamDecoder,
+  type StreamListener,
+  type ToolCallDelta,
+} from './stream-types.js';
 
 /** An upstream stream that answered 2xx, ready to be relayed. */
 export interface OpenedStream {
@@ -44,9 +50,13 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
       } catch (error) {
         if (error instanceof GatewayError) throw error;
         if (error instanceof UpstreamStreamError) {
-          throw new GatewayError('PROVIDER_UNAVAILABLE', `${opened.adapter.name}: ${redactSecrets(error.upstreamMessage.slice(0, 500))}`, { provider: opened.adapter.name });
+          throw new GatewayError('PROVIDER_UNAVAILABLE', `${opened.adapter.name}: ${redactSecrets(error.upstreamMessage.slice(0, 500))}`, {
+            provider: opened.adapter.name,
+          });
         }
-        throw new GatewayError('PROVIDER_INVALID_RESPONSE', `${opened.adapter.name} sent a stream event the gateway could not read`, { provider: opened.adapter.name });
+        throw new GatewayError('PROVIDER_INVALID_RESPONSE', `${opened.adapter.name} sent a stream event the gateway could not read`, {
+          provider: opened.adapter.name,
+        });
       }
       for (const update of updates) {
         if (update.model) model = update.model;
@@ -69,7 +79,9 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
   // A clean close is not a finished answer: without the upstream's end marker or a finish reason the
   // stream was cut short (a proxy timeout, a crashed server), and the caller must not take it as whole.
   if (!ended && finishReason === undefined) {
-    throw new GatewayError('PROVIDER_INVALID_RESPONSE', `The ${opened.adapter.name} stream ended before the answer was complete`, { provider: opened.adapter.name });
+    throw new GatewayError('PROVIDER_INVALID_RESPONSE', `The ${opened.adapter.name} stream ended before the answer was complete`, {
+      provider: opened.adapter.name,
+    });
   }
   const usageEstimated = usageInvalid || promptTokens === undefined || completionTokens === undefined;
   const prompt = usageInvalid ? 0 : (promptTokens ?? 0);

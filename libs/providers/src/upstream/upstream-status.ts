@@ -25,4 +25,5 @@ export function upstreamFailure(provider: string, reply: UpstreamReply, upstream
 }
 
 /** Context-window complaints as each provider words them. */
-export const CONTEXT_LENGTH_MESSAGE = /maximum context length|context window|context length|prompt is too long|too many tokens|must be <= \d+/i;
+export const CONTEXT_LENGTH_MESSAGE =
+  /maximum context length|context window|context length|prompt is too long|too many tokens|must be <= \d+/i;

@@ -71,7 +71,12 @@ export class UpstreamClient implements OnApplicationShutdown {
    * STREAM_TIMEOUT_MS bounds the whole stream. A non-2xx answer is read whole and returned like
    * `send` does. The caller must `finish()` the stream once its body has been read.
    */
-  async openStream(provider: string, upstreamRequest: SerializedRequest, timeoutMs: number, hangUp: HangUp): Promise<UpstreamStream | UpstreamReply> {
+  async openStream(
+    provider: string,
+    upstreamRequest: SerializedRequest,
+    timeoutMs: number,
+    hangUp: HangUp,
+  ): Promise<UpstreamStream | UpstreamReply> {
     if (hangUp.happened) throw cancelled(provider);
     const deadline = new RequestDeadline(timeoutMs);
     // The caller hanging up aborts the call for as long as it lasts, the stream's body included.
@@ -93,7 +98,14 @@ export class UpstreamClient implements OnApplicationShutdown {
       streaming = true;
       const latencyMs = performance.now() - startedAt;
       deadline.restart(Math.max(1, this.streamTimeoutMs - latencyMs));
-      return { status: response.statusCode, headers: response.headers, stream: response.body, latencyMs, deadline, finish: () => deadline.clear() };
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        stream: response.body,
+        latencyMs,
+        deadline,
+        finish: () => deadline.clear(),
+      };
     } catch (error) {
       if (hangUp.happened) throw cancelled(provider, error);
       throw this.transportFailure(provider, error, deadline.timedOut, timeoutMs);
@@ -108,11 +120,18 @@ export class UpstreamClient implements OnApplicationShutdown {
   /** What an open stream's body failing part-way means; undefined when it is not ours to name. */
   streamFailure(provider: string, error: unknown, stream: UpstreamStream, idleTimeoutMs: number): GatewayError | undefined {
     if (stream.deadline.timedOut) {
-      return new GatewayError('PROVIDER_TIMEOUT', `The ${provider} stream did not finish within ${this.streamTimeoutMs} ms (STREAM_TIMEOUT_MS)`, { provider, cause: error });
+      return new GatewayError(
+        'PROVIDER_TIMEOUT',
+        `The ${provider} stream did not finish within ${this.streamTimeoutMs} ms (STREAM_TIMEOUT_MS)`,
+        { provider, cause: error },
+      );
     }
     const code = errorCode(error);
     if (code === 'UND_ERR_BODY_TIMEOUT') {
-      return new GatewayError('PROVIDER_TIMEOUT', `The ${provider} stream went silent for more than ${idleTimeoutMs} ms`, { provider, cause: error });
+      return new GatewayError('PROVIDER_TIMEOUT', `The ${provider} stream went silent for more than ${idleTimeoutMs} ms`, {
+        provider,
+        cause: error,
+      });
     }
     return code === RESPONSE_TOO_LARGE ? this.tooLarge(provider, error) : undefined;
   }
@@ -136,7 +155,11 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   private tooLarge(provider: string, cause: unknown): GatewayError {
-    return new GatewayError('PROVIDER_INVALID_RESPONSE', `${provider} sent a reply over ${this.maxResponseBytes} bytes (MAX_UPSTREAM_RESPONSE_BYTES); it was not read further`, { provider, cause });
+    return new GatewayError(
+      'PROVIDER_INVALID_RESPONSE',
+      `${provider} sent a reply over ${this.maxResponseBytes} bytes (MAX_UPSTREAM_RESPONSE_BYTES); it was not read further`,
+      { provider, cause },
+    );
   }
 }
 

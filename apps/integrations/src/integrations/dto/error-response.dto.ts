@@ -34,7 +34,10 @@ class ErrorDetailDto {
   @ApiPropertyOptional({ example: 20000, description: 'How long the upstream asked to wait (rate limits, model loading)' })
   retryAfterMs?: number;
 
-  @ApiPropertyOptional({ example: { modelLoading: true, estimatedWaitMs: 20000 }, description: 'Extra facts, e.g. HuggingFace model loading' })
+  @ApiPropertyOptional({
+    example: { modelLoading: true, estimatedWaitMs: 20000 },
+    description: 'Extra facts, e.g. HuggingFace model loading',
+  })
   metadata?: Record<string, unknown>;
 }
 

@@ -3,10 +3,21 @@ import type { ExecuteRequest } from '../execute-request.js';
 
 /** The execute body as documented in Swagger; it is checked by ParseExecuteRequestPipe. */
 export class ExecuteRequestDto implements ExecuteRequest {
-  @ApiProperty({ description: 'Provider name, as listed by GET /api/integrations/providers', example: 'openai', minLength: 1, maxLength: 64 })
+  @ApiProperty({
+    description: 'Provider name, as listed by GET /api/integrations/providers',
+    example: 'openai',
+    minLength: 1,
+    maxLength: 64,
+  })
   provider: string;
 
-  @ApiProperty({ description: 'Operation of that provider', example: 'chat.completions', minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9._-]*$' })
+  @ApiProperty({
+    description: 'Operation of that provider',
+    example: 'chat.completions',
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[a-z][a-z0-9._-]*$',
+  })
   operation: string;
 
   @ApiProperty({

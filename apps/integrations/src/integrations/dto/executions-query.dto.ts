@@ -1,7 +1,13 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE, PageQueryDto, TimeRangeQueryDto, UserProviderFilterDto } from '../../http/query.dto.js';
+import {
+  NO_CONTROL_CHARACTERS,
+  NO_CONTROL_CHARACTERS_MESSAGE,
+  PageQueryDto,
+  TimeRangeQueryDto,
+  UserProviderFilterDto,
+} from '../../http/query.dto.js';
 
 export class ExecutionsQueryDto extends IntersectionType(PageQueryDto, TimeRangeQueryDto, UserProviderFilterDto) {
   @ApiPropertyOptional({ example: 'chat.completions' })

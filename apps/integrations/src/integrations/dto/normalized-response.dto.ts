@@ -30,7 +30,12 @@ export class ResponseMetadataDto implements ResponseMetadata {
   @ApiPropertyOptional({ example: 1, description: 'Upstream attempts it took (retries of retryable failures)' })
   attempts?: number;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, example: 0.0000089, description: 'Estimated USD cost from the pricing table; null for unpriced models' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 0.0000089,
+    description: 'Estimated USD cost from the pricing table; null for unpriced models',
+  })
   estimatedCostUsd?: number | null;
 
   @ApiPropertyOptional({ example: 'openai', description: 'Set when a fallback rule moved the call: the provider that failed' })

@@ -30,7 +30,12 @@ export class ProviderDto {
   @ApiProperty({ example: true, description: 'False for keyless endpoints such as a local Ollama' })
   requiresCredential: boolean;
 
-  @ApiProperty({ type: Boolean, nullable: true, example: true, description: 'Whether the caller has a key for it; null when anonymous or unknown' })
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    example: true,
+    description: 'Whether the caller has a key for it; null when anonymous or unknown',
+  })
   credentialAvailable: boolean | null;
 }
 

@@ -9,7 +9,9 @@ export class AddServiceKeys1763800300000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "stored_credentials" DROP CONSTRAINT "ck_stored_credentials_scope"`);
-    await queryRunner.query(`ALTER TABLE "stored_credentials" ADD CONSTRAINT "ck_stored_credentials_scope" CHECK ("scope" IN ('user', 'org', 'service'))`);
+    await queryRunner.query(
+      `ALTER TABLE "stored_credentials" ADD CONSTRAINT "ck_stored_credentials_scope" CHECK ("scope" IN ('user', 'org', 'service'))`,
+    );
     await queryRunner.query(`ALTER TABLE "stored_credentials" ADD COLUMN "previous_encrypted_key" text`);
     await queryRunner.query(`ALTER TABLE "stored_credentials" ADD COLUMN "previous_fingerprint" varchar(32)`);
     await queryRunner.query(`ALTER TABLE "stored_credentials" ADD COLUMN "previous_valid_until" timestamptz`);
@@ -21,6 +23,8 @@ export class AddServiceKeys1763800300000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "stored_credentials" DROP COLUMN "previous_encrypted_key"`);
     await queryRunner.query(`DELETE FROM "stored_credentials" WHERE "scope" = 'service'`);
     await queryRunner.query(`ALTER TABLE "stored_credentials" DROP CONSTRAINT "ck_stored_credentials_scope"`);
-    await queryRunner.query(`ALTER TABLE "stored_credentials" ADD CONSTRAINT "ck_stored_credentials_scope" CHECK ("scope" IN ('user', 'org'))`);
+    await queryRunner.query(
+      `ALTER TABLE "stored_credentials" ADD CONSTRAINT "ck_stored_credentials_scope" CHECK ("scope" IN ('user', 'org'))`,
+    );
   }
 }
