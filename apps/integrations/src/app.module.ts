@@ -18,10 +18,20 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { OpenAiCompatController } from './openai-compat/openai-compat.controller.js';
 import { CostEstimator } from './spend/cost-estimator.js';
 import { SpendController } from './spend/spend.controller.js';
-import { ExecuteService } from './integrations/execute.service.js';
+import { Admission } from './execute/admission.js';
+import { AttemptAccounting } from './execute/attempt-accounting.js';
+import { ATTEMPT_OBSERVERS, type AttemptObserver } from './execute/attempt-observer.js';
+import { AttemptRecorder } from './execute/attempt-recorder.js';
+import { ExecuteService } from './execute/execute.service.js';
+import { CallLogObserver } from './execute/observers/call-log.observer.js';
+import { ExecutionLogObserver } from './execute/observers/execution-log.observer.js';
+import { MetricsObserver } from './execute/observers/metrics.observer.js';
 import { IntegrationsController } from './integrations/integrations.controller.js';
 import { ProviderCatalog } from './integrations/provider-catalog.service.js';
 import { StatusService } from './status/status.service.js';
+
+/** Every output an attempt feeds: adding one is a class and a line here. */
+const OBSERVERS = [CallLogObserver, MetricsObserver, ExecutionLogObserver];
 
 /** Composition root: the HTTP layer over the auth, provider, credential and execution-log contexts. */
 @Module({})
@@ -51,6 +61,11 @@ export class AppModule {
       providers: [
         HttpDrain,
         ExecuteService,
+        Admission,
+        AttemptAccounting,
+        AttemptRecorder,
+        ...OBSERVERS,
+        { provide: ATTEMPT_OBSERVERS, inject: OBSERVERS, useFactory: (...observers: AttemptObserver[]) => observers },
         ProviderCatalog,
         StatusService,
         CostEstimator,

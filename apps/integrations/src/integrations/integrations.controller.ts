@@ -16,8 +16,8 @@ import { ExecutionsResponseDto } from './dto/executions-response.dto.js';
 import { NormalizedResponseDto } from './dto/normalized-response.dto.js';
 import { ProvidersResponseDto } from './dto/providers-response.dto.js';
 import { StatusResponseDto } from './dto/status-response.dto.js';
-import { ParseExecuteRequestPipe, type ExecuteRequest } from './execute-request.js';
-import { ExecuteService } from './execute.service.js';
+import { ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
+import { ExecuteService } from '../execute/execute.service.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
 
 @ApiTags('integrations')

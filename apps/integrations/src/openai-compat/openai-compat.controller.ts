@@ -8,7 +8,7 @@ import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
-import { ExecuteService } from '../integrations/execute.service.js';
+import { ExecuteService } from '../execute/execute.service.js';
 import {
   chatCompletionToOpenAi,
   chatRequestFromOpenAi,

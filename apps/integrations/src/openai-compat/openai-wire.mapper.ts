@@ -1,7 +1,7 @@
 import { GatewayError } from '@app/common';
 import type { NormalizedResponse } from '@app/normalization';
 import type { FinalStreamChunk, ToolCallDelta } from '@app/providers';
-import type { ExecuteRequest } from '../integrations/execute-request.js';
+import type { ExecuteRequest } from '../execute/execute-request.js';
 
 type Body = Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PricingTable } from '@app/limits';
 import { ProviderRegistry } from '@app/providers';
-import type { ExecuteRequest } from '../integrations/execute-request.js';
+import type { ExecuteRequest } from '../execute/execute-request.js';
 import type { EstimateResponseDto } from './spend.dto.js';
 
 /** Predicts a call's cost before it is made: prompt tokens from the text, completion up to maxTokens. */

@@ -5,7 +5,7 @@ import { ExecutionLogQuery } from '@app/execution-log';
 import { PricingTable, roundUsd } from '@app/limits';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { ExecuteRequestDto } from '../integrations/dto/execute-request.dto.js';
-import { ParseExecuteRequestPipe, type ExecuteRequest } from '../integrations/execute-request.js';
+import { ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
 import { CostEstimator } from './cost-estimator.js';
 import { EstimateResponseDto, UsageQueryDto, UsageResponseDto } from './spend.dto.js';
 

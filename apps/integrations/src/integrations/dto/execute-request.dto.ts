@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { ExecuteRequest } from '../execute-request.js';
+import type { ExecuteRequest } from '../../execute/execute-request.js';
 
 /** The execute body as documented in Swagger; it is checked by ParseExecuteRequestPipe. */
 export class ExecuteRequestDto implements ExecuteRequest {

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import type { Caller } from '@app/auth';
+import { GatewayError } from '@app/common';
+import { CredentialResolver } from '@app/credentials';
+import { BudgetGuard, PricingTable, RateLimiter } from '@app/limits';
+import type { NormalizedUsage } from '@app/normalization';
+import { ProviderHealthTracker } from '@app/providers';
+
+/**
+ * What an attempt's end means beyond its own answer: a success adds its tokens to the caller's rate
+ * limits and its cost to their budgets, and marks the provider healthy; a provider-side failure marks
+ * it failing, and a rejected key is dropped so the next call fetches it afresh.
+ */
+@Injectable()
+export class AttemptAccounting {
+  constructor(
+    private readonly rateLimiter: RateLimiter,
+    private readonly budget: BudgetGuard,
+    private readonly pricing: PricingTable,
+    private readonly providerHealth: ProviderHealthTracker,
+    private readonly credentials: CredentialResolver,
+  ) {}
+
+  /** Returns the estimated cost (null for unpriced models). Token and spend counting runs in the background. */
+  succeeded(caller: Caller, provider: string, model: string, usage: NormalizedUsage): number | null {
+    const subject = { userId: caller.userId, orgId: caller.orgId };
+    const costUsd = this.pricing.costOf(model, usage);
+    void this.rateLimiter.recordTokens(subject, usage.totalTokens);
+    void this.budget.recordSpend(subject, costUsd);
+    this.providerHealth.recordSuccess(provider, new Date());
+    return costUsd;
+  }
+
+  failed(caller: Caller, error: unknown): void {
+    // Only failures from talking to the upstream say anything about its health.
+    if (!(error instanceof GatewayError) || !error.provider || !error.code.startsWith('PROVIDER_')) return;
+    this.providerHealth.recordFailure(error.provider, error.code, new Date());
+    // A rejected key may have been rotated at its source: fetch it afresh next time.
+    if (error.code === 'PROVIDER_AUTH_FAILED') {
+      this.credentials.invalidate({
+        userId: caller.userId,
+        orgId: caller.orgId,
+        provider: error.provider,
+        bearerToken: caller.bearerToken,
+      });
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import type { Caller } from '@app/auth';
+import { GatewayError } from '@app/common';
+import { CredentialResolver } from '@app/credentials';
+import type { NormalizedResponse } from '@app/normalization';
+import {
+  FallbackPlanner,
+  ProviderExecutor,
+  type FallbackStep,
+  type FinalStreamChunk,
+  type HangUp,
+  type OpenedStream,
+  type PreparedCall,
+  type ProviderAdapter,
+  type StreamListener,
+} from '@app/providers';
+import { Admission } from './admission.js';
+import { Attempt } from './attempt.js';
+import { AttemptAccounting } from './attempt-accounting.js';
+import { AttemptRecorder } from './attempt-recorder.js';
+import type { ExecuteRequest } from './execute-request.js';
+
+/** Where a relayed stream goes: text deltas and tool-call pieces, then the final chunk, or an error after the start. */
+export interface StreamSink extends StreamListener {
+  end(final: FinalStreamChunk): void;
+  error(error: GatewayError): void;
+}
+
+export interface StreamSession {
+  pump(sink: StreamSink): Promise<void>;
+}
+
+/**
+ * One execute call end to end: admit it (switch, validation, limits), then one provider attempt
+ * after another: the first, and those a fallback rule names when it fails provider-side. Whole and
+ * streamed answers go through the same attempt (credential, upstream call, accounting, recording);
+ * retries and circuit breaking live in the executor.
+ */
+@Injectable()
+export class ExecuteService {
+  constructor(
+    private readonly admission: Admission,
+    private readonly credentials: CredentialResolver,
+    private readonly executor: ProviderExecutor,
+    private readonly fallbacks: FallbackPlanner,
+    private readonly accounting: AttemptAccounting,
+    private readonly recorder: AttemptRecorder,
+  ) {}
+
+  /** A whole (non-streamed) call; the caller hanging up aborts the upstream call. */
+  async execute(caller: Caller, request: ExecuteRequest, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
+    const { adapter, call } = await this.admitted(caller, request, requestId);
+    const attempt = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
+      this.whole(caller, step.adapter, step.call, requestId, hangUp);
+    try {
+      return await attempt({ adapter, call });
+    } catch (error) {
+      const fallback = await this.fallBack(adapter.name, error, request, attempt);
+      if (!fallback) throw error;
+      fallback.result.metadata.fallbackFrom = adapter.name;
+      fallback.result.metadata.fallbackReason = fallback.reason;
+      return fallback.result;
+    }
+  }
+
+  /**
+   * A streaming call (`params.stream: true`). Resolves once the upstream stream is open, so every
+   * failure up to then is an ordinary JSON error (and may still fall back); `pump` then relays SSE
+   * frames as they arrive and records the attempt, with its usage, when the stream ends, fails or
+   * the caller goes away.
+   */
+  async stream(caller: Caller, request: ExecuteRequest, requestId: string, hangUp: HangUp): Promise<StreamSession> {
+    const admitted = await this.admitted(caller, request, requestId);
+    const open = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
+      this.runAttempt(caller, step.adapter, step.call, requestId, (apiKey) =>
+        this.executor.openStream(step.adapter, step.call, apiKey, hangUp),
+      );
+    let opened: { value: OpenedStream; attempt: Attempt };
+    try {
+      opened = await open(admitted);
+    } catch (error) {
+      const fallback = await this.fallBack(admitted.adapter.name, error, request, open);
+      if (!fallback) throw error;
+      opened = fallback.result;
+      opened.value.fallbackFrom = { provider: admitted.adapter.name, reason: fallback.reason };
+    }
+    const { value: stream, attempt } = opened;
+    return {
+      pump: async (sink) => {
+        try {
+          const final = await this.executor.relayStream(stream, requestId, hangUp, sink);
+          final.metadata.estimatedCostUsd = this.succeeded(caller, attempt, final, true);
+          sink.end(final);
+        } catch (error) {
+          this.accounting.failed(caller, error);
+          attempt.failed(error);
+          if (!hangUp.happened) sink.error(error instanceof GatewayError ? error : new GatewayError('INTERNAL_ERROR', 'The stream failed'));
+        } finally {
+          this.recorder.record(attempt);
+        }
+      },
+    };
+  }
+
+  /** Admission; a refused call is recorded as an attempt that never reached a provider. */
+  private async admitted(caller: Caller, request: ExecuteRequest, requestId: string) {
+    try {
+      return await this.admission.admit(caller, request);
+    } catch (error) {
+      const refused = new Attempt(caller, request.provider, request.operation, requestId, null, request.params);
+      refused.failed(error);
+      this.recorder.record(refused);
+      throw error;
+    }
+  }
+
+  /** One whole-answer attempt: recorded when it ends, either way. */
+  private async whole(
+    caller: Caller,
+    adapter: ProviderAdapter,
+    call: PreparedCall,
+    requestId: string,
+    hangUp?: HangUp,
+  ): Promise<NormalizedResponse> {
+    const { value: response, attempt } = await this.runAttempt(caller, adapter, call, requestId, (apiKey) =>
+      this.executor.execute(adapter, call, apiKey, requestId, hangUp),
+    );
+    response.metadata.estimatedCostUsd = this.succeeded(caller, attempt, response, false);
+    this.recorder.record(attempt);
+    return response;
+  }
+
+  /**
+   * The part every attempt shares: the caller's key (keyless endpoints such as a local Ollama need
+   * none), then `run` with it. A failure here is accounted and recorded at once; a success is the
+   * caller's to finish (a whole answer at once, a stream when it ends).
+   */
+  private async runAttempt<T>(
+    caller: Caller,
+    adapter: ProviderAdapter,
+    call: PreparedCall,
+    requestId: string,
+    run: (apiKey: string | undefined) => Promise<T>,
+  ): Promise<{ value: T; attempt: Attempt }> {
+    const attempt = new Attempt(caller, adapter.name, call.operation, requestId, call.model, call.params);
+    try {
+      if (adapter.requiresCredential) {
+        attempt.credential = await this.credentials.resolve({
+          userId: caller.userId,
+          orgId: caller.orgId,
+          provider: adapter.name,
+          bearerToken: caller.bearerToken,
+        });
+      }
+      return { value: await run(attempt.credential?.apiKey), attempt };
+    } catch (error) {
+      this.accounting.failed(caller, error);
+      attempt.failed(error);
+      this.recorder.record(attempt);
+      throw error;
+    }
+  }
+
+  /** Accounts a finished answer on the attempt; returns its estimated cost. */
+  private succeeded(
+    caller: Caller,
+    attempt: Attempt,
+    answer: Pick<FinalStreamChunk, 'model' | 'usage' | 'metadata'>,
+    streamed: boolean,
+  ): number | null {
+    const costUsd = this.accounting.succeeded(caller, attempt.provider, answer.model, answer.usage);
+    const upstreamLatencyMs = answer.metadata.upstreamLatencyMs;
+    attempt.succeeded({
+      model: answer.model,
+      usage: answer.usage,
+      costUsd,
+      streamed,
+      upstreamLatencyMs: typeof upstreamLatencyMs === 'number' ? upstreamLatencyMs : undefined,
+    });
+    return costUsd;
+  }
+
+  /**
+   * Tries the targets a fallback rule names for `failedProvider`'s `error`, in order, and returns
+   * the first success with the reason; undefined when no rule applies or every target failed (the
+   * caller then gets the original failure). Each attempt records itself.
+   */
+  private async fallBack<T>(
+    failedProvider: string,
+    error: unknown,
+    request: ExecuteRequest,
+    run: (step: FallbackStep) => Promise<T>,
+  ): Promise<{ result: T; reason: string } | undefined> {
+    for (const step of this.fallbacks.plan(failedProvider, error, request.operation, request.params)) {
+      try {
+        return { result: await run(step), reason: (error as GatewayError).code };
+      } catch {
+        // The next target, if any.
+      }
+    }
+    return undefined;
+  }
+}
