@@ -6,6 +6,7 @@ import { CALLER_KEY, Caller, IDENTIFIER } from './caller.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
 import { JwtPassportGuard, unauthenticated } from './jwt/jwt-passport.guard.js';
 import { IS_PUBLIC_KEY, type PublicOptions } from './public.decorator.js';
+import { REQUIRED_ROLES_KEY } from './require-roles.decorator.js';
 import type { VerifiedToken } from './verified-token.js';
 
 const VERIFIED_JWT_TTL_MS = 60_000;
@@ -48,11 +49,18 @@ export class CallerGuard implements CanActivate {
       }
       return true;
     }
+    let caller: Caller;
     try {
-      request[CALLER_KEY] = await this.authenticate(context, request);
+      caller = await this.authenticate(context, request);
     } catch (error) {
       this.noteFailure(error, request);
       throw error;
+    }
+    request[CALLER_KEY] = caller;
+    const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES_KEY, [context.getHandler(), context.getClass()]);
+    if (roles && !roles.some((role) => caller.hasRole(role))) {
+      this.events.authFailure('missing_role', routeOf(request));
+      throw new GatewayError('FORBIDDEN', `This route needs one of the roles: ${roles.join(', ')}`);
     }
     return true;
   }
@@ -60,8 +68,7 @@ export class CallerGuard implements CanActivate {
   /** Every refused caller is counted and (throttled) logged, by reason; never with token material. */
   private noteFailure(error: unknown, request: HttpRequest): void {
     if (!(error instanceof GatewayError)) return;
-    const { method, url } = request;
-    const route = `${typeof method === 'string' ? method : ''} ${typeof url === 'string' ? url.split('?')[0].slice(0, 100) : ''}`;
+    const route = routeOf(request);
     if (error.code === 'IDENTITY_UNAVAILABLE') {
       const kind = typeof error.metadata?.reason === 'string' ? error.metadata.reason : 'error';
       this.events.authFailure(`identity_${kind}`, `${error.message} (${route})`);
@@ -157,6 +164,12 @@ function usableIds(verified: VerifiedToken): VerifiedToken {
  */
 function chooseOrganization(organizations: string[], requested: string | undefined): string | undefined {
   return requested !== undefined && organizations.includes(requested) ? requested : organizations[0];
+}
+
+/** `METHOD /path` for log lines: no query string (it may carry anything). */
+function routeOf(request: HttpRequest): string {
+  const { method, url } = request;
+  return `${typeof method === 'string' ? method : ''} ${typeof url === 'string' ? url.split('?')[0].slice(0, 100) : ''}`;
 }
 
 function bearerToken(request: HttpRequest): string | undefined {

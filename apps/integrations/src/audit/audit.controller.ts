@@ -1,14 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { Caller, CurrentCaller } from '@app/auth';
-import { GatewayError } from '@app/common';
+import { RequireRoles } from '@app/auth';
 import { AuditLog, type AuditKind } from '@app/ops-agent';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { PageQueryDto } from '../http/query.dto.js';
 import { ErrorResponseDto } from '../integrations/dto/error-response.dto.js';
-
-const AUDITOR_ROLES = ['admin', 'operator'];
 
 class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['action', 'key_rotation', 'config_drift'] })
@@ -38,6 +35,7 @@ class AuditPageDto {
 
 @ApiTags('audit')
 @ApiAuthenticated()
+@RequireRoles('admin', 'operator')
 @Controller('api/integrations/audit')
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}
@@ -46,10 +44,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Operator actions, key rotations and config drift, newest first (admin or operator role)' })
   @ApiOkResponse({ type: AuditPageDto })
   @ApiResponse({ status: 403, type: ErrorResponseDto, description: 'FORBIDDEN' })
-  list(@CurrentCaller() caller: Caller, @Query() query: AuditQueryDto): Promise<AuditPageDto> {
-    if (!AUDITOR_ROLES.some((role) => caller.hasRole(role))) {
-      throw new GatewayError('FORBIDDEN', `The audit log needs one of the roles: ${AUDITOR_ROLES.join(', ')}`);
-    }
+  list(@Query() query: AuditQueryDto): Promise<AuditPageDto> {
     return this.audit.list(query);
   }
 }
