@@ -1,5 +1,4 @@
 export * from './audit/audit-entry.entity.js';
 export * from './audit/audit-log.js';
-export * from './integration-switch.js';
 export * from './ops-agent.module.js';
 export * from './ops-agent.service.js';

@@ -14,7 +14,6 @@ import { AuditLog } from './audit/audit-log.js';
 import { ConfigStateEntity } from './audit/config-state.entity.js';
 import { CreateOpsAudit1763800400000 } from './audit/migrations/1763800400000-create-ops-audit.js';
 import { AddAgentVerdictAndOutbox1763800500000 } from './audit/migrations/1763800500000-add-agent-verdict-and-outbox.js';
-import { IntegrationSwitch } from './integration-switch.js';
 import { OpsAgentService } from './ops-agent.service.js';
 import { OpstageClient } from './opstage/opstage.client.js';
 import { ConfigReport } from './report/config-report.js';
@@ -30,13 +29,14 @@ export const OPS_AGENT_MIGRATIONS = [CreateOpsAudit1763800400000, AddAgentVerdic
 const ACTIONS = [HealthCheckAction, RotateKeyAction, RollbackKeyAction, ResetCircuitAction];
 
 /**
- * The Opstage agent and what it acts on. The switch and the audit log always exist (the data plane
- * and the audit endpoint use them); the agent itself only when OPSTAGE_BACKEND_URL is set.
+ * The Opstage agent and what it acts on. The audit log always exists (the audit endpoint reads it);
+ * the agent itself only when OPSTAGE_BACKEND_URL is set. The switch it turns is the data plane's
+ * (IntegrationSwitch, in @app/providers).
  */
 @Module({})
 export class OpsAgentModule {
   static register(config: AppConfig): DynamicModule {
-    const providers: Provider[] = [IntegrationSwitch, AuditLog];
+    const providers: Provider[] = [AuditLog];
     if (config.opsAgent) {
       providers.push(
         OpstageClient,
@@ -57,7 +57,6 @@ export class OpsAgentModule {
     }
     return {
       module: OpsAgentModule,
-      global: true,
       imports: [
         HttpModule,
         ProvidersModule,
@@ -65,7 +64,7 @@ export class OpsAgentModule {
         TypeOrmModule.forFeature([AuditEntryEntity, ConfigStateEntity, AgentVerdictEntity, OutboxEntryEntity]),
       ],
       providers,
-      exports: config.opsAgent ? [IntegrationSwitch, AuditLog, OpsAgentService] : [IntegrationSwitch, AuditLog],
+      exports: config.opsAgent ? [AuditLog, OpsAgentService] : [AuditLog],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, type OpsAgentConfig } from '@app/config';
 import { ActionRunner } from './actions/action-runner.js';
-import { IntegrationSwitch } from './integration-switch.js';
+import { IntegrationSwitch } from '@app/providers';
 import { AgentTokenStore, type StoredAgent } from './opstage/agent-token.store.js';
 import type { Command, Intervals, ReportedService } from './opstage/opstage-contract.js';
 import { backoffMs } from './opstage/backoff.js';

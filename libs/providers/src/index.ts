@@ -20,3 +20,4 @@ export * from './providers.module.js';
 export * from './upstream/hang-up.js';
 export * from './upstream/retry-after.js';
 export * from './upstream/upstream-types.js';
+export * from './integration-switch.js';

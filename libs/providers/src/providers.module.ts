@@ -10,6 +10,7 @@ import { ProviderHealthTracker } from './provider-health.tracker.js';
 import { ProviderExecutor } from './provider.executor.js';
 import { ProviderRegistry } from './provider.registry.js';
 import { FallbackPlanner } from './fallback/fallback-planner.js';
+import { IntegrationSwitch } from './integration-switch.js';
 import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import { RetryPolicy } from './resilience/retry-policy.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
@@ -36,7 +37,8 @@ const ADAPTERS = [OpenAiAdapter, AnthropicAdapter, HuggingFaceAdapter];
     RetryPolicy,
     CircuitBreaker,
     FallbackPlanner,
+    IntegrationSwitch,
   ],
-  exports: [ProviderRegistry, ProviderExecutor, ProviderHealthTracker, CircuitBreaker, FallbackPlanner],
+  exports: [ProviderRegistry, ProviderExecutor, ProviderHealthTracker, CircuitBreaker, FallbackPlanner, IntegrationSwitch],
 })
 export class ProvidersModule {}

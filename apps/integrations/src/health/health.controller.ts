@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { Public } from '@app/auth';
-import { IntegrationSwitch } from '@app/ops-agent';
+import { IntegrationSwitch } from '@app/providers';
 
 const DATABASE_PING_TIMEOUT_MS = 2000;
 
