@@ -5,7 +5,7 @@ import { RequireRoles } from '@app/auth';
 import { AuditLog, type AuditKind } from '@app/ops-agent';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { PageQueryDto } from '../http/query.dto.js';
-import { ErrorResponseDto } from '../integrations/dto/error-response.dto.js';
+import { ErrorResponseDto } from '../http/error-response.dto.js';
 
 class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['action', 'key_rotation', 'config_drift'] })

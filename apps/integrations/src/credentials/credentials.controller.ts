@@ -5,7 +5,7 @@ import { GatewayError } from '@app/common';
 import { CredentialResolver, CredentialVault, type CredentialScope, type StoredCredentialSummary } from '@app/credentials';
 import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
-import { ErrorResponseDto } from '../integrations/dto/error-response.dto.js';
+import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { CredentialScopeQueryDto, PutCredentialDto, StoredCredentialDto, StoredCredentialsDto } from './credential.dto.js';
 
 /** What a provider name can be (built-in names and custom providers' names alike). */

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiResponse, ApiSecurity } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../integrations/dto/error-response.dto.js';
+import { ErrorResponseDto } from './error-response.dto.js';
 
 /** Swagger for routes behind the global CallerGuard: bearer JWT or service key, and the 401 answer. */
 export const ApiAuthenticated = () =>

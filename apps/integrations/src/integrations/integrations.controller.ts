@@ -9,7 +9,7 @@ import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { StatusService } from '../status/status.service.js';
-import { ErrorResponseDto } from './dto/error-response.dto.js';
+import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { ExecuteRequestDto } from './dto/execute-request.dto.js';
 import { ExecutionsQueryDto } from './dto/executions-query.dto.js';
 import { ExecutionsResponseDto } from './dto/executions-response.dto.js';
