@@ -1,0 +1,19 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CredentialsModule } from '@app/credentials';
+import { ExecutionLogModule } from '@app/execution-log';
+import { ProvidersModule } from '@app/providers';
+import { IntegrationsController } from './integrations.controller.js';
+import { ProviderCatalog } from './provider-catalog.service.js';
+
+/** /api/integrations: execute, the providers list, the execution log and the status. */
+@Module({})
+export class IntegrationsModule {
+  static register(execute: DynamicModule, status: DynamicModule): DynamicModule {
+    return {
+      module: IntegrationsModule,
+      imports: [ProvidersModule, CredentialsModule, ExecutionLogModule, execute, status],
+      controllers: [IntegrationsController],
+      providers: [ProviderCatalog],
+    };
+  }
+}

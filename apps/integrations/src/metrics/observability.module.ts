@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ExecutionLogModule } from '@app/execution-log';
+import { ProvidersModule } from '@app/providers';
+import { CallLogger, ROOT_LOGGER } from '../logging/call-logger.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { MetricsController } from './metrics.controller.js';
+
+/** Metrics (and GET /metrics) and the per-call log line: what every feature reports through. */
+@Module({})
+export class ObservabilityModule {
+  static register(rootLogger: Logger): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      imports: [ProvidersModule, ExecutionLogModule],
+      controllers: [MetricsController],
+      providers: [GatewayMetrics, CallLogger, { provide: ROOT_LOGGER, useValue: rootLogger }],
+      exports: [GatewayMetrics, CallLogger],
+    };
+  }
+}
