@@ -33,4 +33,5 @@ export default {
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
 };
