@@ -72,7 +72,7 @@ describe('token limits', () => {
       const call = () => request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody);
       await call().expect(200); // 29 used
       await call().expect(200); // 58 used
-      await new Promise((resolve) => setTimeout(resolve, 50)); // token use is recorded just after the response
+      await gateway.settleAccounting(); // token use is recorded just after the response
 
       const refused = await call().expect(429);
 

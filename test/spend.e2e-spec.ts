@@ -9,7 +9,6 @@ import { authAs, chatBody, startTestApp, uniqueId, type TestApp } from './suppor
 
 /** gpt-4o-mini at $0.00015 / $0.0006 per 1k tokens; the fake answers 19 prompt + 10 completion tokens. */
 const COST_PER_CALL = (19 / 1000) * 0.00015 + (10 / 1000) * 0.0006;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50)); // spend is recorded just after the response
 
 describe('budgets, usage and estimates', () => {
   let upstream: FakeUpstream;
@@ -52,9 +51,9 @@ describe('budgets, usage and estimates', () => {
   it('refuses with 402 BUDGET_EXCEEDED before calling upstream once a user’s daily budget is spent', async () => {
     const userId = uniqueId('user');
     await execute(userId).expect(200);
-    await settle();
+    await gateway.settleAccounting();
     await execute(userId).expect(200); // still under 1.5 calls' worth
-    await settle();
+    await gateway.settleAccounting();
     const upstreamCalls = upstream.received.length;
 
     const refused = await execute(userId).expect(402);
@@ -68,7 +67,7 @@ describe('budgets, usage and estimates', () => {
     const statuses: number[] = [];
     for (let call = 0; call < 5; call++) {
       statuses.push((await execute(uniqueId('member'), orgId)).status);
-      await settle();
+      await gateway.settleAccounting(); // spend is recorded just after the response
     }
 
     expect(statuses).toEqual([200, 200, 200, 200, 402]);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { ExecutionLogWriter } from '@app/execution-log';
 import { createApp } from '../../apps/integrations/src/create-app.js';
+import { AttemptAccounting } from '../../apps/integrations/src/execute/attempt-accounting.js';
 import { waitFor } from './fake-opstage.js';
 
 export interface TestApp {
@@ -13,6 +14,8 @@ export interface TestApp {
   server: ReturnType<NestFastifyApplication['getHttpServer']>;
   dataSource: DataSource;
   flushExecutionLog(): Promise<void>;
+  /** Resolves once the token and spend counting of every answered call is done (it runs after the answer). */
+  settleAccounting(): Promise<void>;
   /** Listens on 127.0.0.1 (for clients that read a response as it arrives); returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -46,6 +49,7 @@ export async function startTestApp(environment: Record<string, string | undefine
     server: app.getHttpServer(),
     dataSource,
     flushExecutionLog: () => writer.flush(),
+    settleAccounting: () => app.get(AttemptAccounting, { strict: false }).settled(),
     listen: async () => {
       await app.listen({ port: 0, host: '127.0.0.1' });
       return app.getUrl();

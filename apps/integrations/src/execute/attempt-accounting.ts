@@ -13,6 +13,9 @@ import { ProviderHealthTracker } from '@app/providers';
  */
 @Injectable()
 export class AttemptAccounting {
+  /** Counting still under way (it runs after the answer): `settled()` lets tests and shutdown wait for it. */
+  private readonly counting = new Set<Promise<void>>();
+
   constructor(
     private readonly rateLimiter: RateLimiter,
     private readonly budget: BudgetGuard,
@@ -25,10 +28,20 @@ export class AttemptAccounting {
   succeeded(caller: Caller, provider: string, model: string, usage: NormalizedUsage): number | null {
     const subject = { userId: caller.userId, orgId: caller.orgId };
     const costUsd = this.pricing.costOf(model, usage);
-    void this.rateLimiter.recordTokens(subject, usage.totalTokens);
-    void this.budget.recordSpend(subject, costUsd);
+    this.track(this.rateLimiter.recordTokens(subject, usage.totalTokens));
+    this.track(this.budget.recordSpend(subject, costUsd));
     this.providerHealth.recordSuccess(provider, new Date());
     return costUsd;
+  }
+
+  /** Resolves once every count started so far is written (the counters never reject: they fail open). */
+  async settled(): Promise<void> {
+    await Promise.all(this.counting);
+  }
+
+  private track(counting: Promise<void>): void {
+    this.counting.add(counting);
+    void counting.finally(() => this.counting.delete(counting));
   }
 
   failed(caller: Caller, error: unknown): void {
