@@ -6,6 +6,7 @@ import request from 'supertest';
 import { closeServer, listenOnLoopback, loopbackUrl, sendJson } from './support/loopback-server.js';
 import { ExecutionLogWriter } from '@app/execution-log';
 import { startTestApp, TEST_JWT_SECRET, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
+import { TestClock } from './support/test-clock.js';
 
 const PROTECTED = '/api/integrations/executions';
 const UNAUTHENTICATED_BODY = { code: 'UNAUTHENTICATED', message: 'A valid bearer token is required' };
@@ -24,9 +25,10 @@ const inFiveMinutes = () => Math.floor(Date.now() / 1000) + 300;
 
 describe('JWT authentication with an HS256 secret', () => {
   let gateway: TestApp;
+  const clock = new TestClock();
 
   beforeAll(async () => {
-    gateway = await startTestApp();
+    gateway = await startTestApp({}, { clock: clock.now });
   });
 
   afterAll(async () => {
@@ -101,7 +103,7 @@ describe('JWT authentication with an HS256 secret', () => {
     const shortLived = `Bearer ${jwt.sign({ sub: 'user-short' }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 2 })}`;
     await get(shortLived).expect(200);
 
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    clock.advance(2100);
 
     await get(shortLived).expect(401);
   });

@@ -4,32 +4,36 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { waitFor } from './support/fake-opstage.js';
+import { TestClock } from './support/test-clock.js';
 import { FakeIdentity } from './support/fake-identity.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
 import { chatBody, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
 const CREDENTIAL_TTL_MS = 1000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Identity service: introspection and on-demand keys', () => {
   let identity: FakeIdentity;
   let upstream: FakeUpstream;
   let gateway: TestApp;
+  const clock = new TestClock();
 
   beforeAll(async () => {
-    identity = await FakeIdentity.start();
+    identity = await FakeIdentity.start(clock.now);
     upstream = await FakeUpstream.start();
-    gateway = await startTestApp({
-      AUTH_MODE: 'introspection',
-      JWT_SECRET: undefined,
-      IDENTITY_SERVICE_URL: identity.url,
-      CREDENTIAL_SOURCES: 'identity',
-      IDENTITY_CREDENTIAL_CACHE_TTL_MS: String(CREDENTIAL_TTL_MS),
-      INTROSPECTION_CACHE_TTL_MS: '60000',
-      OPENAI_BASE_URL: upstream.url,
-      EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
-    });
+    gateway = await startTestApp(
+      {
+        AUTH_MODE: 'introspection',
+        JWT_SECRET: undefined,
+        IDENTITY_SERVICE_URL: identity.url,
+        CREDENTIAL_SOURCES: 'identity',
+        IDENTITY_CREDENTIAL_CACHE_TTL_MS: String(CREDENTIAL_TTL_MS),
+        INTROSPECTION_CACHE_TTL_MS: '60000',
+        OPENAI_BASE_URL: upstream.url,
+        EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
+      },
+      { clock: clock.now },
+    );
   });
 
   afterAll(async () => {
@@ -79,7 +83,7 @@ describe('Identity service: introspection and on-demand keys', () => {
     identity.setUserKey(bob.userId, 'openai', bob.apiKey);
 
     await execute(bob.token, { 'x-org-id': 'org-b2' }).expect(200);
-    await sleep(CREDENTIAL_TTL_MS + 100);
+    clock.advance(CREDENTIAL_TTL_MS);
     await execute(bob.token, { 'x-org-id': 'org-not-mine' }).expect(200);
 
     expect(lookupsFor(bob.userId).map((lookup) => lookup.headers['x-org-id'])).toEqual(['org-b2', 'org-b1']);
@@ -97,7 +101,7 @@ describe('Identity service: introspection and on-demand keys', () => {
     identity.setUserKey(userId, 'openai', 'sk-proj-shortLivedKey012345');
     await execute(shortLived).expect(200);
 
-    await sleep(2100);
+    clock.advance(2000);
 
     await execute(shortLived).expect(401);
   });
@@ -128,7 +132,7 @@ describe('Identity service: introspection and on-demand keys', () => {
     await execute(erin.token).expect(200);
     expect(upstream.lastRequest().headers.authorization).toBe(`Bearer ${erin.apiKey}`);
 
-    await sleep(CREDENTIAL_TTL_MS + 100);
+    clock.advance(CREDENTIAL_TTL_MS);
     const response = await execute(erin.token).expect(503);
     expect(response.body.error).toMatchObject({ code: 'IDENTITY_UNAVAILABLE', retryable: true });
   });

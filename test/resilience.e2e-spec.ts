@@ -5,6 +5,7 @@ import { FakeUpstream, type ScriptedReply } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
 import { waitFor } from './support/fake-opstage.js';
 import { authAs, chatBody, startTestApp, uniqueId, waitForLoggedError, type TestApp } from './support/test-app.js';
+import { TestClock } from './support/test-clock.js';
 
 /** Replies in order, then the last one forever: an upstream that fails on cue. */
 function sequence(upstream: FakeUpstream, replies: ScriptedReply[]): void {
@@ -104,13 +105,17 @@ describe('retries', () => {
 describe('circuit breaker', () => {
   it('opens on a failure rate, answers fast while open, half-opens after the cool-down and closes on success', async () => {
     const upstream = await FakeUpstream.start();
-    const gateway = await startTestApp({
-      OPENAI_BASE_URL: upstream.url,
-      OPENAI_API_KEY: 'sk-proj-circuitBreakerTests0123',
-      CIRCUIT_MIN_CALLS: '4',
-      CIRCUIT_FAILURE_RATE: '0.5',
-      CIRCUIT_COOLDOWN_MS: '400',
-    });
+    const clock = new TestClock();
+    const gateway = await startTestApp(
+      {
+        OPENAI_BASE_URL: upstream.url,
+        OPENAI_API_KEY: 'sk-proj-circuitBreakerTests0123',
+        CIRCUIT_MIN_CALLS: '4',
+        CIRCUIT_FAILURE_RATE: '0.5',
+        CIRCUIT_COOLDOWN_MS: '60000',
+      },
+      { clock: clock.now },
+    );
     const execute = () =>
       request(gateway.server)
         .post('/api/integrations/execute')
@@ -130,7 +135,9 @@ describe('circuit breaker', () => {
       expect(fast.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true, metadata: { circuit: 'open' } });
       expect(upstream.received.length).toBe(callsBefore);
 
-      await new Promise((resolve) => setTimeout(resolve, 450));
+      clock.advance(30_000);
+      expect(await circuitState()).toBe('open');
+      clock.advance(30_000);
       expect(await circuitState()).toBe('half_open');
       upstream.reply(openAiChatCompletion());
       await execute().expect(200);

@@ -25,12 +25,13 @@ export class FakeIdentity {
   private readonly orgKeys = new Map<string, StoredKey & { ownerId: string }>();
   private readonly server: Server;
 
-  private constructor() {
+  private constructor(private readonly now: () => number) {
     this.server = createBufferingServer((req, res, body) => this.handle(req, res, body));
   }
 
-  static async start(): Promise<FakeIdentity> {
-    const fake = new FakeIdentity();
+  /** `now`: the clock token expiry is judged by (a test's clock, shared with the gateway under test). */
+  static async start(now: () => number = Date.now): Promise<FakeIdentity> {
+    const fake = new FakeIdentity(now);
     await listenOnLoopback(fake.server);
     return fake;
   }
@@ -50,7 +51,7 @@ export class FakeIdentity {
     roles: string[] = [],
     expInSeconds = 3600,
   ): string {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.now() / 1000);
     this.tokens.set(token, {
       introspection: {
         active: true,
@@ -74,7 +75,7 @@ export class FakeIdentity {
 
   /** An agent token, as the gateway's own IDENTITY_SERVICE_TOKEN would be; Identity tokens expire. */
   agentToken(token: string, sub: string, expInSeconds = 3600): string {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.now() / 1000);
     this.tokens.set(token, {
       introspection: {
         active: true,
@@ -127,7 +128,7 @@ export class FakeIdentity {
   private live(token: string): TokenRecord | undefined {
     const record = this.tokens.get(token);
     const exp = record?.introspection.exp;
-    return record && (typeof exp !== 'number' || exp * 1000 > Date.now()) ? record : undefined;
+    return record && (typeof exp !== 'number' || exp * 1000 > this.now()) ? record : undefined;
   }
 
   private credential(req: IncomingMessage, res: ServerResponse, userId: string, provider: string): void {

@@ -26,7 +26,10 @@ export interface TestApp {
  * PostgreSQL named by DATABASE_URL when set (CI), else on in-memory PGlite. typeorm-pglite keeps one
  * PGlite instance per process and closing an app closes it, so never keep two apps open at once.
  */
-export async function startTestApp(environment: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(
+  environment: Record<string, string | undefined> = {},
+  options: { clock?: () => number } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     DATABASE_URL: process.env.DATABASE_URL ?? 'memory',
     LOG_LEVEL: 'error',
@@ -40,7 +43,7 @@ export async function startTestApp(environment: Record<string, string | undefine
     CIRCUIT_MIN_CALLS: '100000',
     ...environment,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);
   const writer = app.get(ExecutionLogWriter);

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuthModule } from '@app/auth';
+import type { Clock } from '@app/common';
 import { ConfigModule, type AppConfig } from '@app/config';
 import { CREDENTIAL_MIGRATIONS } from '@app/credentials';
 import { DatabaseModule } from '@app/database';
@@ -23,7 +24,7 @@ import { StatusModule } from './status/status.module.js';
  */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, rootLogger: Logger): DynamicModule {
+  static register(config: AppConfig, rootLogger: Logger, clock?: Clock): DynamicModule {
     const observability = ObservabilityModule.register(rootLogger);
     const opsAgent = OpsAgentModule.register(config);
     const execute = ExecuteModule.register(observability);
@@ -31,7 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, clock),
         DatabaseModule.forRoot({ migrations: [...EXECUTION_LOG_MIGRATIONS, ...CREDENTIAL_MIGRATIONS, ...OPS_AGENT_MIGRATIONS] }),
         AuthModule.register(config),
         observability,

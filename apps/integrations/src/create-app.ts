@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Clock } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors, installRequestGuards } from './http/framework-errors.js';
@@ -11,8 +12,11 @@ import { createValidationPipe } from './http/validation.pipe.js';
 import { createRootLogger, PinoNestLogger } from './logging/pino-logger.js';
 import { readServiceVersion } from '@app/common';
 
-/** Builds the fully configured (not yet listening) application; shared by main.ts and the tests. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+/**
+ * Builds the fully configured (not yet listening) application; shared by main.ts and the tests
+ * (which may pass a clock they move by hand, so nothing waits on real time).
+ */
+export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestIdFor,
     bodyLimit: config.maxRequestBodyBytes,
@@ -25,7 +29,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const routes = new RouteTable();
   adapter.getInstance().addHook('onRoute', (route) => routes.add(route.method, route.url));
   const rootLogger = createRootLogger(config);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, rootLogger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, rootLogger, options.clock), adapter, {
     logger: new PinoNestLogger(rootLogger),
     // Fastify's own JSON parser, not Nest's wrapper around it (which builds a parser per request and
     // parses from a Buffer): ~7 µs less CPU per execute call, measured with the pinned benchmark.

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { GatewayError, SecurityEvents, secretsEqual, TtlCache } from '@app/common';
+import { CLOCK, GatewayError, SecurityEvents, secretsEqual, TtlCache, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig, type AuthConfig } from '@app/config';
 import { CALLER_KEY, Caller, IDENTIFIER } from './caller.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
@@ -24,14 +24,16 @@ type HttpRequest = { headers: Record<string, string | string[] | undefined>; use
 export class CallerGuard implements CanActivate {
   private readonly auth: AuthConfig;
   private readonly jwtGuard?: JwtPassportGuard;
-  private readonly verifiedJwts = new TtlCache<string, VerifiedToken>(10_000);
+  private readonly verifiedJwts: TtlCache<string, VerifiedToken>;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly introspector: TokenIntrospector,
     private readonly events: SecurityEvents,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {
+    this.verifiedJwts = new TtlCache(10_000, now);
     this.auth = config.auth;
     if (this.auth.mode === 'jwt') this.jwtGuard = new JwtPassportGuard();
   }
@@ -137,10 +139,12 @@ export class CallerGuard implements CanActivate {
     // Keyed by the token itself, not a digest of it: the token is in memory for this request anyway
     // (Caller.bearerToken), and hashing it cost more than the lookup it guards.
     const cached = this.verifiedJwts.get(token);
-    if (cached && (cached.expiresAtMs === undefined || cached.expiresAtMs > Date.now())) return cached;
+    if (cached && (cached.expiresAtMs === undefined || cached.expiresAtMs > this.now())) return cached;
     await this.jwtGuard.canActivate(context);
     const verified = usableIds(request.user as VerifiedToken);
-    const ttlMs = Math.min(VERIFIED_JWT_TTL_MS, (verified.expiresAtMs ?? Infinity) - Date.now());
+    // Expiry on the gateway's own clock too (jsonwebtoken reads the system's), so every check agrees.
+    if (verified.expiresAtMs !== undefined && verified.expiresAtMs <= this.now()) throw unauthenticated();
+    const ttlMs = Math.min(VERIFIED_JWT_TTL_MS, (verified.expiresAtMs ?? Infinity) - this.now());
     this.verifiedJwts.set(token, verified, ttlMs);
     return verified;
   }

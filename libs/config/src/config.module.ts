@@ -1,16 +1,19 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { SecurityEvents } from '@app/common';
+import { CLOCK, SecurityEvents, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig } from './app-config.js';
 
-/** Makes the boot-validated configuration injectable everywhere as APP_CONFIG (and the process-wide SecurityEvents). */
+/**
+ * Makes the boot-validated configuration injectable everywhere as APP_CONFIG, with the clock
+ * (CLOCK: Date.now, or a test's) and the process-wide SecurityEvents.
+ */
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock: Clock = Date.now): DynamicModule {
     return {
       module: ConfigModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, SecurityEvents],
-      exports: [APP_CONFIG, SecurityEvents],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: CLOCK, useValue: clock }, SecurityEvents],
+      exports: [APP_CONFIG, CLOCK, SecurityEvents],
     };
   }
 }

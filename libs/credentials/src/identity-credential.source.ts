@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError, SecurityEvents, SingleFlight, TtlCache } from '@app/common';
+import { CLOCK, GatewayError, SecurityEvents, SingleFlight, TtlCache, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { IdentityClient } from '@app/identity';
 import type { CredentialRequest, CredentialSource, ResolvedCredential } from './credential-source.js';
@@ -13,7 +13,7 @@ import { IdentityServiceToken } from './identity-service-token.js';
 @Injectable()
 export class IdentityCredentialSource implements CredentialSource {
   readonly name = 'identity';
-  private readonly cache = new TtlCache<string, ResolvedCredential>();
+  private readonly cache: TtlCache<string, ResolvedCredential>;
   private readonly flights = new SingleFlight<string, ResolvedCredential | null>();
   private readonly ttlMs: number;
   private readonly serviceToken: IdentityServiceToken;
@@ -22,9 +22,15 @@ export class IdentityCredentialSource implements CredentialSource {
     private readonly identity: IdentityClient,
     private readonly events: SecurityEvents,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CLOCK) clock: Clock,
   ) {
+    this.cache = new TtlCache(10_000, clock);
     this.ttlMs = config.credentials.identityCacheTtlMs;
-    this.serviceToken = new IdentityServiceToken(config.credentials.identityServiceToken, config.credentials.identityServiceTokenFile);
+    this.serviceToken = new IdentityServiceToken(
+      config.credentials.identityServiceToken,
+      config.credentials.identityServiceTokenFile,
+      clock,
+    );
   }
 
   async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SingleFlight, TtlCache, sha256Hex } from '@app/common';
+import { CLOCK, SingleFlight, TtlCache, sha256Hex, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { IdentityClient, type Introspection } from '@app/identity';
 import { unauthenticated } from '../jwt/jwt-passport.guard.js';
@@ -12,21 +12,23 @@ import type { VerifiedToken } from '../verified-token.js';
  */
 @Injectable()
 export class TokenIntrospector {
-  private readonly cache = new TtlCache<string, VerifiedToken>();
+  private readonly cache: TtlCache<string, VerifiedToken>;
   private readonly flights = new SingleFlight<string, VerifiedToken | null>();
   private readonly ttlMs: number;
 
   constructor(
     private readonly identity: IdentityClient,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {
     this.ttlMs = config.auth.introspectionCacheTtlMs;
+    this.cache = new TtlCache(10_000, now);
   }
 
   async verify(token: string): Promise<VerifiedToken> {
     const key = sha256Hex(token);
     const verified = this.cache.get(key) ?? (await this.flights.run(key, () => this.introspect(key, token)));
-    if (!verified || (verified.expiresAtMs !== undefined && verified.expiresAtMs <= Date.now())) throw unauthenticated();
+    if (!verified || (verified.expiresAtMs !== undefined && verified.expiresAtMs <= this.now())) throw unauthenticated();
     return verified;
   }
 
@@ -34,7 +36,7 @@ export class TokenIntrospector {
     const answer = await this.identity.introspect(token);
     const verified = toVerifiedToken(answer);
     if (verified) {
-      const untilExpiry = verified.expiresAtMs === undefined ? this.ttlMs : verified.expiresAtMs - Date.now();
+      const untilExpiry = verified.expiresAtMs === undefined ? this.ttlMs : verified.expiresAtMs - this.now();
       this.cache.set(key, verified, Math.min(this.ttlMs, untilExpiry));
     }
     return verified;
