@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { waitFor } from './support/fake-opstage.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion } from './support/openai-replies.js';
 import { rawRequest, type RawResponse } from './support/raw-http.js';
@@ -113,9 +114,9 @@ describe('the shutdown drain', () => {
       const responses = await rawRequest(baseUrl, execute, {
         timeoutMs: 1500,
         between: async (write) => {
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await waitFor(() => upstream.received.length === 1, 3000, 'the first call to reach the upstream');
           closing = gateway.close();
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          await waitFor(() => !gateway.app.getHttpServer().listening, 3000, 'the drain to begin');
           write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
         },
       });
@@ -138,7 +139,12 @@ describe('the shutdown drain is bounded', () => {
       'POST /api/integrations/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
       { timeoutMs: 10_000 },
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const server = gateway.app.getHttpServer();
+    await waitFor(
+      () => new Promise<boolean>((resolve) => server.getConnections((_error: unknown, count: number) => resolve(count > 0))),
+      3000,
+      'the stuck request to arrive',
+    );
     const startedAt = Date.now();
     await gateway.close();
     expect(Date.now() - startedAt).toBeLessThan(5000);

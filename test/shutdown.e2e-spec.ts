@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { waitFor } from './support/fake-opstage.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion } from './support/openai-replies.js';
 import { authAs, chatBody, startTestApp, uniqueId } from './support/test-app.js';
@@ -26,7 +27,7 @@ describe('graceful shutdown', () => {
         headers: { ...authAs(userId), 'content-type': 'application/json' },
         body: JSON.stringify(chatBody),
       });
-      await new Promise((resolve) => setTimeout(resolve, 100)); // the call is now waiting on the upstream
+      await waitFor(() => upstream.received.length === 1, 3000, 'the call to reach the upstream'); // it now waits on the upstream's 400 ms
       let writtenAtClose: unknown;
       const closing = gateway.dataSource.query('SELECT 1').then(async () => {
         // Spy on the last moment the database is open: the writer flushes before TypeORM closes.
