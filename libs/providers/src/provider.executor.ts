@@ -47,7 +47,7 @@ export class ProviderExecutor {
   ): Promise<NormalizedResponse> {
     // Built once, before any attempt: what fails here is ours, never the provider's (see serializeRequest).
     const request = serializeRequest(adapter.name, adapter.buildRequest(call, apiKey));
-    const startedAt = Date.now();
+    const startedAt = this.retry.now();
     for (let attempt = 1; ; attempt++) {
       this.circuit.admit(adapter.name, adapter.timeoutMs);
       try {
@@ -74,7 +74,7 @@ export class ProviderExecutor {
       throw GatewayError.validation([{ field: 'params.stream', message: `is not supported for ${adapter.name} ${call.operation}` }]);
     }
     const request = serializeRequest(adapter.name, spec.request);
-    const startedAt = Date.now();
+    const startedAt = this.retry.now();
     for (let attempt = 1; ; attempt++) {
       this.circuit.admit(adapter.name, adapter.timeoutMs);
       try {

@@ -43,6 +43,6 @@ export class FallbackPlanner {
 function mapModel(params: Record<string, unknown>, rule: FallbackRule): Record<string, unknown> {
   if (typeof params.model !== 'string') return params;
   const { model, ...rest } = params;
-  const mapped = rule.models[model];
+  const mapped = Object.hasOwn(rule.models, model) ? rule.models[model] : undefined;
   return mapped ? { ...rest, model: mapped } : rest;
 }

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError } from '@app/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CLOCK, GatewayError, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig, type ResilienceConfig } from '@app/config';
 
 /** Upstream answers worth repeating unchanged: rate limits, 5xx/529, refused or reset connections. */
@@ -12,13 +12,12 @@ const RETRYABLE = new Set(['PROVIDER_RATE_LIMITED', 'PROVIDER_UNAVAILABLE']);
 @Injectable()
 export class RetryPolicy {
   private readonly settings: ResilienceConfig['retry'];
+  /** The clock the deadline is kept on: callers take a call's start from it too. */
+  readonly now: Clock;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() @Inject(CLOCK) clock?: Clock) {
     this.settings = config.resilience.retry;
-  }
-
-  get maxAttempts(): number {
-    return this.settings.maxAttempts;
+    this.now = clock ?? Date.now;
   }
 
   /** Milliseconds to wait before attempt `attempt + 1`, or undefined when the call must not be retried. */
@@ -28,7 +27,7 @@ export class RetryPolicy {
     const backoff = Math.random() * Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (attempt - 1));
     const delay = Math.max(error.retryAfterMs ?? 0, backoff);
     if (delay > this.settings.maxDelayMs) return undefined; // the upstream asks for a longer wait than we would hold a caller
-    if (Date.now() + delay - startedAt > this.settings.deadlineMs) return undefined;
+    if (this.now() + delay - startedAt > this.settings.deadlineMs) return undefined;
     return Math.round(delay);
   }
 }

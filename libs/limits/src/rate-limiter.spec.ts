@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import type { AppConfig } from '@app/config';
+import type { CounterStore } from './counter-store.js';
+import { MemoryCounterStore } from './memory-counter.store.js';
+import { RateLimiter } from './rate-limiter.js';
+
+function limiter(store: CounterStore, user = { rpm: 2, tpm: 100 }, org = { rpm: 3, tpm: 0 }): RateLimiter {
+  return new RateLimiter(store, { limits: { user, org } } as unknown as AppConfig);
+}
+
+describe('RateLimiter', () => {
+  it('refuses the request over a user’s requests per minute with RATE_LIMITED and a wait', async () => {
+    const subject = limiter(new MemoryCounterStore());
+    await subject.admit({ userId: 'u1' });
+    await subject.admit({ userId: 'u1' });
+    await expect(subject.admit({ userId: 'u1' })).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
+    await expect(subject.admit({ userId: 'u2' })).resolves.toBeUndefined();
+  });
+
+  it('counts an organization across its users', async () => {
+    const subject = limiter(new MemoryCounterStore(), { rpm: 0, tpm: 0 });
+    for (const userId of ['a', 'b', 'c']) await subject.admit({ userId, orgId: 'o1' });
+    await expect(subject.admit({ userId: 'd', orgId: 'o1' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('refuses the next call once the tokens recorded reach the per-minute budget', async () => {
+    const subject = limiter(new MemoryCounterStore(), { rpm: 0, tpm: 100 });
+    await subject.admit({ userId: 'u1' });
+    await subject.recordTokens({ userId: 'u1' }, 100);
+    await expect(subject.admit({ userId: 'u1' })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringContaining('tokens per minute'),
+    });
+  });
+
+  it('fails open when the counter store fails', async () => {
+    const broken: CounterStore = {
+      take: () => Promise.reject(new Error('redis down')),
+      read: () => Promise.reject(new Error('redis down')),
+      add: () => Promise.reject(new Error('redis down')),
+      ready: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    await expect(limiter(broken).admit({ userId: 'u1' })).resolves.toBeUndefined();
+    await expect(limiter(broken).recordTokens({ userId: 'u1' }, 10)).resolves.toBeUndefined();
+  });
+});
