@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { GatewayError } from '@app/common';
 import { AnthropicStreamDecoder } from './anthropic-stream.decoder.js';
 import { OpenAiStreamDecoder } from './openai-stream.decoder.js';
 import { SseParser } from './sse-parser.js';
