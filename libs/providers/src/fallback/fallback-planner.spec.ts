@@ -13,7 +13,7 @@ function adapter(name: string, defaultModel: string): ProviderAdapter {
       if (operation === 'embeddings') throw new GatewayError('OPERATION_NOT_SUPPORTED', 'no');
       if (params.model !== undefined && typeof params.model !== 'string')
         throw GatewayError.validation([{ field: 'params.model', message: 'must be a string' }]);
-      return { operation, model: (params.model) ?? defaultModel, params };
+      return { operation, model: params.model ?? defaultModel, params };
     },
   } as unknown as ProviderAdapter;
 }
