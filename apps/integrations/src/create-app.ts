@@ -32,7 +32,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, rootLogger, options.clock), adapter, {
     logger: new PinoNestLogger(rootLogger),
     // Fastify's own JSON parser, not Nest's wrapper around it (which builds a parser per request and
-    // parses from a Buffer): ~7 µs less CPU per execute call, measured with the pinned benchmark.
+    // parses from a Buffer): measurably less CPU per execute call (bench/README.md).
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();

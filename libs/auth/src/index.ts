@@ -1,5 +1,5 @@
-export * from './auth.module.js';
-export * from './caller.js';
-export * from './current-caller.decorator.js';
-export * from './public.decorator.js';
-export * from './require-roles.decorator.js';
+export { AuthModule } from './auth.module.js';
+export { Caller } from './caller.js';
+export { CurrentCaller } from './current-caller.decorator.js';
+export { Public } from './public.decorator.js';
+export { RequireRoles } from './require-roles.decorator.js';

@@ -1,12 +1,28 @@
-export * from './cache/single-flight.js';
-export * from './cache/ttl-cache.js';
-export * from './errors/error-code.js';
-export * from './errors/gateway-error.js';
-export * from './logging/throttled-warning.js';
-export * from './observability/security-events.js';
-export * from './secrets/hash.js';
-export * from './secrets/redact.js';
-export * from './service-version.js';
-export * from './validation/json-depth.js';
-export * from './validation/schema.js';
-export * from './clock.js';
+export { SingleFlight } from './cache/single-flight.js';
+export { TtlCache } from './cache/ttl-cache.js';
+export { ErrorCode } from './errors/error-code.js';
+export { GatewayError, type FieldViolation } from './errors/gateway-error.js';
+export { ThrottledWarning } from './logging/throttled-warning.js';
+export { SecurityEvents } from './observability/security-events.js';
+export { keyFingerprint, secretsEqual, sha256Hex } from './secrets/hash.js';
+export { redactSecrets } from './secrets/redact.js';
+export { readServiceVersion } from './service-version.js';
+export { jsonDepthViolation } from './validation/json-depth.js';
+export {
+  anyObject,
+  arrayOf,
+  boolean,
+  extend,
+  integer,
+  isPlainObject,
+  number,
+  object,
+  oneOf,
+  optional,
+  satisfies,
+  string,
+  validated,
+  type ObjectRule,
+  type Rule,
+} from './validation/schema.js';
+export { CLOCK, type Clock } from './clock.js';

@@ -1,7 +1,6 @@
-export * from './credential-source.js';
-export * from './credential.resolver.js';
-export * from './credentials.module.js';
-export * from './vault/credential-vault.js';
-export * from './vault/service-keys.js';
-export * from './vault/stored-credential.entity.js';
-export * from './vault/vault-cipher.js';
+export { type ResolvedCredential } from './credential-source.js';
+export { CredentialResolver } from './credential.resolver.js';
+export { CREDENTIAL_MIGRATIONS, CredentialsModule } from './credentials.module.js';
+export { CredentialVault, type StoredCredentialSummary } from './vault/credential-vault.js';
+export { ServiceKeys, type ServiceKeyState } from './vault/service-keys.js';
+export { type CredentialScope } from './vault/stored-credential.entity.js';

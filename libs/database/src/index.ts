@@ -1,2 +1,1 @@
-export * from './data-source-options.js';
-export * from './database.module.js';
+export { DatabaseModule } from './database.module.js';

@@ -195,10 +195,9 @@ function fitInteger(value: number | null): number | null {
 /**
  * One INSERT for a whole batch, whatever its size: the rows as one JSON array of arrays in a single
  * bind parameter, taken apart by jsonb_array_elements() (jsonb, so each row is parsed once; with
- * json every ->> parsed it again and halved the rows/s). Node CPU per row, measured: 17 bind
- * parameters per row 12.5 µs; a typed array per column through unnest() 8.9 µs, mostly pg escaping
- * every array element; this 6.1 µs, at more rows/s than either. Hand-written because TypeORM's
- * query builder cost more than any of them.
+ * json every ->> re-parsed it). Cheaper per row than bind parameters per row or a typed array per
+ * column through unnest() (pg escapes every array element), at more rows/s than either; hand-written
+ * because TypeORM's query builder cost more than any of them. Figures: bench/README.md.
  */
 const INSERT_STATEMENT =
   `INSERT INTO "execution_logs" (${COLUMNS.map(([column]) => `"${column}"`).join(', ')}) ` +

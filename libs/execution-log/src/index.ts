@@ -1,5 +1,3 @@
-export * from './execution-log.entity.js';
-export * from './execution-log.module.js';
-export * from './execution-log.query.js';
-export * from './execution-log.writer.js';
-export * from './execution-record.js';
+export { EXECUTION_LOG_MIGRATIONS, ExecutionLogModule } from './execution-log.module.js';
+export { ExecutionLogQuery } from './execution-log.query.js';
+export { ExecutionLogWriter, type ExecutionLogWriterStats } from './execution-log.writer.js';

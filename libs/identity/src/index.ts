@@ -1,3 +1,3 @@
-export * from './identity-contract.js';
-export * from './identity.client.js';
-export * from './identity.module.js';
+export { type Introspection } from './identity-contract.js';
+export { IdentityClient } from './identity.client.js';
+export { IdentityModule } from './identity.module.js';

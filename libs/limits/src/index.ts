@@ -1,7 +1,4 @@
-export * from './budget-guard.js';
-export * from './counter-store.js';
-export * from './pricing-table.js';
-export * from './limits.module.js';
-export * from './memory-counter.store.js';
-export * from './rate-limiter.js';
-export * from './redis-counter.store.js';
+export { BudgetGuard } from './budget-guard.js';
+export { PricingTable, roundUsd } from './pricing-table.js';
+export { LimitsModule } from './limits.module.js';
+export { RateLimiter } from './rate-limiter.js';

@@ -1,3 +1,9 @@
-export * from './finish-reason.js';
-export * from './normalized-response.js';
-export * from './usage.js';
+export { normalizeFinishReason } from './finish-reason.js';
+export {
+  type FinishReason,
+  type NormalizedResponse,
+  type NormalizedUsage,
+  type ResponseMetadata,
+  type ToolCall,
+} from './normalized-response.js';
+export { normalizeUsage, tokenCount } from './usage.js';

@@ -1,4 +1,4 @@
-export * from './audit/audit-entry.entity.js';
-export * from './audit/audit-log.js';
-export * from './ops-agent.module.js';
-export * from './ops-agent.service.js';
+export { type AuditKind } from './audit/audit-entry.entity.js';
+export { AuditLog } from './audit/audit-log.js';
+export { OPS_AGENT_MIGRATIONS, OpsAgentModule } from './ops-agent.module.js';
+export { OpsAgentService } from './ops-agent.service.js';

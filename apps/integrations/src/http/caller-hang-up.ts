@@ -6,7 +6,7 @@ import type { Abortable, HangUp } from '@app/providers';
  * The caller hanging up before its answer, whole or streamed: while an upstream call is watched, the
  * response closing before it finished aborts that call, which is then logged as CANCELLED. A
  * finished response also ends in 'close'; aborting then would be wasted work (with an
- * AbortController it built a DOMException with its stack each time, ~70 µs per call).
+ * AbortController it built a DOMException with its stack each time: see bench/README.md).
  */
 class CallerHangUp implements HangUp {
   call: Abortable | undefined;

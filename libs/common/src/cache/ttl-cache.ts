@@ -34,9 +34,4 @@ export class TtlCache<Key, Value> {
   delete(key: Key): void {
     this.entries.delete(key);
   }
-
-  /** Drops every entry whose key matches, e.g. all cached keys of one provider. */
-  deleteWhere(predicate: (key: Key) => boolean): void {
-    for (const key of this.entries.keys()) if (predicate(key)) this.entries.delete(key);
-  }
 }

@@ -6,8 +6,8 @@ export interface Abortable {
 /**
  * The caller going away before its answer (whole or streamed), as an upstream call needs to know it.
  * Deliberately not an AbortSignal, and `watch` takes the call itself rather than a callback: an
- * AbortController per request, or a closure handed out of the async send(), cost 20-30 µs of CPU per
- * request in the benchmark; this shape costs about 6.
+ * AbortController per request, or a closure handed out of the async send(), cost several times
+ * this shape's CPU per request (figures in bench/README.md).
  */
 export interface HangUp {
   /** True once the caller has gone. */
