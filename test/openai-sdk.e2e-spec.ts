@@ -307,3 +307,126 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     ]);
   });
 });
+
+describe('what popular clients hit first, with the official openai SDK', () => {
+  let openai: FakeUpstream;
+  let anthropic: FakeUpstream;
+  let gateway: TestApp;
+  let baseURL: string;
+  const userId = uniqueId('sdk-user');
+  const client = (maxRetries = 0) => new OpenAI({ apiKey: tokenFor(userId), baseURL, maxRetries });
+  const messages = [{ role: 'user' as const, content: 'Hello' }];
+
+  beforeAll(async () => {
+    openai = await FakeUpstream.start();
+    anthropic = await FakeUpstream.start();
+    gateway = await startTestApp({
+      OPENAI_BASE_URL: openai.url,
+      OPENAI_API_KEY: 'sk-proj-sdkClientsTests0123456',
+      ANTHROPIC_BASE_URL: anthropic.url,
+      ANTHROPIC_API_KEY: 'sk-ant-api03-sdkClientsTests01',
+      RETRY_MAX_ATTEMPTS: '3',
+      RETRY_BASE_DELAY_MS: '1',
+    });
+    baseURL = `${await gateway.listen()}/v1`;
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await openai.stop();
+    await anthropic.stop();
+  });
+
+  it('takes tools marked strict: true, passes strict on to OpenAI, and accepts (but does not send) it for Anthropic', async () => {
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'get_weather', parameters: { type: 'object', properties: {}, additionalProperties: false }, strict: true },
+      },
+    ];
+    openai.reply(openAiChatCompletion());
+    anthropic.reply(anthropicMessage());
+
+    await client().chat.completions.create({ model: 'gpt-4o-mini', messages, tools });
+    await client().chat.completions.create({ model: 'anthropic/claude-3-5-sonnet-latest', messages, tools });
+
+    expect(openai.lastRequest().body).toMatchObject({ tools: [{ type: 'function', function: { name: 'get_weather', strict: true } }] });
+    expect(JSON.stringify(anthropic.lastRequest().body)).not.toContain('strict');
+  });
+
+  it('answers errors as OpenAI error objects, so the SDK raises the right class', async () => {
+    openai.reply({
+      status: 404,
+      body: { error: { message: 'The model `gpt-9` does not exist', type: 'invalid_request_error', param: null, code: 'model_not_found' } },
+    });
+    const notFound = await client()
+      .chat.completions.create({ model: 'gpt-9', messages })
+      .catch((error: unknown) => error);
+    const badRequest = await client()
+      .chat.completions.create({ model: 'gpt-4o-mini', messages, logprobs: true })
+      .catch((error: unknown) => error);
+    const unauthenticated = await new OpenAI({ apiKey: 'not-a-token', baseURL, maxRetries: 0 }).models
+      .list()
+      .catch((error: unknown) => error);
+
+    expect(notFound).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((notFound as InstanceType<typeof OpenAI.APIError>).type).toBe('invalid_request_error');
+    expect((notFound as InstanceType<typeof OpenAI.APIError>).code).toBe('PROVIDER_BAD_REQUEST');
+    expect(badRequest).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(badRequest).toMatchObject({ type: 'invalid_request_error', param: 'params.logprobs', code: 'VALIDATION_FAILED' });
+    expect(unauthenticated).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(unauthenticated).toMatchObject({ type: 'authentication_error', code: 'UNAUTHENTICATED' });
+  });
+
+  it('reports the upstream’s model in streamed chunks, as whole answers do', async () => {
+    const chunk = (delta: object, finishReason: string | null = null) => ({
+      data: JSON.stringify({
+        id: 'chatcmpl-up',
+        object: 'chat.completion.chunk',
+        model: 'gpt-4o-mini-2024-07-18',
+        choices: [{ index: 0, delta, finish_reason: finishReason }],
+      }),
+    });
+    openai.reply({ sse: [chunk({ role: 'assistant', content: 'Hi' }), chunk({}, 'stop'), { data: '[DONE]' }] });
+
+    const models: string[] = [];
+    for await (const part of await client().chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }))
+      models.push(part.model);
+
+    expect(new Set(models)).toEqual(new Set(['gpt-4o-mini-2024-07-18']));
+  });
+
+  it('does not stack its retries on an SDK’s: one attempt per SDK request, x-gateway-max-attempts to ask for more', async () => {
+    openai.reply({
+      status: 429,
+      headers: { 'retry-after-ms': '1' },
+      body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+    });
+    const before = openai.received.length;
+
+    // The SDK retries once itself (maxRetries: 1): two SDK requests, one upstream attempt each.
+    await client(1)
+      .chat.completions.create({ model: 'gpt-4o-mini', messages })
+      .catch(() => undefined);
+    const viaSdk = openai.received.length - before;
+    // A plain HTTP caller gets the gateway's own retries (RETRY_MAX_ATTEMPTS 3), or what it asks for.
+    await request(gateway.server).post('/v1/chat/completions').set(authAs(userId)).send({ model: 'gpt-4o-mini', messages }).expect(429);
+    const plain = openai.received.length - before - viaSdk;
+    await request(gateway.server)
+      .post('/v1/chat/completions')
+      .set(authAs(userId))
+      .set('x-gateway-max-attempts', '2')
+      .send({ model: 'gpt-4o-mini', messages })
+      .expect(429);
+    const asked = openai.received.length - before - viaSdk - plain;
+    const refused = await request(gateway.server)
+      .post('/v1/chat/completions')
+      .set(authAs(userId))
+      .set('x-gateway-max-attempts', 'many')
+      .send({ model: 'gpt-4o-mini', messages });
+
+    expect({ viaSdk, plain, asked }).toEqual({ viaSdk: 2, plain: 3, asked: 2 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'VALIDATION_FAILED', param: 'x-gateway-max-attempts' });
+  });
+});

@@ -44,6 +44,7 @@ export class ProviderExecutor {
     apiKey: string | undefined,
     requestId: string,
     hangUp?: HangUp,
+    maxAttempts?: number,
   ): Promise<NormalizedResponse> {
     // Built once, before any attempt: what fails here is ours, never the provider's (see serializeRequest).
     const request = serializeRequest(adapter.name, adapter.buildRequest(call, apiKey));
@@ -57,7 +58,7 @@ export class ProviderExecutor {
         return response;
       } catch (error) {
         this.settle(adapter.name, error);
-        const delay = this.retry.delayBeforeRetry(error, attempt, startedAt);
+        const delay = this.retry.delayBeforeRetry(error, attempt, startedAt, maxAttempts);
         if (delay === undefined || hangUp?.happened) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -68,7 +69,13 @@ export class ProviderExecutor {
    * Opens the upstream event stream. Circuit and retries apply here, since nothing has reached the
    * caller yet; once relaying has started (`relayStream`) nothing is ever retried.
    */
-  async openStream(adapter: ProviderAdapter, call: PreparedCall, apiKey: string | undefined, hangUp: HangUp): Promise<OpenedStream> {
+  async openStream(
+    adapter: ProviderAdapter,
+    call: PreparedCall,
+    apiKey: string | undefined,
+    hangUp: HangUp,
+    maxAttempts?: number,
+  ): Promise<OpenedStream> {
     const spec = adapter.streamRequest?.(call, apiKey);
     if (!spec) {
       throw GatewayError.validation([{ field: 'params.stream', message: `is not supported for ${adapter.name} ${call.operation}` }]);
@@ -84,7 +91,7 @@ export class ProviderExecutor {
         return { adapter, call, decoder: spec.decoder, upstream: opened, attempts: attempt };
       } catch (error) {
         this.settle(adapter.name, error);
-        const delay = this.retry.delayBeforeRetry(error, attempt, startedAt);
+        const delay = this.retry.delayBeforeRetry(error, attempt, startedAt, maxAttempts);
         if (delay === undefined || hangUp.happened) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }

@@ -26,6 +26,12 @@ export interface StreamSink extends StreamListener {
   error(error: GatewayError): void;
 }
 
+/** How the caller wants its call made. */
+export interface CallOptions {
+  /** At most this many attempts per provider (see `attemptsWanted`); RETRY_MAX_ATTEMPTS otherwise. */
+  maxAttempts?: number;
+}
+
 export interface StreamSession {
   pump(sink: StreamSink): Promise<void>;
 }
@@ -48,10 +54,16 @@ export class ExecuteService {
   ) {}
 
   /** A whole (non-streamed) call; the caller hanging up aborts the upstream call. */
-  async execute(caller: Caller, request: ExecuteRequest, requestId: string, hangUp?: HangUp): Promise<NormalizedResponse> {
+  async execute(
+    caller: Caller,
+    request: ExecuteRequest,
+    requestId: string,
+    hangUp?: HangUp,
+    options: CallOptions = {},
+  ): Promise<NormalizedResponse> {
     const { adapter, call } = await this.admitted(caller, request, requestId);
     const attempt = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
-      this.whole(caller, step.adapter, step.call, requestId, hangUp);
+      this.whole(caller, step.adapter, step.call, requestId, hangUp, options);
     try {
       return await attempt({ adapter, call });
     } catch (error) {
@@ -69,11 +81,17 @@ export class ExecuteService {
    * frames as they arrive and records the attempt, with its usage, when the stream ends, fails or
    * the caller goes away.
    */
-  async stream(caller: Caller, request: ExecuteRequest, requestId: string, hangUp: HangUp): Promise<StreamSession> {
+  async stream(
+    caller: Caller,
+    request: ExecuteRequest,
+    requestId: string,
+    hangUp: HangUp,
+    options: CallOptions = {},
+  ): Promise<StreamSession> {
     const admitted = await this.admitted(caller, request, requestId);
     const open = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
       this.runAttempt(caller, step.adapter, step.call, requestId, (apiKey) =>
-        this.executor.openStream(step.adapter, step.call, apiKey, hangUp),
+        this.executor.openStream(step.adapter, step.call, apiKey, hangUp, options.maxAttempts),
       );
     let opened: { value: OpenedStream; attempt: Attempt };
     try {
@@ -120,10 +138,11 @@ export class ExecuteService {
     adapter: ProviderAdapter,
     call: PreparedCall,
     requestId: string,
-    hangUp?: HangUp,
+    hangUp: HangUp | undefined,
+    options: CallOptions,
   ): Promise<NormalizedResponse> {
     const { value: response, attempt } = await this.runAttempt(caller, adapter, call, requestId, (apiKey) =>
-      this.executor.execute(adapter, call, apiKey, requestId, hangUp),
+      this.executor.execute(adapter, call, apiKey, requestId, hangUp, options.maxAttempts),
     );
     response.metadata.estimatedCostUsd = this.succeeded(caller, attempt, response, false);
     this.recorder.record(attempt);

@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, redactSecrets, type ErrorCode } from '@app/common';
 import { errorBody } from './error-body.js';
+import { openAiErrorStatus, withOpenAiFields } from './openai-error.js';
 import type { RouteTable } from './route-table.js';
 
 /** Nest/Fastify HTTP statuses that can reach the filter without a GatewayError, in our vocabulary. */
@@ -68,6 +69,11 @@ export class GatewayExceptionFilter implements ExceptionFilter {
 export function sendError(reply: FastifyReply, error: GatewayError, requestId: string): void {
   void reply.header('x-request-id', requestId);
   if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
+  if (reply.request.url.startsWith('/v1/')) {
+    const status = openAiErrorStatus(error);
+    void reply.status(status).send(withOpenAiFields(errorBody(error, requestId), error, status));
+    return;
+  }
   void reply.status(error.status).send(errorBody(error, requestId));
 }
 

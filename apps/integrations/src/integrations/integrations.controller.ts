@@ -5,6 +5,7 @@ import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiRespons
 import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
+import { attemptsWanted } from '../http/attempts-wanted.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
@@ -56,8 +57,9 @@ export class IntegrationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NormalizedResponseDto | PassThrough> {
     const hangUp = callerHangUp(reply);
-    if (request.params.stream !== true) return this.executeService.execute(caller, request, requestId, hangUp);
-    const session = await this.executeService.stream(caller, request, requestId, hangUp);
+    const options = attemptsWanted(reply.request);
+    if (request.params.stream !== true) return this.executeService.execute(caller, request, requestId, hangUp, options);
+    const session = await this.executeService.stream(caller, request, requestId, hangUp, options);
     return eventStream(reply, (out) =>
       session.pump({
         delta: (chunk) => out.data(chunk),

@@ -5,8 +5,10 @@ import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
+import { attemptsWanted } from '../http/attempts-wanted.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
+import { openAiErrorType } from '../http/openai-error.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { ExecuteService } from '../execute/execute.service.js';
 import {
@@ -53,21 +55,28 @@ export class OpenAiCompatController {
     const { includeUsage, ...request } = chatRequestFromOpenAi(body ?? {}, this.registry.names());
     const requestedModel = String(body.model);
     const hangUp = callerHangUp(reply);
+    const options = attemptsWanted(reply.request);
     if (request.params.stream !== true)
-      return chatCompletionToOpenAi(await this.executeService.execute(caller, request, requestId, hangUp), requestId, requestedModel);
+      return chatCompletionToOpenAi(
+        await this.executeService.execute(caller, request, requestId, hangUp, options),
+        requestId,
+        requestedModel,
+      );
 
-    const session = await this.executeService.stream(caller, request, requestId, hangUp);
+    const session = await this.executeService.stream(caller, request, requestId, hangUp, options);
     const chunks = new OpenAiChunkWriter(requestId, requestedModel);
     return eventStream(reply, (out) =>
       session.pump({
         delta: (chunk) => out.data(chunks.delta(chunk.delta)),
         toolCall: (delta) => out.data(chunks.toolCall(delta)),
+        model: (name) => chunks.answeringModel(request.provider, name),
         end: (final) => {
           out.data(chunks.finish(final));
           if (includeUsage) out.data(chunks.usage(final));
           out.done();
         },
-        error: (error) => out.data({ error: { message: error.message, type: 'api_error', code: error.code } }),
+        error: (error) =>
+          out.data({ error: { message: error.message, type: openAiErrorType(error, error.status), param: null, code: error.code } }),
       }),
     );
   }
@@ -85,7 +94,7 @@ export class OpenAiCompatController {
   ): Promise<Record<string, unknown>> {
     const { encoding, ...request } = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
     return embeddingsToOpenAi(
-      await this.executeService.execute(caller, request, requestId, callerHangUp(reply)),
+      await this.executeService.execute(caller, request, requestId, callerHangUp(reply), attemptsWanted(reply.request)),
       String(body.model),
       encoding,
     );

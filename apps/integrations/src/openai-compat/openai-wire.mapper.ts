@@ -167,11 +167,22 @@ export class OpenAiChunkWriter {
   private readonly base: Body;
   private roleSent = false;
 
+  /** `requestedModel` is reported until the upstream says which model answers (as whole answers report it). */
   constructor(
     requestId: string,
-    private readonly model: string,
+    private readonly requestedModel: string,
   ) {
-    this.base = { id: `chatcmpl-${requestId}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
+    this.base = {
+      id: `chatcmpl-${requestId}`,
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model: requestedModel,
+    };
+  }
+
+  /** The upstream's model, prefixed with the provider when the caller named it that way (as `prefixed` does for whole answers). */
+  answeringModel(provider: string, name: string): void {
+    this.base.model = this.requestedModel.startsWith(`${provider}/`) ? `${provider}/${name}` : name;
   }
 
   delta(text: string): Body {

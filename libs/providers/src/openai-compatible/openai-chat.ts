@@ -55,6 +55,7 @@ function toOpenAiTool(tool: ToolParam): Record<string, unknown> {
   const fn: Record<string, unknown> = { name: tool.function.name };
   setIfDefined(fn, 'description', tool.function.description);
   setIfDefined(fn, 'parameters', tool.function.parameters);
+  setIfDefined(fn, 'strict', tool.function.strict);
   return { type: 'function', function: fn };
 }
 

@@ -10,6 +10,11 @@ export interface ToolFunctionParam {
   description?: string;
   /** JSON Schema of the arguments. */
   parameters?: Record<string, unknown>;
+  /**
+   * The model's arguments must follow `parameters` exactly (OpenAI Structured Outputs for tools).
+   * Passed to OpenAI-style upstreams; Anthropic has no such switch, so it is accepted and not sent.
+   */
+  strict?: boolean;
 }
 
 export interface ToolParam {
@@ -81,6 +86,7 @@ const TOOL = object<ToolParam>({
     name: string(FUNCTION_NAME),
     description: optional(string({ max: 4096 })),
     parameters: optional(anyObject()),
+    strict: optional(boolean()),
   }),
 });
 

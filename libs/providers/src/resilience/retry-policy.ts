@@ -20,9 +20,13 @@ export class RetryPolicy {
     this.now = clock ?? Date.now;
   }
 
-  /** Milliseconds to wait before attempt `attempt + 1`, or undefined when the call must not be retried. */
-  delayBeforeRetry(error: unknown, attempt: number, startedAt: number): number | undefined {
-    if (attempt >= this.settings.maxAttempts) return undefined;
+  /**
+   * Milliseconds to wait before attempt `attempt + 1`, or undefined when the call must not be retried.
+   * `maxAttempts` is the caller's own limit (x-gateway-max-attempts, or 1 when its SDK retries), never
+   * above RETRY_MAX_ATTEMPTS.
+   */
+  delayBeforeRetry(error: unknown, attempt: number, startedAt: number, maxAttempts = this.settings.maxAttempts): number | undefined {
+    if (attempt >= Math.min(maxAttempts, this.settings.maxAttempts)) return undefined;
     if (!(error instanceof GatewayError) || !RETRYABLE.has(error.code) || error.metadata?.circuit === 'open') return undefined;
     const backoff = Math.random() * Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (attempt - 1));
     const delay = Math.max(error.retryAfterMs ?? 0, backoff);

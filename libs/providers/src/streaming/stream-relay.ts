@@ -59,7 +59,10 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
         });
       }
       for (const update of updates) {
-        if (update.model) model = update.model;
+        if (update.model && update.model !== model) {
+          model = update.model;
+          listener.model?.(model);
+        }
         if (update.finishReason) finishReason = update.finishReason;
         if (update.promptTokens !== undefined) promptTokens = update.promptTokens;
         if (update.completionTokens !== undefined) completionTokens = update.completionTokens;

@@ -48,6 +48,8 @@ export type NormalizedStreamChunk =
 export interface StreamListener {
   delta(chunk: { delta: string; index: number }): void;
   toolCall(delta: ToolCallDelta): void;
+  /** The model the upstream says is answering, as soon as it says so (before the first delta it comes with). */
+  model?(name: string): void;
 }
 
 /**

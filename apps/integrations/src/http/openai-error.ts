@@ -1,0 +1,30 @@
+import type { GatewayError } from '@app/common';
+import type { ErrorBody } from './error-body.js';
+
+/**
+ * The /v1 surface answers errors as OpenAI does, so its SDKs raise the right class: `type` and
+ * `param` beside our own fields (`code` stays the gateway's stable code, `requestId` and the rest
+ * are kept), and an upstream's "no such model" (404) stays a 404 (the SDK's NotFoundError) instead of
+ * the 400 the gateway's own API answers with.
+ */
+export function openAiErrorStatus(error: GatewayError): number {
+  return error.code === 'PROVIDER_BAD_REQUEST' && error.upstreamStatus === 404 ? 404 : error.status;
+}
+
+export function withOpenAiFields(
+  body: ErrorBody,
+  error: GatewayError,
+  status: number,
+): ErrorBody & { error: { type: string; param: string | null } } {
+  return { error: { ...body.error, type: openAiErrorType(error, status), param: body.error.field ?? null } };
+}
+
+export function openAiErrorType(error: GatewayError, status: number): string {
+  if (error.code === 'PROVIDER_QUOTA_EXCEEDED') return 'insufficient_quota';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 500) return 'server_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+}
