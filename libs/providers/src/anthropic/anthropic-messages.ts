@@ -1,6 +1,6 @@
 import { GatewayError } from '@app/common';
 import { normalizeFinishReason, normalizeUsage, type ToolCall } from '@app/normalization';
-import type { AnthropicMessagesParams } from '../params/anthropic-messages.params.js';
+import type { AnthropicMessagesParams } from './anthropic-messages.params.js';
 import type { ChatMessageParam } from '../params/chat-completion.params.js';
 import type { AdapterResult } from '../provider-adapter.js';
 import { expectObject, optionalString } from '../upstream/reply-reading.js';

@@ -1,85 +1,93 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError, validated, type FieldViolation } from '@app/common';
 import { APP_CONFIG, type AnthropicProviderConfig, type AppConfig } from '@app/config';
-import { operationNotSupported } from '../operation-not-supported.js';
-import { ANTHROPIC_MESSAGES_PARAMS, type AnthropicMessagesParams } from '../params/anthropic-messages.params.js';
-import { CHAT_COMPLETION_PARAMS } from '../params/chat-completion.params.js';
-import type { AdapterResult, OperationDescriptor, PreparedCall, ProviderAdapter, UpstreamFailure } from '../provider-adapter.js';
-import { AnthropicStreamDecoder } from '../streaming/anthropic-stream.decoder.js';
-import type { StreamDecoder } from '../streaming/stream-types.js';
+import { operation, TableAdapter, type AnyOperation } from '../operation-table.js';
+import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
+import type { UpstreamFailure } from '../provider-adapter.js';
 import type { UpstreamReply, UpstreamRequest } from '../upstream/upstream-types.js';
 import { mapAnthropicError } from './anthropic-errors.js';
+import { ANTHROPIC_MESSAGES_PARAMS, type AnthropicMessagesParams } from './anthropic-messages.params.js';
 import { fromAnthropicMessage, toAnthropicBody } from './anthropic-messages.js';
+import { AnthropicStreamDecoder } from './anthropic-stream.decoder.js';
 
-const MESSAGES = 'messages';
-const CHAT = 'chat.completions';
 const ANTHROPIC_VERSION = '2023-06-01';
 /** Gateway params Anthropic has no equivalent for: refused rather than silently ignored. */
 const UNSUPPORTED_PARAMS = ['presencePenalty', 'frequencyPenalty', 'seed', 'logitBias', 'reasoningEffort'] as const;
 
 /** Anthropic's Messages API, for `messages` and (translated from OpenAI style) `chat.completions`. */
 @Injectable()
-export class AnthropicAdapter implements ProviderAdapter {
+export class AnthropicAdapter extends TableAdapter {
   readonly name = 'anthropic';
   readonly displayName = 'Anthropic';
-  readonly requiresCredential = true;
-  readonly operations: readonly OperationDescriptor[];
   readonly timeoutMs: number;
+  protected readonly table: Readonly<Record<string, AnyOperation>>;
   private readonly config: AnthropicProviderConfig;
 
   constructor(@Inject(APP_CONFIG) appConfig: AppConfig) {
+    super();
     this.config = appConfig.providers.anthropic;
     this.timeoutMs = this.config.timeoutMs;
-    this.operations = [
-      { name: MESSAGES, description: 'Anthropic Messages (accepts an optional top-level system)', defaultModel: this.config.defaultModel },
-      { name: CHAT, description: 'OpenAI-style chat, translated to Anthropic Messages', defaultModel: this.config.defaultModel },
-    ];
-  }
-
-  validate(operation: string, params: unknown): PreparedCall {
-    if (operation !== MESSAGES && operation !== CHAT) throw operationNotSupported(this.name, operation, this.operations);
-    const checked = validated(operation === MESSAGES ? ANTHROPIC_MESSAGES_PARAMS : CHAT_COMPLETION_PARAMS, params, 'params');
-    const violations: FieldViolation[] = UNSUPPORTED_PARAMS.filter((name) => checked[name] !== undefined).map((name) => ({
-      field: `params.${name}`,
-      message: 'is not supported by anthropic',
-    }));
-    if (checked.responseFormat !== undefined && checked.responseFormat.type !== 'text') {
-      // Anthropic has no JSON mode; a tool with the schema is the way to ask Claude for JSON.
-      violations.push({ field: 'params.responseFormat', message: `${checked.responseFormat.type} is not supported by anthropic` });
-    }
-    if (checked.temperature !== undefined && checked.temperature > 1) {
-      violations.push({ field: 'params.temperature', message: 'must not be greater than 1 for anthropic' });
-    }
-    if (violations.length > 0) throw GatewayError.validation(violations);
-    return { operation, model: checked.model ?? this.config.defaultModel, params: checked };
-  }
-
-  streamRequest(call: PreparedCall, apiKey: string | undefined): { request: UpstreamRequest; decoder: StreamDecoder } {
-    const request = this.buildRequest(call, apiKey);
-    return { request: { ...request, body: { ...(request.body as object), stream: true } }, decoder: new AnthropicStreamDecoder() };
+    // Both operations speak the chat vocabulary (`messages` adds Anthropic's system and topK): one definition.
+    const messages = {
+      defaultModel: this.config.defaultModel,
+      refine: refuseWhatAnthropicLacks,
+      build: (params: AnthropicMessagesParams, model: string, apiKey: string | undefined) => this.request(params, model, apiKey),
+      normalize: (_params: AnthropicMessagesParams, model: string, reply: UpstreamReply) =>
+        fromAnthropicMessage(this.name, model, reply.body),
+      stream: (params: AnthropicMessagesParams, model: string, apiKey: string | undefined) => {
+        const request = this.request(params, model, apiKey);
+        return {
+          request: { ...request, body: { ...(request.body as object), stream: true } },
+          decoder: new AnthropicStreamDecoder(this.name),
+        };
+      },
+    };
+    this.table = {
+      messages: operation<AnthropicMessagesParams>({
+        description: 'Anthropic Messages (accepts an optional top-level system)',
+        schema: ANTHROPIC_MESSAGES_PARAMS,
+        ...messages,
+      }),
+      'chat.completions': operation<AnthropicMessagesParams>({
+        description: 'OpenAI-style chat, translated to Anthropic Messages',
+        schema: CHAT_COMPLETION_PARAMS,
+        ...messages,
+      }),
+    };
   }
 
   probeRequest(apiKey: string | undefined): UpstreamRequest {
     return { url: `${this.config.baseUrl}/v1/models`, headers: this.headers(apiKey) };
   }
 
-  private headers(apiKey: string | undefined): Record<string, string> {
-    return { 'x-api-key': apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION };
-  }
-
-  buildRequest(call: PreparedCall, apiKey: string | undefined): UpstreamRequest {
-    return {
-      url: `${this.config.baseUrl}/v1/messages`,
-      headers: this.headers(apiKey),
-      body: toAnthropicBody(call.params as AnthropicMessagesParams, call.model, this.config.defaultMaxTokens),
-    };
-  }
-
-  normalize(call: PreparedCall, reply: UpstreamReply): AdapterResult {
-    return fromAnthropicMessage(this.name, call.model, reply.body);
-  }
-
   mapError(reply: UpstreamReply): UpstreamFailure {
     return mapAnthropicError(this.name, reply);
   }
+
+  private request(params: AnthropicMessagesParams, model: string, apiKey: string | undefined): UpstreamRequest {
+    return {
+      url: `${this.config.baseUrl}/v1/messages`,
+      headers: this.headers(apiKey),
+      body: toAnthropicBody(params, model, this.config.defaultMaxTokens),
+    };
+  }
+
+  private headers(apiKey: string | undefined): Record<string, string> {
+    return { 'x-api-key': apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION };
+  }
+}
+
+/** What the chat vocabulary can say and Anthropic cannot honour: refused by name. */
+function refuseWhatAnthropicLacks(params: ChatCompletionParams): Array<{ field: string; message: string }> {
+  const violations = UNSUPPORTED_PARAMS.filter((name) => params[name] !== undefined).map((name) => ({
+    field: `params.${name}`,
+    message: 'is not supported by anthropic',
+  }));
+  if (params.responseFormat !== undefined && params.responseFormat.type !== 'text') {
+    // Anthropic has no JSON mode; a tool with the schema is the way to ask Claude for JSON.
+    violations.push({ field: 'params.responseFormat', message: `${params.responseFormat.type} is not supported by anthropic` });
+  }
+  if (params.temperature !== undefined && params.temperature > 1) {
+    violations.push({ field: 'params.temperature', message: 'must not be greater than 1 for anthropic' });
+  }
+  return violations;
 }

@@ -1,7 +1,7 @@
 import { GatewayError } from '@app/common';
 import { normalizeFinishReason, normalizeUsage } from '@app/normalization';
 import type { EmbeddingParams } from '../params/embedding.params.js';
-import type { TextGenerationParams } from '../params/text-generation.params.js';
+import type { TextGenerationParams } from './text-generation.params.js';
 import type { AdapterResult } from '../provider-adapter.js';
 
 /**

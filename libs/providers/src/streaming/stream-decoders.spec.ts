@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { AnthropicStreamDecoder } from './anthropic-stream.decoder.js';
-import { OpenAiStreamDecoder } from './openai-stream.decoder.js';
+import { AnthropicStreamDecoder } from '../anthropic/anthropic-stream.decoder.js';
+import { OpenAiStreamDecoder } from '../openai-compatible/openai-stream.decoder.js';
 import { SseParser } from './sse-parser.js';
 import { UpstreamStreamError } from './stream-types.js';
 
@@ -60,7 +60,7 @@ describe('OpenAiStreamDecoder', () => {
 
 describe('AnthropicStreamDecoder', () => {
   it('counts the prompt with cache reads and writes, numbers tool_use blocks, and ends on message_stop', () => {
-    const decoder = new AnthropicStreamDecoder();
+    const decoder = new AnthropicStreamDecoder('anthropic');
     expect(
       decoder.decode({
         event: 'message_start',
@@ -86,7 +86,7 @@ describe('AnthropicStreamDecoder', () => {
   });
 
   it('flags poisoned counts and maps an overloaded error event to PROVIDER_UNAVAILABLE', () => {
-    const decoder = new AnthropicStreamDecoder();
+    const decoder = new AnthropicStreamDecoder('anthropic');
     expect(decoder.decode({ event: 'message_delta', data: JSON.stringify({ delta: {}, usage: { output_tokens: -5 } }) })).toEqual([
       { usageInvalid: true },
     ]);

@@ -1,5 +1,5 @@
 import { integer, number, object, optional, string } from '@app/common';
-import { stringOrStringArray } from './custom-rules.js';
+import { stringOrStringArray } from '../params/custom-rules.js';
 
 /** Plain text continuation of a prompt (HuggingFace text-generation). */
 export interface TextGenerationParams {

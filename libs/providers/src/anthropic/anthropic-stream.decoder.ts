@@ -1,6 +1,7 @@
 import { GatewayError } from '@app/common';
 import { normalizeFinishReason, tokenCount } from '@app/normalization';
-import type { StreamDecoder, StreamUpdate } from './stream-types.js';
+import type { StreamDecoder, StreamUpdate } from '../streaming/stream-types.js';
+import { anthropicErrorCode } from './anthropic-errors.js';
 
 type Fields = Record<string, unknown>;
 
@@ -13,6 +14,8 @@ type Fields = Record<string, unknown>;
 export class AnthropicStreamDecoder implements StreamDecoder {
   /** Content block index → tool call index, for tool_use blocks. */
   private readonly toolIndexByBlock = new Map<unknown, number>();
+
+  constructor(private readonly provider: string) {}
 
   decode({ event, data }: { event?: string; data: string }): StreamUpdate[] {
     const payload = fields(JSON.parse(data));
@@ -51,11 +54,9 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     if (type === 'error') {
       const error = fields(payload.error);
       const message = typeof error?.message === 'string' ? error.message : 'stream error';
-      throw new GatewayError(
-        error?.type === 'overloaded_error' ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_INVALID_RESPONSE',
-        `anthropic: ${message}`,
-        { provider: 'anthropic' },
-      );
+      const code =
+        anthropicErrorCode(undefined, typeof error?.type === 'string' ? error.type : undefined, message) ?? 'PROVIDER_INVALID_RESPONSE';
+      throw new GatewayError(code, `${this.provider}: ${message}`, { provider: this.provider });
     }
     return [];
   }

@@ -1,5 +1,5 @@
 import { extend, integer, optional, string } from '@app/common';
-import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from './chat-completion.params.js';
+import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
 
 /** Anthropic `messages`: the chat vocabulary plus Anthropic's top-level `system` and `topK`. */
 export interface AnthropicMessagesParams extends ChatCompletionParams {

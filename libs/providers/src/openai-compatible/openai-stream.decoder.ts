@@ -1,6 +1,6 @@
 import { normalizeFinishReason, tokenCount } from '@app/normalization';
-import { UpstreamStreamError, type StreamDecoder, type StreamUpdate, type ToolCallDelta } from './stream-types.js';
-import { readOpenAiError } from '../openai-compatible/openai-errors.js';
+import { UpstreamStreamError, type StreamDecoder, type StreamUpdate, type ToolCallDelta } from '../streaming/stream-types.js';
+import { readOpenAiError } from './openai-errors.js';
 
 interface OpenAiToolCallChunk {
   index?: number;
