@@ -79,30 +79,15 @@ const CASES: ProviderCase[] = [
       badRequest: huggingFaceRouterError(400, 'temperature must be between 0 and 2'),
     },
   },
-  {
-    provider: 'groq',
+  // Custom providers: OpenAI-compatible servers declared in CUSTOM_PROVIDERS, answering as OpenAI does.
+  ...['groq', 'azure', 'ollama'].map((provider) => ({
+    provider,
     operation: 'chat.completions',
-    upstream: () => fakes.groq,
+    upstream: () => fakes[provider],
     success: openAiStyleSuccess,
     usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
     errors: OPENAI_STYLE_ERRORS,
-  },
-  {
-    provider: 'azure',
-    operation: 'chat.completions',
-    upstream: () => fakes.azure,
-    success: openAiStyleSuccess,
-    usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
-    errors: OPENAI_STYLE_ERRORS,
-  },
-  {
-    provider: 'ollama',
-    operation: 'chat.completions',
-    upstream: () => fakes.ollama,
-    success: openAiStyleSuccess,
-    usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
-    errors: OPENAI_STYLE_ERRORS,
-  },
+  })),
 ];
 
 const ERROR_EXPECTATIONS = [
