@@ -16,6 +16,7 @@ const ROUTES = [
   ['post', '/api/integrations/estimate'],
   ['post', '/v1/chat/completions'],
   ['post', '/v1/embeddings'],
+  ['post', '/v1/messages'],
   ['get', '/v1/models'],
   ['get', '/metrics'],
   ['get', '/health/live'],

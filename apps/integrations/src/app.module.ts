@@ -7,6 +7,7 @@ import { CREDENTIAL_MIGRATIONS } from '@app/credentials';
 import { DatabaseModule } from '@app/database';
 import { EXECUTION_LOG_MIGRATIONS } from '@app/execution-log';
 import { OPS_AGENT_MIGRATIONS, OpsAgentModule } from '@app/ops-agent';
+import { AnthropicCompatModule } from './anthropic-compat/anthropic-compat.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CredentialsApiModule } from './credentials/credentials-api.module.js';
 import { ExecuteModule } from './execute/execute.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         opsAgent,
         IntegrationsModule.register(execute, status),
         OpenAiCompatModule.register(execute),
+        AnthropicCompatModule.register(execute),
         CredentialsApiModule,
         SpendModule,
         AuditModule.register(opsAgent),

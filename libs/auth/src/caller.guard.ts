@@ -176,9 +176,14 @@ function routeOf(request: HttpRequest): string {
   return `${typeof method === 'string' ? method : ''} ${typeof url === 'string' ? url.split('?')[0].slice(0, 100) : ''}`;
 }
 
+/**
+ * `Authorization: Bearer <token>`, else `x-api-key: <token>`: the Anthropic SDK (and tools built on
+ * it) send the key that way, and for a caller of the gateway that key is their token.
+ */
 function bearerToken(request: HttpRequest): string | undefined {
   const authorization = header(request, 'authorization');
-  const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
+  if (authorization === undefined) return header(request, 'x-api-key') || undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   return match?.[1];
 }
 

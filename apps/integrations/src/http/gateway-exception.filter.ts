@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, redactSecrets, type ErrorCode } from '@app/common';
 import { errorBody } from './error-body.js';
+import { anthropicErrorBody, anthropicErrorStatus } from './anthropic-error.js';
 import { openAiErrorStatus, withOpenAiFields } from './openai-error.js';
 import type { RouteTable } from './route-table.js';
 
@@ -69,6 +70,10 @@ export class GatewayExceptionFilter implements ExceptionFilter {
 export function sendError(reply: FastifyReply, error: GatewayError, requestId: string): void {
   void reply.header('x-request-id', requestId);
   if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
+  if (reply.request.url.startsWith('/v1/messages')) {
+    void reply.status(anthropicErrorStatus(error)).send(anthropicErrorBody(error, requestId));
+    return;
+  }
   if (reply.request.url.startsWith('/v1/')) {
     const status = openAiErrorStatus(error);
     void reply.status(status).send(withOpenAiFields(errorBody(error, requestId), error, status));
