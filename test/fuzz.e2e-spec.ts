@@ -3,6 +3,7 @@ import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { Fuzz } from './support/fuzz.js';
 import { openAiChatCompletion, openAiEmbeddings } from './support/openai-replies.js';
+import { anthropicMessage } from './support/provider-replies.js';
 import { authAs, startTestApp, TEST_VAULT_KEY, tokenFor, type TestApp } from './support/test-app.js';
 
 /**
@@ -37,6 +38,20 @@ const validV1Chat = {
   response_format: { type: 'json_object' },
 };
 const validV1Embeddings = { model: 'text-embedding-3-small', input: 'hello', encoding_format: 'base64' };
+const validV1Responses = {
+  model: 'anthropic/claude-3-5-sonnet-latest',
+  instructions: 'Be brief',
+  input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }],
+  max_output_tokens: 16,
+  tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }],
+};
+const validV1Messages = {
+  model: 'openai/gpt-4o-mini',
+  max_tokens: 16,
+  system: 'Be brief',
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
+  tools: [{ name: 'f', input_schema: { type: 'object' } }],
+};
 
 interface FuzzCase {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -57,7 +72,7 @@ function buildCase(fuzz: Fuzz): FuzzCase {
   if (fuzz.chance(0.1)) headers['x-org-id'] = fuzz.string().replace(/[^\t\x20-\x7e]/g, '') || 'x';
   if (fuzz.chance(0.05)) headers['x-on-behalf-of'] = 'someone';
   if (fuzz.chance(0.1)) headers['x-request-id'] = fuzz.string().replace(/[^\t\x20-\x7e]/g, '') || 'x';
-  const surface = fuzz.int(8);
+  const surface = fuzz.int(10);
   const withBody = (path: string, valid: unknown): FuzzCase => {
     if (fuzz.chance(0.08))
       return {
@@ -78,6 +93,10 @@ function buildCase(fuzz: Fuzz): FuzzCase {
       return withBody('/v1/chat/completions', validV1Chat);
     case 4:
       return withBody('/v1/embeddings', validV1Embeddings);
+    case 8:
+      return withBody('/v1/responses', validV1Responses);
+    case 9:
+      return withBody('/v1/messages', validV1Messages);
     case 5: {
       const provider = encodeURIComponent(fuzz.pick(['openai', 'anthropic', 'nope', fuzz.string().slice(0, 200).toWellFormed()]));
       if (fuzz.chance(0.5))
@@ -119,6 +138,7 @@ describe(`fuzzing every caller surface (seed ${SEED}, ${CASES} cases)`, () => {
   beforeAll(async () => {
     upstream = await FakeUpstream.start();
     upstream.reply((received) => {
+      if (received.path === '/v1/messages') return anthropicMessage();
       if (received.path.endsWith('/embeddings')) {
         const input = (received.body as { input?: unknown }).input;
         return openAiEmbeddings(Array.from({ length: Array.isArray(input) ? input.length : 1 }, () => [0.1, 0.2]));
@@ -126,7 +146,10 @@ describe(`fuzzing every caller surface (seed ${SEED}, ${CASES} cases)`, () => {
       return openAiChatCompletion();
     });
     gateway = await startTestApp({
+      // Every provider at the fake: nothing a fuzzed call does may leave the machine.
       OPENAI_BASE_URL: upstream.url,
+      ANTHROPIC_BASE_URL: upstream.url,
+      HUGGINGFACE_BASE_URL: upstream.url,
       OPENAI_API_KEY: 'sk-proj-fuzzServiceKey0123456',
       CREDENTIAL_ENCRYPTION_KEY: TEST_VAULT_KEY,
       CREDENTIAL_SOURCES: 'vault,environment',
@@ -154,6 +177,7 @@ describe(`fuzzing every caller surface (seed ${SEED}, ${CASES} cases)`, () => {
       else if (!response.headers['x-request-id']) failures.push(`${where} without x-request-id`);
       else if (response.status >= 400) {
         const error = (response.body as { error?: Record<string, unknown> }).error;
+        // /v1 answers in its SDKs' own error shapes (OpenAI's, Anthropic's under /v1/messages), each with a message.
         const openAiShaped = fuzzCase.path.startsWith('/v1') && typeof error?.message === 'string';
         if (
           !openAiShaped &&

@@ -17,6 +17,7 @@ const ROUTES = [
   ['post', '/v1/chat/completions'],
   ['post', '/v1/embeddings'],
   ['post', '/v1/messages'],
+  ['post', '/v1/responses'],
   ['get', '/v1/models'],
   ['get', '/metrics'],
   ['get', '/health/live'],
@@ -61,6 +62,7 @@ describe('health, providers and docs', () => {
       operations: [
         { name: 'chat.completions', description: expect.any(String), defaultModel: 'gpt-4o-mini' },
         { name: 'embeddings', description: expect.any(String), defaultModel: 'text-embedding-3-small' },
+        { name: 'responses', description: expect.any(String), defaultModel: 'gpt-4o-mini' },
       ],
     });
     expect(identified.body.providers.map((provider: { credentialAvailable: boolean }) => provider.credentialAvailable)).toEqual([

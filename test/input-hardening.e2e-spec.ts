@@ -59,6 +59,15 @@ describe('caller input never causes a 500', () => {
     );
   });
 
+  it('a null scope is the default scope, not a database error (found by the fuzzer)', async () => {
+    const response = await request(gateway.server)
+      .put('/api/integrations/credentials/openai')
+      .set(caller)
+      .send({ apiKey: 'sk-proj-nullScope0123456789', scope: null });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ provider: 'openai', scope: 'user' });
+  });
+
   it('a field named constructor is refused like any unknown field', async () => {
     expectValidation(
       await request(gateway.server)

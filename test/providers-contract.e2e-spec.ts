@@ -232,7 +232,7 @@ describe('one normalized contract across providers', () => {
       ],
     );
     expect(summary).toEqual([
-      ['openai', ['chat.completions', 'embeddings'], true, true],
+      ['openai', ['chat.completions', 'embeddings', 'responses'], true, true],
       ['anthropic', ['messages', 'chat.completions'], true, true],
       ['huggingface', ['chat.completions', 'text.generation', 'embeddings'], true, true],
       ['groq', ['chat.completions'], true, true],

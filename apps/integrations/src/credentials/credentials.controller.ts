@@ -44,8 +44,10 @@ export class CredentialsController {
     @Body() body: PutCredentialDto,
   ): Promise<StoredCredentialDto> {
     const adapter = this.registry.get(provider);
-    const ownerId = ownerFor(caller, body.scope);
-    const stored = await this.vault.put(body.scope, ownerId, adapter.name, body.apiKey, caller.userId);
+    // An explicit null is "not given" (the validator lets it through as optional): the default scope.
+    const scope = body.scope ?? 'user';
+    const ownerId = ownerFor(caller, scope);
+    const stored = await this.vault.put(scope, ownerId, adapter.name, body.apiKey, caller.userId);
     this.resolver.invalidate({ userId: caller.userId, orgId: caller.orgId, provider: adapter.name });
     return toDto(stored);
   }

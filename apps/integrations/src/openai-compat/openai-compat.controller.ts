@@ -10,6 +10,7 @@ import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
 import { openAiErrorType } from '../http/openai-error.js';
 import { RequestId } from '../http/request-id.decorator.js';
+import { responsesRequestFromOpenAi, ResponsesEventWriter, responseToOpenAi } from './responses-wire.mapper.js';
 import { ExecuteService } from '../execute/execute.service.js';
 import {
   chatCompletionToOpenAi,
@@ -79,6 +80,39 @@ export class OpenAiCompatController {
           out.data({ error: { message: error.message, type: openAiErrorType(error, error.status), param: null, code: error.code } }),
       }),
     );
+  }
+
+  @Post('responses')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'OpenAI-compatible Responses API, stateless (OpenAI gets it as the Responses API; other providers translated to chat; stream supported)',
+  })
+  @ApiBody({ schema: { type: 'object', example: { model: 'gpt-4o-mini', instructions: 'Be brief.', input: 'Hello' } } })
+  @ApiOkResponse({ description: 'An OpenAI Response object, or its typed events when stream is true' })
+  async responses(
+    @CurrentCaller() caller: Caller,
+    @Body() body: Record<string, unknown>,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown> | PassThrough> {
+    const request = responsesRequestFromOpenAi(body ?? {}, this.registry.names());
+    const hangUp = callerHangUp(reply);
+    const options = attemptsWanted(reply.request);
+    if (request.params.stream !== true)
+      return responseToOpenAi(await this.executeService.execute(caller, request, requestId, hangUp, options), requestId);
+
+    const session = await this.executeService.stream(caller, request, requestId, hangUp, options);
+    return eventStream(reply, (out) => {
+      const events = new ResponsesEventWriter(out, requestId, String(body.model));
+      return session.pump({
+        delta: (chunk) => events.delta(chunk.delta),
+        toolCall: (delta) => events.toolCall(delta),
+        model: (name) => events.answeringModel(name),
+        end: (final) => events.end(final),
+        error: (error) => events.error(error.code, error.message),
+      });
+    });
   }
 
   @Post('embeddings')

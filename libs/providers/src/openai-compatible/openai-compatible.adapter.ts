@@ -32,7 +32,7 @@ export class OpenAiCompatibleAdapter extends TableAdapter {
   readonly displayName: string;
   readonly timeoutMs: number;
   override readonly requiresCredential: boolean;
-  protected readonly table: Readonly<Record<string, AnyOperation>>;
+  protected table: Readonly<Record<string, AnyOperation>>;
   private readonly query: string;
 
   constructor(private readonly settings: OpenAiCompatibleSettings) {
@@ -80,7 +80,7 @@ export class OpenAiCompatibleAdapter extends TableAdapter {
     return { url: `${this.settings.baseUrl}/models${this.query}`, headers: this.authHeaders(apiKey) };
   }
 
-  private post(path: string, apiKey: string | undefined, body: Record<string, unknown>): UpstreamRequest {
+  protected post(path: string, apiKey: string | undefined, body: Record<string, unknown>): UpstreamRequest {
     return { url: `${this.settings.baseUrl}${path}${this.query}`, headers: this.authHeaders(apiKey), body };
   }
 

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { OpenAiCompatibleAdapter } from '../openai-compatible/openai-compatible.adapter.js';
+import { responsesOperation } from './openai-responses.js';
 
-/** OpenAI: chat completions (with tools) and embeddings. */
+/** OpenAI: chat completions (with tools), embeddings, and the Responses API. */
 @Injectable()
 export class OpenAiAdapter extends OpenAiCompatibleAdapter {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -18,5 +19,9 @@ export class OpenAiAdapter extends OpenAiCompatibleAdapter {
       queryParams: {},
       maxTokensField: 'max_completion_tokens',
     });
+    this.table = {
+      ...this.table,
+      responses: responsesOperation(this.name, openai.defaultModel, (path, apiKey, body) => this.post(path, apiKey, body)),
+    };
   }
 }
