@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeUpstream } from './support/fake-upstream.js';
-import { openAiChatCompletion } from './support/openai-replies.js';
+import { openAiChatCompletion, openAiToolCallCompletion } from './support/openai-replies.js';
 import { anthropicMessage } from './support/provider-replies.js';
 import { startTestApp, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
 
@@ -85,24 +85,7 @@ describe('Anthropic-compatible surface (/v1/messages) with the official @anthrop
   });
 
   it('routes provider/model to other providers, translating tools, tool_use turns, tool_result turns and images', async () => {
-    openai.reply({
-      body: {
-        id: 'chatcmpl-tools',
-        model: 'gpt-4o-mini-2024-07-18',
-        choices: [
-          {
-            index: 0,
-            message: {
-              role: 'assistant',
-              content: null,
-              tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
-            },
-            finish_reason: 'tool_calls',
-          },
-        ],
-        usage: { prompt_tokens: 50, completion_tokens: 12, total_tokens: 62 },
-      },
-    });
+    openai.reply(openAiToolCallCompletion());
     const tools = [
       {
         name: 'get_weather',

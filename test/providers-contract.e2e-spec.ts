@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FakeUpstream, type ScriptedReply } from './support/fake-upstream.js';
-import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
+import { openAiChatCompletion, openAiError, openAiToolCallCompletion } from './support/openai-replies.js';
 import { anthropicError, anthropicMessage, huggingFaceChat, huggingFaceError, huggingFaceRouterError } from './support/provider-replies.js';
 import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
@@ -504,24 +504,7 @@ describe('one normalized contract across providers', () => {
 
   describe('OpenAI tools', () => {
     it('passes tools through and normalizes tool calls', async () => {
-      fakes.openai.reply({
-        body: {
-          id: 'chatcmpl-tools',
-          model: 'gpt-4o-mini-2024-07-18',
-          choices: [
-            {
-              index: 0,
-              message: {
-                role: 'assistant',
-                content: null,
-                tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
-              },
-              finish_reason: 'tool_calls',
-            },
-          ],
-          usage: { prompt_tokens: 50, completion_tokens: 12, total_tokens: 62 },
-        },
-      });
+      fakes.openai.reply(openAiToolCallCompletion());
 
       const response = await execute('openai', 'chat.completions', {
         messages: [{ role: 'user', content: 'Weather in Paris?' }],

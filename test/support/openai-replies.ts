@@ -51,3 +51,25 @@ export function openAiError(
 ): ScriptedReply {
   return { status, headers, body: { error: { message, type, param: null, code } } };
 }
+
+/** An OpenAI chat completion in which the model calls get_weather({"city":"Paris"}). */
+export function openAiToolCallCompletion(): ScriptedReply {
+  return {
+    body: {
+      id: 'chatcmpl-tools',
+      model: 'gpt-4o-mini-2024-07-18',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: { prompt_tokens: 50, completion_tokens: 12, total_tokens: 62 },
+    },
+  };
+}
