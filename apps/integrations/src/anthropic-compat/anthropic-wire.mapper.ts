@@ -3,6 +3,7 @@ import type { FinishReason, NormalizedResponse } from '@app/normalization';
 import type { FinalStreamChunk, ToolCallDelta } from '@app/providers';
 import type { EventStreamWriter } from '../http/event-stream.js';
 import type { ExecuteRequest } from '../execute/execute-request.js';
+import { routeModel } from '../execute/model-route.js';
 
 type Body = Record<string, unknown>;
 
@@ -23,7 +24,7 @@ const HANDLED = new Set(['model', 'messages', 'system', 'tools', 'tool_choice', 
  * turns as tool calls, tool_result blocks as tool turns, `system` as a system turn.
  */
 export function messagesRequestFromAnthropic(body: Body, providers: string[]): ExecuteRequest {
-  const { provider, model } = route(body.model, providers);
+  const { provider, model } = routeModel(body.model, providers, 'anthropic');
   const violations: FieldViolation[] = [];
   const unknown = Object.keys(body).filter((field) => !HANDLED.has(field));
   for (const field of unknown) violations.push({ field, message: 'is not supported by this gateway' });
@@ -45,13 +46,6 @@ export function messagesRequestFromAnthropic(body: Body, providers: string[]): E
   // Only Anthropic's own `messages` operation knows top_k.
   if (body.top_k !== undefined) return { provider, operation: 'messages', params: { ...params, topK: body.top_k } };
   return { provider, operation: 'chat.completions', params };
-}
-
-function route(model: unknown, providers: string[]): { provider: string; model: string } {
-  if (typeof model !== 'string' || model === '') throw GatewayError.validation([{ field: 'model', message: 'is required' }]);
-  const slash = model.indexOf('/');
-  const prefix = slash > 0 ? model.slice(0, slash) : '';
-  return providers.includes(prefix) ? { provider: prefix, model: model.slice(slash + 1) } : { provider: 'anthropic', model };
 }
 
 /** One Anthropic message as gateway turns: tool results become tool turns (before what else the user said). */

@@ -2,6 +2,7 @@ import { GatewayError } from '@app/common';
 import type { NormalizedResponse } from '@app/normalization';
 import type { FinalStreamChunk, ToolCallDelta } from '@app/providers';
 import type { ExecuteRequest } from '../execute/execute-request.js';
+import { routeModel } from '../execute/model-route.js';
 
 type Body = Record<string, unknown>;
 
@@ -21,20 +22,8 @@ const CHAT_FIELDS: Record<string, string> = {
   stream: 'stream',
 };
 
-/**
- * The OpenAI wire format on the gateway's own model: `model` may name a provider as
- * `provider/model` (`anthropic/claude-3-5-sonnet-latest`, `huggingface/meta-llama/…`, `groq/…`);
- * a plain name (`gpt-4o-mini`) goes to OpenAI.
- */
-export function routeModel(model: unknown, providers: string[]): { provider: string; model: string } {
-  if (typeof model !== 'string' || model === '') throw GatewayError.validation([{ field: 'model', message: 'is required' }]);
-  const slash = model.indexOf('/');
-  const prefix = slash > 0 ? model.slice(0, slash) : '';
-  return providers.includes(prefix) ? { provider: prefix, model: model.slice(slash + 1) } : { provider: 'openai', model };
-}
-
 export function chatRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequest & { includeUsage: boolean } {
-  const { provider, model } = routeModel(body.model, providers);
+  const { provider, model } = routeModel(body.model, providers, 'openai');
   const params: Record<string, unknown> = {
     model,
     messages: Array.isArray(body.messages) ? body.messages.map(messageFromOpenAi) : body.messages,
@@ -103,7 +92,7 @@ export type EmbeddingEncoding = 'float' | 'base64';
  * unless told otherwise, and decodes it itself; upstreams are always asked for floats.
  */
 export function embeddingsRequestFromOpenAi(body: Body, providers: string[]): ExecuteRequest & { encoding: EmbeddingEncoding } {
-  const { provider, model } = routeModel(body.model, providers);
+  const { provider, model } = routeModel(body.model, providers, 'openai');
   const params: Record<string, unknown> = { model, input: body.input };
   if (body.dimensions !== undefined) params.dimensions = body.dimensions;
   if (body.user !== undefined) params.user = body.user;

@@ -3,7 +3,7 @@ import type { NormalizedResponse } from '@app/normalization';
 import type { FinalStreamChunk, ToolCallDelta } from '@app/providers';
 import type { ExecuteRequest } from '../execute/execute-request.js';
 import type { EventStreamWriter } from '../http/event-stream.js';
-import { routeModel } from './openai-wire.mapper.js';
+import { routeModel } from '../execute/model-route.js';
 
 type Body = Record<string, unknown>;
 
@@ -42,7 +42,7 @@ export function responsesRequestFromOpenAi(body: Body, providers: string[]): Exe
     );
   if (body.store === true) violations.push({ field: 'store', message: 'must be false or absent: this gateway keeps no responses' });
   if (violations.length > 0) throw GatewayError.validation(violations);
-  const { provider, model } = routeModel(body.model, providers);
+  const { provider, model } = routeModel(body.model, providers, 'openai');
   const { store: _store, model: _model, ...rest } = body;
   if (provider === 'openai') return { provider, operation: 'responses', params: { ...rest, model } };
   return { provider, operation: 'chat.completions', params: chatParams(body, model) };
