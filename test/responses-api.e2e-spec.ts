@@ -212,6 +212,44 @@ describe('The Responses API (/v1/responses) with the official openai SDK', () =>
     expect(fromClaude.usage).toMatchObject({ input_tokens: 5, output_tokens: 2 });
   });
 
+  it('answers a reply cut short by the token limit as incomplete, with the reason, plain and streamed', async () => {
+    anthropic.reply(anthropicMessage({ content: [{ type: 'text', text: 'Once upon' }], stopReason: 'max_tokens' }));
+    const plain = await client.responses.create({ model: 'anthropic/claude-3-5-sonnet-latest', input: 'A story', max_output_tokens: 2 });
+
+    anthropic.reply({
+      sse: [
+        {
+          event: 'message_start',
+          data: JSON.stringify({ type: 'message_start', message: { model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: 5 } } }),
+        },
+        {
+          event: 'content_block_delta',
+          data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Once upon' } }),
+        },
+        {
+          event: 'message_delta',
+          data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'max_tokens' }, usage: { output_tokens: 2 } }),
+        },
+        { event: 'message_stop', data: JSON.stringify({ type: 'message_stop' }) },
+      ],
+    });
+    const events = await client.responses.create({
+      model: 'anthropic/claude-3-5-sonnet-latest',
+      input: 'A story',
+      max_output_tokens: 2,
+      stream: true,
+    });
+    let last: OpenAI.Responses.ResponseStreamEvent | undefined;
+    for await (const event of events) last = event;
+
+    expect(plain).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
+    expect(plain.output_text).toBe('Once upon');
+    expect(last).toMatchObject({
+      type: 'response.incomplete',
+      response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, usage: { output_tokens: 2 } },
+    });
+  });
+
   it('refuses previous_response_id with a 400 saying why: the gateway keeps no responses', async () => {
     const refused = await client.responses
       .create({ model: 'gpt-4o-mini', input: 'Again', previous_response_id: 'resp_1' })

@@ -1,5 +1,5 @@
 import { GatewayError, type FieldViolation } from '@app/common';
-import type { NormalizedResponse } from '@app/normalization';
+import type { FinishReason, NormalizedResponse } from '@app/normalization';
 import type { FinalStreamChunk, ToolCallDelta } from '@app/providers';
 import type { ExecuteRequest } from '../execute/execute-request.js';
 import type { EventStreamWriter } from '../http/event-stream.js';
@@ -184,14 +184,19 @@ export function responseToOpenAi(response: NormalizedResponse, requestId: string
   const output: Body[] = [];
   if (response.content) output.push(messageItem(requestId, response.content, 'completed'));
   for (const call of response.toolCalls ?? []) output.push(functionCallItem(call.id, call.name, call.arguments, 'completed'));
-  const incomplete = response.finishReason === 'length' || response.finishReason === 'content_filter';
   return {
     ...responseBase(requestId, response.model, Math.floor(Date.now() / 1000)),
-    status: incomplete ? 'incomplete' : 'completed',
-    ...(incomplete && { incomplete_details: { reason: response.finishReason === 'length' ? 'max_output_tokens' : 'content_filter' } }),
+    ...outcomeOf(response.finishReason),
     output,
     usage: usageOf(response.usage),
   };
+}
+
+/** A finished response's status: cut short by the token limit or a content filter is `incomplete`, with the reason. */
+function outcomeOf(finishReason: FinishReason): { status: 'completed' } | { status: 'incomplete'; incomplete_details: Body } {
+  if (finishReason === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
+  if (finishReason === 'content_filter') return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
+  return { status: 'completed' };
 }
 
 /**
@@ -276,12 +281,11 @@ export class ResponsesEventWriter {
   end(final: FinalStreamChunk): void {
     this.start();
     this.closeItem();
-    const incomplete = final.finishReason === 'length' || final.finishReason === 'content_filter';
-    this.emit(incomplete ? 'response.incomplete' : 'response.completed', {
+    const outcome = outcomeOf(final.finishReason);
+    this.emit(`response.${outcome.status}`, {
       response: {
         ...responseBase(this.requestId, this.model, this.createdAt),
-        status: incomplete ? 'incomplete' : 'completed',
-        ...(incomplete && { incomplete_details: { reason: final.finishReason === 'length' ? 'max_output_tokens' : 'content_filter' } }),
+        ...outcome,
         output: this.output,
         usage: usageOf(final.usage),
       },
