@@ -273,7 +273,7 @@ export class OpsAgentService implements OnModuleInit, OnApplicationBootstrap, On
   /** Decides what a failed call means and how long to wait before the next try. */
   private async onFailure(error: unknown, intervalMs: number): Promise<number> {
     const opstage = error instanceof OpstageError ? error : undefined;
-    this.lastError = opstage ? `${opstage.code} (HTTP ${opstage.status})` : describe(error);
+    this.lastError = describe(error);
     if (opstage?.agentDisabled) {
       await this.refuse('disabled', 'AGENT_DISABLED');
       return intervalMs;
@@ -295,21 +295,19 @@ export class OpsAgentService implements OnModuleInit, OnApplicationBootstrap, On
 
   private async service(): Promise<ReportedService> {
     const snapshot = await this.configReport.snapshot();
-    const { version } = readServiceVersion();
-    return {
+    const identity = {
       code: this.config.serviceCode,
       name: this.config.serviceName,
       description: 'Credential-secured gateway to external AI APIs',
-      version,
-      runtime: 'nodejs',
+      version: readServiceVersion().version,
+      runtime: 'nodejs' as const,
+    };
+    return {
+      ...identity,
       // The Capsule manifest, as the Capsule agent SDK sends it (later Opstage versions validate it).
       manifest: {
         kind: 'CapsuleService',
-        code: this.config.serviceCode,
-        name: this.config.serviceName,
-        description: 'Credential-secured gateway to external AI APIs',
-        version,
-        runtime: 'nodejs',
+        ...identity,
         agentMode: 'embedded',
         configRevision: snapshot.revision,
         lastDriftAt: snapshot.lastDriftAt,
