@@ -7,6 +7,7 @@ import request from 'supertest';
 import { FakeOpstage, waitFor } from './support/fake-opstage.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
+import { TestClock } from './support/test-clock.js';
 import { authAs, chatBody, startTestApp, TEST_VAULT_KEY, uniqueId, type TestApp } from './support/test-app.js';
 
 const ENV_KEY = 'sk-proj-opsEnvironmentKey000001';
@@ -32,6 +33,8 @@ describe('OpsAgent against a fake Opstage', () => {
   let opstage: FakeOpstage;
   let upstream: FakeUpstream;
   let gateway: TestApp;
+  const clock = new TestClock();
+  const ROLLBACK_GRACE_MS = 60_000;
   let agentId: string;
   const tokenDir = mkdtempSync(join(tmpdir(), 'integrations-agent-'));
   const tokenFile = join(tokenDir, 'agent-token.json');
@@ -49,6 +52,7 @@ describe('OpsAgent against a fake Opstage', () => {
     ANTHROPIC_BASE_URL: upstream.url,
     HUGGINGFACE_BASE_URL: upstream.url,
     OPSTAGE_SECRET_DIRS: secretDir,
+    KEY_ROTATION_GRACE_MS: String(ROLLBACK_GRACE_MS),
   });
 
   const execute = () =>
@@ -76,7 +80,7 @@ describe('OpsAgent against a fake Opstage', () => {
       if (!acceptedKeys.has(key)) return openAiError(401, 'Incorrect API key provided', 'invalid_request_error', 'invalid_api_key');
       return sent.method === 'GET' ? { body: { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model' }] } } : openAiChatCompletion();
     });
-    gateway = await startTestApp({ ...environment(), OPSTAGE_REGISTRATION_TOKEN: opstage.issueRegistrationToken() });
+    gateway = await startTestApp({ ...environment(), OPSTAGE_REGISTRATION_TOKEN: opstage.issueRegistrationToken() }, { clock: clock.now });
     await waitFor(() => opstage.heartbeats.some((beat) => beat.serviceId), 5000, 'the first heartbeat with a service id');
     agentId = opstage.agentIds()[0]!;
   });
@@ -274,6 +278,18 @@ describe('OpsAgent against a fake Opstage', () => {
     expect(result).toMatchObject({ success: true, data: { fingerprint: 'sk-proj-…0001', previousFingerprint: 'sk-proj-…0002' } });
     await execute().expect(200);
     expect(upstream.lastRequest().headers.authorization).toBe(`Bearer ${ENV_KEY}`);
+  });
+
+  it('refuses a rollback once the grace period has ended, and says none is available', async () => {
+    clock.advance(ROLLBACK_GRACE_MS + 1);
+
+    const result = await run('rollbackKey', { provider: 'openai' });
+    const prepared = await run('rotateKey', {}, 'ACTION_PREPARE');
+
+    expect(result).toMatchObject({ success: false, error: { code: 'NO_ROLLBACK_KEY' } });
+    expect(prepared.data.currentState.serviceKeys).toContainEqual(
+      expect.objectContaining({ provider: 'openai', previousFingerprint: null, rollbackAvailableUntil: null }),
+    );
   });
 
   it('runHealthCheck probes each upstream with the service key and updates the reported health', async () => {

@@ -127,7 +127,7 @@ export class ServiceKeys implements OnApplicationBootstrap {
   async state(provider: string): Promise<ServiceKeyState> {
     const stored = this.vault.enabled ? await this.row(provider) : null;
     const environmentKey = this.environmentKeys.get(provider);
-    const rollbackOpen = stored?.previousValidUntil && stored.previousValidUntil.getTime() > Date.now();
+    const rollbackOpen = stored?.previousValidUntil && stored.previousValidUntil.getTime() > this.now();
     return {
       provider,
       source: stored ? 'service' : environmentKey ? 'environment' : null,
@@ -150,7 +150,7 @@ export class ServiceKeys implements OnApplicationBootstrap {
   ): Promise<ServiceKeyState> {
     const cipher = this.vault.requireCipher();
     const previous = await this.current(provider);
-    const now = new Date();
+    const now = new Date(this.now());
     await this.credentials.upsert(
       {
         scope: 'service',
@@ -178,7 +178,7 @@ export class ServiceKeys implements OnApplicationBootstrap {
   async rollback(provider: string, rolledBackBy: string): Promise<ServiceKeyState> {
     const cipher = this.vault.requireCipher();
     const stored = await this.row(provider);
-    if (!stored?.previousEncryptedKey || !stored.previousValidUntil || stored.previousValidUntil.getTime() <= Date.now()) {
+    if (!stored?.previousEncryptedKey || !stored.previousValidUntil || stored.previousValidUntil.getTime() <= this.now()) {
       throw new GatewayError('NOT_FOUND', `No ${provider} key to roll back to (none kept, or its grace period ended)`);
     }
     await this.credentials.update(
@@ -191,7 +191,7 @@ export class ServiceKeys implements OnApplicationBootstrap {
         // The restored key's origin is not kept; say so rather than show the rotated-out key's ref.
         secretRef: null,
         createdBy: rolledBackBy,
-        updatedAt: new Date(),
+        updatedAt: new Date(this.now()),
       },
     );
     this.known.delete(provider);
