@@ -10,10 +10,6 @@ export function anthropicErrorBody(error: GatewayError, requestId: string): { ty
   return { type: 'error', error: { ...errorBody(error, requestId).error, type: anthropicErrorType(error.status) } };
 }
 
-export function anthropicErrorStatus(error: GatewayError): number {
-  return error.code === 'PROVIDER_BAD_REQUEST' && error.upstreamStatus === 404 ? 404 : error.status;
-}
-
 function anthropicErrorType(status: number): string {
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';

@@ -2,8 +2,9 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, redactSecrets, type ErrorCode } from '@app/common';
 import { errorBody } from './error-body.js';
-import { anthropicErrorBody, anthropicErrorStatus } from './anthropic-error.js';
-import { openAiErrorStatus, withOpenAiFields } from './openai-error.js';
+import { anthropicErrorBody } from './anthropic-error.js';
+import { compatibleErrorStatus } from './compatible-error-status.js';
+import { withOpenAiFields } from './openai-error.js';
 import type { RouteTable } from './route-table.js';
 
 /** Nest/Fastify HTTP statuses that can reach the filter without a GatewayError, in our vocabulary. */
@@ -71,11 +72,11 @@ export function sendError(reply: FastifyReply, error: GatewayError, requestId: s
   void reply.header('x-request-id', requestId);
   if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
   if (reply.request.url.startsWith('/v1/messages')) {
-    void reply.status(anthropicErrorStatus(error)).send(anthropicErrorBody(error, requestId));
+    void reply.status(compatibleErrorStatus(error)).send(anthropicErrorBody(error, requestId));
     return;
   }
   if (reply.request.url.startsWith('/v1/')) {
-    const status = openAiErrorStatus(error);
+    const status = compatibleErrorStatus(error);
     void reply.status(status).send(withOpenAiFields(errorBody(error, requestId), error, status));
     return;
   }

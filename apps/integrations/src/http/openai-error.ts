@@ -4,13 +4,8 @@ import type { ErrorBody } from './error-body.js';
 /**
  * The /v1 surface answers errors as OpenAI does, so its SDKs raise the right class: `type` and
  * `param` beside our own fields (`code` stays the gateway's stable code, `requestId` and the rest
- * are kept), and an upstream's "no such model" (404) stays a 404 (the SDK's NotFoundError) instead of
- * the 400 the gateway's own API answers with.
+ * are kept). The status is `compatibleErrorStatus`.
  */
-export function openAiErrorStatus(error: GatewayError): number {
-  return error.code === 'PROVIDER_BAD_REQUEST' && error.upstreamStatus === 404 ? 404 : error.status;
-}
-
 export function withOpenAiFields(
   body: ErrorBody,
   error: GatewayError,
