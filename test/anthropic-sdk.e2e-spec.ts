@@ -238,5 +238,9 @@ describe('Anthropic-compatible surface (/v1/messages) with the official @anthrop
       error: { type: 'invalid_request_error', code: 'VALIDATION_FAILED', field: 'thinking' },
     });
     expect(notFound).toBeInstanceOf(Anthropic.NotFoundError);
+    expect((notFound as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'not_found_error', code: 'PROVIDER_BAD_REQUEST' },
+    });
   });
 });

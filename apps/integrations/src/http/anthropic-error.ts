@@ -1,4 +1,5 @@
 import type { GatewayError } from '@app/common';
+import { compatibleErrorStatus } from './compatible-error-status.js';
 import { errorBody } from './error-body.js';
 
 /**
@@ -7,7 +8,7 @@ import { errorBody } from './error-body.js';
  * along inside `error`.
  */
 export function anthropicErrorBody(error: GatewayError, requestId: string): { type: 'error'; error: Record<string, unknown> } {
-  return { type: 'error', error: { ...errorBody(error, requestId).error, type: anthropicErrorType(error.status) } };
+  return { type: 'error', error: { ...errorBody(error, requestId).error, type: anthropicErrorType(compatibleErrorStatus(error)) } };
 }
 
 function anthropicErrorType(status: number): string {
