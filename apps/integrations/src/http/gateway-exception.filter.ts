@@ -40,8 +40,9 @@ export class GatewayExceptionFilter implements ExceptionFilter {
 
   private toGatewayError(exception: unknown, request: FastifyRequest, reply: FastifyReply): GatewayError {
     if (exception instanceof GatewayError) return exception;
+    const path = request.url.split('?')[0];
     if (isDatabaseUnreachable(exception)) {
-      this.logger.warn(`${request.method} ${request.url.split('?')[0]} (request ${request.id}) needs the database, which is unreachable`);
+      this.logger.warn(`${request.method} ${path} (request ${request.id}) needs the database, which is unreachable`);
       return new GatewayError('DATABASE_UNAVAILABLE', 'The database is unreachable; this route needs it. Retry shortly.', {
         retryAfterMs: 5000,
       });
@@ -49,18 +50,15 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const status = httpStatusOf(exception);
     if (status === 404) {
       // Fastify answers an unknown method on a known path as 404; the path exists, so say so.
-      const allowed = this.routes?.methodsFor(request.url.split('?')[0]) ?? [];
+      const allowed = this.routes?.methodsFor(path) ?? [];
       if (allowed.length > 0) {
         void reply.header('allow', allowed.join(', '));
-        return new GatewayError(
-          'METHOD_NOT_ALLOWED',
-          `${request.method} is not allowed on ${request.url.split('?')[0]}; use ${allowed.join(' or ')}`,
-        );
+        return new GatewayError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`);
       }
     }
     const code = status === undefined ? undefined : CODE_FOR_HTTP_STATUS[status];
     if (status !== undefined && code !== undefined) {
-      return new GatewayError(code, frameworkMessage(exception, status, request), { status });
+      return new GatewayError(code, frameworkMessage(exception, status, `${request.method} ${path}`), { status });
     }
     this.logger.error(`Unhandled error on ${request.method} ${request.url} (request ${request.id}): ${redactSecrets(describe(exception))}`);
     return new GatewayError('INTERNAL_ERROR', 'An internal error occurred; quote the requestId when reporting it');
@@ -135,8 +133,8 @@ function httpStatusOf(exception: unknown): number | undefined {
   return typeof statusCode === 'number' ? statusCode : undefined;
 }
 
-function frameworkMessage(exception: unknown, status: number, request: FastifyRequest): string {
-  if (status === 404) return `No route ${request.method} ${request.url.split('?')[0]}`;
+function frameworkMessage(exception: unknown, status: number, route: string): string {
+  if (status === 404) return `No route ${route}`;
   if (status === 413) return 'The request body is larger than this gateway accepts';
   // Fastify's own 400s come from its JSON body parser; Nest's HttpExceptions carry a message of their own.
   if (status === 400 && !(exception instanceof HttpException)) return 'The request body is not valid JSON';
