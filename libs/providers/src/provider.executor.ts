@@ -48,21 +48,12 @@ export class ProviderExecutor {
   ): Promise<NormalizedResponse> {
     // Built once, before any attempt: what fails here is ours, never the provider's (see serializeRequest).
     const request = serializeRequest(adapter.name, adapter.buildRequest(call, apiKey));
-    const startedAt = this.retry.now();
-    for (let attempt = 1; ; attempt++) {
-      this.circuit.admit(adapter.name, adapter.timeoutMs);
-      try {
-        const response = await this.executeOnce(adapter, call, request, apiKey, requestId, hangUp);
-        this.circuit.record(adapter.name);
-        response.metadata.attempts = attempt;
-        return response;
-      } catch (error) {
-        this.settle(adapter.name, error);
-        const delay = this.retry.delayBeforeRetry(error, attempt, startedAt, maxAttempts);
-        if (delay === undefined || hangUp?.happened) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+    return this.withRetries(adapter, hangUp, maxAttempts, async (attempt) => {
+      const response = await this.executeOnce(adapter, call, request, apiKey, requestId, hangUp);
+      this.circuit.record(adapter.name);
+      response.metadata.attempts = attempt;
+      return response;
+    });
   }
 
   /**
@@ -81,18 +72,34 @@ export class ProviderExecutor {
       throw GatewayError.validation([{ field: 'params.stream', message: `is not supported for ${adapter.name} ${call.operation}` }]);
     }
     const request = serializeRequest(adapter.name, spec.request);
+    return this.withRetries(adapter, hangUp, maxAttempts, async (attempt) => {
+      const opened = await this.upstream.openStream(adapter.name, request, adapter.timeoutMs, hangUp);
+      if (!('stream' in opened)) throw this.failure(adapter, opened, apiKey);
+      // The circuit hears of this attempt when the stream ends (relayStream).
+      return { adapter, call, decoder: spec.decoder, upstream: opened, attempts: attempt };
+    });
+  }
+
+  /**
+   * Runs `once` behind the provider's circuit breaker until it succeeds or the retry policy (or the
+   * caller hanging up) says stop. A failed attempt is settled with the breaker here; a successful
+   * one is `once`'s to settle (a whole answer at once, a stream when it ends).
+   */
+  private async withRetries<T>(
+    adapter: ProviderAdapter,
+    hangUp: HangUp | undefined,
+    maxAttempts: number | undefined,
+    once: (attempt: number) => Promise<T>,
+  ): Promise<T> {
     const startedAt = this.retry.now();
     for (let attempt = 1; ; attempt++) {
       this.circuit.admit(adapter.name, adapter.timeoutMs);
       try {
-        const opened = await this.upstream.openStream(adapter.name, request, adapter.timeoutMs, hangUp);
-        if (!('stream' in opened)) throw this.failure(adapter, opened, apiKey);
-        // The circuit hears of this attempt when the stream ends (relayStream).
-        return { adapter, call, decoder: spec.decoder, upstream: opened, attempts: attempt };
+        return await once(attempt);
       } catch (error) {
         this.settle(adapter.name, error);
         const delay = this.retry.delayBeforeRetry(error, attempt, startedAt, maxAttempts);
-        if (delay === undefined || hangUp.happened) throw error;
+        if (delay === undefined || hangUp?.happened) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -118,8 +125,7 @@ export class ProviderExecutor {
           ? error
           : (this.upstream.streamFailure(provider, error, opened.upstream, opened.adapter.timeoutMs) ??
             new GatewayError('PROVIDER_UNAVAILABLE', `The ${provider} stream broke off before it finished`, { provider, cause: error }));
-      if (failure.code === 'CANCELLED') this.circuit.release(provider);
-      else this.circuit.record(provider, failure);
+      this.settle(provider, failure);
       throw failure;
     } finally {
       opened.upstream.finish();
