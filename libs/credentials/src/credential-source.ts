@@ -7,6 +7,15 @@ export interface CredentialRequest {
   bearerToken?: string;
 }
 
+/**
+ * Whose key for which provider, as one unambiguous string: what a source remembers per caller is
+ * filed under it, and the whole identity of the request is in it, so one caller's key is never
+ * served to another.
+ */
+export function credentialRequestKey(request: CredentialRequest): string {
+  return JSON.stringify([request.userId, request.orgId ?? null, request.provider]);
+}
+
 export interface ResolvedCredential {
   /** The plaintext key: held in memory for the call only, never logged, stored or returned. */
   apiKey: string;

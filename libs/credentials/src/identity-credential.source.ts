@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, GatewayError, SecurityEvents, SingleFlight, TtlCache, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { IdentityClient } from '@app/identity';
-import type { CredentialRequest, CredentialSource, ResolvedCredential } from './credential-source.js';
+import { credentialRequestKey, type CredentialRequest, type CredentialSource, type ResolvedCredential } from './credential-source.js';
 import { IdentityServiceToken } from './identity-service-token.js';
 
 /**
@@ -37,7 +37,7 @@ export class IdentityCredentialSource implements CredentialSource {
     const ownToken = request.bearerToken === undefined;
     const bearerToken = request.bearerToken ?? this.serviceToken.current();
     if (!bearerToken) return null; // e.g. a service-key caller with no gateway token configured
-    const key = cacheKey(request);
+    const key = credentialRequestKey(request);
     const cached = this.cache.get(key);
     if (cached) return cached;
     return this.flights.run(key, async () => {
@@ -78,11 +78,6 @@ export class IdentityCredentialSource implements CredentialSource {
   }
 
   invalidate(request: CredentialRequest): void {
-    this.cache.delete(cacheKey(request));
+    this.cache.delete(credentialRequestKey(request));
   }
-}
-
-/** The whole identity of the request is in the key, so one caller's key is never served to another. */
-function cacheKey(request: CredentialRequest): string {
-  return JSON.stringify([request.userId, request.orgId ?? null, request.provider]);
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CLOCK, GatewayError, ThrottledWarning, TtlCache, type Clock } from '@app/common';
-import type { CredentialRequest, CredentialSource, ResolvedCredential } from '../credential-source.js';
+import { credentialRequestKey, type CredentialRequest, type CredentialSource, type ResolvedCredential } from '../credential-source.js';
 import { CredentialVault } from './credential-vault.js';
 
 /** How long a vault lookup may take before the database counts as unreachable for this call. */
@@ -39,7 +39,7 @@ export class VaultCredentialSource implements CredentialSource {
   }
 
   async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
-    const memoryKey = `${request.userId}\u0000${request.orgId ?? ''}\u0000${request.provider}`;
+    const memoryKey = credentialRequestKey(request);
     if (this.now() < this.pausedUntil) return this.fromMemory(memoryKey, request.provider);
     let credential: ResolvedCredential | null;
     try {
@@ -56,7 +56,7 @@ export class VaultCredentialSource implements CredentialSource {
   }
 
   invalidate(request: CredentialRequest): void {
-    this.lastKnown.delete(`${request.userId}\u0000${request.orgId ?? ''}\u0000${request.provider}`);
+    this.lastKnown.delete(credentialRequestKey(request));
   }
 
   private async lookup(request: CredentialRequest): Promise<ResolvedCredential | null> {
