@@ -1,3 +1,4 @@
+export { withTimeout } from './async/with-timeout.js';
 export { SingleFlight } from './cache/single-flight.js';
 export { TtlCache } from './cache/ttl-cache.js';
 export { ErrorCode } from './errors/error-code.js';

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { Public } from '@app/auth';
+import { withTimeout } from '@app/common';
 import { IntegrationSwitch } from '@app/providers';
 
 const DATABASE_PING_TIMEOUT_MS = 2000;
@@ -68,15 +69,11 @@ export class HealthController {
 
   private async databaseAnswers(): Promise<boolean> {
     if (!this.dataSource.isInitialized) return false;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), DATABASE_PING_TIMEOUT_MS)));
-      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
+      await withTimeout(this.dataSource.query('SELECT 1'), DATABASE_PING_TIMEOUT_MS);
       return true;
     } catch {
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

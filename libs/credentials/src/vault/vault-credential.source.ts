@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { CLOCK, GatewayError, ThrottledWarning, TtlCache, type Clock } from '@app/common';
+import { CLOCK, GatewayError, ThrottledWarning, TtlCache, withTimeout, type Clock } from '@app/common';
 import { credentialRequestKey, type CredentialRequest, type CredentialSource, type ResolvedCredential } from '../credential-source.js';
 import { CredentialVault } from './credential-vault.js';
 
@@ -79,12 +79,4 @@ export class VaultCredentialSource implements CredentialSource {
     }
     return known;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
