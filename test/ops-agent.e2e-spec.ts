@@ -509,7 +509,8 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
 
   it('keeps a result Opstage could not take, runs the rest of the batch, and delivers it later', async () => {
     opstage = await FakeOpstage.start();
-    const gateway = await startTestApp(environment('integrations-test-outbox', opstage.issueRegistrationToken()));
+    const clock = new TestClock();
+    const gateway = await startTestApp(environment('integrations-test-outbox', opstage.issueRegistrationToken()), { clock: clock.now });
     try {
       await firstHeartbeat(1);
       const agentId = opstage.agentIds()[0];
@@ -528,7 +529,9 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       });
 
       expect(await opstage.completed(second)).toMatchObject({ success: true });
-      expect(await opstage.completed(first, 8000)).toMatchObject({
+      expect(first.status).toBe('RUNNING');
+      clock.advance(1_000); // the outbox's first redelivery is due
+      expect(await opstage.completed(first)).toMatchObject({
         success: true,
         data: { checks: [expect.objectContaining({ provider: 'openai' })] },
       });

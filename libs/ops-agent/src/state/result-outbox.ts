@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThanOrEqual, type Repository } from 'typeorm';
+import { CLOCK, type Clock } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { CommandResult } from '../opstage/opstage-contract.js';
 import { OutboxEntryEntity } from './outbox-entry.entity.js';
@@ -16,16 +17,19 @@ const MAX_RETRY_MS = 30_000;
 @Injectable()
 export class ResultOutbox {
   private readonly serviceCode: string;
+  private readonly now: Clock;
 
   constructor(
     @InjectRepository(OutboxEntryEntity) private readonly entries: Repository<OutboxEntryEntity>,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(CLOCK) clock?: Clock,
   ) {
     this.serviceCode = config.opsAgent?.serviceCode ?? '';
+    this.now = clock ?? Date.now;
   }
 
   async keep(commandId: string, result: CommandResult): Promise<void> {
-    const now = new Date();
+    const now = new Date(this.now());
     const entry: OutboxEntryEntity = {
       commandId,
       serviceCode: this.serviceCode,
@@ -38,9 +42,9 @@ export class ResultOutbox {
   }
 
   /** Entries whose next attempt is due, oldest first. */
-  due(now = new Date()): Promise<OutboxEntryEntity[]> {
+  due(): Promise<OutboxEntryEntity[]> {
     return this.entries.find({
-      where: { serviceCode: this.serviceCode, nextAttemptAt: LessThanOrEqual(now) },
+      where: { serviceCode: this.serviceCode, nextAttemptAt: LessThanOrEqual(new Date(this.now())) },
       order: { createdAt: 'ASC' },
       take: 10,
     });
@@ -51,11 +55,11 @@ export class ResultOutbox {
   }
 
   /** Another failed attempt: the next one waits twice as long, up to MAX_RETRY_MS. */
-  async failedAgain(entry: OutboxEntryEntity, now = new Date()): Promise<void> {
+  async failedAgain(entry: OutboxEntryEntity): Promise<void> {
     const waitMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** entry.attempts);
     await this.entries.update(
       { commandId: entry.commandId },
-      { attempts: entry.attempts + 1, nextAttemptAt: new Date(now.getTime() + waitMs) },
+      { attempts: entry.attempts + 1, nextAttemptAt: new Date(this.now() + waitMs) },
     );
   }
 }
