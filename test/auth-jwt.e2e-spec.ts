@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
+import { successfulChatRecord } from './support/execution-records.js';
 import { closeServer, listenOnLoopback, loopbackUrl, sendJson } from './support/loopback-server.js';
 import { ExecutionLogWriter } from '@app/execution-log';
 import { startTestApp, TEST_JWT_SECRET, tokenFor, uniqueId, type TestApp } from './support/test-app.js';
@@ -72,25 +73,7 @@ describe('JWT authentication with an HS256 secret', () => {
 
   it('leaves out organization ids that are not plain identifiers, and scopes to the user instead', async () => {
     const userId = uniqueId('user');
-    gateway.app.get(ExecutionLogWriter).record({
-      requestId: uniqueId('req'),
-      userId,
-      orgId: null,
-      provider: 'openai',
-      operation: 'chat.completions',
-      model: 'gpt-4o-mini',
-      durationMs: 3,
-      promptTokens: 1,
-      completionTokens: 1,
-      totalTokens: 2,
-      success: true,
-      errorCode: null,
-      errorMessage: null,
-      credentialSource: 'environment',
-      credentialId: null,
-      isProxy: false,
-      createdAt: new Date(),
-    });
+    gateway.app.get(ExecutionLogWriter).record(successfulChatRecord({ requestId: uniqueId('req'), userId }));
     await gateway.flushExecutionLog();
 
     // With the odd organization kept, the listing would be scoped to it and find nothing.

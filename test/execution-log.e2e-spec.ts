@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { ExecutionLogWriter } from '@app/execution-log';
+import { successfulChatRecord } from './support/execution-records.js';
 import { FakeUpstream } from './support/fake-upstream.js';
 import { openAiChatCompletion, openAiError } from './support/openai-replies.js';
 import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
@@ -191,25 +192,7 @@ describe('execution log', () => {
     await gateway.dataSource.query(`ALTER TABLE execution_logs ADD CONSTRAINT test_refuses_one_row CHECK (request_id <> 'req-refused')`);
     try {
       for (const requestId of ['req-before', 'req-refused', 'req-after']) {
-        writer.record({
-          requestId,
-          userId,
-          orgId: null,
-          provider: 'openai',
-          operation: 'chat.completions',
-          model: 'gpt-4o-mini',
-          durationMs: 5,
-          promptTokens: 1,
-          completionTokens: 1,
-          totalTokens: 2,
-          success: true,
-          errorCode: null,
-          errorMessage: null,
-          credentialSource: 'environment',
-          credentialId: null,
-          isProxy: false,
-          createdAt: new Date(),
-        });
+        writer.record(successfulChatRecord({ requestId, userId }));
       }
       await gateway.flushExecutionLog();
     } finally {
