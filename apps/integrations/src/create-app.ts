@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Clock } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors, installRequestGuards } from './http/framework-errors.js';
@@ -10,7 +9,7 @@ import { RouteTable } from './http/route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { createRootLogger, PinoNestLogger } from './logging/pino-logger.js';
-import { readServiceVersion } from '@app/common';
+import { readServiceVersion, type Clock } from '@app/common';
 
 /**
  * Builds the fully configured (not yet listening) application; shared by main.ts and the tests

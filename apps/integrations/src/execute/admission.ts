@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@app/auth';
 import { BudgetGuard, RateLimiter } from '@app/limits';
-import { IntegrationSwitch } from '@app/providers';
-import { ProviderRegistry, type PreparedCall, type ProviderAdapter } from '@app/providers';
+import { IntegrationSwitch, ProviderRegistry, type PreparedCall, type ProviderAdapter } from '@app/providers';
 import type { ExecuteRequest } from './execute-request.js';
 
 /**

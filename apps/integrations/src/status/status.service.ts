@@ -4,8 +4,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ExecutionLogWriter } from '@app/execution-log';
 import { OpsAgentService } from '@app/ops-agent';
-import { IntegrationSwitch } from '@app/providers';
-import { CircuitBreaker, ProviderHealthTracker, ProviderRegistry } from '@app/providers';
+import { CircuitBreaker, IntegrationSwitch, ProviderHealthTracker, ProviderRegistry } from '@app/providers';
 import type { StatusResponseDto } from '../integrations/dto/status-response.dto.js';
 import { readServiceVersion } from '@app/common';
 
