@@ -57,11 +57,7 @@ export class RedisCounterStore implements CounterStore {
     });
     this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
     // ioredis reports connection failures as 'error' events; without a listener it prints each one.
-    this.redis.on('error', (error: Error) =>
-      this.outage.note(
-        (failures) => `Redis is unreachable (${error.message}); limits and budgets let calls through (${failures} failures so far)`,
-      ),
-    );
+    this.redis.on('error', (error: Error) => this.noteFailure(error));
     this.redis.on('ready', () => {
       const failures = this.outage.recover();
       if (failures > 0) this.logger.log(`Redis answers again after ${failures} failures`);
@@ -118,11 +114,13 @@ export class RedisCounterStore implements CounterStore {
       return await command();
     } catch (error) {
       this.pausedUntil = this.now() + PAUSE_AFTER_FAILURE_MS;
-      this.outage.note(
-        (failures) =>
-          `Redis is unreachable (${(error as Error).message}); limits and budgets let calls through (${failures} failures so far)`,
-      );
+      this.noteFailure(error);
       throw error;
     }
+  }
+
+  private noteFailure(error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.outage.note((failures) => `Redis is unreachable (${reason}); limits and budgets let calls through (${failures} failures so far)`);
   }
 }
