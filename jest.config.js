@@ -11,7 +11,7 @@ const swcOptions = {
   sourceMaps: 'inline',
 };
 
-const libs = ['auth', 'common', 'config', 'credentials', 'database', 'execution-log', 'identity', 'limits', 'normalization', 'ops-agent', 'providers'];
+const libs = ['auth', 'catalog', 'common', 'config', 'credentials', 'database', 'execution-log', 'identity', 'limits', 'normalization', 'ops-agent', 'providers'];
 
 // @fastify/static (Swagger UI) and jwks-rsa are CommonJS but require ESM-only packages (content-disposition, jose).
 // Node 20 loads that with require(esm); Jest's runtime cannot before Node 24.9, so compile that one

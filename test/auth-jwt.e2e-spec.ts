@@ -10,7 +10,7 @@ import { startTestApp, TEST_JWT_SECRET, tokenFor, uniqueId, type TestApp } from 
 import { TestClock } from './support/test-clock.js';
 
 const PROTECTED = '/api/integrations/executions';
-const UNAUTHENTICATED_BODY = { code: 'UNAUTHENTICATED', message: 'A valid bearer token is required' };
+const UNAUTHENTICATED_BODY = { success: false, code: 'UNAUTHENTICATED', error: 'A valid bearer token is required', category: 'auth' };
 
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -67,8 +67,8 @@ describe('JWT authentication with an HS256 secret', () => {
   ])('rejects %s with a plain 401 UNAUTHENTICATED', async (_case, authorization) => {
     const response = await get(authorization).expect(401);
 
-    expect(response.body.error).toMatchObject(UNAUTHENTICATED_BODY);
-    expect(Object.keys(response.body.error).sort()).toEqual(['code', 'message', 'requestId', 'retryable']);
+    expect(response.body).toMatchObject(UNAUTHENTICATED_BODY);
+    expect(Object.keys(response.body).sort()).toEqual(['category', 'code', 'durationMs', 'error', 'requestId', 'retryable', 'success']);
   });
 
   it('leaves out organization ids that are not plain identifiers, and scopes to the user instead', async () => {
@@ -99,7 +99,7 @@ describe('JWT authentication with an HS256 secret', () => {
   });
 
   it('requires authentication for everything else', async () => {
-    await request(gateway.server).get('/api/integrations/status').expect(401);
+    await request(gateway.server).get('/api/integrations/status/details').expect(401);
     await request(gateway.server).get('/api/integrations/credentials').expect(401);
     await request(gateway.server).post('/api/integrations/execute').send({}).expect(401);
   });
@@ -109,7 +109,7 @@ describe('JWT authentication with an HS256 secret', () => {
       .set('x-on-behalf-of', 'user-2')
       .expect(403);
 
-    expect(response.body.error.code).toBe('FORBIDDEN');
+    expect(response.body.code).toBe('FORBIDDEN');
   });
 });
 
@@ -148,7 +148,7 @@ describe('JWT authentication with an RS256 public key', () => {
 
     const response = await get(forged).expect(401);
 
-    expect(response.body.error).toMatchObject(UNAUTHENTICATED_BODY);
+    expect(response.body).toMatchObject(UNAUTHENTICATED_BODY);
   });
 
   it('rejects an HS256 token signed with the default test secret (no secret is configured here)', async () => {

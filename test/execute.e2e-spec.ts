@@ -37,20 +37,25 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
     const response = await chat({ maxTokens: 32, temperature: 0.3, topP: 0.9, stop: ['\n'] }).expect(200);
 
     expect(response.body).toEqual({
-      provider: 'openai',
-      model: 'gpt-4o-mini-2024-07-18',
-      content: 'Hello there',
-      usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
-      finishReason: 'length',
-      metadata: {
-        requestId: response.headers['x-request-id'],
-        upstreamId: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT',
-        upstreamRequestId: 'req_upstream_123',
-        upstreamLatencyMs: expect.any(Number),
-        systemFingerprint: 'fp_06737a9306',
-        attempts: 1,
-        estimatedCostUsd: 0.00000885,
+      success: true,
+      data: {
+        provider: 'openai',
+        model: 'gpt-4o-mini-2024-07-18',
+        content: 'Hello there',
+        usage: { promptTokens: 19, completionTokens: 10, totalTokens: 29 },
+        finishReason: 'length',
+        metadata: {
+          requestId: response.headers['x-request-id'],
+          upstreamId: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT',
+          upstreamRequestId: 'req_upstream_123',
+          upstreamLatencyMs: expect.any(Number),
+          systemFingerprint: 'fp_06737a9306',
+          attempts: 1,
+          estimatedCostUsd: 0.00000885,
+        },
       },
+      requestId: response.headers['x-request-id'],
+      durationMs: expect.any(Number),
     });
   });
 
@@ -81,7 +86,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
     const response = await chat({ model: 'gpt-4.1' }).expect(200);
 
     expect((upstream.lastRequest().body as { model: string }).model).toBe('gpt-4.1');
-    expect(response.body.model).toBe('gpt-4.1-2025-04-14');
+    expect(response.body.data.model).toBe('gpt-4.1-2025-04-14');
   });
 
   it('returns embeddings for a batch, in input order, with usage', async () => {
@@ -97,7 +102,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
 
     expect(upstream.lastRequest().path).toBe('/v1/embeddings');
     expect(upstream.lastRequest().body).toEqual({ model: 'text-embedding-3-small', input: ['a', 'b', 'c'], encoding_format: 'float' });
-    expect(response.body).toMatchObject({
+    expect(response.body.data).toMatchObject({
       provider: 'openai',
       model: 'text-embedding-3-small',
       content: null,
@@ -118,7 +123,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
     const generated = await chat().expect(200);
 
     expect(supplied.headers['x-request-id']).toBe('runtime-trace-42');
-    expect(supplied.body.metadata.requestId).toBe('runtime-trace-42');
+    expect(supplied.body.data.metadata.requestId).toBe('runtime-trace-42');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -206,7 +211,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
 
       const response = await chat().expect(status);
 
-      expect(response.body.error).toMatchObject({ code, provider: 'openai', retryable, requestId: response.headers['x-request-id'] });
+      expect(response.body).toMatchObject({ code, provider: 'openai', retryable, requestId: response.headers['x-request-id'] });
       expect(JSON.stringify(response.body)).not.toContain(API_KEY);
       expect(JSON.stringify(response.body)).not.toMatch(/sk-proj/);
     });
@@ -217,7 +222,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
 
     const response = await chat().expect(429);
 
-    expect(response.body.error.retryAfterMs).toBe(1500);
+    expect(response.body.retryAfterMs).toBe(1500);
     expect(response.headers['retry-after']).toBe('2');
   });
 
@@ -227,7 +232,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
     const started = Date.now();
     const response = await chat().expect(504);
 
-    expect(response.body.error).toMatchObject({ code: 'PROVIDER_TIMEOUT', provider: 'openai', retryable: true });
+    expect(response.body).toMatchObject({ code: 'PROVIDER_TIMEOUT', provider: 'openai', retryable: true });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
@@ -236,7 +241,7 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
 
     const response = await chat().expect(502);
 
-    expect(response.body.error.code).toBe('PROVIDER_INVALID_RESPONSE');
+    expect(response.body.code).toBe('PROVIDER_INVALID_RESPONSE');
   });
 
   it('answers 502 PROVIDER_UNAVAILABLE when the upstream drops the connection', async () => {
@@ -244,14 +249,14 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
 
     const response = await chat().expect(502);
 
-    expect(response.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: 'Could not reach openai (connection closed)' });
+    expect(response.body).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', error: 'Could not reach openai (connection closed)' });
   });
 
   it('records the provider outcome in the status endpoint', async () => {
     upstream.reply(openAiError(500, 'boom', 'server_error', null));
     await chat().expect(502);
 
-    const status = await request(gateway.server).get('/api/integrations/status').set(authAs(userId)).expect(200);
+    const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs(userId, { roles: ['operator'] })).expect(200);
 
     const openai = status.body.providers.find((provider: { name: string }) => provider.name === 'openai');
     expect(openai.lastErrorCode).toBe('PROVIDER_UNAVAILABLE');
@@ -275,7 +280,7 @@ describe('execute when the upstream is not listening', () => {
         .set(authAs(uniqueId('user')))
         .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } })
         .expect(502);
-      expect(response.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: 'Could not reach openai (connection refused)' });
+      expect(response.body).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', error: 'Could not reach openai (connection refused)' });
     } finally {
       await gateway.close();
     }
@@ -292,7 +297,7 @@ describe('execute without a credential', () => {
         .set(authAs(uniqueId('user')))
         .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } })
         .expect(424);
-      expect(response.body.error).toMatchObject({ code: 'CREDENTIAL_NOT_FOUND', provider: 'openai' });
+      expect(response.body).toMatchObject({ code: 'CREDENTIAL_NOT_FOUND', provider: 'openai' });
       expect(upstream.received).toHaveLength(0);
     } finally {
       await gateway.close();

@@ -294,8 +294,8 @@ describe('execution log', () => {
     it('rejects bad filters with 400 VALIDATION_FAILED', async () => {
       const response = await list(bob, { limit: 0, success: 'maybe', from: 'yesterday' }).expect(400);
 
-      expect(response.body.error.code).toBe('VALIDATION_FAILED');
-      expect(response.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['from', 'limit', 'success']);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      expect(response.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['from', 'limit', 'success']);
     });
   });
 });

@@ -14,10 +14,10 @@ function expectErrorShape(
   code: string,
 ): void {
   expect(response.status).toBe(status);
-  const body = (typeof response.body === 'string' ? JSON.parse(response.body) : response.body) as { error: Record<string, unknown> };
-  expect(body.error).toMatchObject({ code, message: expect.any(String), retryable: expect.any(Boolean) });
+  const body = (typeof response.body === 'string' ? JSON.parse(response.body) : response.body) as Record<string, unknown>;
+  expect(body).toMatchObject({ success: false, code, error: expect.any(String), retryable: expect.any(Boolean) });
   expect(response.headers['x-request-id']).toEqual(expect.any(String));
-  expect(body.error.requestId).toBe(response.headers['x-request-id']);
+  expect(body.requestId).toBe(response.headers['x-request-id']);
 }
 
 function first(responses: RawResponse[]): RawResponse {
@@ -95,7 +95,7 @@ describe('framework-level answers use the one error shape', () => {
     });
     expect(result.error).toBeUndefined();
     expect(result.status).toBe(413);
-    expect(JSON.parse(result.body!).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(JSON.parse(result.body!).code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
 

@@ -176,13 +176,15 @@ describe(`fuzzing every caller surface (seed ${SEED}, ${CASES} cases)`, () => {
       if (response.status >= 500) failures.push(`${where} ${JSON.stringify(response.body).slice(0, 300)}`);
       else if (!response.headers['x-request-id']) failures.push(`${where} without x-request-id`);
       else if (response.status >= 400) {
-        const error = (response.body as { error?: Record<string, unknown> }).error;
+        const body = response.body as { success?: unknown; error?: unknown; code?: unknown; requestId?: unknown };
         // /v1 answers in its SDKs' own error shapes (OpenAI's, Anthropic's under /v1/messages), each with a message.
-        const openAiShaped = fuzzCase.path.startsWith('/v1') && typeof error?.message === 'string';
-        if (
-          !openAiShaped &&
-          (typeof error?.code !== 'string' || typeof error.message !== 'string' || error.requestId !== response.headers['x-request-id'])
-        ) {
+        const sdkShaped = fuzzCase.path.startsWith('/v1') && typeof (body.error as { message?: unknown } | undefined)?.message === 'string';
+        const gatewayShaped =
+          body.success === false &&
+          typeof body.error === 'string' &&
+          typeof body.code === 'string' &&
+          body.requestId === response.headers['x-request-id'];
+        if (!sdkShaped && !gatewayShaped) {
           failures.push(`${where} outside the error shape: ${JSON.stringify(response.body).slice(0, 300)}`);
         }
       }

@@ -7,6 +7,16 @@ const ROUTES = [
   ['post', '/api/integrations/execute'],
   ['get', '/api/integrations/providers'],
   ['get', '/api/integrations/status'],
+  ['get', '/api/integrations/status/details'],
+  ['get', '/api/integrations/providers/{provider}'],
+  ['get', '/api/integrations/providers/{provider}/models'],
+  ['get', '/api/integrations/models'],
+  ['get', '/api/integrations/capabilities'],
+  ['get', '/api/integrations/circuit-breaker'],
+  ['post', '/api/integrations/circuit-breaker/reset'],
+  ['post', '/api/integrations/circuit-breaker/reset/{provider}'],
+  ['get', '/api/stats'],
+  ['get', '/health'],
   ['get', '/api/integrations/executions'],
   ['get', '/api/integrations/credentials'],
   ['put', '/api/integrations/credentials/{provider}'],
@@ -55,12 +65,15 @@ describe('health, providers and docs', () => {
     expect(anonymous.body.providers[0]).toEqual({
       name: 'openai',
       displayName: 'OpenAI',
+      baseUrl: 'https://api.openai.com/v1',
       defaultModel: 'gpt-4o-mini',
+      supportedOperations: ['chat.completions', 'image.description', 'embeddings', 'responses'],
       timeoutMs: 60000,
       requiresCredential: true,
       credentialAvailable: null,
       operations: [
         { name: 'chat.completions', description: expect.any(String), defaultModel: 'gpt-4o-mini' },
+        { name: 'image.description', description: expect.any(String), defaultModel: 'gpt-4o-mini' },
         { name: 'embeddings', description: expect.any(String), defaultModel: 'text-embedding-3-small' },
         { name: 'responses', description: expect.any(String), defaultModel: 'gpt-4o-mini' },
       ],
@@ -92,7 +105,11 @@ describe('health, providers and docs', () => {
       responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }>;
     };
     expect(execute.requestBody.content['application/json'].schema.$ref).toContain('ExecuteRequestDto');
-    expect(execute.responses['200'].content!['application/json'].schema.$ref).toContain('NormalizedResponseDto');
+    expect(execute.responses['200'].content!['application/json'].schema.$ref).toContain('ExecuteResponseDto');
+    expect(response.body.components.schemas.ExecuteResponseDto.required).toEqual(['success', 'data', 'requestId', 'durationMs']);
+    expect(response.body.components.schemas.ErrorResponseDto.required).toEqual(
+      expect.arrayContaining(['success', 'error', 'code', 'category', 'retryable', 'requestId', 'durationMs']),
+    );
     expect(execute.responses['400'].content!['application/json'].schema.$ref).toContain('ErrorResponseDto');
     expect(Object.keys(response.body.components.securitySchemes)).toEqual(expect.arrayContaining(['bearer', 'serviceKey']));
     expect(response.body.components.schemas.NormalizedResponseDto.required).toEqual(
@@ -110,7 +127,7 @@ describe('readiness when the database is gone', () => {
       // Unready would take every replica out of the load balancer at once, while calls are still served.
       const ready = await request(gateway.server).get('/health/ready').expect(200);
       await request(gateway.server).get('/health/live').expect(200);
-      const status = await request(gateway.server).get('/api/integrations/status').set(authAs('operator-1')).expect(200);
+      const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator-1', { roles: ['operator'] })).expect(200);
 
       expect(ready.body).toEqual({
         status: 'degraded',

@@ -321,8 +321,8 @@ describe('OpsAgent against a fake Opstage', () => {
     await waitFor(async () => (await execute()).status === 503, 2000, 'execute to be refused');
 
     const refused = await execute().expect(503);
-    expect(refused.body.error).toMatchObject({ code: 'INTEGRATION_DISABLED', retryable: true });
-    const status = await request(gateway.server).get('/api/integrations/status').set(authAs('operator-1')).expect(200);
+    expect(refused.body).toMatchObject({ code: 'INTEGRATION_DISABLED', retryable: true });
+    const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator-1', { roles: ['operator'] })).expect(200);
     expect(status.body.integration).toMatchObject({ enabled: false, reason: 'AGENT_DISABLED' });
     await request(gateway.server).get('/health/ready').expect(503);
 
@@ -397,11 +397,11 @@ describe('OpsAgent when Opstage is unreachable', () => {
     try {
       await request(gateway.server).post('/api/integrations/execute').set(authAs('user-1')).send(chatBody).expect(200);
       await waitFor(
-        async () => (await request(gateway.server).get('/api/integrations/status').set(authAs('user-1'))).body.opsAgent.lastError !== null,
+        async () => (await request(gateway.server).get('/api/integrations/status/details').set(authAs('user-1', { roles: ['operator'] }))).body.opsAgent.lastError !== null,
         3000,
         'lastError',
       );
-      const status = await request(gateway.server).get('/api/integrations/status').set(authAs('user-1')).expect(200);
+      const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('user-1', { roles: ['operator'] })).expect(200);
       expect(status.body.opsAgent).toMatchObject({ enabled: true, registered: false, lastError: expect.stringContaining('NETWORK') });
       // First boot, never heard from Opstage: it serves, and says the verdict is not confirmed.
       expect(status.body.integration).toMatchObject({ enabled: true, verdictSource: 'none' });
@@ -465,14 +465,14 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       // The same configuration, restarted: the used registration token must not bring it back.
       gateway = await startTestApp(environment('integrations-test-revoke', registrationToken));
       const refused = await execute(gateway).expect(503);
-      expect(refused.body.error.code).toBe('INTEGRATION_DISABLED');
+      expect(refused.body.code).toBe('INTEGRATION_DISABLED');
       await waitFor(
         () => opstage.rawBodies.filter((body) => body.includes(registrationToken)).length >= 2,
         3000,
         'the refused re-registration',
       );
       await execute(gateway).expect(503);
-      const status = await request(gateway.server).get('/api/integrations/status').set(authAs('operator-1')).expect(200);
+      const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator-1', { roles: ['operator'] })).expect(200);
       expect(status.body.integration).toMatchObject({
         enabled: false,
         reason: expect.stringMatching(/REGISTRATION_REFUSED|AGENT_TOKEN_REJECTED/),
@@ -498,8 +498,8 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
 
       gateway = await startTestApp(environment('integrations-test-disable', undefined, backendUrl));
       const refused = await execute(gateway).expect(503);
-      expect(refused.body.error.code).toBe('INTEGRATION_DISABLED');
-      const status = await request(gateway.server).get('/api/integrations/status').set(authAs('operator-1')).expect(200);
+      expect(refused.body.code).toBe('INTEGRATION_DISABLED');
+      const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator-1', { roles: ['operator'] })).expect(200);
       expect(status.body.integration).toMatchObject({ enabled: false, reason: 'AGENT_DISABLED', verdictSource: 'persisted' });
     } finally {
       await gateway?.close();

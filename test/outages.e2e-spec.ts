@@ -82,7 +82,7 @@ describeWithPostgres('PostgreSQL down and back', () => {
     // The routes that need the database say so, retryably: never a 500.
     for (const response of databaseRoutes) {
       expect(response.status).toBe(503);
-      expect(response.body.error).toMatchObject({ code: 'DATABASE_UNAVAILABLE', retryable: true });
+      expect(response.body).toMatchObject({ code: 'DATABASE_UNAVAILABLE', retryable: true });
     }
     // The vault key, not the service key, kept paying for the vault user's calls throughout.
     expect(upstream.received.filter((received) => received.headers.authorization === 'Bearer sk-proj-outageVaultKey01234567')).toHaveLength(

@@ -170,10 +170,11 @@ describe('one normalized contract across providers', () => {
 
       const response = await execute(testCase.provider, testCase.operation, { messages, maxTokens: 64 }).expect(200);
 
-      expect(response.body).toMatchObject({ provider: testCase.provider, content: 'Hello!', finishReason: 'stop', usage: testCase.usage });
-      expect(response.body.model).toEqual(expect.any(String));
-      expect(response.body.metadata).toMatchObject({ requestId: response.headers['x-request-id'], upstreamLatencyMs: expect.any(Number) });
-      const { metadata: _metadata, ...contract } = response.body;
+      expect(response.body.data).toMatchObject({ provider: testCase.provider, content: 'Hello!', finishReason: 'stop', usage: testCase.usage });
+      expect(response.body.data.model).toEqual(expect.any(String));
+      expect(response.body.data.metadata).toMatchObject({ requestId: response.headers['x-request-id'], upstreamLatencyMs: expect.any(Number) });
+      expect(response.body).toMatchObject({ success: true, requestId: response.headers['x-request-id'], durationMs: expect.any(Number) });
+      const { metadata: _metadata, ...contract } = response.body.data;
       shapes.set(testCase.provider, shapeOf(contract));
     }
     const [first, ...rest] = [...shapes.values()];
@@ -193,8 +194,8 @@ describe('one normalized contract across providers', () => {
 
       const response = await execute(testCase.provider, testCase.operation, { messages }).expect(status);
 
-      expect(response.body.error).toMatchObject({ code, retryable, provider: testCase.provider });
-      if ('retryAfterMs' in rest) expect(response.body.error.retryAfterMs).toBe(rest.retryAfterMs);
+      expect(response.body).toMatchObject({ code, retryable, provider: testCase.provider });
+      if ('retryAfterMs' in rest) expect(response.body.retryAfterMs).toBe(rest.retryAfterMs);
     });
   });
 
@@ -232,12 +233,12 @@ describe('one normalized contract across providers', () => {
       ],
     );
     expect(summary).toEqual([
-      ['openai', ['chat.completions', 'embeddings', 'responses'], true, true],
-      ['anthropic', ['messages', 'chat.completions'], true, true],
-      ['huggingface', ['chat.completions', 'text.generation', 'embeddings'], true, true],
-      ['groq', ['chat.completions'], true, true],
-      ['azure', ['chat.completions', 'embeddings'], true, true],
-      ['ollama', ['chat.completions'], false, true],
+      ['openai', ['chat.completions', 'image.description', 'embeddings', 'responses'], true, true],
+      ['anthropic', ['messages', 'chat.completions', 'image.description'], true, true],
+      ['huggingface', ['chat.completions', 'image.description', 'text.generation', 'embeddings'], true, true],
+      ['groq', ['chat.completions', 'image.description'], true, true],
+      ['azure', ['chat.completions', 'image.description', 'embeddings'], true, true],
+      ['ollama', ['chat.completions', 'image.description'], false, true],
     ]);
   });
 
@@ -249,7 +250,7 @@ describe('one normalized contract across providers', () => {
       ['huggingface', 'messages'],
     ]) {
       const response = await execute(provider, operation, { input: 'x' }).expect(400);
-      expect(response.body.error).toMatchObject({ code: 'OPERATION_NOT_SUPPORTED', field: 'operation' });
+      expect(response.body).toMatchObject({ code: 'OPERATION_NOT_SUPPORTED', field: 'operation' });
     }
   });
 
@@ -322,7 +323,7 @@ describe('one normalized contract across providers', () => {
         toolChoice: 'required',
       }).expect(200);
 
-      expect(response.body).toMatchObject({
+      expect(response.body.data).toMatchObject({
         finishReason: 'tool_calls',
         content: 'Checking.',
         toolCalls: [{ id: 'toolu_01', name: 'get_weather', arguments: '{"city":"Paris"}' }],
@@ -381,7 +382,7 @@ describe('one normalized contract across providers', () => {
         reasoningEffort: 'high',
       }).expect(400);
 
-      expect(response.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+      expect(response.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
         'params.logitBias',
         'params.reasoningEffort',
         'params.responseFormat',
@@ -424,7 +425,7 @@ describe('one normalized contract across providers', () => {
         200,
       );
       expect(fakes.huggingface.lastRequest().body).toMatchObject({ model: 'meta-llama/Llama-3.1-8B-Instruct:groq' });
-      expect(pinned.body).toMatchObject({ provider: 'huggingface', model: 'meta-llama/Llama-3.1-8B-Instruct', content: 'Hi!' });
+      expect(pinned.body.data).toMatchObject({ provider: 'huggingface', model: 'meta-llama/Llama-3.1-8B-Instruct', content: 'Hi!' });
     });
 
     it('sends text.generation as a one-turn chat and answers it normalized', async () => {
@@ -441,7 +442,7 @@ describe('one normalized contract across providers', () => {
           temperature: 0.7,
         },
       });
-      expect(response.body).toMatchObject({
+      expect(response.body.data).toMatchObject({
         provider: 'huggingface',
         content: ' there, friend.',
         finishReason: 'stop',
@@ -465,7 +466,7 @@ describe('one normalized contract across providers', () => {
         path: '/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction',
         body: { inputs: 'only' },
       });
-      expect(batch.body).toMatchObject({
+      expect(batch.body.data).toMatchObject({
         content: null,
         embeddings: [
           [0.1, 0.2, 0.3],
@@ -473,7 +474,7 @@ describe('one normalized contract across providers', () => {
         ],
         finishReason: 'stop',
       });
-      expect(single.body.embeddings).toEqual([[0.7, 0.8, 0.9]]);
+      expect(single.body.data.embeddings).toEqual([[0.7, 0.8, 0.9]]);
     });
 
     it('maps the router’s 402 (credits used up) to PROVIDER_QUOTA_EXCEEDED and 404 (unknown model) to PROVIDER_BAD_REQUEST', async () => {
@@ -487,18 +488,18 @@ describe('one normalized contract across providers', () => {
       fakes.huggingface.reply(huggingFaceError(404, 'Model nobody/nothing does not exist'));
       const unknown = await execute('huggingface', 'chat.completions', { messages, model: 'nobody/nothing' }).expect(400);
 
-      expect(quota.body.error).toMatchObject({ code: 'PROVIDER_QUOTA_EXCEEDED', retryable: false, provider: 'huggingface' });
-      expect(quota.body.error.message).toContain('monthly included credits');
-      expect(unknown.body.error).toMatchObject({ code: 'PROVIDER_BAD_REQUEST', provider: 'huggingface' });
-      expect(unknown.body.error.message).toContain('does not exist');
+      expect(quota.body).toMatchObject({ code: 'PROVIDER_QUOTA_EXCEEDED', retryable: false, provider: 'huggingface' });
+      expect(quota.body.error).toContain('monthly included credits');
+      expect(unknown.body).toMatchObject({ code: 'PROVIDER_BAD_REQUEST', provider: 'huggingface' });
+      expect(unknown.body.error).toContain('does not exist');
     });
 
     it('refuses model ids that would escape a path, and a :provider suffix where the model goes into the URL', async () => {
       const escape = await execute('huggingface', 'chat.completions', { messages, model: '../../admin' }).expect(400);
       const suffixed = await execute('huggingface', 'embeddings', { input: 'x', model: 'BAAI/bge-m3:groq' }).expect(400);
 
-      expect(escape.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.model' });
-      expect(suffixed.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.model' });
+      expect(escape.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.model' });
+      expect(suffixed.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.model' });
     });
   });
 
@@ -512,7 +513,7 @@ describe('one normalized contract across providers', () => {
         toolChoice: 'get_weather',
       }).expect(200);
 
-      expect(response.body).toMatchObject({
+      expect(response.body.data).toMatchObject({
         content: '',
         finishReason: 'tool_calls',
         toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
@@ -560,7 +561,7 @@ describe('HuggingFace legacy paths (HUGGINGFACE_API_STYLE=legacy: self-hosted te
       headers: { authorization: 'Bearer hf_contractLegacyHuggingFace01' },
       body: { inputs: 'Hello', parameters: { max_new_tokens: 4, temperature: 0.7, return_full_text: false, details: true } },
     });
-    expect(response.body).toMatchObject({
+    expect(response.body.data).toMatchObject({
       provider: 'huggingface',
       content: ' there, friend.',
       finishReason: 'length',
@@ -584,7 +585,7 @@ describe('HuggingFace legacy paths (HUGGINGFACE_API_STYLE=legacy: self-hosted te
 
     const response = await execute('embeddings', { input: 'x' }).expect(502);
 
-    expect(response.body.error).toMatchObject({
+    expect(response.body).toMatchObject({
       code: 'PROVIDER_UNAVAILABLE',
       retryable: true,
       retryAfterMs: 20500,

@@ -54,7 +54,7 @@ describe('retries', () => {
     const response = await execute().expect(200);
 
     expect(upstream.received).toHaveLength(3);
-    expect(response.body.metadata.attempts).toBe(3);
+    expect(response.body.data.metadata.attempts).toBe(3);
   });
 
   it('honours Retry-After on a 429 before retrying', async () => {
@@ -75,7 +75,7 @@ describe('retries', () => {
 
     const response = await execute().expect(502);
 
-    expect(response.body.error.code).toBe('PROVIDER_UNAVAILABLE');
+    expect(response.body.code).toBe('PROVIDER_UNAVAILABLE');
     expect(upstream.received).toHaveLength(3);
   });
 
@@ -97,7 +97,7 @@ describe('retries', () => {
 
     const response = await execute().expect(429);
 
-    expect(response.body.error.retryAfterMs).toBe(60_000);
+    expect(response.body.retryAfterMs).toBe(60_000);
     expect(upstream.received).toHaveLength(1);
   });
 });
@@ -122,7 +122,7 @@ describe('circuit breaker', () => {
         .set(authAs(uniqueId('user')))
         .send(chatBody);
     const circuitState = async () =>
-      (await request(gateway.server).get('/api/integrations/status').set(authAs('operator'))).body.providers.find(
+      (await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator', { roles: ['operator'] }))).body.providers.find(
         (provider: { name: string }) => provider.name === 'openai',
       ).circuit;
     try {
@@ -132,7 +132,7 @@ describe('circuit breaker', () => {
 
       const callsBefore = upstream.received.length;
       const fast = await execute().expect(503);
-      expect(fast.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true, metadata: { circuit: 'open' } });
+      expect(fast.body).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true, metadata: { circuit: 'open' } });
       expect(upstream.received.length).toBe(callsBefore);
 
       clock.advance(30_000);
@@ -176,7 +176,7 @@ describe('fallback chains', () => {
 
       const response = await execute(userId, { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }).expect(200);
 
-      expect(response.body).toMatchObject({
+      expect(response.body.data).toMatchObject({
         provider: 'anthropic',
         content: 'Hello from Claude',
         metadata: { fallbackFrom: 'openai', fallbackReason: 'PROVIDER_UNAVAILABLE' },
@@ -225,7 +225,7 @@ describe('fallback chains', () => {
 
       anthropic.reply({ status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
       const bothDown = await execute(uniqueId('user'), { messages: [{ role: 'user', content: 'Hi' }] }).expect(502);
-      expect(bothDown.body.error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'openai' });
+      expect(bothDown.body).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'openai' });
     } finally {
       await gateway.close();
       await openai.stop();
@@ -265,8 +265,8 @@ describe('an upstream reply larger than MAX_UPSTREAM_RESPONSE_BYTES', () => {
       .send(chatBody)
       .expect(502);
 
-    expect(response.body.error).toMatchObject({ code: 'PROVIDER_INVALID_RESPONSE', provider: 'openai' });
-    expect(response.body.error.message).toContain('over 4096 bytes (MAX_UPSTREAM_RESPONSE_BYTES)');
+    expect(response.body).toMatchObject({ code: 'PROVIDER_INVALID_RESPONSE', provider: 'openai' });
+    expect(response.body.error).toContain('over 4096 bytes (MAX_UPSTREAM_RESPONSE_BYTES)');
     expect(upstream.received).toHaveLength(1);
     await request(gateway.server)
       .post('/api/integrations/execute')

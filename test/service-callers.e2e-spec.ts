@@ -61,7 +61,7 @@ describe('service-to-service callers acting on behalf of a user', () => {
       .send(chatBody)
       .expect(401);
 
-    expect(response.body.error.code).toBe('UNAUTHENTICATED');
+    expect(response.body.code).toBe('UNAUTHENTICATED');
   });
 
   it("a JWT with the service role may act for a user; Identity sees the service's own token", async () => {
@@ -86,7 +86,7 @@ describe('service-to-service callers acting on behalf of a user', () => {
 
     const response = await request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody).expect(401);
 
-    expect(response.body.error.code).toBe('UNAUTHENTICATED');
+    expect(response.body.code).toBe('UNAUTHENTICATED');
     expect(identity.credentialLookups.length - before).toBe(1);
   });
 
@@ -106,6 +106,6 @@ describe('service-to-service callers acting on behalf of a user', () => {
       .send(chatBody)
       .expect(400);
 
-    expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'x-on-behalf-of' });
+    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'x-on-behalf-of' });
   });
 });

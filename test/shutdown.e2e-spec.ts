@@ -42,7 +42,7 @@ describe('graceful shutdown', () => {
       const response = await inFlight;
 
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { content: string }).content).toBe('Hello! How can I help?');
+      expect(((await response.json()) as { data: { content: string } }).data.content).toBe('Hello! How can I help?');
       await closing;
       expect(writtenAtClose).toBe(1);
     } finally {

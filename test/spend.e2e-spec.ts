@@ -45,7 +45,7 @@ describe('budgets, usage and estimates', () => {
   it('reports each call’s estimated cost', async () => {
     const response = await execute(uniqueId('user')).expect(200);
 
-    expect(response.body.metadata.estimatedCostUsd).toBeCloseTo(COST_PER_CALL, 10);
+    expect(response.body.data.metadata.estimatedCostUsd).toBeCloseTo(COST_PER_CALL, 10);
   });
 
   it('refuses with 402 BUDGET_EXCEEDED before calling upstream once a user’s daily budget is spent', async () => {
@@ -58,7 +58,7 @@ describe('budgets, usage and estimates', () => {
 
     const refused = await execute(userId).expect(402);
 
-    expect(refused.body.error).toMatchObject({ code: 'BUDGET_EXCEEDED', retryable: false, metadata: { scope: 'user', period: 'daily' } });
+    expect(refused.body).toMatchObject({ code: 'BUDGET_EXCEEDED', retryable: false, metadata: { scope: 'user', period: 'daily' } });
     expect(upstream.received.length).toBe(upstreamCalls);
   });
 
@@ -150,7 +150,7 @@ describe('budgets, usage and estimates', () => {
     expect(unbounded.body).toMatchObject({ maxCompletionTokens: null, maxCostUsd: null });
     expect(custom.body.maxCostUsd).toBeCloseTo((104 / 1000) * 0.001 + (10 / 1000) * 0.002, 10);
     expect(anthropic.body).toMatchObject({ model: 'claude-3-5-sonnet-latest', maxCompletionTokens: 1024, priced: true });
-    expect(invalid.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.messages' });
+    expect(invalid.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.messages' });
     expect(upstream.received.length).toBe(upstreamCalls);
   });
 });

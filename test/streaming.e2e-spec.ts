@@ -334,7 +334,7 @@ describe('streaming (params.stream: true)', () => {
     const response = await stream(uniqueId('user'), 'openai').expect(429);
 
     expect(response.headers['content-type']).toContain('application/json');
-    expect(response.body.error).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', retryAfterMs: 3000 });
+    expect(response.body).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', retryAfterMs: 3000 });
   });
 
   it('ends with an error event when the upstream breaks off mid-stream', async () => {
@@ -354,6 +354,6 @@ describe('streaming (params.stream: true)', () => {
       .send({ provider: 'huggingface', operation: 'text.generation', params: { prompt: 'x', stream: true } })
       .expect(400);
 
-    expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.stream' });
+    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.stream' });
   });
 });

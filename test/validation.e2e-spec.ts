@@ -165,16 +165,16 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
   it.each(cases)('$name → $code on $field', async ({ body, code, field }) => {
     const response = await execute(body).expect(400);
 
-    expect(response.body.error).toMatchObject({ code, field, retryable: false, requestId: response.headers['x-request-id'] });
-    expect(response.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-    expect(response.body.error.message).toContain(field);
+    expect(response.body).toMatchObject({ code, field, retryable: false, requestId: response.headers['x-request-id'] });
+    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expect(response.body.error).toContain(field);
     expect(upstream.received).toHaveLength(0);
   });
 
   it('lists every offending field, not only the first', async () => {
     const response = await chatWith({ messages: [{ role: 'user', content: 'x' }], temperature: -1, topP: 2, foo: true }).expect(400);
 
-    expect(response.body.error.details.map((detail: { field: string }) => detail.field)).toEqual([
+    expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual([
       'params.temperature',
       'params.topP',
       'params.foo',
@@ -189,7 +189,7 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
       .send('{"provider": "openai",')
       .expect(400);
 
-    expect(response.body.error).toMatchObject({ code: 'MALFORMED_REQUEST', requestId: expect.any(String) });
+    expect(response.body).toMatchObject({ code: 'MALFORMED_REQUEST', requestId: expect.any(String) });
   });
 
   it.each(['text/plain', 'application/x-www-form-urlencoded'])('answers 415 MALFORMED_REQUEST for a %s body', async (contentType) => {
@@ -200,7 +200,7 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
       .send('provider=openai')
       .expect(415);
 
-    expect(response.body.error).toMatchObject({ code: 'MALFORMED_REQUEST', message: 'Send the request body as application/json' });
+    expect(response.body).toMatchObject({ code: 'MALFORMED_REQUEST', error: 'Send the request body as application/json' });
   });
 
   it('answers 401 UNAUTHENTICATED without a caller', async () => {
@@ -209,19 +209,20 @@ describe('bad input gets a 400 with a stable code and the offending field, and n
       .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }] } })
       .expect(401);
 
-    expect(response.body.error.code).toBe('UNAUTHENTICATED');
+    expect(response.body.code).toBe('UNAUTHENTICATED');
   });
 
   it('answers 404 NOT_FOUND in the same error shape for an unknown route', async () => {
     const response = await request(gateway.server).get('/api/integrations/nope').expect(404);
 
     expect(response.body).toEqual({
-      error: {
-        code: 'NOT_FOUND',
-        message: 'No route GET /api/integrations/nope',
-        requestId: response.headers['x-request-id'],
-        retryable: false,
-      },
+      success: false,
+      error: 'No route GET /api/integrations/nope',
+      code: 'NOT_FOUND',
+      category: 'not_found',
+      requestId: response.headers['x-request-id'],
+      retryable: false,
+      durationMs: expect.any(Number),
     });
   });
 });
@@ -236,7 +237,7 @@ describe('request size limit', () => {
         .set(authAs('user-1'))
         .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x'.repeat(5000) }] } })
         .expect(413);
-      expect(response.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', requestId: expect.any(String) });
+      expect(response.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', requestId: expect.any(String) });
     } finally {
       await gateway.close();
     }

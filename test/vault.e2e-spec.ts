@@ -67,7 +67,7 @@ describe('local credential vault', () => {
     await me.remove('openai').expect(204);
     await me.remove('openai').expect(404);
     const afterDelete = await me.execute().expect(424);
-    expect(afterDelete.body.error.code).toBe('CREDENTIAL_NOT_FOUND');
+    expect(afterDelete.body.code).toBe('CREDENTIAL_NOT_FOUND');
   });
 
   it('records when a key was last used', async () => {
@@ -142,9 +142,9 @@ describe('local credential vault', () => {
     const shortKey = await me.put('openai', { apiKey: 'short' }).expect(400);
     const badScope = await me.put('openai', { apiKey: 'sk-proj-whatever0123456', scope: 'everyone' }).expect(400);
 
-    expect(unknownProvider.body.error.code).toBe('UNKNOWN_PROVIDER');
-    expect(shortKey.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'apiKey' });
-    expect(badScope.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'scope' });
+    expect(unknownProvider.body.code).toBe('UNKNOWN_PROVIDER');
+    expect(shortKey.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'apiKey' });
+    expect(badScope.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'scope' });
     expect(JSON.stringify(shortKey.body)).not.toContain('short"');
   });
 });
@@ -172,7 +172,7 @@ describe('vault encryption key checks', () => {
     const gateway = await startTestApp();
     try {
       const response = await request(gateway.server).get('/api/integrations/credentials').set(authAs('user-1')).expect(503);
-      expect(response.body.error.code).toBe('VAULT_DISABLED');
+      expect(response.body.code).toBe('VAULT_DISABLED');
     } finally {
       await gateway.close();
     }

@@ -15,6 +15,7 @@ import { HttpDrain } from './http/http-drain.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { ObservabilityModule } from './metrics/observability.module.js';
 import { OpenAiCompatModule } from './openai-compat/openai-compat.module.js';
+import { PlatformModule } from './platform/platform.module.js';
 import { SpendModule } from './spend/spend.module.js';
 import { StatusModule } from './status/status.module.js';
 
@@ -30,6 +31,7 @@ export class AppModule {
     const opsAgent = OpsAgentModule.register(config);
     const execute = ExecuteModule.register(observability);
     const status = StatusModule.register(opsAgent);
+    const platform = PlatformModule.register(status);
     return {
       module: AppModule,
       imports: [
@@ -38,7 +40,8 @@ export class AppModule {
         AuthModule.register(config),
         observability,
         opsAgent,
-        IntegrationsModule.register(execute, status),
+        IntegrationsModule.register(execute, platform),
+        platform,
         OpenAiCompatModule.register(execute),
         AnthropicCompatModule.register(execute),
         CredentialsApiModule,

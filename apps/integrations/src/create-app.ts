@@ -72,4 +72,9 @@ function setUpSwagger(app: NestFastifyApplication): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // Where the platform's MCP server reads the API description.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/docs/openapi.json', (_request, reply) => reply.send(document));
 }

@@ -1,7 +1,7 @@
 export { withTimeout } from './async/with-timeout.js';
 export { SingleFlight } from './cache/single-flight.js';
 export { TtlCache } from './cache/ttl-cache.js';
-export { ErrorCode } from './errors/error-code.js';
+export { ErrorCode, type ErrorCategory } from './errors/error-code.js';
 export { GatewayError, type FieldViolation } from './errors/gateway-error.js';
 export { ThrottledWarning } from './logging/throttled-warning.js';
 export { SecurityEvents } from './observability/security-events.js';

@@ -22,8 +22,17 @@ export interface AnthropicProviderConfig extends UpstreamProviderConfig {
 
 export interface HuggingFaceProviderConfig extends UpstreamProviderConfig {
   defaultEmbeddingModel: string;
+  defaultVisionModel: string;
   /** `router`: Inference Providers (OpenAI-shaped chat); `legacy`: per-model TGI / Inference Endpoints paths. */
   apiStyle: 'router' | 'legacy';
+}
+
+export interface CatalogConfig {
+  serviceUrl: string;
+  /** 0: never read the Catalog service. */
+  refreshMs: number;
+  /** How long a live model list fetched with a caller's key is kept. */
+  liveModelsTtlMs: number;
 }
 
 /** An OpenAI-compatible endpoint declared in configuration (Azure OpenAI, Ollama, vLLM, Groq, …). */
@@ -130,7 +139,7 @@ export interface AppConfig {
   database: DatabaseConfig;
   identityServiceUrl: string;
   identityTimeoutMs: number;
-  catalogServiceUrl: string;
+  catalog: CatalogConfig;
   auth: AuthConfig;
   credentials: CredentialsConfig;
   /** 32-byte key for the local credential vault, when configured. */

@@ -43,8 +43,23 @@ export class EnvironmentVariables {
   @IsUrl(HTTP_URL)
   IDENTITY_SERVICE_URL = 'http://localhost:5001';
 
+  /** The platform's Catalog service: model metadata and provider settings (libs/catalog). */
   @IsUrl(HTTP_URL)
   CATALOG_SERVICE_URL = 'http://localhost:5003';
+
+  /** How often the Catalog service is read again; 0 = never read it (built-in models only). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  CATALOG_REFRESH_MS = 300_000;
+
+  /** How long a caller's live model list (OpenAI /v1/models with their key) is kept. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  LIVE_MODELS_TTL_MS = 300_000;
 
   /** 32 bytes as base64 (44 chars) or hex (64 chars); checked further by parseEncryptionKey. */
   @IsOptional()
@@ -236,6 +251,11 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(1)
   HUGGINGFACE_EMBEDDING_MODEL = 'sentence-transformers/all-MiniLM-L6-v2';
+
+  /** image.description's default: a vision-language model the router serves. */
+  @IsString()
+  @MinLength(1)
+  HUGGINGFACE_VISION_MODEL = 'Qwen/Qwen2.5-VL-7B-Instruct';
 
   @Type(() => Number)
   @IsInt()

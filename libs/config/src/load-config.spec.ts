@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(5007);
     expect(config.database).toEqual({ kind: 'pglite', dataDir: './data/pglite' });
     expect(config.identityServiceUrl).toBe('http://localhost:5001');
-    expect(config.catalogServiceUrl).toBe('http://localhost:5003');
+    expect(config.catalog).toEqual({ serviceUrl: 'http://localhost:5003', refreshMs: 300_000, liveModelsTtlMs: 300_000 });
     expect(config.providers.openai).toEqual({
       baseUrl: 'https://api.openai.com/v1',
       defaultModel: 'gpt-4o-mini',

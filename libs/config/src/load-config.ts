@@ -44,7 +44,11 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     database: databaseConfig(env),
     identityServiceUrl: stripTrailingSlash(env.IDENTITY_SERVICE_URL),
     identityTimeoutMs: env.IDENTITY_TIMEOUT_MS,
-    catalogServiceUrl: stripTrailingSlash(env.CATALOG_SERVICE_URL),
+    catalog: {
+      serviceUrl: stripTrailingSlash(env.CATALOG_SERVICE_URL),
+      refreshMs: env.CATALOG_REFRESH_MS,
+      liveModelsTtlMs: env.LIVE_MODELS_TTL_MS,
+    },
     credentialEncryptionKey: encryptionKey,
     auth: {
       mode: env.AUTH_MODE as AuthConfig['mode'],
@@ -85,6 +89,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
         apiStyle: env.HUGGINGFACE_API_STYLE as 'router' | 'legacy',
         defaultModel: env.HUGGINGFACE_DEFAULT_MODEL,
         defaultEmbeddingModel: env.HUGGINGFACE_EMBEDDING_MODEL,
+        defaultVisionModel: env.HUGGINGFACE_VISION_MODEL,
         timeoutMs: env.HUGGINGFACE_TIMEOUT_MS,
         apiKey: env.HUGGINGFACE_API_KEY,
       },

@@ -1,4 +1,4 @@
-export { type ResolvedCredential } from './credential-source.js';
+export { credentialRequestKey, type CredentialRequest, type ResolvedCredential } from './credential-source.js';
 export { CredentialResolver } from './credential.resolver.js';
 export { CREDENTIAL_MIGRATIONS, CredentialsModule } from './credentials.module.js';
 export { CredentialVault, type StoredCredentialSummary } from './vault/credential-vault.js';

@@ -1,4 +1,5 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { CatalogModule } from '@app/catalog';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { COUNTER_STORE, type CounterStore } from './counter-store.js';
 import { MemoryCounterStore } from './memory-counter.store.js';
@@ -11,6 +12,7 @@ import { RedisCounterStore } from './redis-counter.store.js';
 const REDIS_BOOT_WAIT_MS = 3_000;
 
 @Module({
+  imports: [CatalogModule],
   providers: [
     {
       provide: COUNTER_STORE,

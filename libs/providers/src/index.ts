@@ -1,9 +1,9 @@
 export { FallbackPlanner, type FallbackStep } from './fallback/fallback-planner.js';
-export { type PreparedCall, type ProviderAdapter } from './provider-adapter.js';
+export { type OperationDescriptor, type PreparedCall, type ProviderAdapter } from './provider-adapter.js';
 export { ProviderHealthTracker } from './provider-health.tracker.js';
 export { ProviderExecutor } from './provider.executor.js';
 export { ProviderRegistry } from './provider.registry.js';
-export { CircuitBreaker } from './resilience/circuit-breaker.js';
+export { CircuitBreaker, type CircuitReport, type CircuitState } from './resilience/circuit-breaker.js';
 export { type FinalStreamChunk, type OpenedStream } from './streaming/stream-relay.js';
 export { type StreamListener, type ToolCallDelta } from './streaming/stream-types.js';
 export { ProvidersModule } from './providers.module.js';

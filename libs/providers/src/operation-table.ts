@@ -35,6 +35,7 @@ export abstract class TableAdapter implements ProviderAdapter {
   abstract readonly name: string;
   abstract readonly displayName: string;
   abstract readonly timeoutMs: number;
+  abstract readonly baseUrl: string;
   readonly requiresCredential: boolean = true;
   protected abstract readonly table: Readonly<Record<string, AnyOperation>>;
 

@@ -37,9 +37,13 @@ export interface ProviderAdapter {
   /** The `provider` value callers send, e.g. `openai`. */
   readonly name: string;
   readonly displayName: string;
+  /** Where its calls go (configuration, never the caller's choice). */
+  readonly baseUrl: string;
   readonly operations: readonly OperationDescriptor[];
   /** Upstream deadline for one call, in milliseconds. */
   readonly timeoutMs: number;
+  /** Its list-models answer (probeRequest) names the models a key can call: merged into model lists. */
+  readonly listsModels?: boolean;
   /** False for keyless endpoints (e.g. a local Ollama): no credential is looked up or sent. */
   readonly requiresCredential: boolean;
 

@@ -171,6 +171,28 @@ export class ProviderExecutor {
     }
   }
 
+  /**
+   * The model ids the upstream lists for this key (its list-models answer, `{data: [{id}]}`), or
+   * undefined when it did not answer with one. For catalogs, never for a call's outcome.
+   */
+  async listModelIds(adapter: ProviderAdapter, apiKey: string | undefined): Promise<string[] | undefined> {
+    try {
+      const reply = await this.upstream.send(
+        adapter.name,
+        serializeRequest(adapter.name, adapter.probeRequest(apiKey)),
+        Math.min(adapter.timeoutMs, PROBE_TIMEOUT_MS),
+      );
+      const data = reply.status === 200 ? (reply.body as { data?: unknown } | null)?.data : undefined;
+      if (!Array.isArray(data)) return undefined;
+      return data
+        .slice(0, MAX_LISTED_MODELS)
+        .flatMap((entry) => (typeof (entry as { id?: unknown })?.id === 'string' ? [(entry as { id: string }).id] : []))
+        .filter((id) => id.length > 0 && id.length <= 256);
+    } catch {
+      return undefined;
+    }
+  }
+
   private normalize(adapter: ProviderAdapter, call: PreparedCall, reply: UpstreamReply, apiKey: string | undefined) {
     try {
       return adapter.normalize(call, reply);
@@ -194,6 +216,9 @@ export class ProviderExecutor {
     });
   }
 }
+
+/** A list-models answer is read up to this many entries. */
+const MAX_LISTED_MODELS = 2_000;
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

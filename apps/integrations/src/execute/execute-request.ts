@@ -1,5 +1,6 @@
 import { type PipeTransform } from '@nestjs/common';
-import { anyObject, object, string, validated } from '@app/common';
+import { anyObject, object, optional, string, validated } from '@app/common';
+import { fromPlatformParams } from './platform-params.js';
 
 /** The body of POST /api/integrations/execute. */
 export interface ExecuteRequest {
@@ -9,7 +10,12 @@ export interface ExecuteRequest {
   params: Record<string, unknown>;
 }
 
-const EXECUTE_REQUEST = object<ExecuteRequest>({
+interface ExecuteRequestBody extends ExecuteRequest {
+  /** Sent by some platform callers; keys are always looked up through the credential chain, so it is ignored. */
+  credentialId?: string;
+}
+
+const EXECUTE_REQUEST = object<ExecuteRequestBody>({
   provider: string({ min: 1, max: 64 }),
   operation: string({
     min: 1,
@@ -18,6 +24,7 @@ const EXECUTE_REQUEST = object<ExecuteRequest>({
     patternMessage: 'must be a lowercase operation name such as chat.completions',
   }),
   params: anyObject(),
+  credentialId: optional(string({ max: 256 })),
 });
 
 /**
@@ -28,6 +35,7 @@ const EXECUTE_REQUEST = object<ExecuteRequest>({
  */
 export class ParseExecuteRequestPipe implements PipeTransform<unknown, ExecuteRequest> {
   transform(body: unknown): ExecuteRequest {
-    return validated(EXECUTE_REQUEST, body ?? {});
+    const { provider, operation, params } = validated(EXECUTE_REQUEST, body ?? {});
+    return { provider, operation, params: fromPlatformParams(operation, params) };
   }
 }

@@ -1,10 +1,10 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { Public } from '@app/auth';
-import { withTimeout } from '@app/common';
+import { CLOCK, withTimeout, type Clock } from '@app/common';
 import { IntegrationSwitch } from '@app/providers';
 
 const DATABASE_PING_TIMEOUT_MS = 2000;
@@ -33,7 +33,22 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly integration: IntegrationSwitch,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Service health as the platform’s callers check it: 200 while serving, 503 while disabled by the control plane',
+  })
+  @ApiResponse({ status: 200, description: '{"status":"ok","timestamp":"2026-11-30T12:00:00.000Z"}' })
+  @ApiResponse({ status: 503, description: '{"status":"degraded","timestamp":"…","reason":"…"}' })
+  health(@Res({ passthrough: true }) reply: FastifyReply): { status: 'ok' | 'degraded'; timestamp: string; reason?: string } {
+    const timestamp = new Date(this.clock()).toISOString();
+    const integration = this.integration.state();
+    if (integration.enabled) return { status: 'ok', timestamp };
+    void reply.status(503);
+    return { status: 'degraded', timestamp, reason: 'disabled by the control plane' };
+  }
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })

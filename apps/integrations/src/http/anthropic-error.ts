@@ -1,6 +1,6 @@
 import type { GatewayError } from '@app/common';
 import { compatibleErrorStatus } from './compatible-error-status.js';
-import { errorBody } from './error-body.js';
+import { errorFacts } from './error-body.js';
 
 /**
  * /v1/messages answers errors as Anthropic does, `{type: "error", error: {type, message}}`, so its
@@ -8,7 +8,7 @@ import { errorBody } from './error-body.js';
  * along inside `error`.
  */
 export function anthropicErrorBody(error: GatewayError, requestId: string): { type: 'error'; error: Record<string, unknown> } {
-  return { type: 'error', error: { ...errorBody(error, requestId).error, type: anthropicErrorType(compatibleErrorStatus(error)) } };
+  return { type: 'error', error: { ...errorFacts(error, requestId), type: anthropicErrorType(compatibleErrorStatus(error)) } };
 }
 
 function anthropicErrorType(status: number): string {

@@ -30,7 +30,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
         ? new GatewayError('REQUEST_TIMEOUT', 'The request was not received in time')
         : new GatewayError('MALFORMED_REQUEST', 'The request is not valid HTTP (a malformed header?)');
   const requestId = randomUUID();
-  const body = JSON.stringify(errorBody(failure, requestId));
+  const body = JSON.stringify(errorBody(failure, requestId, 0));
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${failure.status} ${STATUS_TEXT[failure.status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +

@@ -1,10 +1,10 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, redactSecrets, type ErrorCode } from '@app/common';
-import { errorBody } from './error-body.js';
+import { errorBody, type CallContext } from './error-body.js';
 import { anthropicErrorBody } from './anthropic-error.js';
 import { compatibleErrorStatus } from './compatible-error-status.js';
-import { withOpenAiFields } from './openai-error.js';
+import { openAiErrorBody } from './openai-error.js';
 import type { RouteTable } from './route-table.js';
 
 /** Nest/Fastify HTTP statuses that can reach the filter without a GatewayError, in our vocabulary. */
@@ -65,20 +65,38 @@ export class GatewayExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Renders `error` in the one error shape, with its Retry-After and the request id. */
+/**
+ * Renders `error` with its Retry-After and the request id: in the gateway's own shape, or as OpenAI
+ * (/v1) or Anthropic (/v1/messages) would, so each surface's SDKs understand it.
+ */
 export function sendError(reply: FastifyReply, error: GatewayError, requestId: string): void {
   void reply.header('x-request-id', requestId);
   if (error.retryAfterMs !== undefined) void reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
-  if (reply.request.url.startsWith('/v1/messages')) {
+  const url = reply.request.url;
+  if (url.startsWith('/v1/messages')) {
     void reply.status(compatibleErrorStatus(error)).send(anthropicErrorBody(error, requestId));
     return;
   }
-  if (reply.request.url.startsWith('/v1/')) {
+  if (url.startsWith('/v1/')) {
     const status = compatibleErrorStatus(error);
-    void reply.status(status).send(withOpenAiFields(errorBody(error, requestId), error, status));
+    void reply.status(status).send(openAiErrorBody(error, requestId, status));
     return;
   }
-  void reply.status(error.status).send(errorBody(error, requestId));
+  void reply.status(error.status).send(errorBody(error, requestId, Math.round(reply.elapsedTime), callNamedBy(reply.request)));
+}
+
+/** The provider and operation an execute request named (they are the caller's own words, bounded). */
+function callNamedBy(request: FastifyRequest): CallContext {
+  const body = request.body as { provider?: unknown; operation?: unknown } | null | undefined;
+  if (body === null || typeof body !== 'object' || !request.url.startsWith('/api/integrations/execute')) return {};
+  return {
+    ...(isName(body.provider) && { provider: body.provider }),
+    ...(isName(body.operation) && { operation: body.operation }),
+  };
+}
+
+function isName(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 64 && /^[a-z0-9][a-z0-9._-]*$/.test(value);
 }
 
 /** Bodies larger than this past the limit are not read to the end: the connection is cut instead. */

@@ -1,17 +1,19 @@
 import type { GatewayError } from '@app/common';
-import type { ErrorBody } from './error-body.js';
+import { errorFacts, type ErrorFacts } from './error-body.js';
+
+/** The OpenAI error shape: `{error: {message, type, param, code, …}}`. */
+export interface OpenAiErrorBody {
+  error: ErrorFacts & { type: string; param: string | null };
+}
 
 /**
  * The /v1 surface answers errors as OpenAI does, so its SDKs raise the right class: `type` and
  * `param` beside our own fields (`code` stays the gateway's stable code, `requestId` and the rest
  * are kept). The status is `compatibleErrorStatus`.
  */
-export function withOpenAiFields(
-  body: ErrorBody,
-  error: GatewayError,
-  status: number,
-): ErrorBody & { error: { type: string; param: string | null } } {
-  return { error: { ...body.error, type: openAiErrorType(error, status), param: body.error.field ?? null } };
+export function openAiErrorBody(error: GatewayError, requestId: string, status: number): OpenAiErrorBody {
+  const facts = errorFacts(error, requestId);
+  return { error: { ...facts, type: openAiErrorType(error, status), param: facts.field ?? null } };
 }
 
 export function openAiErrorType(error: GatewayError, status: number): string {

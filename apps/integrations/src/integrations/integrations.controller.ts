@@ -9,17 +9,16 @@ import { attemptsWanted } from '../http/attempts-wanted.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
-import { StatusService } from '../status/status.service.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { ExecuteRequestDto } from './dto/execute-request.dto.js';
 import { ExecutionsQueryDto } from './dto/executions-query.dto.js';
 import { ExecutionsResponseDto } from './dto/executions-response.dto.js';
-import { NormalizedResponseDto } from './dto/normalized-response.dto.js';
+import { ExecuteResponseDto } from './dto/execute-response.dto.js';
 import { ProvidersResponseDto } from './dto/providers-response.dto.js';
-import { StatusResponseDto } from './dto/status-response.dto.js';
 import { ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
 import { ExecuteService } from '../execute/execute.service.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
+import { ProviderProfiles } from '../platform/provider-profiles.js';
 
 @ApiTags('integrations')
 @ApiAuthenticated()
@@ -28,7 +27,7 @@ export class IntegrationsController {
   constructor(
     private readonly executeService: ExecuteService,
     private readonly catalog: ProviderCatalog,
-    private readonly status: StatusService,
+    private readonly profiles: ProviderProfiles,
     private readonly executionLogs: ExecutionLogQuery,
   ) {}
 
@@ -37,10 +36,10 @@ export class IntegrationsController {
   @ApiOperation({
     summary: 'Call a provider operation and get the normalized response',
     description:
-      'With params.stream: true (chat operations) the answer is text/event-stream: `data: {"delta","index"}` text frames and `data: {"toolCall": {index, id?, name?, arguments?}}` tool-call pieces as they arrive, then one `data: {provider, model, usage, finishReason, toolCalls?, metadata}` frame and `data: [DONE]`; a failure after the stream started is sent as `event: error`.',
+      'The answer is `{success: true, data: <the normalized response>, requestId, durationMs}`; errors are `{success: false, error: "<message>", code, category, retryable, …}`. With params.stream: true (chat operations) the answer is text/event-stream: `data: {"delta","index"}` text frames and `data: {"toolCall": {index, id?, name?, arguments?}}` tool-call pieces as they arrive, then one `data: {provider, model, usage, finishReason, toolCalls?, metadata}` frame and `data: [DONE]`; a failure after the stream started is sent as `event: error`.',
   })
   @ApiBody({ type: ExecuteRequestDto })
-  @ApiOkResponse({ type: NormalizedResponseDto })
+  @ApiOkResponse({ type: ExecuteResponseDto })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
     description: 'VALIDATION_FAILED, UNKNOWN_PROVIDER, OPERATION_NOT_SUPPORTED, PROVIDER_BAD_REQUEST, CONTEXT_LENGTH_EXCEEDED',
@@ -55,10 +54,14 @@ export class IntegrationsController {
     @Body(ParseExecuteRequestPipe) request: ExecuteRequest,
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<NormalizedResponseDto | PassThrough> {
+  ): Promise<ExecuteResponseDto | PassThrough> {
     const hangUp = callerHangUp(reply);
     const options = attemptsWanted(reply.request);
-    if (request.params.stream !== true) return this.executeService.execute(caller, request, requestId, hangUp, options);
+    request = this.withCatalogDefaultModel(request);
+    if (request.params.stream !== true) {
+      const data = await this.executeService.execute(caller, request, requestId, hangUp, options);
+      return { success: true, data, requestId, durationMs: Math.round(reply.elapsedTime) };
+    }
     const session = await this.executeService.stream(caller, request, requestId, hangUp, options);
     return eventStream(reply, (out) =>
       session.pump({
@@ -84,11 +87,11 @@ export class IntegrationsController {
     return { providers: await this.catalog.list(caller) };
   }
 
-  @Get('status')
-  @ApiOperation({ summary: 'Version, uptime, database state and per-provider last success/failure' })
-  @ApiOkResponse({ type: StatusResponseDto })
-  getStatus(): Promise<StatusResponseDto> {
-    return this.status.status();
+  /** A call naming no model gets the default the Catalog service chose for the provider, if it chose one. */
+  private withCatalogDefaultModel(request: ExecuteRequest): ExecuteRequest {
+    if (request.params.model !== undefined) return request;
+    const model = this.profiles.catalogDefaultModel(request.provider, request.operation);
+    return model === undefined ? request : { ...request, params: { ...request.params, model } };
   }
 
   @Get('executions')

@@ -5,13 +5,13 @@ import { ProvidersModule } from '@app/providers';
 import { IntegrationsController } from './integrations.controller.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
 
-/** /api/integrations: execute, the providers list, the execution log and the status. */
+/** /api/integrations: execute, the providers list and the execution log. */
 @Module({})
 export class IntegrationsModule {
-  static register(execute: DynamicModule, status: DynamicModule): DynamicModule {
+  static register(execute: DynamicModule, platform: DynamicModule): DynamicModule {
     return {
       module: IntegrationsModule,
-      imports: [ProvidersModule, CredentialsModule, ExecutionLogModule, execute, status],
+      imports: [ProvidersModule, CredentialsModule, ExecutionLogModule, execute, platform],
       controllers: [IntegrationsController],
       providers: [ProviderCatalog],
     };

@@ -3,6 +3,7 @@ import type { Caller } from '@app/auth';
 import { GatewayError } from '@app/common';
 import { CredentialResolver } from '@app/credentials';
 import { ProviderRegistry, type ProviderAdapter } from '@app/providers';
+import { ProviderProfiles } from '../platform/provider-profiles.js';
 import type { ProviderDto } from './dto/providers-response.dto.js';
 
 /** What GET /providers shows: every provider, and whether this caller could call it right now. */
@@ -11,6 +12,7 @@ export class ProviderCatalog {
   constructor(
     private readonly registry: ProviderRegistry,
     private readonly credentials: CredentialResolver,
+    private readonly profiles: ProviderProfiles,
   ) {}
 
   list(caller: Caller | undefined): Promise<ProviderDto[]> {
@@ -18,7 +20,9 @@ export class ProviderCatalog {
       this.registry.list().map(async (adapter) => ({
         name: adapter.name,
         displayName: adapter.displayName,
-        defaultModel: adapter.operations[0]?.defaultModel ?? '',
+        baseUrl: adapter.baseUrl,
+        defaultModel: this.profiles.find(adapter.name)?.defaultModel ?? adapter.operations[0]?.defaultModel ?? '',
+        supportedOperations: adapter.operations.map((operation) => operation.name),
         operations: adapter.operations.map((operation) => ({ ...operation })),
         timeoutMs: adapter.timeoutMs,
         requiresCredential: adapter.requiresCredential,

@@ -38,11 +38,28 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * The coarse family of an error, as the platform's callers classify failures (the Symbia
+ * Integrations wire): the `code` says exactly what happened, the category what kind of thing.
+ */
+export type ErrorCategory =
+  | 'auth'
+  | 'validation'
+  | 'rate_limit'
+  | 'timeout'
+  | 'provider'
+  | 'network'
+  | 'not_found'
+  | 'content_filter'
+  | 'quota'
+  | 'internal';
+
 interface ErrorCodeTraits {
   /** HTTP status the gateway answers with. */
   status: number;
   /** Whether the same request may succeed if retried later, unchanged. */
   retryable: boolean;
+  category: ErrorCategory;
 }
 
 /**
@@ -50,37 +67,37 @@ interface ErrorCodeTraits {
  * authentication succeeded, and a 401 would make well-behaved clients refresh their token in a loop.
  */
 export const ERROR_CODE_TRAITS: Readonly<Record<ErrorCode, ErrorCodeTraits>> = {
-  VALIDATION_FAILED: { status: 400, retryable: false },
-  MALFORMED_REQUEST: { status: 400, retryable: false },
-  PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
-  UNKNOWN_PROVIDER: { status: 400, retryable: false },
-  OPERATION_NOT_SUPPORTED: { status: 400, retryable: false },
-  UNAUTHENTICATED: { status: 401, retryable: false },
-  FORBIDDEN: { status: 403, retryable: false },
-  NOT_FOUND: { status: 404, retryable: false },
-  METHOD_NOT_ALLOWED: { status: 405, retryable: false },
-  URI_TOO_LONG: { status: 414, retryable: false },
-  HEADERS_TOO_LARGE: { status: 431, retryable: false },
-  REQUEST_TIMEOUT: { status: 408, retryable: true },
+  VALIDATION_FAILED: { status: 400, retryable: false, category: 'validation' },
+  MALFORMED_REQUEST: { status: 400, retryable: false, category: 'validation' },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false, category: 'validation' },
+  UNKNOWN_PROVIDER: { status: 400, retryable: false, category: 'validation' },
+  OPERATION_NOT_SUPPORTED: { status: 400, retryable: false, category: 'validation' },
+  UNAUTHENTICATED: { status: 401, retryable: false, category: 'auth' },
+  FORBIDDEN: { status: 403, retryable: false, category: 'auth' },
+  NOT_FOUND: { status: 404, retryable: false, category: 'not_found' },
+  METHOD_NOT_ALLOWED: { status: 405, retryable: false, category: 'validation' },
+  URI_TOO_LONG: { status: 414, retryable: false, category: 'validation' },
+  HEADERS_TOO_LARGE: { status: 431, retryable: false, category: 'validation' },
+  REQUEST_TIMEOUT: { status: 408, retryable: true, category: 'timeout' },
   /** This instance is draining for shutdown; another replica (or this one, restarted) will answer. */
-  SHUTTING_DOWN: { status: 503, retryable: true },
+  SHUTTING_DOWN: { status: 503, retryable: true, category: 'internal' },
   /** A route that needs the database, while it is unreachable. */
-  DATABASE_UNAVAILABLE: { status: 503, retryable: true },
-  CREDENTIAL_NOT_FOUND: { status: 424, retryable: false },
-  IDENTITY_UNAVAILABLE: { status: 503, retryable: true },
-  VAULT_DISABLED: { status: 503, retryable: false },
-  INTEGRATION_DISABLED: { status: 503, retryable: true },
-  RATE_LIMITED: { status: 429, retryable: true },
-  BUDGET_EXCEEDED: { status: 402, retryable: false },
+  DATABASE_UNAVAILABLE: { status: 503, retryable: true, category: 'internal' },
+  CREDENTIAL_NOT_FOUND: { status: 424, retryable: false, category: 'auth' },
+  IDENTITY_UNAVAILABLE: { status: 503, retryable: true, category: 'network' },
+  VAULT_DISABLED: { status: 503, retryable: false, category: 'internal' },
+  INTEGRATION_DISABLED: { status: 503, retryable: true, category: 'internal' },
+  RATE_LIMITED: { status: 429, retryable: true, category: 'rate_limit' },
+  BUDGET_EXCEEDED: { status: 402, retryable: false, category: 'quota' },
   /** 499 (client closed request): only ever logged, the caller is gone. */
-  CANCELLED: { status: 499, retryable: false },
-  PROVIDER_AUTH_FAILED: { status: 424, retryable: false },
-  PROVIDER_BAD_REQUEST: { status: 400, retryable: false },
-  CONTEXT_LENGTH_EXCEEDED: { status: 400, retryable: false },
-  PROVIDER_RATE_LIMITED: { status: 429, retryable: true },
-  PROVIDER_QUOTA_EXCEEDED: { status: 429, retryable: false },
-  PROVIDER_UNAVAILABLE: { status: 502, retryable: true },
-  PROVIDER_INVALID_RESPONSE: { status: 502, retryable: true },
-  PROVIDER_TIMEOUT: { status: 504, retryable: true },
-  INTERNAL_ERROR: { status: 500, retryable: false },
+  CANCELLED: { status: 499, retryable: false, category: 'internal' },
+  PROVIDER_AUTH_FAILED: { status: 424, retryable: false, category: 'auth' },
+  PROVIDER_BAD_REQUEST: { status: 400, retryable: false, category: 'validation' },
+  CONTEXT_LENGTH_EXCEEDED: { status: 400, retryable: false, category: 'validation' },
+  PROVIDER_RATE_LIMITED: { status: 429, retryable: true, category: 'rate_limit' },
+  PROVIDER_QUOTA_EXCEEDED: { status: 429, retryable: false, category: 'quota' },
+  PROVIDER_UNAVAILABLE: { status: 502, retryable: true, category: 'provider' },
+  PROVIDER_INVALID_RESPONSE: { status: 502, retryable: true, category: 'provider' },
+  PROVIDER_TIMEOUT: { status: 504, retryable: true, category: 'timeout' },
+  INTERNAL_ERROR: { status: 500, retryable: false, category: 'internal' },
 };

@@ -1,4 +1,4 @@
-import { ERROR_CODE_TRAITS, type ErrorCode } from './error-code.js';
+import { ERROR_CODE_TRAITS, type ErrorCategory, type ErrorCode } from './error-code.js';
 
 /** One offending input field, e.g. `{ field: 'params.messages.0.role', message: '…' }`. */
 export interface FieldViolation {
@@ -46,6 +46,10 @@ export class GatewayError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.upstreamStatus = options.upstreamStatus;
     this.metadata = options.metadata;
+  }
+
+  get category(): ErrorCategory {
+    return ERROR_CODE_TRAITS[this.code].category;
   }
 
   static validation(violations: FieldViolation[]): GatewayError {

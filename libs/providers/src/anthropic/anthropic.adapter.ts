@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AnthropicProviderConfig, type AppConfig } from '@app/config';
 import { operation, TableAdapter, type AnyOperation } from '../operation-table.js';
+import { imageDescription } from '../params/image-description.js';
 import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
 import type { UpstreamFailure } from '../provider-adapter.js';
 import type { UpstreamReply, UpstreamRequest } from '../upstream/upstream-types.js';
@@ -19,6 +20,7 @@ export class AnthropicAdapter extends TableAdapter {
   readonly name = 'anthropic';
   readonly displayName = 'Anthropic';
   readonly timeoutMs: number;
+  readonly baseUrl: string;
   protected readonly table: Readonly<Record<string, AnyOperation>>;
   private readonly config: AnthropicProviderConfig;
 
@@ -26,6 +28,7 @@ export class AnthropicAdapter extends TableAdapter {
     super();
     this.config = appConfig.providers.anthropic;
     this.timeoutMs = this.config.timeoutMs;
+    this.baseUrl = this.config.baseUrl;
     // Both operations speak the chat vocabulary (`messages` adds Anthropic's system and topK): one definition.
     const messages = {
       defaultModel: this.config.defaultModel,
@@ -52,6 +55,9 @@ export class AnthropicAdapter extends TableAdapter {
         schema: CHAT_COMPLETION_PARAMS,
         ...messages,
       }),
+      'image.description': operation<AnthropicMessagesParams>(
+        imageDescription({ description: '', schema: CHAT_COMPLETION_PARAMS, ...messages }),
+      ),
     };
   }
 

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { APP_CONFIG, type AppConfig, type HuggingFaceProviderConfig } from '@app/config';
 import { fromOpenAiChatCompletion, toOpenAiChatBody } from '../openai-compatible/openai-chat.js';
-import { operation, TableAdapter, type AnyOperation } from '../operation-table.js';
+import { operation, TableAdapter, type AnyOperation, type Operation } from '../operation-table.js';
+import { imageDescription } from '../params/image-description.js';
 import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
 import { EMBEDDING_PARAMS, type EmbeddingParams } from '../params/embedding.params.js';
 import { TEXT_GENERATION_PARAMS, type TextGenerationParams } from './text-generation.params.js';
@@ -29,6 +30,7 @@ export class HuggingFaceAdapter extends TableAdapter {
   readonly name = 'huggingface';
   readonly displayName = 'HuggingFace';
   readonly timeoutMs: number;
+  readonly baseUrl: string;
   protected readonly table: Readonly<Record<string, AnyOperation>>;
   private readonly config: HuggingFaceProviderConfig;
   private readonly router: boolean;
@@ -38,6 +40,7 @@ export class HuggingFaceAdapter extends TableAdapter {
     this.config = appConfig.providers.huggingface;
     this.router = this.config.apiStyle === 'router';
     this.timeoutMs = this.config.timeoutMs;
+    this.baseUrl = this.config.baseUrl;
     const { baseUrl, defaultModel, defaultEmbeddingModel } = this.config;
     const chatUrl = (model: string) =>
       this.router ? `${baseUrl}/v1/chat/completions` : `${baseUrl}/models/${encodeModel(model)}/v1/chat/completions`;
@@ -46,18 +49,21 @@ export class HuggingFaceAdapter extends TableAdapter {
       headers: authorization(apiKey),
       body: toOpenAiChatBody(params, model),
     });
+    const chat: Operation<ChatCompletionParams> = {
+      description: 'Chat completion (OpenAI-compatible)',
+      defaultModel,
+      schema: CHAT_COMPLETION_PARAMS,
+      build: chatRequest,
+      normalize: (_params, model, reply) => fromOpenAiChatCompletion(this.name, model, reply.body),
+      stream: (params, model, apiKey) => {
+        const request = chatRequest(params, model, apiKey);
+        return { request: { ...request, body: { ...(request.body as object), stream: true } }, decoder: new OpenAiStreamDecoder() };
+      },
+    };
     this.table = {
-      'chat.completions': operation<ChatCompletionParams>({
-        description: 'Chat completion (OpenAI-compatible)',
-        defaultModel,
-        schema: CHAT_COMPLETION_PARAMS,
-        build: chatRequest,
-        normalize: (_params, model, reply) => fromOpenAiChatCompletion(this.name, model, reply.body),
-        stream: (params, model, apiKey) => {
-          const request = chatRequest(params, model, apiKey);
-          return { request: { ...request, body: { ...(request.body as object), stream: true } }, decoder: new OpenAiStreamDecoder() };
-        },
-      }),
+      'chat.completions': operation(chat),
+      // Vision-language models answer through the router's chat route; legacy text-generation servers have none.
+      ...(this.router && { 'image.description': operation(imageDescription(chat, this.config.defaultVisionModel)) }),
       'text.generation': this.router
         ? operation<TextGenerationParams>({
             description: 'Continuation of a prompt (sent as a one-turn chat)',

@@ -1,4 +1,5 @@
-import { operation, TableAdapter, type AnyOperation } from '../operation-table.js';
+import { operation, TableAdapter, type AnyOperation, type Operation } from '../operation-table.js';
+import { imageDescription } from '../params/image-description.js';
 import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
 import { EMBEDDING_PARAMS, type EmbeddingParams } from '../params/embedding.params.js';
 import type { UpstreamFailure } from '../provider-adapter.js';
@@ -31,6 +32,8 @@ export class OpenAiCompatibleAdapter extends TableAdapter {
   readonly name: string;
   readonly displayName: string;
   readonly timeoutMs: number;
+  readonly baseUrl: string;
+  readonly listsModels = true;
   override readonly requiresCredential: boolean;
   protected table: Readonly<Record<string, AnyOperation>>;
   private readonly query: string;
@@ -40,10 +43,11 @@ export class OpenAiCompatibleAdapter extends TableAdapter {
     this.name = settings.name;
     this.displayName = settings.displayName;
     this.timeoutMs = settings.timeoutMs;
+    this.baseUrl = settings.baseUrl;
     this.requiresCredential = settings.authHeader !== 'none';
     const query = new URLSearchParams(settings.queryParams).toString();
     this.query = query ? `?${query}` : '';
-    const chat = operation<ChatCompletionParams>({
+    const chat: Operation<ChatCompletionParams> = {
       description: 'Chat completion from a list of messages',
       defaultModel: settings.defaultModel,
       schema: CHAT_COMPLETION_PARAMS,
@@ -57,10 +61,14 @@ export class OpenAiCompatibleAdapter extends TableAdapter {
         }),
         decoder: new OpenAiStreamDecoder(),
       }),
-    });
+    };
+    const chatOperations = {
+      'chat.completions': operation(chat),
+      'image.description': operation(imageDescription(chat)),
+    };
     this.table = settings.defaultEmbeddingModel
       ? {
-          'chat.completions': chat,
+          ...chatOperations,
           embeddings: operation<EmbeddingParams>({
             description: 'Embedding vectors for one text or a batch',
             defaultModel: settings.defaultEmbeddingModel,
@@ -69,7 +77,7 @@ export class OpenAiCompatibleAdapter extends TableAdapter {
             normalize: (_params, model, reply) => fromOpenAiEmbeddings(this.name, model, reply.body),
           }),
         }
-      : { 'chat.completions': chat };
+      : chatOperations;
   }
 
   mapError(reply: UpstreamReply): UpstreamFailure {

@@ -20,6 +20,17 @@ interface Circuit {
   openedAt: number;
   /** While half-open: when the one trial call's slot frees itself if nothing reported its outcome (0: none in flight). */
   trialExpiresAt: number;
+  /** When a call last failed in a way that counts (0: never). */
+  lastFailureAt: number;
+}
+
+/** What an operator sees of one circuit. */
+export interface CircuitReport {
+  state: CircuitState;
+  /** Failures counted in the current window (since it last opened or closed). */
+  failures: number;
+  /** Epoch milliseconds of the last counted failure, or null. */
+  lastFailureAt: number | null;
 }
 
 /** Failures that say the provider itself is unwell; 4xx answers prove it is up. */
@@ -86,6 +97,7 @@ export class CircuitBreaker {
     const failed = error instanceof GatewayError && PROVIDER_FAILURES.has(error.code) && error.metadata?.circuit !== 'open';
     const circuit = this.circuit(provider);
     const now = this.now();
+    if (failed) circuit.lastFailureAt = now;
     if (circuit.state === 'half_open') {
       circuit.trialExpiresAt = 0;
       if (failed) this.open(circuit, now);
@@ -115,6 +127,13 @@ export class CircuitBreaker {
     this.circuit(provider).trialExpiresAt = 0;
   }
 
+  report(provider: string): CircuitReport {
+    const circuit = this.circuit(provider);
+    const slice = Math.floor(this.now() / (this.settings.windowMs / BUCKETS));
+    const failures = circuit.buckets.reduce((sum, bucket) => (slice - bucket.slice < BUCKETS ? sum + bucket.failures : sum), 0);
+    return { state: this.state(provider), failures, lastFailureAt: circuit.lastFailureAt || null };
+  }
+
   state(provider: string): CircuitState {
     const circuit = this.circuit(provider);
     // An open circuit past its cool-down is, to observers, ready for a trial.
@@ -135,7 +154,7 @@ export class CircuitBreaker {
   private circuit(provider: string): Circuit {
     let circuit = this.circuits.get(provider);
     if (!circuit) {
-      circuit = { state: 'closed', buckets: emptyBuckets(), openedAt: 0, trialExpiresAt: 0 };
+      circuit = { state: 'closed', buckets: emptyBuckets(), openedAt: 0, trialExpiresAt: 0, lastFailureAt: 0 };
       this.circuits.set(provider, circuit);
     }
     return circuit;

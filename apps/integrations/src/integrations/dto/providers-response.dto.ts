@@ -18,8 +18,14 @@ export class ProviderDto {
   @ApiProperty({ example: 'OpenAI' })
   displayName: string;
 
+  @ApiProperty({ example: 'https://api.openai.com/v1', description: 'Where its calls go' })
+  baseUrl: string;
+
   @ApiProperty({ example: 'gpt-4o-mini', description: 'Default model of the first (chat) operation' })
   defaultModel: string;
+
+  @ApiProperty({ example: ['chat.completions', 'image.description', 'embeddings', 'responses'], type: [String] })
+  supportedOperations: string[];
 
   @ApiProperty({ type: [OperationDto] })
   operations: OperationDto[];
