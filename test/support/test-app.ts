@@ -41,6 +41,8 @@ export async function startTestApp(
     // scripted; the resilience suite sets its own.
     RETRY_MAX_ATTEMPTS: '1',
     CIRCUIT_MIN_CALLS: '100000',
+    // Built-in models only; the platform-wire suite points at a fake Catalog.
+    CATALOG_REFRESH_MS: '0',
     ...environment,
   });
   const app = await createApp(config, options);

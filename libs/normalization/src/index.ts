@@ -7,3 +7,4 @@ export {
   type ToolCall,
 } from './normalized-response.js';
 export { normalizeUsage, tokenCount } from './usage.js';
+export { estimatePromptTokens } from './prompt-tokens.js';

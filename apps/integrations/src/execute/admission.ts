@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@app/auth';
+import { ModelCatalog } from '@app/catalog';
+import { GatewayError } from '@app/common';
 import { BudgetGuard, RateLimiter } from '@app/limits';
+import { estimatePromptTokens } from '@app/normalization';
 import { IntegrationSwitch, ProviderRegistry, type PreparedCall, type ProviderAdapter } from '@app/providers';
 import type { ExecuteRequest } from './execute-request.js';
 
@@ -16,6 +19,7 @@ export class Admission {
     private readonly registry: ProviderRegistry,
     private readonly rateLimiter: RateLimiter,
     private readonly budget: BudgetGuard,
+    private readonly catalog: ModelCatalog,
   ) {}
 
   async admit(caller: Caller, request: ExecuteRequest): Promise<{ adapter: ProviderAdapter; call: PreparedCall }> {
@@ -23,9 +27,29 @@ export class Admission {
     this.integration.assertEnabled();
     const adapter = this.registry.get(request.provider);
     const call = adapter.validate(request.operation, request.params);
+    this.assertFitsContext(adapter, call);
     const subject = { userId: caller.userId, orgId: caller.orgId };
     await this.rateLimiter.admit(subject);
     await this.budget.admit(subject);
     return { adapter, call };
+  }
+
+  /**
+   * A prompt plus answer the model cannot hold is refused here, before a token is paid for: the
+   * estimate is rough (about four characters a token), so only calls that clearly cannot fit are.
+   */
+  private assertFitsContext(adapter: ProviderAdapter, call: PreparedCall): void {
+    if (call.operation === 'embeddings') return;
+    const contextWindow = this.catalog.find(adapter.name, call.model)?.contextWindow;
+    if (contextWindow === undefined) return;
+    const params = call.params as Record<string, unknown>;
+    const maxTokens = typeof params.maxTokens === 'number' ? params.maxTokens : 0;
+    const promptTokens = estimatePromptTokens(params);
+    if (promptTokens + maxTokens <= contextWindow) return;
+    throw new GatewayError(
+      'CONTEXT_LENGTH_EXCEEDED',
+      `About ${promptTokens} prompt tokens plus maxTokens ${maxTokens} do not fit ${call.model}'s context window of ${contextWindow} tokens`,
+      { provider: adapter.name, metadata: { contextWindow, estimatedPromptTokens: promptTokens, maxTokens } },
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CatalogModule } from '@app/catalog';
 import { CredentialsModule } from '@app/credentials';
 import { ExecutionLogModule } from '@app/execution-log';
 import { LimitsModule } from '@app/limits';
@@ -21,7 +22,7 @@ export class ExecuteModule {
   static register(observability: DynamicModule): DynamicModule {
     return {
       module: ExecuteModule,
-      imports: [ProvidersModule, CredentialsModule, LimitsModule, ExecutionLogModule, observability],
+      imports: [ProvidersModule, CredentialsModule, LimitsModule, CatalogModule, ExecutionLogModule, observability],
       providers: [
         ExecuteService,
         Admission,

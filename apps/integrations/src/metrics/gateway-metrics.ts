@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { SecurityEvents } from '@app/common';
 import { ExecutionLogWriter, type ExecutionLogWriterStats } from '@app/execution-log';
 import { CircuitBreaker, ProviderRegistry } from '@app/providers';
+import { ModelCatalog } from '@app/catalog';
 
 const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -65,7 +66,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor(providers: ProviderRegistry, circuit: CircuitBreaker, executionLog: ExecutionLogWriter, security: SecurityEvents) {
+  constructor(
+    providers: ProviderRegistry,
+    circuit: CircuitBreaker,
+    executionLog: ExecutionLogWriter,
+    security: SecurityEvents,
+    catalog: ModelCatalog,
+  ) {
     collectDefaultMetrics({ register: this.registry });
     new Counter({
       name: 'gateway_auth_failures_total',
@@ -85,6 +92,25 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         for (const name of providers.names()) this.set({ provider: name }, CIRCUIT_VALUE[circuit.state(name)]);
+      },
+    });
+    new Counter({
+      name: 'gateway_catalog_refreshes_total',
+      help: 'Reads of the Catalog service by outcome (ok, unavailable, malformed, rate_limited)',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [outcome, count] of Object.entries(catalog.stats().refreshes)) this.inc({ outcome }, count);
+      },
+    });
+    new Counter({
+      name: 'gateway_catalog_skipped_entries_total',
+      help: 'Catalog entries refused as malformed or unsafe',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(catalog.stats().skippedEntries);
       },
     });
     const writerGauge = (name: string, help: string, stat: keyof ExecutionLogWriterStats) =>

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { CatalogModule } from '@app/catalog';
 import { ExecutionLogModule } from '@app/execution-log';
 import { ProvidersModule } from '@app/providers';
 import { CallLogger, ROOT_LOGGER } from '../logging/call-logger.js';
@@ -12,7 +13,7 @@ export class ObservabilityModule {
   static register(rootLogger: Logger): DynamicModule {
     return {
       module: ObservabilityModule,
-      imports: [ProvidersModule, ExecutionLogModule],
+      imports: [ProvidersModule, ExecutionLogModule, CatalogModule],
       controllers: [MetricsController],
       providers: [GatewayMetrics, CallLogger, { provide: ROOT_LOGGER, useValue: rootLogger }],
       exports: [GatewayMetrics, CallLogger],

@@ -4,6 +4,7 @@ import { PricingTable } from '@app/limits';
 import { ProviderRegistry } from '@app/providers';
 import type { ExecuteRequest } from '../execute/execute-request.js';
 import type { EstimateResponseDto } from './spend.dto.js';
+import { estimatePromptTokens } from '@app/normalization';
 
 /** Predicts a call's cost before it is made: prompt tokens from the text, completion up to maxTokens. */
 @Injectable()
@@ -18,7 +19,7 @@ export class CostEstimator {
     const adapter = this.registry.get(request.provider);
     const call = adapter.validate(request.operation, request.params);
     const params = call.params as Record<string, unknown>;
-    const promptTokens = estimateTokens(params);
+    const promptTokens = estimatePromptTokens(params);
     const maxCompletionTokens =
       call.operation === 'embeddings'
         ? 0
@@ -41,20 +42,4 @@ export class CostEstimator {
           : null,
     };
   }
-}
-
-/** About four characters a token, plus a few tokens of framing per chat message. */
-function estimateTokens(params: Record<string, unknown>): number {
-  const texts: string[] = [];
-  const collect = (value: unknown) => {
-    if (typeof value === 'string') texts.push(value);
-    else if (Array.isArray(value)) value.forEach((part) => collect((part as { text?: unknown })?.text ?? part));
-  };
-  collect(params.system);
-  collect(params.prompt);
-  collect(params.input);
-  const messages = Array.isArray(params.messages) ? (params.messages as Array<{ content?: unknown }>) : [];
-  for (const message of messages) collect(message.content);
-  const characters = texts.reduce((sum, text) => sum + text.length, 0);
-  return Math.ceil(characters / 4) + messages.length * 4;
 }
