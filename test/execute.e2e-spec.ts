@@ -256,7 +256,10 @@ describe('POST /api/integrations/execute against a fake OpenAI', () => {
     upstream.reply(openAiError(500, 'boom', 'server_error', null));
     await chat().expect(502);
 
-    const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs(userId, { roles: ['operator'] })).expect(200);
+    const status = await request(gateway.server)
+      .get('/api/integrations/status/details')
+      .set(authAs(userId, { roles: ['operator'] }))
+      .expect(200);
 
     const openai = status.body.providers.find((provider: { name: string }) => provider.name === 'openai');
     expect(openai.lastErrorCode).toBe('PROVIDER_UNAVAILABLE');

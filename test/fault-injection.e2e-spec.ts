@@ -246,7 +246,10 @@ describe('fault injection: every upstream failure, one by one', () => {
     expect(upstream.received.length - before).toBe(fault.attempts);
 
     // The circuit stays closed (the breaker is set never to trip here) and the process still serves.
-    const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs(userId, { roles: ['operator'] })).expect(200);
+    const status = await request(gateway.server)
+      .get('/api/integrations/status/details')
+      .set(authAs(userId, { roles: ['operator'] }))
+      .expect(200);
     expect(status.body.providers.find((entry: { name: string }) => entry.name === provider).circuit).toBe('closed');
 
     let row: { success: boolean; error_code: string | null } | undefined;
@@ -284,7 +287,11 @@ describe('fault injection: the circuit breaker', () => {
       // After the cool-down, the one trial is a stream its caller abandons after the first chunk.
       upstream.reply({ sse: [openAiDelta('Hel')], afterEvents: 'hang' });
       const status = async () =>
-        (await request(gateway.server).get('/api/integrations/status/details').set(authAs(userId, { roles: ['operator'] }))).body.providers[0].circuit;
+        (
+          await request(gateway.server)
+            .get('/api/integrations/status/details')
+            .set(authAs(userId, { roles: ['operator'] }))
+        ).body.providers[0].circuit;
       await waitFor(async () => (await status()) === 'half_open', 3000, 'the cool-down');
       const { port } = new URL(baseUrl);
       await new Promise<void>((resolve, reject) => {

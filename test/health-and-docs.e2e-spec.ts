@@ -127,7 +127,10 @@ describe('readiness when the database is gone', () => {
       // Unready would take every replica out of the load balancer at once, while calls are still served.
       const ready = await request(gateway.server).get('/health/ready').expect(200);
       await request(gateway.server).get('/health/live').expect(200);
-      const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator-1', { roles: ['operator'] })).expect(200);
+      const status = await request(gateway.server)
+        .get('/api/integrations/status/details')
+        .set(authAs('operator-1', { roles: ['operator'] }))
+        .expect(200);
 
       expect(ready.body).toEqual({
         status: 'degraded',

@@ -322,7 +322,10 @@ describe('OpsAgent against a fake Opstage', () => {
 
     const refused = await execute().expect(503);
     expect(refused.body).toMatchObject({ code: 'INTEGRATION_DISABLED', retryable: true });
-    const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator-1', { roles: ['operator'] })).expect(200);
+    const status = await request(gateway.server)
+      .get('/api/integrations/status/details')
+      .set(authAs('operator-1', { roles: ['operator'] }))
+      .expect(200);
     expect(status.body.integration).toMatchObject({ enabled: false, reason: 'AGENT_DISABLED' });
     await request(gateway.server).get('/health/ready').expect(503);
 
@@ -397,11 +400,19 @@ describe('OpsAgent when Opstage is unreachable', () => {
     try {
       await request(gateway.server).post('/api/integrations/execute').set(authAs('user-1')).send(chatBody).expect(200);
       await waitFor(
-        async () => (await request(gateway.server).get('/api/integrations/status/details').set(authAs('user-1', { roles: ['operator'] }))).body.opsAgent.lastError !== null,
+        async () =>
+          (
+            await request(gateway.server)
+              .get('/api/integrations/status/details')
+              .set(authAs('user-1', { roles: ['operator'] }))
+          ).body.opsAgent.lastError !== null,
         3000,
         'lastError',
       );
-      const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('user-1', { roles: ['operator'] })).expect(200);
+      const status = await request(gateway.server)
+        .get('/api/integrations/status/details')
+        .set(authAs('user-1', { roles: ['operator'] }))
+        .expect(200);
       expect(status.body.opsAgent).toMatchObject({ enabled: true, registered: false, lastError: expect.stringContaining('NETWORK') });
       // First boot, never heard from Opstage: it serves, and says the verdict is not confirmed.
       expect(status.body.integration).toMatchObject({ enabled: true, verdictSource: 'none' });
@@ -472,7 +483,10 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
         'the refused re-registration',
       );
       await execute(gateway).expect(503);
-      const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator-1', { roles: ['operator'] })).expect(200);
+      const status = await request(gateway.server)
+        .get('/api/integrations/status/details')
+        .set(authAs('operator-1', { roles: ['operator'] }))
+        .expect(200);
       expect(status.body.integration).toMatchObject({
         enabled: false,
         reason: expect.stringMatching(/REGISTRATION_REFUSED|AGENT_TOKEN_REJECTED/),
@@ -499,7 +513,10 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       gateway = await startTestApp(environment('integrations-test-disable', undefined, backendUrl));
       const refused = await execute(gateway).expect(503);
       expect(refused.body.code).toBe('INTEGRATION_DISABLED');
-      const status = await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator-1', { roles: ['operator'] })).expect(200);
+      const status = await request(gateway.server)
+        .get('/api/integrations/status/details')
+        .set(authAs('operator-1', { roles: ['operator'] }))
+        .expect(200);
       expect(status.body.integration).toMatchObject({ enabled: false, reason: 'AGENT_DISABLED', verdictSource: 'persisted' });
     } finally {
       await gateway?.close();

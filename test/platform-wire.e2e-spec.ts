@@ -78,7 +78,11 @@ describe('the platform callers’ wire', () => {
       const response = await request(gateway.server)
         .post('/api/integrations/execute')
         .set(bearer(keylessToken))
-        .send({ provider: 'openai', operation: 'chat.completions', params: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] } })
+        .send({
+          provider: 'openai',
+          operation: 'chat.completions',
+          params: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] },
+        })
         .expect(424);
 
       expect(typeof response.body.error).toBe('string');
@@ -118,7 +122,13 @@ describe('the platform callers’ wire', () => {
       const response = await request(gateway.server)
         .post('/api/integrations/execute')
         .set({ ...bearer(token), 'X-Service-Id': 'logging', 'X-Org-Id': orgId })
-        .send(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Summarize' }], model: undefined } }))
+        .send(
+          JSON.stringify({
+            provider: 'openai',
+            operation: 'chat.completions',
+            params: { messages: [{ role: 'user', content: 'Summarize' }], model: undefined },
+          }),
+        )
         .set('Content-Type', 'application/json')
         .expect(200);
 
@@ -188,7 +198,12 @@ describe('the platform callers’ wire', () => {
         .set(bearer(token))
         .send({ provider: 'openai', operation: 'image.description', params: { messages: [{ role: 'user', content: 'Describe it' }] } })
         .expect(400);
-      expect(refused.body).toMatchObject({ success: false, code: 'VALIDATION_FAILED', field: 'params.messages', error: expect.stringContaining('image') });
+      expect(refused.body).toMatchObject({
+        success: false,
+        code: 'VALIDATION_FAILED',
+        field: 'params.messages',
+        error: expect.stringContaining('image'),
+      });
       expect(openai.received.length).toBe(before);
     });
 
@@ -197,7 +212,11 @@ describe('the platform callers’ wire', () => {
       const response = await request(gateway.server)
         .post('/api/integrations/execute')
         .set(bearer(token))
-        .send({ provider: 'openai', operation: 'chat.completions', params: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], maxTokens: 200_000 } })
+        .send({
+          provider: 'openai',
+          operation: 'chat.completions',
+          params: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], maxTokens: 200_000 },
+        })
         .expect(400);
       expect(response.body).toMatchObject({ code: 'CONTEXT_LENGTH_EXCEEDED', metadata: { contextWindow: 128000 } });
       expect(openai.received.length).toBe(before);
@@ -241,10 +260,17 @@ describe('the platform callers’ wire', () => {
 
     it('MG: GET /providers/:p/models?capability= → models[0] is the default, any-match, case-insensitive', async () => {
       openai.reply({ body: { object: 'list', data: [{ id: 'gpt-4o-mini' }, { id: 'ft:gpt-4o-mini:acme' }, { id: 'dall-e-3' }] } });
-      const response = await request(gateway.server).get('/api/integrations/providers/openai/models?capability=CHAT,embedding').set(bearer(token)).expect(200);
+      const response = await request(gateway.server)
+        .get('/api/integrations/providers/openai/models?capability=CHAT,embedding')
+        .set(bearer(token))
+        .expect(200);
       const ids = response.body.models.map((model: { id: string }) => model.id);
       expect(ids[0]).toBe('gpt-4o-mini');
-      expect(response.body.models[0]).toMatchObject({ capabilities: expect.arrayContaining(['chat']), contextWindow: 128000, inputPricing: 0.15 });
+      expect(response.body.models[0]).toMatchObject({
+        capabilities: expect.arrayContaining(['chat']),
+        contextWindow: 128000,
+        inputPricing: 0.15,
+      });
       expect(ids).toEqual(expect.arrayContaining(['text-embedding-3-small', 'gpt-5-catalog', 'ft:gpt-4o-mini:acme']));
       expect(ids).not.toContain('dall-e-3');
       const fromCatalog = response.body.models.find((model: { id: string }) => model.id === 'gpt-5-catalog');
@@ -262,18 +288,30 @@ describe('the platform callers’ wire', () => {
     });
 
     it('GET /api/integrations/models?purpose= and ?capability= (capability wins)', async () => {
-      const embedding = await request(gateway.server).get('/api/integrations/models?purpose=embedding').set(bearer(keylessToken)).expect(200);
+      const embedding = await request(gateway.server)
+        .get('/api/integrations/models?purpose=embedding')
+        .set(bearer(keylessToken))
+        .expect(200);
       expect(embedding.body.all.length).toBeGreaterThan(0);
       for (const model of embedding.body.all) expect(model.capabilities).toContain('embedding');
       expect(embedding.body.models.openai[0]).toMatchObject({ provider: 'openai', id: expect.stringContaining('embedding') });
-      const vision = await request(gateway.server).get('/api/integrations/models?purpose=embedding&capability=vision').set(bearer(keylessToken)).expect(200);
+      const vision = await request(gateway.server)
+        .get('/api/integrations/models?purpose=embedding&capability=vision')
+        .set(bearer(keylessToken))
+        .expect(200);
       for (const model of vision.body.all) expect(model.capabilities).toContain('vision');
-      const unknownPurpose = await request(gateway.server).get('/api/integrations/models?purpose=poetry').set(bearer(keylessToken)).expect(200);
+      const unknownPurpose = await request(gateway.server)
+        .get('/api/integrations/models?purpose=poetry')
+        .set(bearer(keylessToken))
+        .expect(200);
       expect(unknownPurpose.body.all).toEqual([]);
     });
 
     it('AI/VC/CAP: GET /capabilities → first available is the provider with a key; never a key in the answer', async () => {
-      const response = await request(gateway.server).get('/api/integrations/capabilities').set({ ...bearer(token), 'X-Org-Id': orgId }).expect(200);
+      const response = await request(gateway.server)
+        .get('/api/integrations/capabilities')
+        .set({ ...bearer(token), 'X-Org-Id': orgId })
+        .expect(200);
       const { providers, byProvider, modelsByPurpose, defaults, fetchedAt } = response.body;
       expect(providers.map((provider: { provider: string }) => provider.provider)).toEqual(['openai', 'anthropic', 'huggingface']);
       expect(providers.find((provider: { status: string }) => provider.status === 'available').provider).toBe('openai');
@@ -287,10 +325,21 @@ describe('the platform callers’ wire', () => {
         rateLimits: { requestsPerMinute: 500, tokensPerMinute: 150000 },
         status: 'available',
       });
-      expect(byProvider.anthropic).toMatchObject({ status: 'unavailable', statusMessage: expect.any(String), access: { hasCredential: false } });
+      expect(byProvider.anthropic).toMatchObject({
+        status: 'unavailable',
+        statusMessage: expect.any(String),
+        access: { hasCredential: false },
+      });
       expect(byProvider.openai.models[0]).toMatchObject({ id: 'gpt-4o-mini', capabilities: expect.arrayContaining(['vision']) });
-      expect(modelsByPurpose.vision.some((entry: { provider: string; model: { id: string } }) => entry.model.id === 'gpt-4o-mini')).toBe(true);
-      expect(defaults).toEqual({ chatProvider: 'openai', chatModel: 'gpt-4o-mini', embeddingProvider: 'openai', embeddingModel: 'text-embedding-3-small' });
+      expect(modelsByPurpose.vision.some((entry: { provider: string; model: { id: string } }) => entry.model.id === 'gpt-4o-mini')).toBe(
+        true,
+      );
+      expect(defaults).toEqual({
+        chatProvider: 'openai',
+        chatModel: 'gpt-4o-mini',
+        embeddingProvider: 'openai',
+        embeddingModel: 'text-embedding-3-small',
+      });
       expect(Date.parse(fetchedAt)).not.toBeNaN();
       expect(JSON.stringify(response.body)).not.toContain('sk-proj-platformCaller');
 
@@ -302,9 +351,19 @@ describe('the platform callers’ wire', () => {
     it('circuit breaker: operators read and reset it; others are refused', async () => {
       await request(gateway.server).get('/api/integrations/circuit-breaker').set(bearer(token)).expect(403);
       const status = await request(gateway.server).get('/api/integrations/circuit-breaker').set(bearer(operatorToken)).expect(200);
-      expect(status.body).toMatchObject({ status: { openai: { state: 'closed', failures: 0, lastFailure: 'never' } }, description: expect.any(String) });
-      const one = await request(gateway.server).post('/api/integrations/circuit-breaker/reset/openai').set(bearer(operatorToken)).expect(200);
-      expect(one.body).toMatchObject({ success: true, message: 'Circuit breaker reset for openai', status: { openai: { state: 'closed' } } });
+      expect(status.body).toMatchObject({
+        status: { openai: { state: 'closed', failures: 0, lastFailure: 'never' } },
+        description: expect.any(String),
+      });
+      const one = await request(gateway.server)
+        .post('/api/integrations/circuit-breaker/reset/openai')
+        .set(bearer(operatorToken))
+        .expect(200);
+      expect(one.body).toMatchObject({
+        success: true,
+        message: 'Circuit breaker reset for openai',
+        status: { openai: { state: 'closed' } },
+      });
       const all = await request(gateway.server).post('/api/integrations/circuit-breaker/reset').set(bearer(operatorToken)).expect(200);
       expect(all.body).toMatchObject({ success: true, message: 'All circuit breakers reset' });
       await request(gateway.server).post('/api/integrations/circuit-breaker/reset/nope').set(bearer(operatorToken)).expect(404);
@@ -325,7 +384,12 @@ describe('the platform callers’ wire', () => {
       ['post', '/api/integrations/parse/openapi'],
     ] as const)('%s %s (generic integrations, out of scope) → 404 in the standard shape', async (method, path) => {
       const response = await request(gateway.server)[method](path).set(bearer(token)).expect(404);
-      expect(response.body).toMatchObject({ success: false, code: 'NOT_FOUND', category: 'not_found', error: expect.stringContaining('not offered') });
+      expect(response.body).toMatchObject({
+        success: false,
+        code: 'NOT_FOUND',
+        category: 'not_found',
+        error: expect.stringContaining('not offered'),
+      });
     });
   });
 
@@ -346,24 +410,29 @@ describe('the platform callers’ wire', () => {
       }
     });
 
-    it.each(['malformed', 'database-down'] as const)('keeps what it knows when Catalog answers %s, and says so in a metric', async (mode) => {
-      const models = gateway.app.get(ModelCatalog);
-      catalog.mode = mode;
-      try {
-        expect(await models.refresh()).toBe(mode === 'malformed' ? 'malformed' : 'unavailable');
-        expect(models.find('openai', 'gpt-5-catalog')).toBeDefined();
-        const metrics = await request(gateway.server).get('/metrics').expect(200);
-        expect(metrics.text).toMatch(new RegExp(`gateway_catalog_refreshes_total\\{outcome="${mode === 'malformed' ? 'malformed' : 'unavailable'}"\\} [1-9]`));
-        openai.reply(openAiChatCompletion());
-        await request(gateway.server)
-          .post('/api/integrations/execute')
-          .set(bearer(token))
-          .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } })
-          .expect(200);
-      } finally {
-        catalog.mode = 'valid';
-      }
-    });
+    it.each(['malformed', 'database-down'] as const)(
+      'keeps what it knows when Catalog answers %s, and says so in a metric',
+      async (mode) => {
+        const models = gateway.app.get(ModelCatalog);
+        catalog.mode = mode;
+        try {
+          expect(await models.refresh()).toBe(mode === 'malformed' ? 'malformed' : 'unavailable');
+          expect(models.find('openai', 'gpt-5-catalog')).toBeDefined();
+          const metrics = await request(gateway.server).get('/metrics').expect(200);
+          expect(metrics.text).toMatch(
+            new RegExp(`gateway_catalog_refreshes_total\\{outcome="${mode === 'malformed' ? 'malformed' : 'unavailable'}"\\} [1-9]`),
+          );
+          openai.reply(openAiChatCompletion());
+          await request(gateway.server)
+            .post('/api/integrations/execute')
+            .set(bearer(token))
+            .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Hi' }] } })
+            .expect(200);
+        } finally {
+          catalog.mode = 'valid';
+        }
+      },
+    );
 
     it('treats /api/resources’ 429 as "no update", never as "no models"', async () => {
       const models = gateway.app.get(ModelCatalog);

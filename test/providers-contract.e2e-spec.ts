@@ -170,9 +170,17 @@ describe('one normalized contract across providers', () => {
 
       const response = await execute(testCase.provider, testCase.operation, { messages, maxTokens: 64 }).expect(200);
 
-      expect(response.body.data).toMatchObject({ provider: testCase.provider, content: 'Hello!', finishReason: 'stop', usage: testCase.usage });
+      expect(response.body.data).toMatchObject({
+        provider: testCase.provider,
+        content: 'Hello!',
+        finishReason: 'stop',
+        usage: testCase.usage,
+      });
       expect(response.body.data.model).toEqual(expect.any(String));
-      expect(response.body.data.metadata).toMatchObject({ requestId: response.headers['x-request-id'], upstreamLatencyMs: expect.any(Number) });
+      expect(response.body.data.metadata).toMatchObject({
+        requestId: response.headers['x-request-id'],
+        upstreamLatencyMs: expect.any(Number),
+      });
       expect(response.body).toMatchObject({ success: true, requestId: response.headers['x-request-id'], durationMs: expect.any(Number) });
       const { metadata: _metadata, ...contract } = response.body.data;
       shapes.set(testCase.provider, shapeOf(contract));

@@ -122,9 +122,11 @@ describe('circuit breaker', () => {
         .set(authAs(uniqueId('user')))
         .send(chatBody);
     const circuitState = async () =>
-      (await request(gateway.server).get('/api/integrations/status/details').set(authAs('operator', { roles: ['operator'] }))).body.providers.find(
-        (provider: { name: string }) => provider.name === 'openai',
-      ).circuit;
+      (
+        await request(gateway.server)
+          .get('/api/integrations/status/details')
+          .set(authAs('operator', { roles: ['operator'] }))
+      ).body.providers.find((provider: { name: string }) => provider.name === 'openai').circuit;
     try {
       upstream.reply(openAiError(500, 'down', 'server_error', null));
       for (let call = 0; call < 4; call++) await execute().expect(502);

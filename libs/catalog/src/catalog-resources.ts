@@ -137,7 +137,7 @@ function capabilitiesOf(capabilities: string[], operations: string[]): string[] 
     if (capability === 'extended_thinking' || capability === 'adaptive_thinking') out.add('reasoning');
   }
   // A model that says nothing about operations or capabilities is assumed to chat.
-  if (out.size === 0 || (!out.has('embedding') && !out.has('chat') && !out.has('completion'))) out.add('chat');
+  if (!out.has('embedding') && !out.has('chat') && !out.has('completion')) out.add('chat');
   return [...out];
 }
 
@@ -152,7 +152,9 @@ function isName(value: unknown): value is string {
 }
 
 function isNameList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length <= 64 && value.every((item) => typeof item === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(item));
+  return (
+    Array.isArray(value) && value.length <= 64 && value.every((item) => typeof item === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(item))
+  );
 }
 
 function optionalCount(value: unknown): boolean {

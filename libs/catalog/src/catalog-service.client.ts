@@ -46,7 +46,8 @@ async function getJson(url: string): Promise<JsonAnswer> {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     const text = await readBounded(response.body);
-    if (response.statusCode !== 200) return { ok: false, status: response.statusCode, malformed: false, reason: `HTTP ${response.statusCode}` };
+    if (response.statusCode !== 200)
+      return { ok: false, status: response.statusCode, malformed: false, reason: `HTTP ${response.statusCode}` };
     if (text === undefined) return { ok: false, malformed: true, reason: `answer larger than ${MAX_BODY_BYTES} bytes` };
     try {
       return { ok: true, body: JSON.parse(text) as unknown };

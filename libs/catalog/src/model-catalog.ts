@@ -85,7 +85,13 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   /** The model's metadata: by exact id, else a dated snapshot of a known model (gpt-4o-mini-2024-07-18). */
   find(provider: string, model: string): ModelInfo | undefined {
     const models = this.models(provider);
-    return models.find((known) => known.id === model) ?? longestPrefix(models.map((known) => [known.id, known]), model);
+    return (
+      models.find((known) => known.id === model) ??
+      longestPrefix(
+        models.map((known) => [known.id, known]),
+        model,
+      )
+    );
   }
 
   providerOverride(provider: string): ProviderOverride | undefined {
@@ -113,7 +119,8 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
     this.statistics.lastRefreshAt = new Date(this.clock()).toISOString();
     if (result.outcome !== 'ok') {
       this.warning.note(
-        (count) => `Catalog service at ${this.config.catalog.serviceUrl} not used (${result.reason}); ${count} failed read(s); keeping the models known so far`,
+        (count) =>
+          `Catalog service at ${this.config.catalog.serviceUrl} not used (${result.reason}); ${count} failed read(s); keeping the models known so far`,
       );
       return result.outcome;
     }
@@ -146,7 +153,9 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.merged = merged;
     // A price is known when the input price is: an embedding model has no output price.
-    this.priced = [...merged.values()].flat().flatMap((model) => (model.inputPricing === undefined ? [] : [[model.id.toLowerCase(), model]]));
+    this.priced = [...merged.values()]
+      .flat()
+      .flatMap((model) => (model.inputPricing === undefined ? [] : [[model.id.toLowerCase(), model]]));
   }
 }
 

@@ -9,7 +9,15 @@ describe('estimatePromptTokens', () => {
   it('reads text parts, system, prompt and input, and ignores images', () => {
     const params = {
       system: 'x'.repeat(40),
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'y'.repeat(40) }, { type: 'image_url', image_url: { url: 'data:…' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'y'.repeat(40) },
+            { type: 'image_url', image_url: { url: 'data:…' } },
+          ],
+        },
+      ],
     };
     expect(estimatePromptTokens(params)).toBe(20 + 4);
     expect(estimatePromptTokens({ input: ['abcd', 'efgh'] })).toBe(2);

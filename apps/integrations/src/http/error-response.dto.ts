@@ -14,7 +14,18 @@ class UpstreamFactsDto {
   statusCode: number;
 }
 
-const CATEGORIES = ['auth', 'validation', 'rate_limit', 'timeout', 'provider', 'network', 'not_found', 'content_filter', 'quota', 'internal'];
+const CATEGORIES = [
+  'auth',
+  'validation',
+  'rate_limit',
+  'timeout',
+  'provider',
+  'network',
+  'not_found',
+  'content_filter',
+  'quota',
+  'internal',
+];
 
 /** Every error outside /v1 (whose errors are shaped as OpenAI's and Anthropic's). */
 export class ErrorResponseDto {

@@ -96,7 +96,12 @@ export class CapabilitiesService {
       defaultModel: profile.defaultModel,
       supportedOperations: profile.supportedOperations,
       models,
-      access: { hasCredential: check.hasCredential, credentialSource: check.credentialSource, isEnabled: check.hasCredential, lastUsedAt: null },
+      access: {
+        hasCredential: check.hasCredential,
+        credentialSource: check.credentialSource,
+        isEnabled: check.hasCredential,
+        lastUsedAt: null,
+      },
       ...(profile.rateLimits && { rateLimits: profile.rateLimits }),
       status: blocked === undefined ? 'available' : 'unavailable',
       ...(blocked !== undefined && { statusMessage: blocked }),

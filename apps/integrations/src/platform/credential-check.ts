@@ -35,7 +35,12 @@ export class CredentialChecks {
 
   check(caller: Caller, adapter: ProviderAdapter): Promise<CredentialCheck> {
     if (!adapter.requiresCredential) return Promise.resolve({ hasCredential: true, credentialSource: 'none' });
-    const request: CredentialRequest = { userId: caller.userId, orgId: caller.orgId, provider: adapter.name, bearerToken: caller.bearerToken };
+    const request: CredentialRequest = {
+      userId: caller.userId,
+      orgId: caller.orgId,
+      provider: adapter.name,
+      bearerToken: caller.bearerToken,
+    };
     // The token is part of the key: Identity answers per token, and one caller's answer is never another's.
     const key = `${credentialRequestKey(request)}:${sha256Hex(caller.bearerToken ?? '')}`;
     const cached = this.cache.get(key);

@@ -37,7 +37,8 @@ export class ModelListing {
     if (!profile) return [];
     const adapter = this.registry.get(provider);
     const known = this.knownModels(adapter);
-    const liveIds = apiKey && adapter.listsModels && this.config.catalog.liveModelsTtlMs > 0 ? await this.liveIds(adapter, apiKey) : undefined;
+    const liveIds =
+      apiKey && adapter.listsModels && this.config.catalog.liveModelsTtlMs > 0 ? await this.liveIds(adapter, apiKey) : undefined;
     const listed = liveIds ? [...known, ...liveOnly(liveIds, known)] : known;
     return withAnyCapability(defaultFirst(listed, profile.defaultModel), capabilities);
   }

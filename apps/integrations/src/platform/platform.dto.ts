@@ -132,4 +132,3 @@ export class StatsDto {
   @ApiProperty({ example: 3, description: 'Registered (configured) providers; keys are per caller' }) configuredProviders: number;
   @ApiProperty({ example: 0, description: 'Generic OpenAPI/MCP integrations: not offered by this gateway' }) totalIntegrations: number;
 }
-

@@ -43,16 +43,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  * Integrations wire): the `code` says exactly what happened, the category what kind of thing.
  */
 export type ErrorCategory =
-  | 'auth'
-  | 'validation'
-  | 'rate_limit'
-  | 'timeout'
-  | 'provider'
-  | 'network'
-  | 'not_found'
-  | 'content_filter'
-  | 'quota'
-  | 'internal';
+  'auth' | 'validation' | 'rate_limit' | 'timeout' | 'provider' | 'network' | 'not_found' | 'content_filter' | 'quota' | 'internal';
 
 interface ErrorCodeTraits {
   /** HTTP status the gateway answers with. */
