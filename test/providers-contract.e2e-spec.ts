@@ -300,6 +300,14 @@ describe('one normalized contract across providers', () => {
       expect(fakes.anthropic.lastRequest().body).toMatchObject({ max_tokens: 1024, system: 'You are terse.', top_k: 5 });
     });
 
+    it('honours topK on chat.completions too (the platform callers send it there)', async () => {
+      fakes.anthropic.reply(anthropicMessage());
+
+      await execute('anthropic', 'chat.completions', { messages: [{ role: 'user', content: 'Hi' }], topK: 3 }).expect(200);
+
+      expect(fakes.anthropic.lastRequest().body).toMatchObject({ top_k: 3 });
+    });
+
     it('maps tool use both ways', async () => {
       fakes.anthropic.reply(
         anthropicMessage({

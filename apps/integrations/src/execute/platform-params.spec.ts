@@ -97,4 +97,34 @@ describe('fromPlatformParams', () => {
       { role: 'tool', content: '42', toolCallId: 'c1' },
     ]);
   });
+
+  it('maps the platform’s camelCase Responses params to OpenAI’s Responses fields', () => {
+    expect(
+      fromPlatformParams('responses', {
+        model: 'o3-mini',
+        systemPrompt: 'Think.',
+        messages: [user],
+        maxTokens: 100,
+        reasoningEffort: 'low',
+        toolChoice: 'auto',
+        parallelToolCalls: false,
+        responseFormat: 'json_schema',
+        jsonSchema: { name: 'answer', schema: { type: 'object' } },
+      }),
+    ).toEqual({
+      model: 'o3-mini',
+      instructions: 'Think.',
+      input: [user],
+      max_output_tokens: 100,
+      reasoning: { effort: 'low' },
+      tool_choice: 'auto',
+      parallel_tool_calls: false,
+      text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' } } },
+    });
+  });
+
+  it('leaves responses params already in OpenAI’s names untouched', () => {
+    const params = { input: 'Hi', max_output_tokens: 5 };
+    expect(fromPlatformParams('responses', params)).toBe(params);
+  });
 });

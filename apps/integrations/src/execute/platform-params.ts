@@ -12,8 +12,12 @@
  * - `responseFormat: "json" | "json_object" | "json_schema" | "text"` (+ `jsonSchema`) as the
  *   structured form; tool choices and tools in OpenAI's or Anthropic's object form as ours.
  * - messages' `tool_call_id` and OpenAI-shaped `tool_calls`.
+ * - on `responses` (which takes OpenAI's Responses fields as they are): `messages`/`prompt` as
+ *   `input`, `maxTokens`, `topP`, `toolChoice`, `parallelToolCalls`, `reasoningEffort` and
+ *   `responseFormat` in OpenAI's names.
  */
 export function fromPlatformParams(operation: string, params: Record<string, unknown>): Record<string, unknown> {
+  if (operation === 'responses') return responsesParams(params);
   if (!hasAny(params, ALIASES) && !messagesNeedRewriting(params.messages)) return params;
   const out: Record<string, unknown> = { ...params };
   moveSystemPrompt(operation, out);
@@ -32,6 +36,42 @@ const SYSTEM_ALIASES = ['instructions', 'systemPrompt', 'system'] as const;
 const ALIASES = [...SYSTEM_ALIASES, 'prompt', 'image', 'text', 'stopSequences', 'responseFormat', 'jsonSchema', 'toolChoice', 'tools'];
 /** Where each operation takes its system prompt; chat operations take it as the first message. */
 const NATIVE_SYSTEM_FIELD: Readonly<Record<string, string>> = { messages: 'system', responses: 'instructions' };
+
+/** The platform's camelCase Responses params → OpenAI's Responses fields (which the operation takes as they are). */
+const RESPONSES_NAMES: Readonly<Record<string, string>> = {
+  maxTokens: 'max_output_tokens',
+  topP: 'top_p',
+  toolChoice: 'tool_choice',
+  parallelToolCalls: 'parallel_tool_calls',
+};
+
+function responsesParams(params: Record<string, unknown>): Record<string, unknown> {
+  if (!hasAny(params, [...SYSTEM_ALIASES, 'messages', 'prompt', 'reasoningEffort', 'responseFormat', ...Object.keys(RESPONSES_NAMES)])) {
+    return params;
+  }
+  const out: Record<string, unknown> = { ...params };
+  moveSystemPrompt('responses', out);
+  rename(out, 'messages', 'input');
+  rename(out, 'prompt', 'input');
+  for (const [from, to] of Object.entries(RESPONSES_NAMES)) rename(out, from, to);
+  if (typeof out.reasoningEffort === 'string' && out.reasoning === undefined) {
+    out.reasoning = { effort: out.reasoningEffort };
+    delete out.reasoningEffort;
+  }
+  const format = out.responseFormat;
+  if (typeof format === 'string' && out.text === undefined) {
+    const schema = out.jsonSchema;
+    out.text = {
+      format:
+        format === 'json_schema' && isObject(schema)
+          ? { type: 'json_schema', ...schema }
+          : { type: format === 'text' ? 'text' : 'json_object' },
+    };
+    delete out.responseFormat;
+    delete out.jsonSchema;
+  }
+  return out;
+}
 
 function hasAny(params: Record<string, unknown>, keys: readonly string[]): boolean {
   return keys.some((key) => params[key] !== undefined);

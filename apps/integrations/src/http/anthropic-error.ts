@@ -1,6 +1,6 @@
 import type { GatewayError } from '@app/common';
 import { compatibleErrorStatus } from './compatible-error-status.js';
-import { errorFacts } from './error-body.js';
+import { errorFacts } from './envelope.js';
 
 /**
  * /v1/messages answers errors as Anthropic does, `{type: "error", error: {type, message}}`, so its

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, jsonDepthViolation } from '@app/common';
-import { errorBody } from './error-body.js';
+import { errorBody } from './envelope.js';
 import { sendError } from './gateway-exception.filter.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, redactSecrets, type ErrorCode } from '@app/common';
-import { errorBody, type CallContext } from './error-body.js';
+import { errorBody, type CallContext } from './envelope.js';
 import { anthropicErrorBody } from './anthropic-error.js';
 import { compatibleErrorStatus } from './compatible-error-status.js';
 import { openAiErrorBody } from './openai-error.js';

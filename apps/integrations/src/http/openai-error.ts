@@ -1,5 +1,5 @@
 import type { GatewayError } from '@app/common';
-import { errorFacts, type ErrorFacts } from './error-body.js';
+import { errorFacts, type ErrorFacts } from './envelope.js';
 
 /** The OpenAI error shape: `{error: {message, type, param, code, …}}`. */
 export interface OpenAiErrorBody {

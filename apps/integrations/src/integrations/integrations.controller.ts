@@ -7,6 +7,7 @@ import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { attemptsWanted } from '../http/attempts-wanted.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
+import { successBody } from '../http/envelope.js';
 import { eventStream } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
@@ -60,7 +61,7 @@ export class IntegrationsController {
     request = this.withCatalogDefaultModel(request);
     if (request.params.stream !== true) {
       const data = await this.executeService.execute(caller, request, requestId, hangUp, options);
-      return { success: true, data, requestId, durationMs: Math.round(reply.elapsedTime) };
+      return successBody(data, requestId, Math.round(reply.elapsedTime));
     }
     const session = await this.executeService.stream(caller, request, requestId, hangUp, options);
     return eventStream(reply, (out) =>

@@ -14,3 +14,8 @@ export const ANTHROPIC_MESSAGES_PARAMS = extend<ChatCompletionParams, Pick<Anthr
     topK: optional(integer({ min: 1, max: 1000 })),
   },
 );
+
+/** Anthropic's `chat.completions`: the chat vocabulary plus `topK`, which Anthropic honours (`top_k`). */
+export const ANTHROPIC_CHAT_PARAMS = extend<ChatCompletionParams, Pick<AnthropicMessagesParams, 'topK'>>(CHAT_COMPLETION_PARAMS, {
+  topK: optional(integer({ min: 1, max: 1000 })),
+});

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AnthropicProviderConfig, type AppConfig } from '@app/config';
 import { operation, TableAdapter, type AnyOperation } from '../operation-table.js';
 import { imageDescription } from '../params/image-description.js';
-import { CHAT_COMPLETION_PARAMS, type ChatCompletionParams } from '../params/chat-completion.params.js';
+import { type ChatCompletionParams } from '../params/chat-completion.params.js';
 import type { UpstreamFailure } from '../provider-adapter.js';
 import type { UpstreamReply, UpstreamRequest } from '../upstream/upstream-types.js';
 import { mapAnthropicError } from './anthropic-errors.js';
-import { ANTHROPIC_MESSAGES_PARAMS, type AnthropicMessagesParams } from './anthropic-messages.params.js';
+import { ANTHROPIC_CHAT_PARAMS, ANTHROPIC_MESSAGES_PARAMS, type AnthropicMessagesParams } from './anthropic-messages.params.js';
 import { fromAnthropicMessage, toAnthropicBody } from './anthropic-messages.js';
 import { AnthropicStreamDecoder } from './anthropic-stream.decoder.js';
 
@@ -52,11 +52,11 @@ export class AnthropicAdapter extends TableAdapter {
       }),
       'chat.completions': operation<AnthropicMessagesParams>({
         description: 'OpenAI-style chat, translated to Anthropic Messages',
-        schema: CHAT_COMPLETION_PARAMS,
+        schema: ANTHROPIC_CHAT_PARAMS,
         ...messages,
       }),
       'image.description': operation<AnthropicMessagesParams>(
-        imageDescription({ description: '', schema: CHAT_COMPLETION_PARAMS, ...messages }),
+        imageDescription({ description: '', schema: ANTHROPIC_CHAT_PARAMS, ...messages }),
       ),
     };
   }

@@ -1,5 +1,10 @@
 import type { ErrorCategory, ErrorCode, FieldViolation, GatewayError } from '@app/common';
 
+/*
+ * The gateway's answers outside /v1, in the envelope the platform's callers read: one builder for
+ * successes and one for errors (the exception filter and the framework-level handlers use it).
+ */
+
 /** At most this many field violations are listed; `violationCount` says how many there were. */
 export const MAX_LISTED_VIOLATIONS = 20;
 
@@ -55,6 +60,18 @@ export interface ErrorBody extends Omit<ErrorFacts, 'message'> {
   /** What the upstream answered, when the failure came from one. */
   upstream?: { statusCode: number };
   durationMs: number;
+}
+
+/** A successful execute call in the platform callers' envelope: `{success: true, data, requestId, durationMs}`. */
+export interface SuccessBody<Data> {
+  success: true;
+  data: Data;
+  requestId: string;
+  durationMs: number;
+}
+
+export function successBody<Data>(data: Data, requestId: string, durationMs: number): SuccessBody<Data> {
+  return { success: true, data, requestId, durationMs };
 }
 
 /** The one builder of the gateway's error bodies: the exception filter and the framework-level handlers all use it. */
