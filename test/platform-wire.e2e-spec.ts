@@ -99,6 +99,29 @@ describe('the platform callers’ wire', () => {
       });
     });
 
+    it('a provider failure names the upstream’s status and its own error code, and is retryable where it should be', async () => {
+      openai.reply({
+        status: 429,
+        headers: { 'retry-after': '2' },
+        body: { error: { message: 'Rate limit reached for gpt-4o-mini', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+      });
+      const response = await request(gateway.server)
+        .post('/api/integrations/execute')
+        .set(bearer(token))
+        .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'x' }] } })
+        .expect(429);
+
+      expect(response.body).toMatchObject({
+        success: false,
+        error: expect.stringContaining('Rate limit reached'),
+        code: 'PROVIDER_RATE_LIMITED',
+        category: 'rate_limit',
+        retryable: true,
+        retryAfterMs: 2000,
+        upstream: { statusCode: 429, code: 'rate_limit_exceeded' },
+      });
+    });
+
     it('AI: no token is 401 (TokenAuthError → token refresh), still with a string error', async () => {
       const response = await request(gateway.server).post('/api/integrations/execute').send({}).expect(401);
       expect(response.body).toMatchObject({ success: false, code: 'UNAUTHENTICATED', category: 'auth', error: expect.any(String) });

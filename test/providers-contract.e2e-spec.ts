@@ -428,6 +428,37 @@ describe('one normalized contract across providers', () => {
   });
 
   describe('HuggingFace through the Inference Providers router (the default)', () => {
+    it('lists its catalog models, default first, with the router’s own /v1/models for the caller’s key merged in', async () => {
+      // The router's model list, as it answers (OpenAI-shaped, with the providers serving each model).
+      fakes.huggingface.reply({
+        body: {
+          object: 'list',
+          data: [
+            { id: 'meta-llama/Llama-3.2-3B-Instruct', object: 'model', owned_by: 'meta-llama', providers: [{ provider: 'novita' }] },
+            { id: 'moonshotai/Kimi-K2-Instruct', object: 'model', owned_by: 'moonshotai', providers: [{ provider: 'groq' }] },
+          ],
+        },
+      });
+
+      const response = await request(gateway.server)
+        .get('/api/integrations/providers/huggingface/models')
+        .set(authAs(uniqueId('user')))
+        .expect(200);
+
+      const ids = response.body.models.map((model: { id: string }) => model.id);
+      expect(ids[0]).toBe('meta-llama/Llama-3.2-3B-Instruct');
+      expect(ids).toEqual(
+        expect.arrayContaining(['Qwen/Qwen2.5-VL-7B-Instruct', 'deepseek-ai/DeepSeek-R1', 'moonshotai/Kimi-K2-Instruct']),
+      );
+      expect(fakes.huggingface.lastRequest()).toMatchObject({
+        method: 'GET',
+        path: '/v1/models',
+        headers: { authorization: 'Bearer hf_contractHuggingFace0123' },
+      });
+      const vision = response.body.models.find((model: { id: string }) => model.id === 'Qwen/Qwen2.5-VL-7B-Instruct');
+      expect(vision.capabilities).toEqual(expect.arrayContaining(['chat', 'vision']));
+    });
+
     it('sends chat to /v1/chat/completions with the model in the body, a :provider suffix passed through', async () => {
       fakes.huggingface.reply(huggingFaceChat('Hi!', 'meta-llama/Llama-3.1-8B-Instruct'));
 

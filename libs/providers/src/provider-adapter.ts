@@ -22,6 +22,8 @@ export interface UpstreamFailure {
   code: ErrorCode;
   message: string;
   retryAfterMs?: number;
+  /** The provider's own error code (`insufficient_quota`, `overloaded_error`), when it gave a plain one. */
+  upstreamCode?: string;
   /** Extra facts for the caller, e.g. HuggingFace's estimated model loading time. */
   metadata?: Record<string, unknown>;
 }

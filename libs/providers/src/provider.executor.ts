@@ -212,6 +212,7 @@ export class ProviderExecutor {
       provider: adapter.name,
       retryAfterMs: failure.retryAfterMs,
       upstreamStatus: reply.status,
+      upstreamCode: failure.upstreamCode,
       metadata: failure.metadata,
     });
   }

@@ -57,8 +57,8 @@ export interface ErrorBody extends Omit<ErrorFacts, 'message'> {
   error: string;
   category: ErrorCategory;
   operation?: string;
-  /** What the upstream answered, when the failure came from one. */
-  upstream?: { statusCode: number };
+  /** What the upstream answered, when the failure came from one: its status and its own error code. */
+  upstream?: { statusCode: number; code?: string };
   durationMs: number;
 }
 
@@ -85,7 +85,9 @@ export function errorBody(error: GatewayError, requestId: string, durationMs: nu
     category: error.category,
     ...(providerNamed !== undefined && { provider: providerNamed }),
     ...(call.operation !== undefined && { operation: call.operation }),
-    ...(error.upstreamStatus !== undefined && { upstream: { statusCode: error.upstreamStatus } }),
+    ...(error.upstreamStatus !== undefined && {
+      upstream: { statusCode: error.upstreamStatus, ...(error.upstreamCode !== undefined && { code: error.upstreamCode }) },
+    }),
     requestId,
     durationMs,
   };

@@ -12,6 +12,9 @@ class FieldViolationDto {
 class UpstreamFactsDto {
   @ApiProperty({ example: 429, description: 'The status the provider answered with' })
   statusCode: number;
+
+  @ApiPropertyOptional({ example: 'rate_limit_exceeded', description: "The provider's own error code, when it gave one" })
+  code?: string;
 }
 
 const CATEGORIES = [

@@ -14,6 +14,8 @@ export interface GatewayErrorOptions {
   retryAfterMs?: number;
   /** Status the upstream answered with; kept for logs and metadata, never used as our status. */
   upstreamStatus?: number;
+  /** The provider's own error code, when it gave a plain identifier. */
+  upstreamCode?: string;
   /** Extra facts for the caller (rendered as `error.metadata`); never secrets. */
   metadata?: Record<string, unknown>;
   /** Overrides the code's default HTTP status (e.g. 503 instead of 502 for PROVIDER_UNAVAILABLE). */
@@ -33,6 +35,7 @@ export class GatewayError extends Error {
   readonly violations?: FieldViolation[];
   readonly retryAfterMs?: number;
   readonly upstreamStatus?: number;
+  readonly upstreamCode?: string;
   readonly metadata?: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
@@ -45,6 +48,7 @@ export class GatewayError extends Error {
     this.violations = options.violations;
     this.retryAfterMs = options.retryAfterMs;
     this.upstreamStatus = options.upstreamStatus;
+    this.upstreamCode = options.upstreamCode;
     this.metadata = options.metadata;
   }
 

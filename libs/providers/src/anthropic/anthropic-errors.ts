@@ -25,5 +25,5 @@ export function mapAnthropicError(provider: string, reply: UpstreamReply): Upstr
       : typeof reply.body === 'string' && reply.body
         ? reply.body.slice(0, 500)
         : `HTTP ${reply.status}`;
-  return upstreamFailure(provider, reply, text, anthropicErrorCode(reply.status, type, text));
+  return upstreamFailure(provider, reply, text, anthropicErrorCode(reply.status, type, text), type);
 }

@@ -31,6 +31,8 @@ export class HuggingFaceAdapter extends TableAdapter {
   readonly displayName = 'HuggingFace';
   readonly timeoutMs: number;
   readonly baseUrl: string;
+  /** The router's /v1/models lists the models a key can call; a legacy server's probe is one model's info. */
+  readonly listsModels: boolean;
   protected readonly table: Readonly<Record<string, AnyOperation>>;
   private readonly config: HuggingFaceProviderConfig;
   private readonly router: boolean;
@@ -39,6 +41,7 @@ export class HuggingFaceAdapter extends TableAdapter {
     super();
     this.config = appConfig.providers.huggingface;
     this.router = this.config.apiStyle === 'router';
+    this.listsModels = this.router;
     this.timeoutMs = this.config.timeoutMs;
     this.baseUrl = this.config.baseUrl;
     const { baseUrl, defaultModel, defaultEmbeddingModel } = this.config;

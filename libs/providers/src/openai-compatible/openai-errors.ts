@@ -9,13 +9,14 @@ import { CONTEXT_LENGTH_MESSAGE, upstreamFailure } from '../upstream/upstream-st
 export function mapOpenAiStyleError(provider: string, reply: UpstreamReply): UpstreamFailure {
   const { message, code, type } = readOpenAiError(reply.body);
   const upstreamText = message ?? `HTTP ${reply.status}`;
+  const upstreamCode = code ?? type;
   if (code === 'context_length_exceeded' || CONTEXT_LENGTH_MESSAGE.test(upstreamText)) {
-    return upstreamFailure(provider, reply, upstreamText, 'CONTEXT_LENGTH_EXCEEDED');
+    return upstreamFailure(provider, reply, upstreamText, 'CONTEXT_LENGTH_EXCEEDED', upstreamCode);
   }
   if (reply.status === 429 && (code === 'insufficient_quota' || type === 'insufficient_quota')) {
-    return upstreamFailure(provider, reply, upstreamText, 'PROVIDER_QUOTA_EXCEEDED');
+    return upstreamFailure(provider, reply, upstreamText, 'PROVIDER_QUOTA_EXCEEDED', upstreamCode);
   }
-  return upstreamFailure(provider, reply, upstreamText);
+  return upstreamFailure(provider, reply, upstreamText, undefined, upstreamCode);
 }
 
 /** Reads `{error: {message, code, type}}`, `{error: "text"}`, `{message}`, `{detail}` (problem+json) or a text body. */

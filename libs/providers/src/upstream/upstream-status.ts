@@ -17,12 +17,22 @@ export function errorCodeForUpstreamStatus(status: number): ErrorCode {
 }
 
 /** A failure with `code` (or the status's code) and the upstream's wait hint, when it gave one. */
-export function upstreamFailure(provider: string, reply: UpstreamReply, upstreamText: string, code?: ErrorCode): UpstreamFailure {
+export function upstreamFailure(
+  provider: string,
+  reply: UpstreamReply,
+  upstreamText: string,
+  code?: ErrorCode,
+  upstreamCode?: string,
+): UpstreamFailure {
   const failure: UpstreamFailure = { code: code ?? errorCodeForUpstreamStatus(reply.status), message: `${provider}: ${upstreamText}` };
+  // The provider's own error code, when it is a plain identifier (never free text, which may carry a key).
+  if (upstreamCode !== undefined && UPSTREAM_CODE.test(upstreamCode)) failure.upstreamCode = upstreamCode;
   const retryAfterMs = parseRetryAfterMs(reply.headers);
   if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
   return failure;
 }
+
+const UPSTREAM_CODE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** Context-window complaints as each provider words them. */
 export const CONTEXT_LENGTH_MESSAGE =
