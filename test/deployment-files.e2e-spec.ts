@@ -45,8 +45,8 @@ describe('docker-compose.yml', () => {
 
   it('publishes the port the service listens on, and waits for PostgreSQL to be healthy', () => {
     const config = loadConfig(environment);
-    expect(service.ports).toContain(`${config.port}:${config.port}`);
-    expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${config.port}/health/ready`);
+    expect(service.ports).toContain(`${config.server.port}:${config.server.port}`);
+    expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${config.server.port}/health/ready`);
     expect(service.depends_on.postgres.condition).toBe('service_healthy');
     expect(config.database).toMatchObject({ kind: 'postgres' });
   });
@@ -82,8 +82,8 @@ describe('deploy/kubernetes', () => {
   it('wires the Deployment to that ConfigMap and Secret, its port, and the Service and autoscaler to the Deployment', () => {
     const config = loadConfig(environment);
     expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }, { secretRef: { name: secret.metadata.name } }]);
-    expect(container.ports).toEqual([{ name: 'http', containerPort: config.port }]);
-    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(config.port));
+    expect(container.ports).toEqual([{ name: 'http', containerPort: config.server.port }]);
+    expect(deployment.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(config.server.port));
     expect(service.spec.selector).toEqual(deployment.spec.template.metadata.labels);
     expect(service.spec.ports[0].targetPort).toBe('http');
     expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: deployment.metadata.name });

@@ -28,7 +28,7 @@ import { StatusModule } from './status/status.module.js';
 export class AppModule {
   static register(config: AppConfig, rootLogger: Logger, clock?: Clock): DynamicModule {
     const observability = ObservabilityModule.register(rootLogger);
-    const opsAgent = OpsAgentModule.register(config);
+    const opsAgent = OpsAgentModule.register(config.opsAgent);
     const execute = ExecuteModule.register(observability);
     const status = StatusModule.register(opsAgent);
     const platform = PlatformModule.register(status);
@@ -37,7 +37,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, clock),
         DatabaseModule.forRoot({ migrations: [...EXECUTION_LOG_MIGRATIONS, ...CREDENTIAL_MIGRATIONS, ...OPS_AGENT_MIGRATIONS] }),
-        AuthModule.register(config),
+        AuthModule.register(config.auth),
         observability,
         opsAgent,
         IntegrationsModule.register(execute, platform),

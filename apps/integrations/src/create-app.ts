@@ -18,7 +18,7 @@ import { readServiceVersion, type Clock } from '@app/common';
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestIdFor,
-    bodyLimit: config.maxRequestBodyBytes,
+    bodyLimit: config.server.maxRequestBodyBytes,
     logger: false,
     // Every answer in the one error shape, framework-level ones included (see framework-errors.ts).
     frameworkErrors,
@@ -27,7 +27,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   });
   const routes = new RouteTable();
   adapter.getInstance().addHook('onRoute', (route) => routes.add(route.method, route.url));
-  const rootLogger = createRootLogger(config);
+  const rootLogger = createRootLogger(config.server);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, rootLogger, options.clock), adapter, {
     logger: new PinoNestLogger(rootLogger),
     // Fastify's own JSON parser, not Nest's wrapper around it (which builds a parser per request and

@@ -11,8 +11,9 @@ async function bootstrap(): Promise<void> {
   const metrics = app.get(GatewayMetrics);
   const logger = new Logger('Process');
   installLastResortHandlers({ count: (kind) => metrics.countInternalError(kind), log: (line) => logger.error(line) });
-  await app.listen({ port: config.port, host: config.host });
-  console.log(`Integrations Service listening on http://${config.host}:${config.port} (docs at /docs)`);
+  const { port, host } = config.server;
+  await app.listen({ port, host });
+  console.log(`Integrations Service listening on http://${host}:${port} (docs at /docs)`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import type { AppConfig } from '@app/config';
+import type { AuthConfig } from './auth.config.js';
 import { IdentityModule } from '@app/identity';
 import { CallerGuard } from './caller.guard.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
@@ -10,10 +10,10 @@ import { JwtStrategy } from './jwt/jwt.strategy.js';
 /** Authentication for every route (global guard); routes opt out with @Public(). */
 @Module({})
 export class AuthModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(auth: AuthConfig): DynamicModule {
     const providers: Provider[] = [TokenIntrospector, { provide: APP_GUARD, useClass: CallerGuard }];
     // The passport strategy registers itself on construction; only build it when it will be used.
-    if (config.auth.mode === 'jwt') providers.push(JwtStrategy);
+    if (auth.mode === 'jwt') providers.push(JwtStrategy);
     return { module: AuthModule, imports: [IdentityModule, PassportModule], providers };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { CLOCK, GatewayError, SecurityEvents, secretsEqual, TtlCache, type Clock } from '@app/common';
-import { APP_CONFIG, type AppConfig, type AuthConfig } from '@app/config';
+import { authConfig, type AuthConfig } from './auth.config.js';
 import { CALLER_KEY, Caller, IDENTIFIER } from './caller.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
 import { JwtPassportGuard, unauthenticated } from './jwt/jwt-passport.guard.js';
@@ -30,11 +30,11 @@ export class CallerGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly introspector: TokenIntrospector,
     private readonly events: SecurityEvents,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(authConfig.token) auth: AuthConfig,
     @Inject(CLOCK) private readonly now: Clock,
   ) {
     this.verifiedJwts = new TtlCache(10_000, now);
-    this.auth = config.auth;
+    this.auth = auth;
     if (this.auth.mode === 'jwt') this.jwtGuard = new JwtPassportGuard();
   }
 

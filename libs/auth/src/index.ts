@@ -1,3 +1,4 @@
+export { authConfig, type AuthConfig } from './auth.config.js';
 export { AuthModule } from './auth.module.js';
 export { Caller } from './caller.js';
 export { CurrentCaller } from './current-caller.decorator.js';

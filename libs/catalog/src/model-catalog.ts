@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, ThrottledWarning, type Clock } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { catalogConfig, type CatalogConfig } from './catalog.config.js';
 import { BUILT_IN_MODELS } from './built-in-models.js';
 import type { CatalogSnapshot, ProviderOverride } from './catalog-resources.js';
 import { fetchCatalog, type CatalogFetch } from './catalog-service.client.js';
@@ -47,11 +47,11 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly statistics: CatalogStats;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(catalogConfig.token) private readonly config: CatalogConfig,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = Date.now,
   ) {
     this.warning = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.clock);
-    this.filePrices = config.limits.pricingFile ? readPricingFile(config.limits.pricingFile) : [];
+    this.filePrices = config.pricingFile ? readPricingFile(config.pricingFile) : [];
     this.statistics = {
       enabled: this.enabled,
       source: null,
@@ -64,7 +64,7 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private get enabled(): boolean {
-    return this.config.catalog.refreshMs > 0;
+    return this.config.refreshMs > 0;
   }
 
   onApplicationBootstrap(): void {
@@ -113,14 +113,14 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Reads Catalog once and applies what it says; resolves with the outcome (never rejects). */
   async refresh(): Promise<CatalogFetch['outcome']> {
-    const result = await fetchCatalog(this.config.catalog.serviceUrl);
+    const result = await fetchCatalog(this.config.serviceUrl);
     this.statistics.refreshes[result.outcome]++;
     this.statistics.lastOutcome = result.outcome;
     this.statistics.lastRefreshAt = new Date(this.clock()).toISOString();
     if (result.outcome !== 'ok') {
       this.warning.note(
         (count) =>
-          `Catalog service at ${this.config.catalog.serviceUrl} not used (${result.reason}); ${count} failed read(s); keeping the models known so far`,
+          `Catalog service at ${this.config.serviceUrl} not used (${result.reason}); ${count} failed read(s); keeping the models known so far`,
       );
       return result.outcome;
     }
@@ -137,7 +137,7 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   private async refreshAndSchedule(): Promise<void> {
     const outcome = await this.refresh().catch(() => 'unavailable' as const);
     if (this.stopped) return;
-    const delay = outcome === 'ok' ? this.config.catalog.refreshMs : Math.min(RETRY_AFTER_FAILURE_MS, this.config.catalog.refreshMs);
+    const delay = outcome === 'ok' ? this.config.refreshMs : Math.min(RETRY_AFTER_FAILURE_MS, this.config.refreshMs);
     this.timer = setTimeout(() => void this.refreshAndSchedule(), delay);
     this.timer.unref();
   }

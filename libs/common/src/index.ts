@@ -27,3 +27,12 @@ export {
   type Rule,
 } from './validation/schema.js';
 export { CLOCK, type Clock } from './clock.js';
+export {
+  configSlice,
+  HTTP_URL,
+  stripTrailingSlash,
+  type ConfigOf,
+  type ConfigSlice,
+  type RawEnvironment,
+  type SliceContext,
+} from './config/config-slice.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { providerConfig } from './app-config.js';
 import { ConfigValidationError, loadConfig } from './load-config.js';
 
 function problemsOf(environment: Record<string, string>): string[] {
@@ -15,18 +16,23 @@ describe('loadConfig', () => {
   it('applies documented defaults to an empty environment', () => {
     const config = loadConfig({});
 
-    expect(config.port).toBe(5007);
+    expect(config.server.port).toBe(5007);
     expect(config.database).toEqual({ kind: 'pglite', dataDir: './data/pglite' });
-    expect(config.identityServiceUrl).toBe('http://localhost:5001');
-    expect(config.catalog).toEqual({ serviceUrl: 'http://localhost:5003', refreshMs: 300_000, liveModelsTtlMs: 300_000 });
-    expect(config.providers.openai).toEqual({
+    expect(config.identity).toEqual({ serviceUrl: 'http://localhost:5001', timeoutMs: 5000 });
+    expect(config.catalog).toEqual({
+      serviceUrl: 'http://localhost:5003',
+      refreshMs: 300_000,
+      liveModelsTtlMs: 300_000,
+      pricingFile: undefined,
+    });
+    expect(providerConfig(config, 'openai')).toEqual({
       baseUrl: 'https://api.openai.com/v1',
       defaultModel: 'gpt-4o-mini',
       defaultEmbeddingModel: 'text-embedding-3-small',
       timeoutMs: 60000,
       apiKey: undefined,
     });
-    expect(config.credentialEncryptionKey).toBeUndefined();
+    expect(config.credentials.encryptionKey).toBeUndefined();
   });
 
   it.each([
@@ -38,15 +44,14 @@ describe('loadConfig', () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(5007);
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).server.port).toBe(5007);
   });
 
   it('converts numbers and strips trailing slashes from URLs', () => {
     const config = loadConfig({ PORT: '8080', OPENAI_TIMEOUT_MS: '1500', OPENAI_BASE_URL: 'http://127.0.0.1:9000/v1/' });
 
-    expect(config.port).toBe(8080);
-    expect(config.providers.openai.timeoutMs).toBe(1500);
-    expect(config.providers.openai.baseUrl).toBe('http://127.0.0.1:9000/v1');
+    expect(config.server.port).toBe(8080);
+    expect(providerConfig(config, 'openai')).toMatchObject({ timeoutMs: 1500, baseUrl: 'http://127.0.0.1:9000/v1' });
   });
 
   it.each([
@@ -68,6 +73,12 @@ describe('loadConfig', () => {
 
   it('reports every bad variable at once', () => {
     expect(problemsOf({ PORT: '-1', OPENAI_BASE_URL: 'nope' })).toHaveLength(2);
+    // One error across libraries' slices: server, limits, ops agent, a provider.
+    expect(
+      problemsOf({ PORT: 'x', REDIS_URL: 'http://redis', OPSTAGE_SERVICE_CODE: 'Bad Code', HUGGINGFACE_API_STYLE: 'old' }).map(
+        (problem) => problem.split(' ')[0],
+      ),
+    ).toEqual(['PORT', 'REDIS_URL', 'OPSTAGE_SERVICE_CODE', 'HUGGINGFACE_API_STYLE']);
   });
 
   it('never echoes a rejected value, which may be a secret', () => {
@@ -80,8 +91,8 @@ describe('loadConfig', () => {
     const hex = 'ab'.repeat(32);
     const base64 = Buffer.alloc(32, 7).toString('base64');
 
-    expect(loadConfig({ CREDENTIAL_ENCRYPTION_KEY: hex }).credentialEncryptionKey).toEqual(Buffer.from(hex, 'hex'));
-    expect(loadConfig({ CREDENTIAL_ENCRYPTION_KEY: base64 }).credentialEncryptionKey).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({ CREDENTIAL_ENCRYPTION_KEY: hex }).credentials.encryptionKey).toEqual(Buffer.from(hex, 'hex'));
+    expect(loadConfig({ CREDENTIAL_ENCRYPTION_KEY: base64 }).credentials.encryptionKey).toEqual(Buffer.alloc(32, 7));
   });
 
   describe('auth and credential sources', () => {
@@ -143,7 +154,7 @@ describe('loadConfig', () => {
         GROQ_API_KEY: 'gsk_abc0123456789',
       });
 
-      expect(config.customProviders).toEqual([
+      expect(config.providers.custom).toEqual([
         {
           name: 'groq',
           displayName: 'groq',
@@ -168,7 +179,7 @@ describe('loadConfig', () => {
       };
 
       expect(
-        loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([azure]), CUSTOM_PROVIDER_ALLOWED_HOSTS: '*.openai.azure.com' }).customProviders,
+        loadConfig({ CUSTOM_PROVIDERS: JSON.stringify([azure]), CUSTOM_PROVIDER_ALLOWED_HOSTS: '*.openai.azure.com' }).providers.custom,
       ).toHaveLength(1);
     });
 
@@ -206,7 +217,7 @@ describe('loadConfig', () => {
 
   describe('fallback chains', () => {
     it('reads rules with default triggers', () => {
-      expect(loadConfig({ FALLBACK_CHAINS: '[{"from":"openai","to":"anthropic"}]' }).fallbacks).toEqual([
+      expect(loadConfig({ FALLBACK_CHAINS: '[{"from":"openai","to":"anthropic"}]' }).providers.fallbacks).toEqual([
         { from: 'openai', to: ['anthropic'], on: ['PROVIDER_UNAVAILABLE', 'PROVIDER_TIMEOUT', 'PROVIDER_RATE_LIMITED'], models: {} },
       ]);
     });

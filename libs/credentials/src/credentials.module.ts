@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, type AppConfig, type CredentialSourceName } from '@app/config';
 import { IdentityModule } from '@app/identity';
+import { ProvidersModule } from '@app/providers';
+import { credentialsConfig, type CredentialSourceName, type CredentialsConfig } from './credentials.config.js';
 import type { CredentialSource } from './credential-source.js';
 import { CREDENTIAL_SOURCES } from './credential-sources.token.js';
 import { CredentialResolver } from './credential.resolver.js';
@@ -21,7 +22,7 @@ import { VaultKeyCheckEntity } from './vault/vault-key-check.entity.js';
 export const CREDENTIAL_MIGRATIONS = [CreateCredentialVault1763800100000, AddServiceKeys1763800300000, AddServiceKeySecretRef1763800600000];
 
 @Module({
-  imports: [IdentityModule, TypeOrmModule.forFeature([StoredCredentialEntity, VaultKeyCheckEntity])],
+  imports: [IdentityModule, ProvidersModule, TypeOrmModule.forFeature([StoredCredentialEntity, VaultKeyCheckEntity])],
   providers: [
     vaultCipherProvider,
     CredentialVault,
@@ -31,15 +32,15 @@ export const CREDENTIAL_MIGRATIONS = [CreateCredentialVault1763800100000, AddSer
     EnvironmentCredentialSource,
     {
       provide: CREDENTIAL_SOURCES,
-      inject: [APP_CONFIG, IdentityCredentialSource, VaultCredentialSource, EnvironmentCredentialSource],
+      inject: [credentialsConfig.token, IdentityCredentialSource, VaultCredentialSource, EnvironmentCredentialSource],
       useFactory: (
-        config: AppConfig,
+        config: CredentialsConfig,
         identity: IdentityCredentialSource,
         vault: VaultCredentialSource,
         environment: EnvironmentCredentialSource,
       ): CredentialSource[] => {
         const byName: Record<CredentialSourceName, CredentialSource> = { identity, vault, environment };
-        return config.credentials.sources.map((name) => byName[name]);
+        return config.sources.map((name) => byName[name]);
       },
     },
     CredentialResolver,

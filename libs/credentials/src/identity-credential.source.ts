@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, GatewayError, SecurityEvents, SingleFlight, TtlCache, type Clock } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { credentialsConfig, type CredentialsConfig } from './credentials.config.js';
 import { IdentityClient } from '@app/identity';
 import { credentialRequestKey, type CredentialRequest, type CredentialSource, type ResolvedCredential } from './credential-source.js';
 import { IdentityServiceToken } from './identity-service-token.js';
@@ -21,16 +21,12 @@ export class IdentityCredentialSource implements CredentialSource {
   constructor(
     private readonly identity: IdentityClient,
     private readonly events: SecurityEvents,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(credentialsConfig.token) config: CredentialsConfig,
     @Inject(CLOCK) clock: Clock,
   ) {
     this.cache = new TtlCache(10_000, clock);
-    this.ttlMs = config.credentials.identityCacheTtlMs;
-    this.serviceToken = new IdentityServiceToken(
-      config.credentials.identityServiceToken,
-      config.credentials.identityServiceTokenFile,
-      clock,
-    );
+    this.ttlMs = config.identityCacheTtlMs;
+    this.serviceToken = new IdentityServiceToken(config.identityServiceToken, config.identityServiceTokenFile, clock);
   }
 
   async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {

@@ -1,3 +1,4 @@
+export { credentialsConfig, type CredentialSourceName, type CredentialsConfig } from './credentials.config.js';
 export { credentialRequestKey, type CredentialRequest, type ResolvedCredential } from './credential-source.js';
 export { CredentialResolver } from './credential.resolver.js';
 export { CREDENTIAL_MIGRATIONS, CredentialsModule } from './credentials.module.js';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PGliteDriver } from 'typeorm-pglite';
 import type { DataSourceOptions, MigrationInterface } from 'typeorm';
-import type { DatabaseConfig } from '@app/config';
+import type { DatabaseConfig } from './database.config.js';
 
 type Migration = new () => MigrationInterface;
 

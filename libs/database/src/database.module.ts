@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { MigrationInterface } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { databaseConfig, type DatabaseConfig } from './database.config.js';
 import { dataSourceOptions } from './data-source-options.js';
 
 export interface DatabaseModuleOptions {
@@ -16,9 +16,9 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({
-            ...dataSourceOptions(config.database, options.migrations),
+          inject: [databaseConfig.token],
+          useFactory: (database: DatabaseConfig) => ({
+            ...dataSourceOptions(database, options.migrations),
             autoLoadEntities: true,
             retryAttempts: 3,
             retryDelay: 2000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AppConfig } from '@app/config';
+import type { ExecutionLogConfig } from './execution-log.config.js';
 import type { DataSource } from 'typeorm';
 import { ExecutionLogWriter } from './execution-log.writer.js';
 import type { ExecutionRecord } from './execution-record.js';
@@ -36,9 +36,8 @@ describe('ExecutionLogWriter queue bound', () => {
           release = () => (fail ? reject(new Error('database down')) : resolve());
         }),
     } as unknown as DataSource;
-    const writer = new ExecutionLogWriter(dataSource, {
-      executionLog: { batchSize: 10, flushIntervalMs: 60_000, maxQueueSize: 25 },
-    } as AppConfig);
+    const config: ExecutionLogConfig = { batchSize: 10, flushIntervalMs: 60_000, maxQueueSize: 25 };
+    const writer = new ExecutionLogWriter(dataSource, config);
 
     for (let index = 0; index < 25; index++) writer.record(record(`r${index}`));
     const flushing = writer.flush(); // one batch of 10 in flight, 15 still queued

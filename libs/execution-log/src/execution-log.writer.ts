@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig, type ExecutionLogConfig } from '@app/config';
+import { executionLogConfig, type ExecutionLogConfig } from './execution-log.config.js';
 import { EXECUTION_LOG_TEXT_LENGTH as LENGTH } from './execution-log.entity.js';
 import type { ExecutionRecord } from './execution-record.js';
 
@@ -24,7 +24,6 @@ export interface ExecutionLogWriterStats {
 @Injectable()
 export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExecutionLogWriter.name);
-  private readonly config: ExecutionLogConfig;
   private queue: ExecutionRecord[] = [];
   /** Records taken off the queue by the batch being written: they still count against the cap. */
   private writing = 0;
@@ -38,10 +37,8 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) appConfig: AppConfig,
-  ) {
-    this.config = appConfig.executionLog;
-  }
+    @Inject(executionLogConfig.token) private readonly config: ExecutionLogConfig,
+  ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush(), this.config.flushIntervalMs);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { GatewayError } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { identityConfig, type IdentityConfig } from './identity.config.js';
 import type { IdentityCredential, Introspection } from './identity-contract.js';
 
 export interface CredentialLookup {
@@ -22,9 +22,9 @@ export class IdentityClient implements OnApplicationShutdown {
   private readonly timeoutMs: number;
   private readonly dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.baseUrl = config.identityServiceUrl;
-    this.timeoutMs = config.identityTimeoutMs;
+  constructor(@Inject(identityConfig.token) config: IdentityConfig) {
+    this.baseUrl = config.serviceUrl;
+    this.timeoutMs = config.timeoutMs;
   }
 
   /** RFC 7662-style introspection; Identity always answers 200, anything else means it is unwell. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
-import { APP_CONFIG, type AppConfig, type Budget } from '@app/config';
+import { limitsConfig, type Budget, type LimitsConfig } from './limits.config.js';
 import { COUNTER_STORE, type CounterStore } from './counter-store.js';
 import type { RateLimitSubject } from './rate-limiter.js';
 
@@ -22,9 +22,9 @@ export class BudgetGuard {
 
   constructor(
     @Inject(COUNTER_STORE) private readonly store: CounterStore,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(limitsConfig.token) limits: LimitsConfig,
   ) {
-    this.budgets = config.limits.budgets;
+    this.budgets = limits.budgets;
     const { user, org } = this.budgets;
     this.anyCap = [user.dailyUsd, user.monthlyUsd, org.dailyUsd, org.monthlyUsd].some((cap) => cap > 0);
   }

@@ -1,3 +1,4 @@
+export { limitsConfig, type Budget, type LimitsConfig, type RateLimit } from './limits.config.js';
 export { BudgetGuard } from './budget-guard.js';
 export { PricingTable, roundUsd } from './pricing-table.js';
 export { LimitsModule } from './limits.module.js';

@@ -1,6 +1,6 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { limitsConfig, type LimitsConfig } from './limits.config.js';
 import { COUNTER_STORE, type CounterStore } from './counter-store.js';
 import { MemoryCounterStore } from './memory-counter.store.js';
 import { BudgetGuard } from './budget-guard.js';
@@ -16,9 +16,9 @@ const REDIS_BOOT_WAIT_MS = 3_000;
   providers: [
     {
       provide: COUNTER_STORE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): CounterStore =>
-        config.limits.redisUrl ? new RedisCounterStore(config.limits.redisUrl) : new MemoryCounterStore(),
+      inject: [limitsConfig.token],
+      useFactory: (limits: LimitsConfig): CounterStore =>
+        limits.redisUrl ? new RedisCounterStore(limits.redisUrl) : new MemoryCounterStore(),
     },
     RateLimiter,
     BudgetGuard,

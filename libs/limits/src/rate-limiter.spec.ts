@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AppConfig } from '@app/config';
+import type { LimitsConfig } from './limits.config.js';
 import type { CounterStore } from './counter-store.js';
 import { MemoryCounterStore } from './memory-counter.store.js';
 import { RateLimiter } from './rate-limiter.js';
 
 function limiter(store: CounterStore, user = { rpm: 2, tpm: 100 }, org = { rpm: 3, tpm: 0 }): RateLimiter {
-  return new RateLimiter(store, { limits: { user, org } } as unknown as AppConfig);
+  return new RateLimiter(store, { user, org } as LimitsConfig);
 }
 
 describe('RateLimiter', () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
-import { APP_CONFIG, type AppConfig, type LimitsConfig, type RateLimit } from '@app/config';
+import { limitsConfig, type LimitsConfig, type RateLimit } from './limits.config.js';
 import { COUNTER_STORE, type CounterStore } from './counter-store.js';
 
 const MINUTE_MS = 60_000;
@@ -22,9 +22,9 @@ export class RateLimiter {
 
   constructor(
     @Inject(COUNTER_STORE) private readonly store: CounterStore,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(limitsConfig.token) limits: LimitsConfig,
   ) {
-    this.limits = config.limits;
+    this.limits = limits;
   }
 
   /** Throws 429 RATE_LIMITED (with retryAfterMs) when a limit is reached; else counts the request. */

@@ -1,7 +1,7 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { AppConfig } from '@app/config';
+import type { OpsAgentConfig } from './ops-agent.config.js';
 import { CredentialsModule } from '@app/credentials';
 import { ProvidersModule } from '@app/providers';
 import { ActionRunner } from './actions/action-runner.js';
@@ -35,9 +35,9 @@ const ACTIONS = [HealthCheckAction, RotateKeyAction, RollbackKeyAction, ResetCir
  */
 @Module({})
 export class OpsAgentModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: OpsAgentConfig): DynamicModule {
     const providers: Provider[] = [AuditLog];
-    if (config.opsAgent) {
+    if (config.opstage) {
       providers.push(
         OpstageClient,
         OpsAgentService,
@@ -64,7 +64,7 @@ export class OpsAgentModule {
         TypeOrmModule.forFeature([AuditEntryEntity, ConfigStateEntity, AgentVerdictEntity, OutboxEntryEntity]),
       ],
       providers,
-      exports: config.opsAgent ? [AuditLog, OpsAgentService] : [AuditLog],
+      exports: config.opstage ? [AuditLog, OpsAgentService] : [AuditLog],
     };
   }
 }

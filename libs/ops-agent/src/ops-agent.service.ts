@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, type OpsAgentConfig } from '@app/config';
+import { opsAgentConfig, type OpsAgentConfig, type OpstageConfig } from './ops-agent.config.js';
 import { ActionRunner } from './actions/action-runner.js';
 import { IntegrationSwitch } from '@app/providers';
 import { AgentTokenStore, type StoredAgent } from './opstage/agent-token.store.js';
@@ -36,7 +36,7 @@ export interface OpsAgentState {
 @Injectable()
 export class OpsAgentService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OpsAgent');
-  private readonly config: OpsAgentConfig;
+  private readonly config: OpstageConfig;
   private readonly tokenStore: AgentTokenStore;
   private agent: StoredAgent | null = null;
   private serviceId: string | null = null;
@@ -53,7 +53,7 @@ export class OpsAgentService implements OnModuleInit, OnApplicationBootstrap, On
   private reportDue = false;
 
   constructor(
-    @Inject(APP_CONFIG) appConfig: AppConfig,
+    @Inject(opsAgentConfig.token) opsAgent: OpsAgentConfig,
     private readonly client: OpstageClient,
     private readonly integration: IntegrationSwitch,
     private readonly health: ServiceHealth,
@@ -62,7 +62,7 @@ export class OpsAgentService implements OnModuleInit, OnApplicationBootstrap, On
     private readonly verdicts: AgentVerdictStore,
     private readonly outbox: ResultOutbox,
   ) {
-    this.config = appConfig.opsAgent!;
+    this.config = opsAgent.opstage!;
     this.tokenStore = new AgentTokenStore(this.config.agentTokenFile);
   }
 

@@ -9,3 +9,14 @@ export { type StreamListener, type ToolCallDelta } from './streaming/stream-type
 export { ProvidersModule } from './providers.module.js';
 export { type Abortable, type HangUp } from './upstream/hang-up.js';
 export { IntegrationSwitch } from './integration-switch.js';
+export { ENVIRONMENT_KEYS } from './environment-keys.token.js';
+export { PROVIDER_REGISTRATIONS, builtInProviderNames, type ProviderRegistration } from './provider-registrations.js';
+export { providersConfig, type ProvidersConfig } from './providers.config.js';
+export { upstreamConfig, type UpstreamConfig } from './upstream/upstream.config.js';
+export { resilienceConfig, type ResilienceConfig } from './resilience/resilience.config.js';
+export { type CustomProviderConfig } from './openai-compatible/custom-providers.js';
+export { type FallbackRule } from './fallback/fallback-chains.js';
+export { type UpstreamProviderConfig } from './provider-config.js';
+export { type OpenAiProviderConfig } from './openai/openai.config.js';
+export { anthropicConfig, type AnthropicProviderConfig } from './anthropic/anthropic.config.js';
+export { type HuggingFaceProviderConfig } from './huggingface/huggingface.config.js';

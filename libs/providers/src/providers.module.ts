@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AnthropicAdapter } from './anthropic/anthropic.adapter.js';
-import { HuggingFaceAdapter } from './huggingface/huggingface.adapter.js';
-import { OpenAiAdapter } from './openai/openai.adapter.js';
 import { OpenAiCompatibleAdapter } from './openai-compatible/openai-compatible.adapter.js';
+import { ENVIRONMENT_KEYS } from './environment-keys.token.js';
+import type { UpstreamProviderConfig } from './provider-config.js';
+import { PROVIDER_REGISTRATIONS } from './provider-registrations.js';
+import { providersConfig, type ProvidersConfig } from './providers.config.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 import { PROVIDER_ADAPTERS } from './provider-adapters.token.js';
 import { ProviderHealthTracker } from './provider-health.tracker.js';
@@ -15,8 +15,9 @@ import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import { RetryPolicy } from './resilience/retry-policy.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
 
-/** Every built-in adapter class; each is an injectable collected under PROVIDER_ADAPTERS. */
-const ADAPTERS = [OpenAiAdapter, AnthropicAdapter, HuggingFaceAdapter];
+/** Every built-in adapter class (from the registrations); each is an injectable collected under PROVIDER_ADAPTERS. */
+const ADAPTERS = PROVIDER_REGISTRATIONS.map((registration) => registration.adapter);
+const BUILT_IN_CONFIGS = PROVIDER_REGISTRATIONS.map((registration) => registration.config.token);
 
 @Module({
   providers: [
@@ -24,11 +25,25 @@ const ADAPTERS = [OpenAiAdapter, AnthropicAdapter, HuggingFaceAdapter];
     {
       provide: PROVIDER_ADAPTERS,
       // Built-ins, then one OpenAI-compatible adapter per CUSTOM_PROVIDERS entry (no code per endpoint).
-      useFactory: (config: AppConfig, ...builtIns: ProviderAdapter[]): ProviderAdapter[] => [
+      useFactory: (config: ProvidersConfig, ...builtIns: ProviderAdapter[]): ProviderAdapter[] => [
         ...builtIns,
-        ...config.customProviders.map((custom) => new OpenAiCompatibleAdapter(custom)),
+        ...config.custom.map((custom) => new OpenAiCompatibleAdapter(custom)),
       ],
-      inject: [APP_CONFIG, ...ADAPTERS],
+      inject: [providersConfig.token, ...ADAPTERS],
+    },
+    {
+      provide: ENVIRONMENT_KEYS,
+      // Service-level keys from the environment (OPENAI_API_KEY…, a custom provider's apiKeyEnv), by provider.
+      useFactory: (config: ProvidersConfig, ...builtIns: UpstreamProviderConfig[]): ReadonlyMap<string, string> => {
+        const keys = new Map<string, string>();
+        PROVIDER_REGISTRATIONS.forEach(({ config: slice }, index) => {
+          const apiKey = builtIns[index].apiKey;
+          if (apiKey) keys.set(slice.name, apiKey);
+        });
+        for (const custom of config.custom) if (custom.apiKey) keys.set(custom.name, custom.apiKey);
+        return keys;
+      },
+      inject: [providersConfig.token, ...BUILT_IN_CONFIGS],
     },
     ProviderRegistry,
     ProviderExecutor,
@@ -39,6 +54,14 @@ const ADAPTERS = [OpenAiAdapter, AnthropicAdapter, HuggingFaceAdapter];
     FallbackPlanner,
     IntegrationSwitch,
   ],
-  exports: [ProviderRegistry, ProviderExecutor, ProviderHealthTracker, CircuitBreaker, FallbackPlanner, IntegrationSwitch],
+  exports: [
+    ENVIRONMENT_KEYS,
+    ProviderRegistry,
+    ProviderExecutor,
+    ProviderHealthTracker,
+    CircuitBreaker,
+    FallbackPlanner,
+    IntegrationSwitch,
+  ],
 })
 export class ProvidersModule {}

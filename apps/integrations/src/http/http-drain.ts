@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { serverConfig, type ServerConfig } from '@app/config';
 
 /**
  * Graceful shutdown, step one. Nest would close the HTTP server last, after the modules' shutdown
@@ -19,7 +19,7 @@ export class HttpDrain implements OnModuleDestroy {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(serverConfig.token) config: ServerConfig,
   ) {
     this.timeoutMs = config.shutdownDrainTimeoutMs;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { serverConfig, type ServerConfig } from '@app/config';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
@@ -28,7 +28,7 @@ export class CallLogger {
   private readonly enabled: boolean;
   private readonly includeContent: boolean;
 
-  constructor(@Inject(ROOT_LOGGER) root: Logger, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(ROOT_LOGGER) root: Logger, @Inject(serverConfig.token) config: ServerConfig) {
     this.logger = root.child({ context: 'execute' });
     this.enabled = config.logging.executions;
     this.includeContent = config.logging.messageContent;

@@ -1,10 +1,10 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type Logger } from 'pino';
 import { redactSecrets } from '@app/common';
-import type { AppConfig } from '@app/config';
+import type { ServerConfig } from '@app/config';
 import { batchedStdout } from './batched-stdout.js';
 
-const PINO_LEVEL: Record<AppConfig['logLevel'], string> = {
+const PINO_LEVEL: Record<ServerConfig['logLevel'], string> = {
   fatal: 'fatal',
   error: 'error',
   warn: 'warn',
@@ -18,7 +18,7 @@ const PINO_LEVEL: Record<AppConfig['logLevel'], string> = {
  * captures stdout, a container runtime or the secret-leak test, sees every line). Messages are
  * redacted on the way out.
  */
-export function createRootLogger(config: AppConfig): Logger {
+export function createRootLogger(config: ServerConfig): Logger {
   return pino(
     { level: PINO_LEVEL[config.logLevel], base: { service: 'integrations-service' }, timestamp: pino.stdTimeFunctions.isoTime },
     batchedStdout,

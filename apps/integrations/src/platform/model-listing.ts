@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModelCatalog, withAnyCapability, type ModelInfo } from '@app/catalog';
+import { catalogConfig, ModelCatalog, withAnyCapability, type CatalogConfig, type ModelInfo } from '@app/catalog';
 import { CLOCK, SingleFlight, TtlCache, sha256Hex, type Clock } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ProviderExecutor, ProviderRegistry, type ProviderAdapter } from '@app/providers';
 import { ProviderProfiles } from './provider-profiles.js';
 
@@ -21,7 +20,7 @@ export class ModelListing {
   private readonly flights = new SingleFlight<string, string[] | undefined>();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(catalogConfig.token) private readonly config: CatalogConfig,
     @Inject(CLOCK) clock: Clock,
     private readonly catalog: ModelCatalog,
     private readonly profiles: ProviderProfiles,
@@ -37,8 +36,7 @@ export class ModelListing {
     if (!profile) return [];
     const adapter = this.registry.get(provider);
     const known = this.knownModels(adapter);
-    const liveIds =
-      apiKey && adapter.listsModels && this.config.catalog.liveModelsTtlMs > 0 ? await this.liveIds(adapter, apiKey) : undefined;
+    const liveIds = apiKey && adapter.listsModels && this.config.liveModelsTtlMs > 0 ? await this.liveIds(adapter, apiKey) : undefined;
     const listed = liveIds ? [...known, ...liveOnly(liveIds, known)] : known;
     return withAnyCapability(defaultFirst(listed, profile.defaultModel), capabilities);
   }
@@ -64,7 +62,7 @@ export class ModelListing {
     return this.flights.run(key, async () => {
       const ids = await this.executor.listModelIds(adapter, apiKey);
       // A provider that did not list is asked again after a minute, not on every request.
-      const ttlMs = this.config.catalog.liveModelsTtlMs;
+      const ttlMs = this.config.liveModelsTtlMs;
       this.live.set(key, ids ?? [], ids ? ttlMs : Math.min(ttlMs, FAILED_LIST_TTL_MS));
       return ids;
     });

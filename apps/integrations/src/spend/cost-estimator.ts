@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PricingTable } from '@app/limits';
-import { ProviderRegistry } from '@app/providers';
+import { anthropicConfig, ProviderRegistry, type AnthropicProviderConfig } from '@app/providers';
 import type { ExecuteRequest } from '../execute/execute-request.js';
 import type { EstimateResponseDto } from './spend.dto.js';
 import { estimatePromptTokens } from '@app/normalization';
@@ -12,7 +11,7 @@ export class CostEstimator {
   constructor(
     private readonly registry: ProviderRegistry,
     private readonly pricing: PricingTable,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(anthropicConfig.token) private readonly anthropic: AnthropicProviderConfig,
   ) {}
 
   estimate(request: ExecuteRequest): EstimateResponseDto {
@@ -26,7 +25,7 @@ export class CostEstimator {
         : typeof params.maxTokens === 'number'
           ? params.maxTokens
           : adapter.name === 'anthropic'
-            ? this.config.providers.anthropic.defaultMaxTokens
+            ? this.anthropic.defaultMaxTokens
             : null;
     const price = this.pricing.priceOf(call.model);
     return {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { databaseConfig, type DatabaseConfig } from '@app/database';
 import { ExecutionLogWriter } from '@app/execution-log';
 import { OpsAgentService } from '@app/ops-agent';
 import { CircuitBreaker, IntegrationSwitch, ProviderHealthTracker, ProviderRegistry } from '@app/providers';
@@ -14,7 +14,7 @@ export class StatusService {
   private readonly service = readServiceVersion();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(databaseConfig.token) private readonly database: DatabaseConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: ProviderRegistry,
     private readonly tracker: ProviderHealthTracker,
@@ -48,7 +48,7 @@ export class StatusService {
   }
 
   private async databaseStatus(): Promise<StatusResponseDto['database']> {
-    const kind = this.config.database.kind;
+    const kind = this.database.kind;
     const startedAt = performance.now();
     try {
       await this.dataSource.query('SELECT 1');

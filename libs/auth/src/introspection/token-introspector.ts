@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, SingleFlight, TtlCache, sha256Hex, type Clock } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { authConfig, type AuthConfig } from '../auth.config.js';
 import { IdentityClient, type Introspection } from '@app/identity';
 import { unauthenticated } from '../jwt/jwt-passport.guard.js';
 import type { VerifiedToken } from '../verified-token.js';
@@ -18,10 +18,10 @@ export class TokenIntrospector {
 
   constructor(
     private readonly identity: IdentityClient,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(authConfig.token) auth: AuthConfig,
     @Inject(CLOCK) private readonly now: Clock,
   ) {
-    this.ttlMs = config.auth.introspectionCacheTtlMs;
+    this.ttlMs = auth.introspectionCacheTtlMs;
     this.cache = new TtlCache(10_000, now);
   }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { passportJwtSecret } from 'jwks-rsa';
-import type { JwtConfig } from '@app/config';
+import type { JwtConfig } from '../auth.config.js';
 
 type Done = (error: Error | null, key?: string | Buffer | KeyObject) => void;
 type KeyProvider = (request: IncomingMessage, rawJwtToken: string, done: Done) => void;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Algorithm } from 'jsonwebtoken';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { authConfig, type AuthConfig } from '../auth.config.js';
 import type { VerifiedToken } from '../verified-token.js';
 import { allowedAlgorithms, jwtKeyProvider } from './jwt-key-provider.js';
 
@@ -19,8 +19,8 @@ interface JwtClaims {
 /** passport-jwt: verifies signature, algorithm, expiry (and issuer/audience when configured) locally. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const jwt = config.auth.jwt;
+  constructor(@Inject(authConfig.token) auth: AuthConfig) {
+    const jwt = auth.jwt;
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // passport-jwt's types say string | Buffer; jsonwebtoken (underneath) takes KeyObjects too.

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } fro
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { CLOCK, GatewayError, keyFingerprint, SingleFlight, ThrottledWarning, type Clock } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { ENVIRONMENT_KEYS, ProviderRegistry } from '@app/providers';
 import { CredentialVault } from './credential-vault.js';
 import { StoredCredentialEntity } from './stored-credential.entity.js';
 
@@ -52,7 +52,7 @@ export class ServiceKeys implements OnApplicationBootstrap {
   private readonly logger = new Logger('ServiceKeys');
   private readonly known = new Map<string, { key: ServiceKey | null; refreshAt: number }>();
   private readonly loads = new SingleFlight<string, ServiceKey | null>();
-  private readonly environmentKeys = new Map<string, string>();
+  private readonly environmentKeys: ReadonlyMap<string, string>;
   private readonly providers: string[];
   private readonly now: Clock;
   private readonly outage: ThrottledWarning;
@@ -60,14 +60,12 @@ export class ServiceKeys implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(StoredCredentialEntity) private readonly credentials: Repository<StoredCredentialEntity>,
     private readonly vault: CredentialVault,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(ENVIRONMENT_KEYS) environmentKeys: ReadonlyMap<string, string>,
+    registry: ProviderRegistry,
     @Optional() @Inject(CLOCK) clock?: Clock,
   ) {
-    for (const [provider, providerConfig] of Object.entries(config.providers)) {
-      if (providerConfig.apiKey) this.environmentKeys.set(provider, providerConfig.apiKey);
-    }
-    for (const custom of config.customProviders) if (custom.apiKey) this.environmentKeys.set(custom.name, custom.apiKey);
-    this.providers = [...Object.keys(config.providers), ...config.customProviders.map((custom) => custom.name)];
+    this.environmentKeys = new Map(environmentKeys);
+    this.providers = registry.names();
     this.now = clock ?? Date.now;
     this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { opsAgentConfig, type OpsAgentConfig } from '../ops-agent.config.js';
 import { CredentialVault, ServiceKeys, type ServiceKeyState } from '@app/credentials';
 import { ProviderExecutor, ProviderRegistry } from '@app/providers';
 import type { ReportedAction } from '../opstage/opstage-contract.js';
@@ -18,9 +18,9 @@ export class ServiceKeyActionsSupport {
     readonly registry: ProviderRegistry,
     readonly serviceKeys: ServiceKeys,
     private readonly vault: CredentialVault,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(opsAgentConfig.token) config: OpsAgentConfig,
   ) {
-    this.secretRefs = new SecretRefResolver(config.opsAgent?.secretDirs ?? []);
+    this.secretRefs = new SecretRefResolver(config.secretDirs);
   }
 
   keyedProviders(): string[] {
@@ -55,7 +55,7 @@ export class RotateKeyAction implements OpsAction {
   constructor(
     private readonly keys: ServiceKeyActionsSupport,
     private readonly executor: ProviderExecutor,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(opsAgentConfig.token) private readonly config: OpsAgentConfig,
   ) {}
 
   definition(): ReportedAction {

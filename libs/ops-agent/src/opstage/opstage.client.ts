@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { opsAgentConfig, type OpsAgentConfig } from '../ops-agent.config.js';
 import type { Command, CommandResult, Intervals, Registration, ReportedHealth, ReportedService } from './opstage-contract.js';
 
 /** An Opstage answer other than success: HTTP status and the envelope's error code (or NETWORK). */
@@ -41,9 +41,9 @@ export class OpstageClient {
 
   constructor(
     private readonly http: HttpService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(opsAgentConfig.token) config: OpsAgentConfig,
   ) {
-    this.baseUrl = config.opsAgent?.backendUrl ?? '';
+    this.baseUrl = config.opstage?.backendUrl ?? '';
   }
 
   register(body: {

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { readServiceVersion } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { authConfig, type AuthConfig } from '@app/auth';
+import { credentialsConfig, type CredentialsConfig } from '@app/credentials';
+import { executionLogConfig, type ExecutionLogConfig } from '@app/execution-log';
 import { ServiceKeys } from '@app/credentials';
 import { ProviderRegistry } from '@app/providers';
 import { AuditLog } from '../audit/audit-log.js';
@@ -23,7 +25,9 @@ export interface ConfigSnapshot {
 @Injectable()
 export class ConfigReport {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(authConfig.token) private readonly auth: AuthConfig,
+    @Inject(credentialsConfig.token) private readonly credentials: CredentialsConfig,
+    @Inject(executionLogConfig.token) private readonly executionLog: ExecutionLogConfig,
     private readonly registry: ProviderRegistry,
     private readonly serviceKeys: ServiceKeys,
     private readonly audit: AuditLog,
@@ -64,9 +68,9 @@ export class ConfigReport {
   private async configs(): Promise<ReportedConfig[]> {
     const configs: ReportedConfig[] = [
       entry('service.version', 'string', 'Service version', readServiceVersion().version),
-      entry('auth.mode', 'string', 'Authentication mode', this.config.auth.mode),
-      entry('credentials.sources', 'string', 'Credential sources, in order', this.config.credentials.sources.join(',')),
-      entry('executionLog.batchSize', 'number', 'Execution log batch size', this.config.executionLog.batchSize),
+      entry('auth.mode', 'string', 'Authentication mode', this.auth.mode),
+      entry('credentials.sources', 'string', 'Credential sources, in order', this.credentials.sources.join(',')),
+      entry('executionLog.batchSize', 'number', 'Execution log batch size', this.executionLog.batchSize),
     ];
     for (const adapter of this.registry.list()) {
       const name = adapter.name;
@@ -96,8 +100,7 @@ export class ConfigReport {
   }
 
   private baseUrlOf(provider: string): string {
-    const builtIn = (this.config.providers as Record<string, { baseUrl: string } | undefined>)[provider];
-    return builtIn?.baseUrl ?? this.config.customProviders.find((custom) => custom.name === provider)?.baseUrl ?? '';
+    return this.registry.names().includes(provider) ? this.registry.get(provider).baseUrl : '';
   }
 }
 

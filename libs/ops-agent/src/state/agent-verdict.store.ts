@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { opsAgentConfig, type OpsAgentConfig } from '../ops-agent.config.js';
 import { AgentVerdictEntity, type Verdict } from './agent-verdict.entity.js';
 
 export interface StoredVerdict {
@@ -17,9 +17,9 @@ export class AgentVerdictStore {
 
   constructor(
     @InjectRepository(AgentVerdictEntity) private readonly verdicts: Repository<AgentVerdictEntity>,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(opsAgentConfig.token) config: OpsAgentConfig,
   ) {
-    this.serviceCode = config.opsAgent?.serviceCode ?? '';
+    this.serviceCode = config.opstage?.serviceCode ?? '';
   }
 
   async load(): Promise<StoredVerdict | null> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThanOrEqual, type Repository } from 'typeorm';
 import { CLOCK, type Clock } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { opsAgentConfig, type OpsAgentConfig } from '../ops-agent.config.js';
 import type { CommandResult } from '../opstage/opstage-contract.js';
 import { OutboxEntryEntity } from './outbox-entry.entity.js';
 
@@ -21,10 +21,10 @@ export class ResultOutbox {
 
   constructor(
     @InjectRepository(OutboxEntryEntity) private readonly entries: Repository<OutboxEntryEntity>,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(opsAgentConfig.token) config: OpsAgentConfig,
     @Optional() @Inject(CLOCK) clock?: Clock,
   ) {
-    this.serviceCode = config.opsAgent?.serviceCode ?? '';
+    this.serviceCode = config.opstage?.serviceCode ?? '';
     this.now = clock ?? Date.now;
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AnthropicProviderConfig, type AppConfig } from '@app/config';
+import { anthropicConfig, type AnthropicProviderConfig } from './anthropic.config.js';
 import { operation, TableAdapter, type AnyOperation } from '../operation-table.js';
 import { imageDescription } from '../params/image-description.js';
 import { type ChatCompletionParams } from '../params/chat-completion.params.js';
@@ -17,16 +17,16 @@ const UNSUPPORTED_PARAMS = ['presencePenalty', 'frequencyPenalty', 'seed', 'logi
 /** Anthropic's Messages API, for `messages` and (translated from OpenAI style) `chat.completions`. */
 @Injectable()
 export class AnthropicAdapter extends TableAdapter {
-  readonly name = 'anthropic';
+  readonly name = anthropicConfig.name;
   readonly displayName = 'Anthropic';
   readonly timeoutMs: number;
   readonly baseUrl: string;
   protected readonly table: Readonly<Record<string, AnyOperation>>;
   private readonly config: AnthropicProviderConfig;
 
-  constructor(@Inject(APP_CONFIG) appConfig: AppConfig) {
+  constructor(@Inject(anthropicConfig.token) config: AnthropicProviderConfig) {
     super();
-    this.config = appConfig.providers.anthropic;
+    this.config = config;
     this.timeoutMs = this.config.timeoutMs;
     this.baseUrl = this.config.baseUrl;
     // Both operations speak the chat vocabulary (`messages` adds Anthropic's system and topK): one definition.

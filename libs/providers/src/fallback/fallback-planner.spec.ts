@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { GatewayError } from '@app/common';
-import type { AppConfig, FallbackRule } from '@app/config';
+import type { ProvidersConfig } from '../providers.config.js';
+import type { FallbackRule } from './fallback-chains.js';
 import type { PreparedCall, ProviderAdapter } from '../provider-adapter.js';
 import type { ProviderRegistry } from '../provider.registry.js';
 import { FallbackPlanner } from './fallback-planner.js';
@@ -24,7 +25,7 @@ function planner(rules: FallbackRule[]): FallbackPlanner {
     ['groq', adapter('groq', 'llama-default')],
   ]);
   const registry = { get: (name: string) => adapters.get(name)! } as unknown as ProviderRegistry;
-  return new FallbackPlanner(registry, { fallbacks: rules } as AppConfig);
+  return new FallbackPlanner(registry, { custom: [], fallbacks: rules } satisfies ProvidersConfig);
 }
 
 const rule: FallbackRule = {

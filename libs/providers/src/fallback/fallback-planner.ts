@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
-import { APP_CONFIG, type AppConfig, type FallbackRule } from '@app/config';
+import { providersConfig, type ProvidersConfig } from '../providers.config.js';
+import type { FallbackRule } from './fallback-chains.js';
 import type { PreparedCall, ProviderAdapter } from '../provider-adapter.js';
 import { ProviderRegistry } from '../provider.registry.js';
 
@@ -19,7 +20,7 @@ export class FallbackPlanner {
 
   constructor(
     private readonly registry: ProviderRegistry,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(providersConfig.token) config: ProvidersConfig,
   ) {
     this.rules = config.fallbacks;
   }

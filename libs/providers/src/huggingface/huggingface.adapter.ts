@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
-import { APP_CONFIG, type AppConfig, type HuggingFaceProviderConfig } from '@app/config';
+import { huggingFaceConfig, type HuggingFaceProviderConfig } from './huggingface.config.js';
 import { fromOpenAiChatCompletion, toOpenAiChatBody } from '../openai-compatible/openai-chat.js';
 import { operation, TableAdapter, type AnyOperation, type Operation } from '../operation-table.js';
 import { imageDescription } from '../params/image-description.js';
@@ -27,7 +27,7 @@ const ROUTED_MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]
  */
 @Injectable()
 export class HuggingFaceAdapter extends TableAdapter {
-  readonly name = 'huggingface';
+  readonly name = huggingFaceConfig.name;
   readonly displayName = 'HuggingFace';
   readonly timeoutMs: number;
   readonly baseUrl: string;
@@ -37,9 +37,9 @@ export class HuggingFaceAdapter extends TableAdapter {
   private readonly config: HuggingFaceProviderConfig;
   private readonly router: boolean;
 
-  constructor(@Inject(APP_CONFIG) appConfig: AppConfig) {
+  constructor(@Inject(huggingFaceConfig.token) config: HuggingFaceProviderConfig) {
     super();
-    this.config = appConfig.providers.huggingface;
+    this.config = config;
     this.router = this.config.apiStyle === 'router';
     this.listsModels = this.router;
     this.timeoutMs = this.config.timeoutMs;

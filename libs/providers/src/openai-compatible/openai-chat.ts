@@ -1,4 +1,4 @@
-import type { CustomProviderConfig } from '@app/config';
+import type { CustomProviderConfig } from './custom-providers.js';
 import { normalizeFinishReason, normalizeUsage, type ToolCall } from '@app/normalization';
 import type { ChatCompletionParams, ChatMessageParam, ResponseFormatParam, ToolParam } from '../params/chat-completion.params.js';
 import type { AdapterResult } from '../provider-adapter.js';

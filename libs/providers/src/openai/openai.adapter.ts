@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { openAiConfig, type OpenAiProviderConfig } from './openai.config.js';
 import { OpenAiCompatibleAdapter } from '../openai-compatible/openai-compatible.adapter.js';
 import { responsesOperation } from './openai-responses.js';
 
 /** OpenAI: chat completions (with tools), embeddings, and the Responses API. */
 @Injectable()
 export class OpenAiAdapter extends OpenAiCompatibleAdapter {
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const openai = config.providers.openai;
+  constructor(@Inject(openAiConfig.token) openai: OpenAiProviderConfig) {
     super({
-      name: 'openai',
+      name: openAiConfig.name,
       displayName: 'OpenAI',
       baseUrl: openai.baseUrl,
       defaultModel: openai.defaultModel,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { GatewayError } from '@app/common';
-import type { AppConfig } from '@app/config';
+import type { ResilienceConfig } from './resilience.config.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 
 const COOLDOWN_MS = 1000;
@@ -8,7 +8,7 @@ const DEADLINE_MS = 5000;
 
 function breaker() {
   let now = 1_000_000;
-  const config = { resilience: { circuit: { failureRate: 0.5, minCalls: 2, windowMs: 10_000, cooldownMs: COOLDOWN_MS } } } as AppConfig;
+  const config = { circuit: { failureRate: 0.5, minCalls: 2, windowMs: 10_000, cooldownMs: COOLDOWN_MS } } as ResilienceConfig;
   const circuit = new CircuitBreaker(config, () => now);
   return { circuit, advance: (ms: number) => (now += ms) };
 }

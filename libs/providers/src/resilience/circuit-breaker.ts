@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLOCK, GatewayError, type Clock } from '@app/common';
-import { APP_CONFIG, type AppConfig, type ResilienceConfig } from '@app/config';
+import { resilienceConfig, type ResilienceConfig } from './resilience.config.js';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
@@ -50,8 +50,8 @@ export class CircuitBreaker {
   private readonly settings: ResilienceConfig['circuit'];
   private readonly now: Clock;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() @Inject(CLOCK) clock?: Clock) {
-    this.settings = config.resilience.circuit;
+  constructor(@Inject(resilienceConfig.token) config: ResilienceConfig, @Optional() @Inject(CLOCK) clock?: Clock) {
+    this.settings = config.circuit;
     this.now = clock ?? Date.now;
   }
 

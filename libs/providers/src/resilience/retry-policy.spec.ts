@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { GatewayError } from '@app/common';
-import type { AppConfig } from '@app/config';
+import type { ResilienceConfig } from './resilience.config.js';
 import { RetryPolicy } from './retry-policy.js';
 
 const settings = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, deadlineMs: 5000 };
 
 function policy(now = 0): RetryPolicy {
-  return new RetryPolicy({ resilience: { retry: settings } } as AppConfig, () => now);
+  return new RetryPolicy({ retry: settings } as ResilienceConfig, () => now);
 }
 
 const unavailable = new GatewayError('PROVIDER_UNAVAILABLE', 'down');

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLOCK, GatewayError, type Clock } from '@app/common';
-import { APP_CONFIG, type AppConfig, type ResilienceConfig } from '@app/config';
+import { resilienceConfig, type ResilienceConfig } from './resilience.config.js';
 
 /** Upstream answers worth repeating unchanged: rate limits, 5xx/529, refused or reset connections. */
 const RETRYABLE = new Set(['PROVIDER_RATE_LIMITED', 'PROVIDER_UNAVAILABLE']);
@@ -15,8 +15,8 @@ export class RetryPolicy {
   /** The clock the deadline is kept on: callers take a call's start from it too. */
   readonly now: Clock;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() @Inject(CLOCK) clock?: Clock) {
-    this.settings = config.resilience.retry;
+  constructor(@Inject(resilienceConfig.token) config: ResilienceConfig, @Optional() @Inject(CLOCK) clock?: Clock) {
+    this.settings = config.retry;
     this.now = clock ?? Date.now;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '@app/common';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { upstreamConfig, type UpstreamConfig } from './upstream.config.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HangUp } from './hang-up.js';
 import { RequestDeadline } from './request-deadline.js';
@@ -18,8 +18,8 @@ export class UpstreamClient implements OnApplicationShutdown {
   private readonly maxResponseBytes: number;
   private readonly streamTimeoutMs: number;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.maxResponseBytes = config.maxUpstreamResponseBytes;
+  constructor(@Inject(upstreamConfig.token) config: UpstreamConfig) {
+    this.maxResponseBytes = config.maxResponseBytes;
     this.streamTimeoutMs = config.streamTimeoutMs;
     this.dispatcher = new Agent({
       connections: 256,

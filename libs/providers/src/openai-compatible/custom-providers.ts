@@ -1,9 +1,17 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
-import type { CustomProviderConfig } from './app-config.js';
-import { parseJsonArray } from './json-array.js';
+import { parseJsonArray } from '../json-array.js';
+import type { UpstreamProviderConfig } from '../provider-config.js';
 
-const BUILT_IN_PROVIDERS = ['openai', 'anthropic', 'huggingface'];
+/** An OpenAI-compatible endpoint declared in configuration (Azure OpenAI, Ollama, vLLM, Groq, …). */
+export interface CustomProviderConfig extends UpstreamProviderConfig {
+  name: string;
+  displayName: string;
+  defaultEmbeddingModel?: string;
+  authHeader: 'bearer' | 'api-key' | 'none';
+  queryParams: Record<string, string>;
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+}
 
 /**
  * One OpenAI-compatible endpoint declared in CUSTOM_PROVIDERS (Azure OpenAI, Ollama, vLLM, Groq, …):
@@ -54,11 +62,15 @@ class CustomProviderDefinition {
   queryParams?: Record<string, string>;
 }
 
-/** Parses and checks CUSTOM_PROVIDERS; returns the configs, or the problems naming the variable. */
+/**
+ * Parses and checks CUSTOM_PROVIDERS; returns the configs, or the problems naming the variable. A
+ * custom provider may not take a name already in `takenNames` (the built-in providers').
+ */
 export function parseCustomProviders(
   json: string | undefined,
   allowedHosts: string | undefined,
-  environment: Record<string, string | undefined>,
+  environment: Readonly<Record<string, string | undefined>>,
+  takenNames: readonly string[],
 ): { providers: CustomProviderConfig[]; problems: string[] } {
   if (!json) return { providers: [], problems: [] };
   const parsed = parseJsonArray(json);
@@ -70,7 +82,7 @@ export function parseCustomProviders(
     .filter(Boolean);
   const problems: string[] = [];
   const providers: CustomProviderConfig[] = [];
-  const names = new Set<string>(BUILT_IN_PROVIDERS);
+  const names = new Set<string>(takenNames);
   parsed.forEach((item: unknown, index) => {
     const label = `CUSTOM_PROVIDERS[${index}]`;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) return void problems.push(`${label} must be an object`);

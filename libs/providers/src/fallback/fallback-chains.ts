@@ -1,5 +1,12 @@
-import type { FallbackRule } from './app-config.js';
-import { parseJsonArray } from './json-array.js';
+import { parseJsonArray } from '../json-array.js';
+
+/** When `from` fails with one of `on`, try `to` in order, mapping models through `models`. */
+export interface FallbackRule {
+  from: string;
+  to: string[];
+  on: string[];
+  models: Record<string, string>;
+}
 
 /** Failures that may move a call to another provider. Never the caller's own mistakes or auth. */
 export const FALLBACK_TRIGGERS = [

@@ -1,0 +1,84 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsNumber, IsOptional, Matches, Min } from 'class-validator';
+import { configSlice } from '@app/common';
+
+export interface RateLimit {
+  /** Requests per minute; 0 = unlimited. */
+  rpm: number;
+  /** Tokens per minute; 0 = unlimited. */
+  tpm: number;
+}
+
+export interface Budget {
+  /** USD per UTC day; 0 = no cap. */
+  dailyUsd: number;
+  /** USD per calendar month (UTC); 0 = no cap. */
+  monthlyUsd: number;
+}
+
+export interface LimitsConfig {
+  redisUrl?: string;
+  user: RateLimit;
+  org: RateLimit;
+  budgets: { user: Budget; org: Budget };
+}
+
+class LimitsVariables {
+  /** Redis for counters shared by every replica (rate limits); in-memory counters when unset. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string = undefined;
+
+  /** Requests per minute per user; 0 = no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_USER_RPM = 0;
+
+  /** Tokens (prompt + completion) per minute per user; 0 = no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_USER_TPM = 0;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_ORG_RPM = 0;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_ORG_TPM = 0;
+
+  /** Spend caps in USD per UTC day / calendar month; 0 = no cap. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  BUDGET_USER_DAILY_USD = 0;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  BUDGET_USER_MONTHLY_USD = 0;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  BUDGET_ORG_DAILY_USD = 0;
+
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  BUDGET_ORG_MONTHLY_USD = 0;
+}
+
+export const limitsConfig = configSlice('limits', LimitsVariables, (env): LimitsConfig => ({
+  redisUrl: env.REDIS_URL,
+  user: { rpm: env.RATE_LIMIT_USER_RPM, tpm: env.RATE_LIMIT_USER_TPM },
+  org: { rpm: env.RATE_LIMIT_ORG_RPM, tpm: env.RATE_LIMIT_ORG_TPM },
+  budgets: {
+    user: { dailyUsd: env.BUDGET_USER_DAILY_USD, monthlyUsd: env.BUDGET_USER_MONTHLY_USD },
+    org: { dailyUsd: env.BUDGET_ORG_DAILY_USD, monthlyUsd: env.BUDGET_ORG_MONTHLY_USD },
+  },
+}));
