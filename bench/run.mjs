@@ -158,8 +158,9 @@ async function logWriterRowsPerSecond() {
   const database = process.env.DATABASE_URL ? { kind: 'postgres', url: process.env.DATABASE_URL } : { kind: 'pglite', dataDir: null };
   const dataSource = new DataSource({ ...dataSourceOptions(database, EXECUTION_LOG_MIGRATIONS), entities: [ExecutionLogEntity] });
   await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
   const rows = 50_000;
-  const writer = new ExecutionLogWriter(dataSource, { executionLog: { batchSize: 500, flushIntervalMs: 60_000, maxQueueSize: rows } });
+  const writer = new ExecutionLogWriter(dataSource, { batchSize: 500, flushIntervalMs: 60_000, maxQueueSize: rows });
   const started = performance.now();
   for (let i = 0; i < rows; i++) {
     writer.record({

@@ -8,13 +8,14 @@ type Migration = new () => MigrationInterface;
 
 /**
  * TypeORM options for either a real PostgreSQL or embedded PGlite (same SQL dialect, so one set of
- * migrations serves both). Schema changes only ever come from migrations, run at boot.
+ * migrations serves both). Schema changes only ever come from migrations, run at boot (one replica at a time).
  */
 export function dataSourceOptions(database: DatabaseConfig, migrations: Migration[]): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
     migrations,
-    migrationsRun: true,
+    // Run by the DatabaseModule after connecting, under a lock (exclusive-migrations.ts).
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     // Not 'error': TypeORM would print failed queries with their parameters. Callers log failures.

@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { MigrationInterface } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from './database.config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { runMigrationsExclusively } from './exclusive-migrations.js';
 
 export interface DatabaseModuleOptions {
   /** Every context's migrations, composed by the application. */
@@ -23,6 +24,17 @@ export class DatabaseModule {
             retryAttempts: 3,
             retryDelay: 2000,
           }),
+          // Migrations under a lock: replicas booting together would otherwise race, and all but one fail and retry.
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = await new DataSource(options!).initialize();
+            try {
+              await runMigrationsExclusively(dataSource, 'url' in options! && options.url !== undefined);
+            } catch (error) {
+              await dataSource.destroy().catch(() => undefined);
+              throw error;
+            }
+            return dataSource;
+          },
         }),
       ],
     };
