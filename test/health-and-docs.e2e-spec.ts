@@ -5,6 +5,7 @@ import { authAs, startTestApp, type TestApp } from './support/test-app.js';
 /** Every route the service serves; the Swagger document must describe each one. */
 const ROUTES = [
   ['post', '/api/integrations/execute'],
+  ['post', '/api/integrations/execute/batch'],
   ['get', '/api/integrations/providers'],
   ['get', '/api/integrations/status'],
   ['get', '/api/integrations/status/details'],

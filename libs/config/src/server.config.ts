@@ -10,6 +10,7 @@ export interface ServerConfig {
   maxRequestBodyBytes: number;
   /** On shutdown, how long in-flight requests may take before their connections are cut. */
   shutdownDrainTimeoutMs: number;
+  batch: { maxItems: number; concurrency: number };
 }
 
 /** The HTTP server and its logs (read by the application itself). */
@@ -49,6 +50,20 @@ class ServerVariables {
   @Min(100)
   @Max(600_000)
   SHUTDOWN_DRAIN_TIMEOUT_MS = 20_000;
+
+  /** Most calls one POST /api/integrations/execute/batch may carry. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  EXECUTE_BATCH_MAX_ITEMS = 100;
+
+  /** How many of a batch's calls run at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  EXECUTE_BATCH_CONCURRENCY = 8;
 }
 
 export const serverConfig = configSlice('server', ServerVariables, (env): ServerConfig => ({
@@ -58,4 +73,5 @@ export const serverConfig = configSlice('server', ServerVariables, (env): Server
   logging: { executions: env.LOG_EXECUTIONS === 'true', messageContent: env.LOG_MESSAGE_CONTENT === 'true' },
   maxRequestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
   shutdownDrainTimeoutMs: env.SHUTDOWN_DRAIN_TIMEOUT_MS,
+  batch: { maxItems: env.EXECUTE_BATCH_MAX_ITEMS, concurrency: env.EXECUTE_BATCH_CONCURRENCY },
 }));

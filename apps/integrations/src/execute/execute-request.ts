@@ -35,7 +35,12 @@ const EXECUTE_REQUEST = object<ExecuteRequestBody>({
  */
 export class ParseExecuteRequestPipe implements PipeTransform<unknown, ExecuteRequest> {
   transform(body: unknown): ExecuteRequest {
-    const { provider, operation, params } = validated(EXECUTE_REQUEST, body ?? {});
-    return { provider, operation, params: fromPlatformParams(operation, params) };
+    return parseExecuteRequest(body);
   }
+}
+
+/** One execute request checked (400 VALIDATION_FAILED naming the fields) and in the gateway's vocabulary. */
+export function parseExecuteRequest(body: unknown): ExecuteRequest {
+  const { provider, operation, params } = validated(EXECUTE_REQUEST, body ?? {});
+  return { provider, operation, params: fromPlatformParams(operation, params) };
 }

@@ -38,3 +38,40 @@ function abortOnHangUp(this: CallerHangUp): void {
 export function callerHangUp(reply: FastifyReply): HangUp {
   return new CallerHangUp(reply.raw);
 }
+
+/**
+ * Hang-ups for the items of one batch: each item watches its own upstream call, and the one
+ * response closing early aborts every call still in flight (one 'close' listener, however many items).
+ */
+export function itemHangUps(reply: FastifyReply): () => HangUp {
+  const response = reply.raw;
+  const inFlight = new Set<Abortable>();
+  response.on('close', () => {
+    if (response.writableFinished) return;
+    for (const call of inFlight) call.abort();
+  });
+  return () => new ItemHangUp(response, inFlight);
+}
+
+class ItemHangUp implements HangUp {
+  private call: Abortable | undefined;
+
+  constructor(
+    private readonly response: ServerResponse,
+    private readonly inFlight: Set<Abortable>,
+  ) {}
+
+  get happened(): boolean {
+    return this.response.destroyed && !this.response.writableFinished;
+  }
+
+  watch(call: Abortable): void {
+    this.call = call;
+    this.inFlight.add(call);
+  }
+
+  unwatch(): void {
+    if (this.call !== undefined) this.inFlight.delete(this.call);
+    this.call = undefined;
+  }
+}

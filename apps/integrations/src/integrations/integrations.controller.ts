@@ -58,7 +58,7 @@ export class IntegrationsController {
   ): Promise<ExecuteResponseDto | PassThrough> {
     const hangUp = callerHangUp(reply);
     const options = attemptsWanted(reply.request);
-    request = this.withCatalogDefaultModel(request);
+    request = this.profiles.withCatalogDefaultModel(request);
     if (request.params.stream !== true) {
       const data = await this.executeService.execute(caller, request, requestId, hangUp, options);
       return successBody(data, requestId, Math.round(reply.elapsedTime));
@@ -86,13 +86,6 @@ export class IntegrationsController {
   @ApiOkResponse({ type: ProvidersResponseDto })
   async providers(@CurrentCaller() caller: Caller | undefined): Promise<ProvidersResponseDto> {
     return { providers: await this.catalog.list(caller) };
-  }
-
-  /** A call naming no model gets the default the Catalog service chose for the provider, if it chose one. */
-  private withCatalogDefaultModel(request: ExecuteRequest): ExecuteRequest {
-    if (request.params.model !== undefined) return request;
-    const model = this.profiles.catalogDefaultModel(request.provider, request.operation);
-    return model === undefined ? request : { ...request, params: { ...request.params, model } };
   }
 
   @Get('executions')

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CredentialsModule } from '@app/credentials';
 import { ExecutionLogModule } from '@app/execution-log';
 import { ProvidersModule } from '@app/providers';
+import { BatchController } from './batch.controller.js';
 import { IntegrationsController } from './integrations.controller.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
 
@@ -12,7 +13,7 @@ export class IntegrationsModule {
     return {
       module: IntegrationsModule,
       imports: [ProvidersModule, CredentialsModule, ExecutionLogModule, execute, platform],
-      controllers: [IntegrationsController],
+      controllers: [IntegrationsController, BatchController],
       providers: [ProviderCatalog],
     };
   }

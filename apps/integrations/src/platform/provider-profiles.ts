@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModelCatalog } from '@app/catalog';
 import { ProviderRegistry, type ProviderAdapter } from '@app/providers';
+import type { ExecuteRequest } from '../execute/execute-request.js';
 
 /** A provider as the platform's callers see it (the Symbia provider config). */
 export interface ProviderProfile {
@@ -44,9 +45,11 @@ export class ProviderProfiles {
     return this.registry.names().includes(name) ? this.profileOf(this.registry.get(name)) : undefined;
   }
 
-  /** The model a call of `operation` gets when it names none, when Catalog chose one; else undefined (the adapter's). */
-  catalogDefaultModel(provider: string, operation: string): string | undefined {
-    return NOT_CHAT_DEFAULTED.has(operation) ? undefined : this.catalog.providerOverride(provider)?.defaultModel;
+  /** A call naming no model gets the default the Catalog service chose for the provider, if it chose one. */
+  withCatalogDefaultModel(request: ExecuteRequest): ExecuteRequest {
+    if (request.params.model !== undefined || NOT_CHAT_DEFAULTED.has(request.operation)) return request;
+    const model = this.catalog.providerOverride(request.provider)?.defaultModel;
+    return model === undefined ? request : { ...request, params: { ...request.params, model } };
   }
 
   private profileOf(adapter: ProviderAdapter): ProviderProfile {
