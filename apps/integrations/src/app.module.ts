@@ -31,7 +31,7 @@ export class AppModule {
     const opsAgent = OpsAgentModule.register(config.opsAgent);
     const execute = ExecuteModule.register(observability);
     const status = StatusModule.register(opsAgent);
-    const platform = PlatformModule.register(status);
+    const platform = PlatformModule.register(status, execute);
     return {
       module: AppModule,
       imports: [
@@ -42,7 +42,7 @@ export class AppModule {
         opsAgent,
         IntegrationsModule.register(execute, platform),
         platform,
-        OpenAiCompatModule.register(execute),
+        OpenAiCompatModule.register(execute, platform),
         AnthropicCompatModule.register(execute),
         CredentialsApiModule,
         SpendModule,

@@ -8,6 +8,8 @@ export interface ExecuteRequest {
   operation: string;
   /** Checked by the chosen adapter against the operation's own schema. */
   params: Record<string, unknown>;
+  /** With `provider: "auto"`: what the chosen model must meet (see routing/route-requirements.ts). */
+  requirements?: Record<string, unknown>;
 }
 
 interface ExecuteRequestBody extends ExecuteRequest {
@@ -25,6 +27,7 @@ const EXECUTE_REQUEST = object<ExecuteRequestBody>({
   }),
   params: anyObject(),
   credentialId: optional(string({ max: 256 })),
+  requirements: optional(anyObject()),
 });
 
 /**
@@ -41,6 +44,6 @@ export class ParseExecuteRequestPipe implements PipeTransform<unknown, ExecuteRe
 
 /** One execute request checked (400 VALIDATION_FAILED naming the fields) and in the gateway's vocabulary. */
 export function parseExecuteRequest(body: unknown): ExecuteRequest {
-  const { provider, operation, params } = validated(EXECUTE_REQUEST, body ?? {});
-  return { provider, operation, params: fromPlatformParams(operation, params) };
+  const { provider, operation, params, requirements } = validated(EXECUTE_REQUEST, body ?? {});
+  return { provider, operation, params: fromPlatformParams(operation, params), ...(requirements !== undefined && { requirements }) };
 }

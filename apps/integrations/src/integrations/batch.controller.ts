@@ -6,14 +6,13 @@ import { GatewayError, isPlainObject, satisfies, object, validated } from '@app/
 import { serverConfig, type ServerConfig } from '@app/config';
 import { boundedAll } from '../execute/bounded-all.js';
 import { parseExecuteRequest } from '../execute/execute-request.js';
-import { ExecuteService } from '../execute/execute.service.js';
+import { ExecuteCalls } from '../routing/execute-calls.js';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { attemptsWanted } from '../http/attempts-wanted.js';
 import { itemHangUps } from '../http/caller-hang-up.js';
 import { errorBody, successBody, type ErrorBody, type SuccessBody } from '../http/envelope.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { RequestId } from '../http/request-id.decorator.js';
-import { ProviderProfiles } from '../platform/provider-profiles.js';
 import { BatchRequestDto, BatchResponseDto } from './dto/batch.dto.js';
 import type { NormalizedResponse } from '@app/normalization';
 
@@ -32,8 +31,7 @@ export class BatchController {
   private readonly limits: ServerConfig['batch'];
 
   constructor(
-    private readonly executeService: ExecuteService,
-    private readonly profiles: ProviderProfiles,
+    private readonly calls: ExecuteCalls,
     @Inject(serverConfig.token) server: ServerConfig,
   ) {
     this.limits = server.batch;
@@ -63,13 +61,13 @@ export class BatchController {
       const startedAt = performance.now();
       const elapsed = () => Math.round(performance.now() - startedAt);
       try {
-        const request = this.profiles.withCatalogDefaultModel(parseExecuteRequest(item));
+        const request = parseExecuteRequest(item);
         if (request.params.stream === true) {
           throw GatewayError.validation([
             { field: 'params.stream', message: 'is not available in a batch; send streamed calls one by one' },
           ]);
         }
-        const data = await this.executeService.execute(caller, request, itemRequestId, hangUp(), options);
+        const data = await this.calls.whole(caller, request, itemRequestId, hangUp(), options);
         return successBody(data, itemRequestId, elapsed());
       } catch (error) {
         return errorBody(this.asGatewayError(error, itemRequestId), itemRequestId, elapsed(), callNamedBy(item));

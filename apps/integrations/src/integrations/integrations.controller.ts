@@ -17,18 +17,16 @@ import { ExecutionsResponseDto } from './dto/executions-response.dto.js';
 import { ExecuteResponseDto } from './dto/execute-response.dto.js';
 import { ProvidersResponseDto } from './dto/providers-response.dto.js';
 import { ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
-import { ExecuteService } from '../execute/execute.service.js';
+import { ExecuteCalls } from '../routing/execute-calls.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
-import { ProviderProfiles } from '../platform/provider-profiles.js';
 
 @ApiTags('integrations')
 @ApiAuthenticated()
 @Controller('api/integrations')
 export class IntegrationsController {
   constructor(
-    private readonly executeService: ExecuteService,
+    private readonly calls: ExecuteCalls,
     private readonly catalog: ProviderCatalog,
-    private readonly profiles: ProviderProfiles,
     private readonly executionLogs: ExecutionLogQuery,
   ) {}
 
@@ -58,12 +56,11 @@ export class IntegrationsController {
   ): Promise<ExecuteResponseDto | PassThrough> {
     const hangUp = callerHangUp(reply);
     const options = attemptsWanted(reply.request);
-    request = this.profiles.withCatalogDefaultModel(request);
     if (request.params.stream !== true) {
-      const data = await this.executeService.execute(caller, request, requestId, hangUp, options);
+      const data = await this.calls.whole(caller, request, requestId, hangUp, options);
       return successBody(data, requestId, Math.round(reply.elapsedTime));
     }
-    const session = await this.executeService.stream(caller, request, requestId, hangUp, options);
+    const session = await this.calls.stream(caller, request, requestId, hangUp, options);
     return eventStream(reply, (out) =>
       session.pump({
         delta: (chunk) => out.data(chunk),

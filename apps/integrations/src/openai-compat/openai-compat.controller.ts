@@ -11,7 +11,8 @@ import { eventStream } from '../http/event-stream.js';
 import { openAiErrorType } from '../http/openai-error.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { responsesRequestFromOpenAi, ResponsesEventWriter, responseToOpenAi } from './responses-wire.mapper.js';
-import { ExecuteService } from '../execute/execute.service.js';
+import { ExecuteCalls } from '../routing/execute-calls.js';
+import { routedRequest } from './route-requirements-header.js';
 import {
   chatCompletionToOpenAi,
   chatRequestFromOpenAi,
@@ -33,7 +34,7 @@ const STARTED_AT_SECONDS = Math.floor(Date.now() / 1000);
 @Controller('v1')
 export class OpenAiCompatController {
   constructor(
-    private readonly executeService: ExecuteService,
+    private readonly calls: ExecuteCalls,
     private readonly registry: ProviderRegistry,
   ) {}
 
@@ -53,18 +54,15 @@ export class OpenAiCompatController {
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown> | PassThrough> {
-    const { includeUsage, ...request } = chatRequestFromOpenAi(body ?? {}, this.registry.names());
+    const { includeUsage, ...mapped } = chatRequestFromOpenAi(body ?? {}, this.registry.names());
+    const request = routedRequest(mapped, reply.request);
     const requestedModel = String(body.model);
     const hangUp = callerHangUp(reply);
     const options = attemptsWanted(reply.request);
     if (request.params.stream !== true)
-      return chatCompletionToOpenAi(
-        await this.executeService.execute(caller, request, requestId, hangUp, options),
-        requestId,
-        requestedModel,
-      );
+      return chatCompletionToOpenAi(await this.calls.whole(caller, request, requestId, hangUp, options), requestId, requestedModel);
 
-    const session = await this.executeService.stream(caller, request, requestId, hangUp, options);
+    const session = await this.calls.stream(caller, request, requestId, hangUp, options);
     const chunks = new OpenAiChunkWriter(requestId, requestedModel);
     return eventStream(reply, (out) =>
       session.pump({
@@ -96,13 +94,13 @@ export class OpenAiCompatController {
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown> | PassThrough> {
-    const request = responsesRequestFromOpenAi(body ?? {}, this.registry.names());
+    const request = routedRequest(responsesRequestFromOpenAi(body ?? {}, this.registry.names()), reply.request);
     const hangUp = callerHangUp(reply);
     const options = attemptsWanted(reply.request);
     if (request.params.stream !== true)
-      return responseToOpenAi(await this.executeService.execute(caller, request, requestId, hangUp, options), requestId);
+      return responseToOpenAi(await this.calls.whole(caller, request, requestId, hangUp, options), requestId);
 
-    const session = await this.executeService.stream(caller, request, requestId, hangUp, options);
+    const session = await this.calls.stream(caller, request, requestId, hangUp, options);
     return eventStream(reply, (out) => {
       const events = new ResponsesEventWriter(out, requestId, String(body.model));
       return session.pump({
@@ -126,9 +124,10 @@ export class OpenAiCompatController {
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
-    const { encoding, ...request } = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
+    const { encoding, ...mapped } = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
+    const request = routedRequest(mapped, reply.request);
     return embeddingsToOpenAi(
-      await this.executeService.execute(caller, request, requestId, callerHangUp(reply), attemptsWanted(reply.request)),
+      await this.calls.whole(caller, request, requestId, callerHangUp(reply), attemptsWanted(reply.request)),
       String(body.model),
       encoding,
     );

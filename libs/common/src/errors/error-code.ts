@@ -9,6 +9,7 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNKNOWN_PROVIDER: 'UNKNOWN_PROVIDER',
   OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
+  NO_ROUTE: 'NO_ROUTE',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
@@ -63,6 +64,8 @@ export const ERROR_CODE_TRAITS: Readonly<Record<ErrorCode, ErrorCodeTraits>> = {
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, category: 'validation' },
   UNKNOWN_PROVIDER: { status: 400, retryable: false, category: 'validation' },
   OPERATION_NOT_SUPPORTED: { status: 400, retryable: false, category: 'validation' },
+  /** `provider: "auto"` found no provider the caller can use with a model meeting the requirements. */
+  NO_ROUTE: { status: 400, retryable: false, category: 'validation' },
   UNAUTHENTICATED: { status: 401, retryable: false, category: 'auth' },
   FORBIDDEN: { status: 403, retryable: false, category: 'auth' },
   NOT_FOUND: { status: 404, retryable: false, category: 'not_found' },
