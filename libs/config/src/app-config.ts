@@ -8,11 +8,13 @@ import { identityConfig } from '@app/identity';
 import { limitsConfig } from '@app/limits';
 import { opsAgentConfig } from '@app/ops-agent';
 import { PROVIDER_REGISTRATIONS, providersConfig, resilienceConfig, upstreamConfig, type UpstreamProviderConfig } from '@app/providers';
+import { responseCacheConfig } from './response-cache.config.js';
 import { serverConfig } from './server.config.js';
 
 /** The slices of every library, in the order their problems are listed. */
 const LIBRARY_SLICES = [
   serverConfig,
+  responseCacheConfig,
   databaseConfig,
   authConfig,
   identityConfig,

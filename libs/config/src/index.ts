@@ -2,3 +2,4 @@ export { configSlices, providerConfig, type AppConfig } from './app-config.js';
 export { ConfigModule } from './config.module.js';
 export { ConfigValidationError, configVariableNames, loadConfig } from './load-config.js';
 export { serverConfig, type ServerConfig } from './server.config.js';
+export { responseCacheConfig, type ResponseCacheConfig } from './response-cache.config.js';

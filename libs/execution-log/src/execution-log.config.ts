@@ -12,7 +12,7 @@ class ExecutionLogVariables {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  // 17 columns a row: 3500 rows stay under PostgreSQL's 65535 bind parameters per statement.
+  // 18 columns a row: 3500 rows stay under PostgreSQL's 65535 bind parameters per statement.
   @Max(3500)
   EXECUTION_LOG_BATCH_SIZE = 200;
 

@@ -77,6 +77,10 @@ export class ExecutionLogEntity {
   @Column({ name: 'is_proxy', type: 'boolean', default: false })
   isProxy: boolean;
 
+  /** Answered from the response cache: no upstream call, no cost. */
+  @Column({ name: 'cached', type: 'boolean', default: false })
+  cached: boolean;
+
   /** When the call started (set by the gateway, not by the delayed batch insert). */
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -5,9 +5,10 @@ import { ExecutionLogQuery } from './execution-log.query.js';
 import { ExecutionLogWriter } from './execution-log.writer.js';
 import { CreateExecutionLogs1763800000000 } from './migrations/1763800000000-create-execution-logs.js';
 import { AddCredentialColumns1763800200000 } from './migrations/1763800200000-add-credential-columns.js';
+import { AddCachedColumn1763800700000 } from './migrations/1763800700000-add-cached-column.js';
 
 /** Migrations this context owns, in order; the database module runs them at boot. */
-export const EXECUTION_LOG_MIGRATIONS = [CreateExecutionLogs1763800000000, AddCredentialColumns1763800200000];
+export const EXECUTION_LOG_MIGRATIONS = [CreateExecutionLogs1763800000000, AddCredentialColumns1763800200000, AddCachedColumn1763800700000];
 
 @Module({
   imports: [TypeOrmModule.forFeature([ExecutionLogEntity])],

@@ -166,6 +166,7 @@ const COLUMNS: ReadonlyArray<readonly [column: string, sqlType: string, value: (
   ['credential_source', 'varchar', (record) => fitText(record.credentialSource, LENGTH.credentialSource)],
   ['credential_id', 'varchar', (record) => fitText(record.credentialId, LENGTH.credentialId)],
   ['is_proxy', 'boolean', (record) => record.isProxy],
+  ['cached', 'boolean', (record) => record.cached === true],
   ['created_at', 'timestamptz', (record) => record.createdAt.toISOString()],
 ];
 

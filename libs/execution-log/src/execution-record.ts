@@ -17,5 +17,7 @@ export interface ExecutionRecord {
   credentialSource: string | null;
   credentialId: string | null;
   isProxy: boolean;
+  /** Answered from the response cache (absent: false). */
+  cached?: boolean;
   createdAt: Date;
 }

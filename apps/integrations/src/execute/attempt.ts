@@ -23,6 +23,8 @@ export class Attempt {
   credential?: ResolvedCredential;
   success?: AttemptSuccess;
   error?: unknown;
+  /** Answered from the response cache: no credential, no upstream call, no cost. */
+  cached = false;
 
   constructor(
     readonly caller: Caller,

@@ -1,5 +1,5 @@
 import { type PipeTransform } from '@nestjs/common';
-import { anyObject, object, optional, string, validated } from '@app/common';
+import { anyObject, integer, object, optional, string, validated } from '@app/common';
 import { fromPlatformParams } from './platform-params.js';
 
 /** The body of POST /api/integrations/execute. */
@@ -10,6 +10,8 @@ export interface ExecuteRequest {
   params: Record<string, unknown>;
   /** With `provider: "auto"`: what the chosen model must meet (see routing/route-requirements.ts). */
   requirements?: Record<string, unknown>;
+  /** Cache this call's whole answer (see cache/response-cache.ts); `ttlSeconds` absent: the default. */
+  cache?: { ttlSeconds?: number };
 }
 
 interface ExecuteRequestBody extends ExecuteRequest {
@@ -28,6 +30,7 @@ const EXECUTE_REQUEST = object<ExecuteRequestBody>({
   params: anyObject(),
   credentialId: optional(string({ max: 256 })),
   requirements: optional(anyObject()),
+  cache: optional(object<{ ttlSeconds?: number }>({ ttlSeconds: optional(integer({ min: 1, max: 30 * 86_400 })) })),
 });
 
 /**
@@ -44,6 +47,12 @@ export class ParseExecuteRequestPipe implements PipeTransform<unknown, ExecuteRe
 
 /** One execute request checked (400 VALIDATION_FAILED naming the fields) and in the gateway's vocabulary. */
 export function parseExecuteRequest(body: unknown): ExecuteRequest {
-  const { provider, operation, params, requirements } = validated(EXECUTE_REQUEST, body ?? {});
-  return { provider, operation, params: fromPlatformParams(operation, params), ...(requirements !== undefined && { requirements }) };
+  const { provider, operation, params, requirements, cache } = validated(EXECUTE_REQUEST, body ?? {});
+  return {
+    provider,
+    operation,
+    params: fromPlatformParams(operation, params),
+    ...(requirements !== undefined && { requirements }),
+    ...(cache !== undefined && { cache }),
+  };
 }

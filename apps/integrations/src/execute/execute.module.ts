@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
+import { ResponseCache } from '../cache/response-cache.js';
 import { CredentialsModule } from '@app/credentials';
 import { ExecutionLogModule } from '@app/execution-log';
 import { LimitsModule } from '@app/limits';
@@ -28,6 +29,7 @@ export class ExecuteModule {
         Admission,
         AttemptAccounting,
         AttemptRecorder,
+        ResponseCache,
         ...OBSERVERS,
         { provide: ATTEMPT_OBSERVERS, inject: OBSERVERS, useFactory: (...observers: AttemptObserver[]) => observers },
       ],

@@ -19,6 +19,8 @@ import { Attempt } from './attempt.js';
 import { AttemptAccounting } from './attempt-accounting.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import type { ExecuteRequest } from './execute-request.js';
+import { responseCacheKey } from '../cache/cache-key.js';
+import { ResponseCache, type CacheWish } from '../cache/response-cache.js';
 
 /** Where a relayed stream goes: text deltas and tool-call pieces, then the final chunk, or an error after the start. */
 export interface StreamSink extends StreamListener {
@@ -30,6 +32,8 @@ export interface StreamSink extends StreamListener {
 export interface CallOptions {
   /** At most this many attempts per provider (see `attemptsWanted`); RETRY_MAX_ATTEMPTS otherwise. */
   maxAttempts?: number;
+  /** What the caller asked of the response cache (whole answers only). */
+  cache?: CacheWish;
 }
 
 export interface StreamSession {
@@ -51,6 +55,7 @@ export class ExecuteService {
     private readonly fallbacks: FallbackPlanner,
     private readonly accounting: AttemptAccounting,
     private readonly recorder: AttemptRecorder,
+    private readonly cache: ResponseCache,
   ) {}
 
   /** A whole (non-streamed) call; the caller hanging up aborts the upstream call. */
@@ -62,10 +67,29 @@ export class ExecuteService {
     options: CallOptions = {},
   ): Promise<NormalizedResponse> {
     const { adapter, call } = await this.admitted(caller, request, requestId);
+    const ttlSeconds = this.cache.ttlFor(call, options.cache);
+    const cacheKey =
+      ttlSeconds === undefined
+        ? undefined
+        : responseCacheKey(caller, {
+            provider: adapter.name,
+            operation: call.operation,
+            model: call.model,
+            params: call.params as Record<string, unknown>,
+          });
+    if (cacheKey !== undefined && !options.cache?.refresh) {
+      const hit = await this.cache.lookup(cacheKey);
+      if (hit) return this.fromCache(caller, adapter, call, requestId, hit);
+    }
     const attempt = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
       this.whole(caller, step.adapter, step.call, requestId, hangUp, options);
     try {
-      return await attempt({ adapter, call });
+      const result = await attempt({ adapter, call });
+      if (cacheKey !== undefined) {
+        this.cache.keep(cacheKey, result, ttlSeconds!);
+        result.metadata.cache = 'miss';
+      }
+      return result;
     } catch (error) {
       const fallback = await this.fallBack(adapter.name, error, request, attempt);
       if (!fallback) throw error;
@@ -118,6 +142,26 @@ export class ExecuteService {
         }
       },
     };
+  }
+
+  /**
+   * A cached answer, as this call's: its own request id, no cost, `metadata.cache: "hit"`; recorded
+   * (execution log `cached`) without a credential, an upstream call or token accounting.
+   */
+  private fromCache(
+    caller: Caller,
+    adapter: ProviderAdapter,
+    call: PreparedCall,
+    requestId: string,
+    hit: NormalizedResponse,
+  ): NormalizedResponse {
+    const attempt = new Attempt(caller, adapter.name, call.operation, requestId, hit.model, call.params);
+    attempt.cached = true;
+    attempt.succeeded({ model: hit.model, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, costUsd: 0, streamed: false });
+    this.recorder.record(attempt);
+    const saved = hit.metadata.estimatedCostUsd;
+    this.cache.countSaved(typeof saved === 'number' ? saved : 0);
+    return { ...hit, metadata: { ...hit.metadata, requestId, cache: 'hit', estimatedCostUsd: 0, attempts: 0 } };
   }
 
   /** Admission; a refused call is recorded as an attempt that never reached a provider. */

@@ -9,6 +9,7 @@ import { parseExecuteRequest } from '../execute/execute-request.js';
 import { ExecuteCalls } from '../routing/execute-calls.js';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { attemptsWanted } from '../http/attempts-wanted.js';
+import { cacheWish } from '../http/cache-control.js';
 import { itemHangUps } from '../http/caller-hang-up.js';
 import { errorBody, successBody, type ErrorBody, type SuccessBody } from '../http/envelope.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
@@ -67,7 +68,10 @@ export class BatchController {
             { field: 'params.stream', message: 'is not available in a batch; send streamed calls one by one' },
           ]);
         }
-        const data = await this.calls.whole(caller, request, itemRequestId, hangUp(), options);
+        const data = await this.calls.whole(caller, request, itemRequestId, hangUp(), {
+          ...options,
+          cache: cacheWish(reply.request, request.cache),
+        });
         return successBody(data, itemRequestId, elapsed());
       } catch (error) {
         return errorBody(this.asGatewayError(error, itemRequestId), itemRequestId, elapsed(), callNamedBy(item));

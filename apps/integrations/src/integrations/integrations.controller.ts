@@ -6,6 +6,7 @@ import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { attemptsWanted } from '../http/attempts-wanted.js';
+import { cacheWish } from '../http/cache-control.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { successBody } from '../http/envelope.js';
 import { eventStream } from '../http/event-stream.js';
@@ -55,7 +56,7 @@ export class IntegrationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExecuteResponseDto | PassThrough> {
     const hangUp = callerHangUp(reply);
-    const options = attemptsWanted(reply.request);
+    const options = { ...attemptsWanted(reply.request), cache: cacheWish(reply.request, request.cache) };
     if (request.params.stream !== true) {
       const data = await this.calls.whole(caller, request, requestId, hangUp, options);
       return successBody(data, requestId, Math.round(reply.elapsedTime));

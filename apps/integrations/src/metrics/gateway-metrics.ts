@@ -147,6 +147,35 @@ export class GatewayMetrics {
   countInternalError(kind: string): void {
     this.internalErrors.inc({ kind });
   }
+
+  private readonly cacheLookups = new Counter({
+    name: 'gateway_cache_lookups_total',
+    help: 'Response cache lookups by result (hit, miss, error)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  private readonly cacheStoredBytes = new Counter({
+    name: 'gateway_cache_stored_bytes_total',
+    help: 'Bytes of answers written to the response cache',
+    registers: [this.registry],
+  });
+  private readonly cacheSavedUsd = new Counter({
+    name: 'gateway_cache_saved_usd_total',
+    help: 'Estimated USD not spent thanks to response cache hits',
+    registers: [this.registry],
+  });
+
+  countCacheLookup(result: 'hit' | 'miss' | 'error'): void {
+    this.cacheLookups.inc({ result });
+  }
+
+  countCacheStored(bytes: number): void {
+    this.cacheStoredBytes.inc(bytes);
+  }
+
+  countCacheSaved(usd: number): void {
+    if (usd > 0) this.cacheSavedUsd.inc(usd);
+  }
 }
 
 function isAmount(value: number | null | undefined): value is number {

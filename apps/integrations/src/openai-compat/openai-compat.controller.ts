@@ -6,6 +6,7 @@ import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { attemptsWanted } from '../http/attempts-wanted.js';
+import { cacheWish, cacheHeader } from '../http/cache-control.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
 import { openAiErrorType } from '../http/openai-error.js';
@@ -58,9 +59,13 @@ export class OpenAiCompatController {
     const request = routedRequest(mapped, reply.request);
     const requestedModel = String(body.model);
     const hangUp = callerHangUp(reply);
-    const options = attemptsWanted(reply.request);
+    const options = { ...attemptsWanted(reply.request), cache: cacheWish(reply.request) };
     if (request.params.stream !== true)
-      return chatCompletionToOpenAi(await this.calls.whole(caller, request, requestId, hangUp, options), requestId, requestedModel);
+      return chatCompletionToOpenAi(
+        cacheHeader(reply, await this.calls.whole(caller, request, requestId, hangUp, options)),
+        requestId,
+        requestedModel,
+      );
 
     const session = await this.calls.stream(caller, request, requestId, hangUp, options);
     const chunks = new OpenAiChunkWriter(requestId, requestedModel);
@@ -96,9 +101,9 @@ export class OpenAiCompatController {
   ): Promise<Record<string, unknown> | PassThrough> {
     const request = routedRequest(responsesRequestFromOpenAi(body ?? {}, this.registry.names()), reply.request);
     const hangUp = callerHangUp(reply);
-    const options = attemptsWanted(reply.request);
+    const options = { ...attemptsWanted(reply.request), cache: cacheWish(reply.request) };
     if (request.params.stream !== true)
-      return responseToOpenAi(await this.calls.whole(caller, request, requestId, hangUp, options), requestId);
+      return responseToOpenAi(cacheHeader(reply, await this.calls.whole(caller, request, requestId, hangUp, options)), requestId);
 
     const session = await this.calls.stream(caller, request, requestId, hangUp, options);
     return eventStream(reply, (out) => {
@@ -127,7 +132,13 @@ export class OpenAiCompatController {
     const { encoding, ...mapped } = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
     const request = routedRequest(mapped, reply.request);
     return embeddingsToOpenAi(
-      await this.calls.whole(caller, request, requestId, callerHangUp(reply), attemptsWanted(reply.request)),
+      cacheHeader(
+        reply,
+        await this.calls.whole(caller, request, requestId, callerHangUp(reply), {
+          ...attemptsWanted(reply.request),
+          cache: cacheWish(reply.request),
+        }),
+      ),
       String(body.model),
       encoding,
     );

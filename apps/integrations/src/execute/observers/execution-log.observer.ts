@@ -30,6 +30,7 @@ export class ExecutionLogObserver implements AttemptObserver {
       credentialSource: credential?.source ?? null,
       credentialId: credential?.credentialId ?? null,
       isProxy: credential?.isProxy ?? false,
+      cached: attempt.cached,
       createdAt: attempt.startedAt,
     });
   }

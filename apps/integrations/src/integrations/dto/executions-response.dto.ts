@@ -15,6 +15,7 @@ class ExecutionLogDto {
   @ApiProperty({ example: true }) success: boolean;
   @ApiProperty({ type: String, nullable: true, example: null }) errorCode: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) errorMessage: string | null;
+  @ApiProperty({ example: false, description: 'Answered from the response cache' }) cached: boolean;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) createdAt: Date;
 }
 
