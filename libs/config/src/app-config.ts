@@ -10,11 +10,13 @@ import { opsAgentConfig } from '@app/ops-agent';
 import { PROVIDER_REGISTRATIONS, providersConfig, resilienceConfig, upstreamConfig, type UpstreamProviderConfig } from '@app/providers';
 import { responseCacheConfig } from './response-cache.config.js';
 import { serverConfig } from './server.config.js';
+import { tracingConfig } from './tracing.config.js';
 
 /** The slices of every library, in the order their problems are listed. */
 const LIBRARY_SLICES = [
   serverConfig,
   responseCacheConfig,
+  tracingConfig,
   databaseConfig,
   authConfig,
   identityConfig,

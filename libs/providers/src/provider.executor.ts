@@ -8,7 +8,7 @@ import { relayStream, type FinalStreamChunk, type OpenedStream } from './streami
 import type { StreamListener } from './streaming/stream-types.js';
 import type { HangUp } from './upstream/hang-up.js';
 import { cancelled, serializeRequest, UpstreamClient } from './upstream/upstream.client.js';
-import type { SerializedRequest, UpstreamReply } from './upstream/upstream-types.js';
+import type { SerializedRequest, UpstreamReply, UpstreamRequest } from './upstream/upstream-types.js';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -45,9 +45,10 @@ export class ProviderExecutor {
     requestId: string,
     hangUp?: HangUp,
     maxAttempts?: number,
+    traceparent?: string,
   ): Promise<NormalizedResponse> {
     // Built once, before any attempt: what fails here is ours, never the provider's (see serializeRequest).
-    const request = serializeRequest(adapter.name, adapter.buildRequest(call, apiKey));
+    const request = serializeRequest(adapter.name, traced(adapter.buildRequest(call, apiKey), traceparent));
     return this.withRetries(adapter, hangUp, maxAttempts, async (attempt) => {
       const response = await this.executeOnce(adapter, call, request, apiKey, requestId, hangUp);
       this.circuit.record(adapter.name);
@@ -66,12 +67,13 @@ export class ProviderExecutor {
     apiKey: string | undefined,
     hangUp: HangUp,
     maxAttempts?: number,
+    traceparent?: string,
   ): Promise<OpenedStream> {
     const spec = adapter.streamRequest?.(call, apiKey);
     if (!spec) {
       throw GatewayError.validation([{ field: 'params.stream', message: `is not supported for ${adapter.name} ${call.operation}` }]);
     }
-    const request = serializeRequest(adapter.name, spec.request);
+    const request = serializeRequest(adapter.name, traced(spec.request, traceparent));
     return this.withRetries(adapter, hangUp, maxAttempts, async (attempt) => {
       const opened = await this.upstream.openStream(adapter.name, request, adapter.timeoutMs, hangUp);
       if (!('stream' in opened)) throw this.failure(adapter, opened, apiKey);
@@ -216,6 +218,11 @@ export class ProviderExecutor {
       metadata: failure.metadata,
     });
   }
+}
+
+/** The request carrying the call's W3C traceparent, so the provider's spans join the caller's trace. */
+function traced(request: UpstreamRequest, traceparent: string | undefined): UpstreamRequest {
+  return traceparent === undefined ? request : { ...request, headers: { ...request.headers, traceparent } };
 }
 
 /** A list-models answer is read up to this many entries. */

@@ -6,8 +6,8 @@ import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { ExecuteService } from '../execute/execute.service.js';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
-import { attemptsWanted } from '../http/attempts-wanted.js';
 import { anthropicErrorBody } from '../http/anthropic-error.js';
+import { callOptions } from '../http/call-options.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
 import { RequestId } from '../http/request-id.decorator.js';
@@ -48,7 +48,7 @@ export class AnthropicCompatController {
   ): Promise<Record<string, unknown> | PassThrough> {
     const request = messagesRequestFromAnthropic(body ?? {}, this.registry.names());
     const hangUp = callerHangUp(reply);
-    const options = attemptsWanted(reply.request);
+    const options = callOptions(reply.request);
     if (request.params.stream !== true)
       return messageToAnthropic(await this.executeService.execute(caller, request, requestId, hangUp, options), requestId);
 

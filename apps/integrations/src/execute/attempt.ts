@@ -1,6 +1,7 @@
 import type { Caller } from '@app/auth';
 import type { ResolvedCredential } from '@app/credentials';
 import type { NormalizedUsage } from '@app/normalization';
+import type { CallTrace } from '../tracing/tracing.js';
 
 /** What a successful attempt reports: usage and model, whatever the operation answered. */
 export interface AttemptSuccess {
@@ -11,6 +12,9 @@ export interface AttemptSuccess {
   /** Time waiting on the upstream (a stream's: to its first byte). */
   upstreamLatencyMs?: number;
   streamed: boolean;
+  finishReason?: string;
+  /** Upstream attempts it took (retries). */
+  upstreamAttempts?: number;
 }
 
 /**
@@ -35,6 +39,8 @@ export class Attempt {
     public model: string | null,
     /** The caller's params: only ever logged with LOG_MESSAGE_CONTENT=true. */
     readonly params?: unknown,
+    /** The call's trace, when tracing is on. */
+    readonly trace?: CallTrace,
   ) {}
 
   succeeded(success: AttemptSuccess): void {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
 import { ResponseCache } from '../cache/response-cache.js';
+import { TracingObserver } from './observers/tracing.observer.js';
 import { CredentialsModule } from '@app/credentials';
 import { ExecutionLogModule } from '@app/execution-log';
 import { LimitsModule } from '@app/limits';
@@ -15,7 +16,7 @@ import { ExecutionLogObserver } from './observers/execution-log.observer.js';
 import { MetricsObserver } from './observers/metrics.observer.js';
 
 /** Every output an attempt feeds: adding one is a class and a line here. */
-const OBSERVERS = [CallLogObserver, MetricsObserver, ExecutionLogObserver];
+const OBSERVERS = [CallLogObserver, MetricsObserver, ExecutionLogObserver, TracingObserver];
 
 /** The data plane's one way to call a provider, shared by the execute route and the /v1 surface. */
 @Module({})

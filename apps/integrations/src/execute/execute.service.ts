@@ -21,6 +21,7 @@ import { AttemptRecorder } from './attempt-recorder.js';
 import type { ExecuteRequest } from './execute-request.js';
 import { responseCacheKey } from '../cache/cache-key.js';
 import { ResponseCache, type CacheWish } from '../cache/response-cache.js';
+import { Tracing, type CallTrace } from '../tracing/tracing.js';
 
 /** Where a relayed stream goes: text deltas and tool-call pieces, then the final chunk, or an error after the start. */
 export interface StreamSink extends StreamListener {
@@ -34,6 +35,13 @@ export interface CallOptions {
   maxAttempts?: number;
   /** What the caller asked of the response cache (whole answers only). */
   cache?: CacheWish;
+  /** The caller's W3C traceparent, continued by the call's span. */
+  traceparent?: string;
+}
+
+/** The options inside one call: with its trace, when tracing is on. */
+interface TracedOptions extends CallOptions {
+  trace?: CallTrace;
 }
 
 export interface StreamSession {
@@ -56,6 +64,7 @@ export class ExecuteService {
     private readonly accounting: AttemptAccounting,
     private readonly recorder: AttemptRecorder,
     private readonly cache: ResponseCache,
+    private readonly tracing: Tracing,
   ) {}
 
   /** A whole (non-streamed) call; the caller hanging up aborts the upstream call. */
@@ -66,7 +75,38 @@ export class ExecuteService {
     hangUp?: HangUp,
     options: CallOptions = {},
   ): Promise<NormalizedResponse> {
-    const { adapter, call } = await this.admitted(caller, request, requestId);
+    const trace = this.startTrace(request, requestId, options);
+    if (!trace) return this.answer(caller, request, requestId, hangUp, options);
+    try {
+      const result = await this.answer(caller, request, requestId, hangUp, { ...options, trace });
+      this.tracing.endCall(trace, { model: result.model, fallbackFrom: result.metadata.fallbackFrom });
+      return result;
+    } catch (error) {
+      this.tracing.endCall(trace, undefined, error);
+      throw error;
+    }
+  }
+
+  private startTrace(request: ExecuteRequest, requestId: string, options: CallOptions): CallTrace | undefined {
+    if (!this.tracing.enabled) return undefined;
+    const model = request.params.model;
+    return this.tracing.startCall({
+      traceparent: options.traceparent,
+      provider: request.provider,
+      operation: request.operation,
+      model: typeof model === 'string' ? model : undefined,
+      requestId,
+    });
+  }
+
+  private async answer(
+    caller: Caller,
+    request: ExecuteRequest,
+    requestId: string,
+    hangUp: HangUp | undefined,
+    options: TracedOptions,
+  ): Promise<NormalizedResponse> {
+    const { adapter, call } = await this.admitted(caller, request, requestId, options.trace);
     const ttlSeconds = this.cache.ttlFor(call, options.cache);
     const cacheKey =
       ttlSeconds === undefined
@@ -79,7 +119,7 @@ export class ExecuteService {
           });
     if (cacheKey !== undefined && !options.cache?.refresh) {
       const hit = await this.cache.lookup(cacheKey);
-      if (hit) return this.fromCache(caller, adapter, call, requestId, hit);
+      if (hit) return this.fromCache(caller, adapter, call, requestId, hit, options.trace);
     }
     const attempt = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
       this.whole(caller, step.adapter, step.call, requestId, hangUp, options);
@@ -112,10 +152,37 @@ export class ExecuteService {
     hangUp: HangUp,
     options: CallOptions = {},
   ): Promise<StreamSession> {
-    const admitted = await this.admitted(caller, request, requestId);
+    const trace = this.startTrace(request, requestId, options);
+    if (!trace) return this.openSession(caller, request, requestId, hangUp, options);
+    let session: StreamSession;
+    try {
+      session = await this.openSession(caller, request, requestId, hangUp, { ...options, trace });
+    } catch (error) {
+      this.tracing.endCall(trace, undefined, error);
+      throw error;
+    }
+    return {
+      pump: async (sink) => {
+        try {
+          await session.pump(sink);
+        } finally {
+          this.tracing.endCall(trace);
+        }
+      },
+    };
+  }
+
+  private async openSession(
+    caller: Caller,
+    request: ExecuteRequest,
+    requestId: string,
+    hangUp: HangUp,
+    options: TracedOptions,
+  ): Promise<StreamSession> {
+    const admitted = await this.admitted(caller, request, requestId, options.trace);
     const open = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
-      this.runAttempt(caller, step.adapter, step.call, requestId, (apiKey) =>
-        this.executor.openStream(step.adapter, step.call, apiKey, hangUp, options.maxAttempts),
+      this.runAttempt(caller, step.adapter, step.call, requestId, options.trace, (apiKey) =>
+        this.executor.openStream(step.adapter, step.call, apiKey, hangUp, options.maxAttempts, options.trace?.traceparent),
       );
     let opened: { value: OpenedStream; attempt: Attempt };
     try {
@@ -154,8 +221,9 @@ export class ExecuteService {
     call: PreparedCall,
     requestId: string,
     hit: NormalizedResponse,
+    trace: CallTrace | undefined,
   ): NormalizedResponse {
-    const attempt = new Attempt(caller, adapter.name, call.operation, requestId, hit.model, call.params);
+    const attempt = new Attempt(caller, adapter.name, call.operation, requestId, hit.model, call.params, trace);
     attempt.cached = true;
     attempt.succeeded({ model: hit.model, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, costUsd: 0, streamed: false });
     this.recorder.record(attempt);
@@ -165,11 +233,11 @@ export class ExecuteService {
   }
 
   /** Admission; a refused call is recorded as an attempt that never reached a provider. */
-  private async admitted(caller: Caller, request: ExecuteRequest, requestId: string) {
+  private async admitted(caller: Caller, request: ExecuteRequest, requestId: string, trace: CallTrace | undefined) {
     try {
       return await this.admission.admit(caller, request);
     } catch (error) {
-      const refused = new Attempt(caller, request.provider, request.operation, requestId, null, request.params);
+      const refused = new Attempt(caller, request.provider, request.operation, requestId, null, request.params, trace);
       refused.failed(error);
       this.recorder.record(refused);
       throw error;
@@ -183,10 +251,10 @@ export class ExecuteService {
     call: PreparedCall,
     requestId: string,
     hangUp: HangUp | undefined,
-    options: CallOptions,
+    options: TracedOptions,
   ): Promise<NormalizedResponse> {
-    const { value: response, attempt } = await this.runAttempt(caller, adapter, call, requestId, (apiKey) =>
-      this.executor.execute(adapter, call, apiKey, requestId, hangUp, options.maxAttempts),
+    const { value: response, attempt } = await this.runAttempt(caller, adapter, call, requestId, options.trace, (apiKey) =>
+      this.executor.execute(adapter, call, apiKey, requestId, hangUp, options.maxAttempts, options.trace?.traceparent),
     );
     response.metadata.estimatedCostUsd = this.succeeded(caller, attempt, response, false);
     this.recorder.record(attempt);
@@ -203,9 +271,10 @@ export class ExecuteService {
     adapter: ProviderAdapter,
     call: PreparedCall,
     requestId: string,
+    trace: CallTrace | undefined,
     run: (apiKey: string | undefined) => Promise<T>,
   ): Promise<{ value: T; attempt: Attempt }> {
-    const attempt = new Attempt(caller, adapter.name, call.operation, requestId, call.model, call.params);
+    const attempt = new Attempt(caller, adapter.name, call.operation, requestId, call.model, call.params, trace);
     try {
       if (adapter.requiresCredential) {
         attempt.credential = await this.credentials.resolve({
@@ -228,16 +297,19 @@ export class ExecuteService {
   private succeeded(
     caller: Caller,
     attempt: Attempt,
-    answer: Pick<FinalStreamChunk, 'model' | 'usage' | 'metadata'>,
+    answer: Pick<FinalStreamChunk, 'model' | 'usage' | 'metadata' | 'finishReason'>,
     streamed: boolean,
   ): number | null {
     const costUsd = this.accounting.succeeded(caller, attempt.provider, answer.model, answer.usage);
     const upstreamLatencyMs = answer.metadata.upstreamLatencyMs;
+    const upstreamAttempts = answer.metadata.attempts;
     attempt.succeeded({
       model: answer.model,
       usage: answer.usage,
       costUsd,
       streamed,
+      finishReason: answer.finishReason,
+      upstreamAttempts: typeof upstreamAttempts === 'number' ? upstreamAttempts : undefined,
       upstreamLatencyMs: typeof upstreamLatencyMs === 'number' ? upstreamLatencyMs : undefined,
     });
     return costUsd;

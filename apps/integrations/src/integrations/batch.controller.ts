@@ -8,8 +8,8 @@ import { boundedAll } from '../execute/bounded-all.js';
 import { parseExecuteRequest } from '../execute/execute-request.js';
 import { ExecuteCalls } from '../routing/execute-calls.js';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
-import { attemptsWanted } from '../http/attempts-wanted.js';
 import { cacheWish } from '../http/cache-control.js';
+import { callOptions } from '../http/call-options.js';
 import { itemHangUps } from '../http/caller-hang-up.js';
 import { errorBody, successBody, type ErrorBody, type SuccessBody } from '../http/envelope.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
@@ -55,7 +55,7 @@ export class BatchController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SuccessBody<{ results: ItemResult[] }>> {
     const { requests } = validated(this.batchRule(), body ?? {});
-    const options = attemptsWanted(reply.request);
+    const options = callOptions(reply.request);
     const hangUp = itemHangUps(reply);
     const results = await boundedAll(requests, this.limits.concurrency, async (item, index) => {
       const itemRequestId = `${requestId}.${index}`;

@@ -5,8 +5,7 @@ import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiRespons
 import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
-import { attemptsWanted } from '../http/attempts-wanted.js';
-import { cacheWish } from '../http/cache-control.js';
+import { callOptions } from '../http/call-options.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { successBody } from '../http/envelope.js';
 import { eventStream } from '../http/event-stream.js';
@@ -56,7 +55,7 @@ export class IntegrationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExecuteResponseDto | PassThrough> {
     const hangUp = callerHangUp(reply);
-    const options = { ...attemptsWanted(reply.request), cache: cacheWish(reply.request, request.cache) };
+    const options = callOptions(reply.request, request.cache);
     if (request.params.stream !== true) {
       const data = await this.calls.whole(caller, request, requestId, hangUp, options);
       return successBody(data, requestId, Math.round(reply.elapsedTime));

@@ -16,6 +16,9 @@ export interface CallLogEntry {
   upstreamLatencyMs?: number;
   totalTokens?: number;
   credentialSource?: string;
+  /** The call's trace, when one is active (OpenTelemetry's log correlation fields). */
+  trace_id?: string;
+  span_id?: string;
 }
 
 /**

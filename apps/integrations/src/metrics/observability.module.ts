@@ -5,6 +5,7 @@ import { ExecutionLogModule } from '@app/execution-log';
 import { ProvidersModule } from '@app/providers';
 import { CallLogger, ROOT_LOGGER } from '../logging/call-logger.js';
 import { GatewayMetrics } from './gateway-metrics.js';
+import { Tracing } from '../tracing/tracing.js';
 import { MetricsController } from './metrics.controller.js';
 
 /** Metrics (and GET /metrics) and the per-call log line: what every feature reports through. */
@@ -15,8 +16,8 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       imports: [ProvidersModule, ExecutionLogModule, CatalogModule],
       controllers: [MetricsController],
-      providers: [GatewayMetrics, CallLogger, { provide: ROOT_LOGGER, useValue: rootLogger }],
-      exports: [GatewayMetrics, CallLogger],
+      providers: [GatewayMetrics, CallLogger, Tracing, { provide: ROOT_LOGGER, useValue: rootLogger }],
+      exports: [GatewayMetrics, CallLogger, Tracing],
     };
   }
 }

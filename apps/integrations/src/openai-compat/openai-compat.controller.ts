@@ -5,8 +5,8 @@ import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
-import { attemptsWanted } from '../http/attempts-wanted.js';
-import { cacheWish, cacheHeader } from '../http/cache-control.js';
+import { cacheHeader } from '../http/cache-control.js';
+import { callOptions } from '../http/call-options.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
 import { openAiErrorType } from '../http/openai-error.js';
@@ -59,7 +59,7 @@ export class OpenAiCompatController {
     const request = routedRequest(mapped, reply.request);
     const requestedModel = String(body.model);
     const hangUp = callerHangUp(reply);
-    const options = { ...attemptsWanted(reply.request), cache: cacheWish(reply.request) };
+    const options = callOptions(reply.request);
     if (request.params.stream !== true)
       return chatCompletionToOpenAi(
         cacheHeader(reply, await this.calls.whole(caller, request, requestId, hangUp, options)),
@@ -101,7 +101,7 @@ export class OpenAiCompatController {
   ): Promise<Record<string, unknown> | PassThrough> {
     const request = routedRequest(responsesRequestFromOpenAi(body ?? {}, this.registry.names()), reply.request);
     const hangUp = callerHangUp(reply);
-    const options = { ...attemptsWanted(reply.request), cache: cacheWish(reply.request) };
+    const options = callOptions(reply.request);
     if (request.params.stream !== true)
       return responseToOpenAi(cacheHeader(reply, await this.calls.whole(caller, request, requestId, hangUp, options)), requestId);
 
@@ -132,13 +132,7 @@ export class OpenAiCompatController {
     const { encoding, ...mapped } = embeddingsRequestFromOpenAi(body ?? {}, this.registry.names());
     const request = routedRequest(mapped, reply.request);
     return embeddingsToOpenAi(
-      cacheHeader(
-        reply,
-        await this.calls.whole(caller, request, requestId, callerHangUp(reply), {
-          ...attemptsWanted(reply.request),
-          cache: cacheWish(reply.request),
-        }),
-      ),
+      cacheHeader(reply, await this.calls.whole(caller, request, requestId, callerHangUp(reply), callOptions(reply.request))),
       String(body.model),
       encoding,
     );

@@ -23,6 +23,7 @@ export class CallLogObserver implements AttemptObserver {
         upstreamLatencyMs: success?.upstreamLatencyMs,
         totalTokens: success?.usage.totalTokens,
         credentialSource: attempt.credential?.source,
+        ...(attempt.trace && { trace_id: attempt.trace.traceId, span_id: attempt.trace.spanId }),
       },
       attempt.params,
     );
