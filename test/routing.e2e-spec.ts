@@ -131,4 +131,16 @@ describe('provider "auto": the cheapest capable provider, with failover', () => 
       .expect(400);
     expect(refused.body.error).toMatchObject({ code: 'VALIDATION_FAILED', param: 'x-gateway-route-requirements' });
   });
+
+  it('/v1/messages: model "auto" too, answered in Anthropic’s shape', async () => {
+    const response = await request(gateway.server)
+      .post('/v1/messages')
+      .set(authAs(uniqueId('user')))
+      .set('x-gateway-route-requirements', JSON.stringify({ capabilities: ['chat'], maxInputPricePer1M: 0.5 }))
+      .send({ model: 'auto', max_tokens: 50, messages })
+      .expect(200);
+
+    expect(response.body).toMatchObject({ type: 'message', role: 'assistant' });
+    expect(openai.lastRequest().body).toMatchObject({ model: 'gpt-4.1-nano' });
+  });
 });

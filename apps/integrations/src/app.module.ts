@@ -43,7 +43,7 @@ export class AppModule {
         IntegrationsModule.register(execute, platform),
         platform,
         OpenAiCompatModule.register(execute, platform),
-        AnthropicCompatModule.register(execute),
+        AnthropicCompatModule.register(execute, platform),
         CredentialsApiModule,
         SpendModule,
         AuditModule.register(opsAgent),

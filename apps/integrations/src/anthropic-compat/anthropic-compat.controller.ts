@@ -4,7 +4,9 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
-import { ExecuteService } from '../execute/execute.service.js';
+import { cacheHeader } from '../http/cache-control.js';
+import { ExecuteCalls } from '../routing/execute-calls.js';
+import { routedRequest } from '../routing/route-requirements-header.js';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { anthropicErrorBody } from '../http/anthropic-error.js';
 import { callOptions } from '../http/call-options.js';
@@ -23,7 +25,7 @@ import { AnthropicEventWriter, messagesRequestFromAnthropic, messageToAnthropic 
 @Controller('v1')
 export class AnthropicCompatController {
   constructor(
-    private readonly executeService: ExecuteService,
+    private readonly calls: ExecuteCalls,
     private readonly registry: ProviderRegistry,
   ) {}
 
@@ -46,13 +48,13 @@ export class AnthropicCompatController {
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown> | PassThrough> {
-    const request = messagesRequestFromAnthropic(body ?? {}, this.registry.names());
+    const request = routedRequest(messagesRequestFromAnthropic(body ?? {}, this.registry.names()), reply.request);
     const hangUp = callerHangUp(reply);
     const options = callOptions(reply.request);
     if (request.params.stream !== true)
-      return messageToAnthropic(await this.executeService.execute(caller, request, requestId, hangUp, options), requestId);
+      return messageToAnthropic(cacheHeader(reply, await this.calls.whole(caller, request, requestId, hangUp, options)), requestId);
 
-    const session = await this.executeService.stream(caller, request, requestId, hangUp, options);
+    const session = await this.calls.stream(caller, request, requestId, hangUp, options);
     return eventStream(reply, (out) => {
       const events = new AnthropicEventWriter(out, requestId, String(body.model));
       return session.pump({

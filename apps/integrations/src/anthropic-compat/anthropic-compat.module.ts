@@ -5,7 +5,7 @@ import { AnthropicCompatController } from './anthropic-compat.controller.js';
 /** /v1/messages: Anthropic's wire format over the same execute path. */
 @Module({})
 export class AnthropicCompatModule {
-  static register(execute: DynamicModule): DynamicModule {
-    return { module: AnthropicCompatModule, imports: [ProvidersModule, execute], controllers: [AnthropicCompatController] };
+  static register(execute: DynamicModule, platform: DynamicModule): DynamicModule {
+    return { module: AnthropicCompatModule, imports: [ProvidersModule, execute, platform], controllers: [AnthropicCompatController] };
   }
 }

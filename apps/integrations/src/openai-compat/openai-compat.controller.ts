@@ -13,7 +13,7 @@ import { openAiErrorType } from '../http/openai-error.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { responsesRequestFromOpenAi, ResponsesEventWriter, responseToOpenAi } from './responses-wire.mapper.js';
 import { ExecuteCalls } from '../routing/execute-calls.js';
-import { routedRequest } from './route-requirements-header.js';
+import { routedRequest } from '../routing/route-requirements-header.js';
 import {
   chatCompletionToOpenAi,
   chatRequestFromOpenAi,
