@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ROOT_CONTEXT,
   SpanKind,
@@ -19,11 +19,13 @@ import {
   BasicTracerProvider,
   BatchSpanProcessor,
   ParentBasedSampler,
-  TraceIdRatioBasedSampler,
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import { GatewayError, readServiceVersion } from '@app/common';
 import { tracingConfig, type TracingConfig } from '@app/config';
+
+/** The random numbers sampling decisions are made with (Math.random; a test's own). */
+export const SAMPLING_RANDOM = Symbol('SAMPLING_RANDOM');
 
 /** One execute call's trace: its span, and what carries it to the provider and into the log lines. */
 export interface CallTrace {
@@ -55,9 +57,16 @@ export class Tracing implements OnApplicationShutdown {
   private readonly provider?: BasicTracerProvider;
   private readonly tracer?: Tracer;
   private readonly propagator = new W3CTraceContextPropagator();
+  private readonly sampling: TracingConfig['sampler'];
+  private readonly ratio: number;
 
-  constructor(@Inject(tracingConfig.token) config: TracingConfig) {
+  constructor(
+    @Inject(tracingConfig.token) config: TracingConfig,
+    @Optional() @Inject(SAMPLING_RANDOM) private readonly random: () => number = Math.random,
+  ) {
     this.enabled = config.endpoint !== undefined;
+    this.sampling = config.sampler;
+    this.ratio = config.samplerArg;
     if (!this.enabled) return;
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': config.serviceName, 'service.version': readServiceVersion().version }),
@@ -67,9 +76,9 @@ export class Tracing implements OnApplicationShutdown {
     this.tracer = this.provider.getTracer('integrations-service');
   }
 
-  /** The execute call's span, or undefined when tracing is off. */
+  /** The execute call's span, or undefined when tracing is off or the sampler drops this call. */
   startCall(start: CallSpanStart): CallTrace | undefined {
-    if (!this.tracer) return undefined;
+    if (!this.tracer || this.dropped(start.traceparent !== undefined)) return undefined;
     const parent = start.traceparent
       ? this.propagator.extract(ROOT_CONTEXT, { traceparent: start.traceparent }, defaultTextMapGetter)
       : ROOT_CONTEXT;
@@ -136,13 +145,34 @@ export class Tracing implements OnApplicationShutdown {
     call.span.end();
   }
 
+  /**
+   * The sampler's decision for calls it can make without a span: building spans that are then not
+   * recorded is most of tracing's cost at low ratios. Calls with a parent follow the parent's flag
+   * (the parent-based samplers, in the SDK); a dropped call sends no traceparent upstream.
+   */
+  private dropped(hasParent: boolean): boolean {
+    switch (this.sampling) {
+      case 'always_off':
+        return true;
+      case 'traceidratio':
+        return this.random() >= this.ratio;
+      case 'parentbased_always_off':
+        return !hasParent;
+      case 'parentbased_traceidratio':
+        return !hasParent && this.random() >= this.ratio;
+      default:
+        return false;
+    }
+  }
+
   /** Sends the spans finished so far (tests, shutdown). */
   async flush(): Promise<void> {
     await this.provider?.forceFlush();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.provider?.shutdown();
+    // A collector that is gone at shutdown costs the last spans, never a failed shutdown.
+    await this.provider?.shutdown().catch(() => undefined);
   }
 }
 
@@ -159,19 +189,16 @@ export interface AttemptFacts {
   errorCode?: string;
 }
 
+/** The SDK's sampler for the calls `dropped` let through (the ratio is decided there, once). */
 function samplerOf(config: TracingConfig): Sampler {
-  const ratio = new TraceIdRatioBasedSampler(config.samplerArg);
   switch (config.sampler) {
     case 'always_on':
+    case 'traceidratio':
       return new AlwaysOnSampler();
     case 'always_off':
       return new AlwaysOffSampler();
-    case 'traceidratio':
-      return ratio;
     case 'parentbased_always_off':
       return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: ratio });
     default:
       return new ParentBasedSampler({ root: new AlwaysOnSampler() });
   }
