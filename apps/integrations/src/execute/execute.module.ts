@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
 import { ResponseCache } from '../cache/response-cache.js';
+import { CachedAnswers } from './cached-answers.js';
 import { TracingObserver } from './observers/tracing.observer.js';
 import { CredentialsModule } from '@app/credentials';
 import { ExecutionLogModule } from '@app/execution-log';
@@ -31,10 +32,11 @@ export class ExecuteModule {
         AttemptAccounting,
         AttemptRecorder,
         ResponseCache,
+        CachedAnswers,
         ...OBSERVERS,
         { provide: ATTEMPT_OBSERVERS, inject: OBSERVERS, useFactory: (...observers: AttemptObserver[]) => observers },
       ],
-      exports: [ExecuteService],
+      exports: [ExecuteService, observability],
     };
   }
 }

@@ -19,9 +19,9 @@ import { Attempt } from './attempt.js';
 import { AttemptAccounting } from './attempt-accounting.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import type { ExecuteRequest } from './execute-request.js';
-import { responseCacheKey } from '../cache/cache-key.js';
-import { ResponseCache, type CacheWish } from '../cache/response-cache.js';
-import { Tracing, type CallTrace } from '../tracing/tracing.js';
+import type { CacheWish } from '../cache/response-cache.js';
+import { CachedAnswers } from './cached-answers.js';
+import type { CallTrace } from '../tracing/tracing.js';
 
 /** Where a relayed stream goes: text deltas and tool-call pieces, then the final chunk, or an error after the start. */
 export interface StreamSink extends StreamListener {
@@ -37,10 +37,7 @@ export interface CallOptions {
   cache?: CacheWish;
   /** The caller's W3C traceparent, continued by the call's span. */
   traceparent?: string;
-}
-
-/** The options inside one call: with its trace, when tracing is on. */
-interface TracedOptions extends CallOptions {
+  /** The call's span (started by the caller of this service), which the attempts' spans go under. */
   trace?: CallTrace;
 }
 
@@ -63,8 +60,7 @@ export class ExecuteService {
     private readonly fallbacks: FallbackPlanner,
     private readonly accounting: AttemptAccounting,
     private readonly recorder: AttemptRecorder,
-    private readonly cache: ResponseCache,
-    private readonly tracing: Tracing,
+    private readonly cachedAnswers: CachedAnswers,
   ) {}
 
   /** A whole (non-streamed) call; the caller hanging up aborts the upstream call. */
@@ -75,60 +71,14 @@ export class ExecuteService {
     hangUp?: HangUp,
     options: CallOptions = {},
   ): Promise<NormalizedResponse> {
-    const trace = this.startTrace(request, requestId, options);
-    if (!trace) return this.answer(caller, request, requestId, hangUp, options);
-    try {
-      const result = await this.answer(caller, request, requestId, hangUp, { ...options, trace });
-      this.tracing.endCall(trace, { model: result.model, fallbackFrom: result.metadata.fallbackFrom });
-      return result;
-    } catch (error) {
-      this.tracing.endCall(trace, undefined, error);
-      throw error;
-    }
-  }
-
-  private startTrace(request: ExecuteRequest, requestId: string, options: CallOptions): CallTrace | undefined {
-    if (!this.tracing.enabled) return undefined;
-    const model = request.params.model;
-    return this.tracing.startCall({
-      traceparent: options.traceparent,
-      provider: request.provider,
-      operation: request.operation,
-      model: typeof model === 'string' ? model : undefined,
-      requestId,
-    });
-  }
-
-  private async answer(
-    caller: Caller,
-    request: ExecuteRequest,
-    requestId: string,
-    hangUp: HangUp | undefined,
-    options: TracedOptions,
-  ): Promise<NormalizedResponse> {
     const { adapter, call } = await this.admitted(caller, request, requestId, options.trace);
-    const ttlSeconds = this.cache.ttlFor(call, options.cache);
-    const cacheKey =
-      ttlSeconds === undefined
-        ? undefined
-        : responseCacheKey(caller, {
-            provider: adapter.name,
-            operation: call.operation,
-            model: call.model,
-            params: call.params as Record<string, unknown>,
-          });
-    if (cacheKey !== undefined && !options.cache?.refresh) {
-      const hit = await this.cache.lookup(cacheKey);
-      if (hit) return this.fromCache(caller, adapter, call, requestId, hit, options.trace);
-    }
+    const cached = await this.cachedAnswers.find(caller, adapter, call, requestId, options.cache, options.trace);
+    if ('hit' in cached) return cached.hit;
     const attempt = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
       this.whole(caller, step.adapter, step.call, requestId, hangUp, options);
     try {
       const result = await attempt({ adapter, call });
-      if (cacheKey !== undefined) {
-        this.cache.keep(cacheKey, result, ttlSeconds!);
-        result.metadata.cache = 'miss';
-      }
+      cached.keep?.(result);
       return result;
     } catch (error) {
       const fallback = await this.fallBack(adapter.name, error, request, attempt);
@@ -151,33 +101,6 @@ export class ExecuteService {
     requestId: string,
     hangUp: HangUp,
     options: CallOptions = {},
-  ): Promise<StreamSession> {
-    const trace = this.startTrace(request, requestId, options);
-    if (!trace) return this.openSession(caller, request, requestId, hangUp, options);
-    let session: StreamSession;
-    try {
-      session = await this.openSession(caller, request, requestId, hangUp, { ...options, trace });
-    } catch (error) {
-      this.tracing.endCall(trace, undefined, error);
-      throw error;
-    }
-    return {
-      pump: async (sink) => {
-        try {
-          await session.pump(sink);
-        } finally {
-          this.tracing.endCall(trace);
-        }
-      },
-    };
-  }
-
-  private async openSession(
-    caller: Caller,
-    request: ExecuteRequest,
-    requestId: string,
-    hangUp: HangUp,
-    options: TracedOptions,
   ): Promise<StreamSession> {
     const admitted = await this.admitted(caller, request, requestId, options.trace);
     const open = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
@@ -211,27 +134,6 @@ export class ExecuteService {
     };
   }
 
-  /**
-   * A cached answer, as this call's: its own request id, no cost, `metadata.cache: "hit"`; recorded
-   * (execution log `cached`) without a credential, an upstream call or token accounting.
-   */
-  private fromCache(
-    caller: Caller,
-    adapter: ProviderAdapter,
-    call: PreparedCall,
-    requestId: string,
-    hit: NormalizedResponse,
-    trace: CallTrace | undefined,
-  ): NormalizedResponse {
-    const attempt = new Attempt(caller, adapter.name, call.operation, requestId, hit.model, call.params, trace);
-    attempt.cached = true;
-    attempt.succeeded({ model: hit.model, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, costUsd: 0, streamed: false });
-    this.recorder.record(attempt);
-    const saved = hit.metadata.estimatedCostUsd;
-    this.cache.countSaved(typeof saved === 'number' ? saved : 0);
-    return { ...hit, metadata: { ...hit.metadata, requestId, cache: 'hit', estimatedCostUsd: 0, attempts: 0 } };
-  }
-
   /** Admission; a refused call is recorded as an attempt that never reached a provider. */
   private async admitted(caller: Caller, request: ExecuteRequest, requestId: string, trace: CallTrace | undefined) {
     try {
@@ -251,7 +153,7 @@ export class ExecuteService {
     call: PreparedCall,
     requestId: string,
     hangUp: HangUp | undefined,
-    options: TracedOptions,
+    options: CallOptions,
   ): Promise<NormalizedResponse> {
     const { value: response, attempt } = await this.runAttempt(caller, adapter, call, requestId, options.trace, (apiKey) =>
       this.executor.execute(adapter, call, apiKey, requestId, hangUp, options.maxAttempts, options.trace?.traceparent),
