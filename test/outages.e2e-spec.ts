@@ -141,7 +141,8 @@ describe('Redis down and back', () => {
     );
 
     expect([...before.statuses, ...during.statuses].every((status) => status === 200)).toBe(true);
-    // The outage adds no wait to a call: a bound well under any reconnect or timeout, generous for a busy CI machine.
-    expect(p99(during.latenciesMs) - p99(before.latenciesMs)).toBeLessThan(20);
+    // The outage adds no wait to a call: a bound well under the 100 ms command timeout and any
+    // reconnect, generous for a 2-core machine running two test workers (21 ms has been seen there).
+    expect(p99(during.latenciesMs) - p99(before.latenciesMs)).toBeLessThan(50);
   });
 });
