@@ -1,3 +1,4 @@
+import { isPlainObject } from '@app/common';
 import type { ModelInfo } from './model-info.js';
 
 /** What a Catalog `integrations/ai/<provider>/config` resource may change about a provider. */
@@ -34,17 +35,21 @@ const MAX_CAPABILITIES = 32;
  * Returns undefined when the answer is not a list of resources at all.
  */
 export function readCatalogResources(answer: unknown): CatalogSnapshot | undefined {
-  const resources = Array.isArray(answer) ? answer : isObject(answer) && Array.isArray(answer.resources) ? answer.resources : undefined;
+  const resources = Array.isArray(answer)
+    ? answer
+    : isPlainObject(answer) && Array.isArray(answer.resources)
+      ? answer.resources
+      : undefined;
   if (!resources) return undefined;
   const snapshot: CatalogSnapshot = { providers: {}, models: {}, skipped: [] };
   for (const resource of resources.slice(0, MAX_RESOURCES)) {
-    if (!isObject(resource) || typeof resource.key !== 'string') continue;
+    if (!isPlainObject(resource) || typeof resource.key !== 'string') continue;
     const key = resource.key;
     const config = CONFIG_KEY.exec(key);
     const model = config ? null : MODEL_KEY.exec(key);
     if (!config && !model) continue;
     const metadata = resource.metadata;
-    if (!isObject(metadata)) {
+    if (!isPlainObject(metadata)) {
       snapshot.skipped.push({ key, reason: 'metadata is not an object' });
       continue;
     }
@@ -76,7 +81,7 @@ function readProviderOverride(metadata: Record<string, unknown>): ProviderOverri
   }
   if (metadata.rateLimits !== undefined) {
     const limits = metadata.rateLimits;
-    if (!isObject(limits) || !optionalCount(limits.requestsPerMinute) || !optionalCount(limits.tokensPerMinute)) {
+    if (!isPlainObject(limits) || !optionalCount(limits.requestsPerMinute) || !optionalCount(limits.tokensPerMinute)) {
       return 'rateLimits needs non-negative integer requestsPerMinute and tokensPerMinute';
     }
     override.rateLimits = {
@@ -142,10 +147,6 @@ function capabilitiesOf(capabilities: string[], operations: string[]): string[] 
 }
 
 const CHAT_OPERATIONS = new Set(['chat.completions', 'messages', 'responses', 'text.generation', 'completions']);
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function isName(value: unknown): value is string {
   return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,255}$/.test(value);

@@ -66,9 +66,10 @@ export class ResponseCache implements OnApplicationShutdown {
   /** Keeps `answer` off the request path; one too large for RESPONSE_CACHE_MAX_ENTRY_BYTES is not kept. */
   keep(key: string, answer: NormalizedResponse, ttlSeconds: number): void {
     const value = JSON.stringify(answer);
-    if (Buffer.byteLength(value) > this.config.maxEntryBytes) return;
+    const bytes = Buffer.byteLength(value);
+    if (bytes > this.config.maxEntryBytes) return;
     this.store.set(key, value, ttlSeconds).then(
-      () => this.metrics.countCacheStored(Buffer.byteLength(value)),
+      () => this.metrics.countCacheStored(bytes),
       (error: unknown) => this.noteFailure(error),
     );
   }

@@ -1,3 +1,5 @@
+import { isPlainObject } from '@app/common';
+
 /**
  * The platform callers' `params` vocabulary (the Symbia Integrations wire) in the gateway's own: the
  * aliases those callers send are rewritten before the adapter validates, so one strict schema per
@@ -63,7 +65,7 @@ function responsesParams(params: Record<string, unknown>): Record<string, unknow
     const schema = out.jsonSchema;
     out.text = {
       format:
-        format === 'json_schema' && isObject(schema)
+        format === 'json_schema' && isPlainObject(schema)
           ? { type: 'json_schema', ...schema }
           : { type: format === 'text' ? 'text' : 'json_object' },
     };
@@ -151,11 +153,13 @@ function openAiTool(tool: unknown): unknown {
 }
 
 function messagesNeedRewriting(messages: unknown): boolean {
-  return Array.isArray(messages) && messages.some((message) => isObject(message) && ('tool_call_id' in message || 'tool_calls' in message));
+  return (
+    Array.isArray(messages) && messages.some((message) => isPlainObject(message) && ('tool_call_id' in message || 'tool_calls' in message))
+  );
 }
 
 function camelCaseMessage(message: unknown): unknown {
-  if (!isObject(message) || !('tool_call_id' in message || 'tool_calls' in message)) return message;
+  if (!isPlainObject(message) || !('tool_call_id' in message || 'tool_calls' in message)) return message;
   const { tool_call_id: toolCallId, tool_calls: toolCalls, ...rest } = message;
   return {
     ...rest,
@@ -166,10 +170,6 @@ function camelCaseMessage(message: unknown): unknown {
 
 /** OpenAI's `{id, type: 'function', function: {name, arguments}}` as our `{id, name, arguments}`. */
 function flatToolCall(call: unknown): unknown {
-  if (!isObject(call) || !isObject(call.function)) return call;
+  if (!isPlainObject(call) || !isPlainObject(call.function)) return call;
   return { id: call.id, name: call.function.name, arguments: call.function.arguments };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

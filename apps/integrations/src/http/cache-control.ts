@@ -9,6 +9,7 @@ import type { CacheWish } from '../cache/response-cache.js';
  */
 export function cacheWish(request: FastifyRequest, bodyCache?: { ttlSeconds?: number }): CacheWish | undefined {
   const header = request.headers['cache-control'];
+  if (header === undefined && bodyCache === undefined) return undefined;
   const directives = (Array.isArray(header) ? header.join(',') : (header ?? '')).toLowerCase();
   const refresh = /(^|[\s,])no-cache([\s,]|$)/.test(directives);
   const maxAge = /(^|[\s,])max-age=(\d{1,7})([\s,]|$)/.exec(directives);

@@ -1,4 +1,4 @@
-import type { ErrorCategory, ErrorCode, FieldViolation, GatewayError } from '@app/common';
+import { isPlainObject, type ErrorCategory, type ErrorCode, type FieldViolation, type GatewayError } from '@app/common';
 
 /*
  * The gateway's answers outside /v1, in the envelope the platform's callers read: one builder for
@@ -44,6 +44,19 @@ export function errorFacts(error: GatewayError, requestId: string): ErrorFacts {
 export interface CallContext {
   provider?: string;
   operation?: string;
+}
+
+/** The provider and operation an execute request body named (the caller's own words, bounded). */
+export function callNamedIn(body: unknown): CallContext {
+  if (!isPlainObject(body)) return {};
+  return {
+    ...(isName(body.provider) && { provider: body.provider }),
+    ...(isName(body.operation) && { operation: body.operation }),
+  };
+}
+
+function isName(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 64 && /^[a-z0-9][a-z0-9._-]*$/.test(value);
 }
 
 /**

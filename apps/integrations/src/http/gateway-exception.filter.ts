@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, redactSecrets, type ErrorCode } from '@app/common';
-import { errorBody, type CallContext } from './envelope.js';
+import { callNamedIn, errorBody } from './envelope.js';
 import { anthropicErrorBody } from './anthropic-error.js';
 import { compatibleErrorStatus } from './compatible-error-status.js';
 import { openAiErrorBody } from './openai-error.js';
@@ -82,21 +82,8 @@ export function sendError(reply: FastifyReply, error: GatewayError, requestId: s
     void reply.status(status).send(openAiErrorBody(error, requestId, status));
     return;
   }
-  void reply.status(error.status).send(errorBody(error, requestId, Math.round(reply.elapsedTime), callNamedBy(reply.request)));
-}
-
-/** The provider and operation an execute request named (they are the caller's own words, bounded). */
-function callNamedBy(request: FastifyRequest): CallContext {
-  const body = request.body as { provider?: unknown; operation?: unknown } | null | undefined;
-  if (body === null || typeof body !== 'object' || !request.url.startsWith('/api/integrations/execute')) return {};
-  return {
-    ...(isName(body.provider) && { provider: body.provider }),
-    ...(isName(body.operation) && { operation: body.operation }),
-  };
-}
-
-function isName(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 64 && /^[a-z0-9][a-z0-9._-]*$/.test(value);
+  const call = reply.request.url.startsWith('/api/integrations/execute') ? callNamedIn(reply.request.body) : {};
+  void reply.status(error.status).send(errorBody(error, requestId, Math.round(reply.elapsedTime), call));
 }
 
 /** Bodies larger than this past the limit are not read to the end: the connection is cut instead. */

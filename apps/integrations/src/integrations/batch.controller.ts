@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Logger, Post, Res } from '@nestjs/c
 import type { FastifyReply } from 'fastify';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller } from '@app/auth';
-import { GatewayError, isPlainObject, satisfies, object, validated } from '@app/common';
+import { GatewayError, satisfies, object, validated } from '@app/common';
 import { serverConfig, type ServerConfig } from '@app/config';
 import { boundedAll } from '../execute/bounded-all.js';
 import { parseExecuteRequest } from '../execute/execute-request.js';
@@ -11,7 +11,7 @@ import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { cacheWish } from '../http/cache-control.js';
 import { callOptions } from '../http/call-options.js';
 import { itemHangUps } from '../http/caller-hang-up.js';
-import { errorBody, successBody, type ErrorBody, type SuccessBody } from '../http/envelope.js';
+import { callNamedIn, errorBody, successBody, type ErrorBody, type SuccessBody } from '../http/envelope.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { BatchRequestDto, BatchResponseDto } from './dto/batch.dto.js';
@@ -74,7 +74,7 @@ export class BatchController {
         });
         return successBody(data, itemRequestId, elapsed());
       } catch (error) {
-        return errorBody(this.asGatewayError(error, itemRequestId), itemRequestId, elapsed(), callNamedBy(item));
+        return errorBody(this.asGatewayError(error, itemRequestId), itemRequestId, elapsed(), callNamedIn(item));
       }
     });
     return successBody({ results }, requestId, Math.round(reply.elapsedTime));
@@ -97,13 +97,4 @@ export class BatchController {
     );
     return new GatewayError('INTERNAL_ERROR', 'An internal error occurred; quote the requestId when reporting it');
   }
-}
-
-/** The provider and operation an item named (the caller's own words, bounded). */
-function callNamedBy(item: unknown): { provider?: string; operation?: string } {
-  if (!isPlainObject(item)) return {};
-  const name = (value: unknown) => (typeof value === 'string' && /^[a-z0-9][a-z0-9._-]{0,63}$/.test(value) ? value : undefined);
-  const provider = name(item.provider);
-  const operation = name(item.operation);
-  return { ...(provider && { provider }), ...(operation && { operation }) };
 }

@@ -104,20 +104,12 @@ export class CircuitBreaker {
       else this.close(circuit);
       return;
     }
-    const bucketMs = this.settings.windowMs / BUCKETS;
-    const slice = Math.floor(now / bucketMs);
+    const slice = this.sliceAt(now);
     const bucket = circuit.buckets[slice % BUCKETS];
     if (bucket.slice !== slice) Object.assign(bucket, { slice, calls: 0, failures: 0 });
     bucket.calls++;
     if (failed) bucket.failures++;
-    let calls = 0;
-    let failures = 0;
-    for (const { slice: bucketSlice, calls: bucketCalls, failures: bucketFailures } of circuit.buckets) {
-      if (slice - bucketSlice < BUCKETS) {
-        calls += bucketCalls;
-        failures += bucketFailures;
-      }
-    }
+    const { calls, failures } = windowTotals(circuit, slice);
     if (calls >= this.settings.minCalls && failures / calls >= this.settings.failureRate) this.open(circuit, now);
   }
 
@@ -129,8 +121,7 @@ export class CircuitBreaker {
 
   report(provider: string): CircuitReport {
     const circuit = this.circuit(provider);
-    const slice = Math.floor(this.now() / (this.settings.windowMs / BUCKETS));
-    const failures = circuit.buckets.reduce((sum, bucket) => (slice - bucket.slice < BUCKETS ? sum + bucket.failures : sum), 0);
+    const { failures } = windowTotals(circuit, this.sliceAt(this.now()));
     return { state: this.state(provider), failures, lastFailureAt: circuit.lastFailureAt || null };
   }
 
@@ -138,6 +129,11 @@ export class CircuitBreaker {
     const circuit = this.circuit(provider);
     // An open circuit past its cool-down is, to observers, ready for a trial.
     return circuit.state === 'open' && this.now() - circuit.openedAt >= this.settings.cooldownMs ? 'half_open' : circuit.state;
+  }
+
+  /** Which slice of time (bucket length: a tenth of the window) `now` falls in. */
+  private sliceAt(now: number): number {
+    return Math.floor(now / (this.settings.windowMs / BUCKETS));
   }
 
   private open(circuit: Circuit, now: number): void {
@@ -159,6 +155,19 @@ export class CircuitBreaker {
     }
     return circuit;
   }
+}
+
+/** Calls and failures in the buckets still inside the window that ends at `slice`. */
+function windowTotals(circuit: Circuit, slice: number): { calls: number; failures: number } {
+  let calls = 0;
+  let failures = 0;
+  for (const bucket of circuit.buckets) {
+    if (slice - bucket.slice < BUCKETS) {
+      calls += bucket.calls;
+      failures += bucket.failures;
+    }
+  }
+  return { calls, failures };
 }
 
 function emptyBuckets(): Bucket[] {
