@@ -154,13 +154,14 @@ async function timeToFirstChunk(url, path, headers, body) {
 async function logWriterRowsPerSecond() {
   const { DataSource } = await import('typeorm');
   const { dataSourceOptions } = await import(join(root, 'dist/libs/database/src/index.js'));
-  const { ExecutionLogWriter, ExecutionLogEntity, EXECUTION_LOG_MIGRATIONS } = await import(join(root, 'dist/libs/execution-log/src/index.js'));
+  const { ExecutionLogWriter, ExecutionLogEntity, ExecutionLogPartitions, EXECUTION_LOG_MIGRATIONS } = await import(join(root, 'dist/libs/execution-log/src/index.js'));
   const database = process.env.DATABASE_URL ? { kind: 'postgres', url: process.env.DATABASE_URL } : { kind: 'pglite', dataDir: null };
   const dataSource = new DataSource({ ...dataSourceOptions(database, EXECUTION_LOG_MIGRATIONS), entities: [ExecutionLogEntity] });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   const rows = 50_000;
-  const writer = new ExecutionLogWriter(dataSource, { batchSize: 500, flushIntervalMs: 60_000, maxQueueSize: rows });
+  const config = { batchSize: 500, flushIntervalMs: 60_000, maxQueueSize: rows, retentionDays: 0, rollupRetentionDays: 0 };
+  const writer = new ExecutionLogWriter(dataSource, config, new ExecutionLogPartitions(dataSource, config));
   const started = performance.now();
   for (let i = 0; i < rows; i++) {
     writer.record({
@@ -172,6 +173,7 @@ async function logWriterRowsPerSecond() {
   await writer.flush();
   const seconds = (performance.now() - started) / 1000;
   await dataSource.query(`DELETE FROM execution_logs WHERE user_id = 'bench-writer'`);
+  await dataSource.query(`DELETE FROM execution_log_rollups WHERE user_id = 'bench-writer'`);
   await dataSource.destroy();
   return { rows, rowsPerSecond: Math.round(rows / seconds), database: database.kind };
 }

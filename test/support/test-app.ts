@@ -43,6 +43,10 @@ export async function startTestApp(
     CIRCUIT_MIN_CALLS: '100000',
     // Built-in models only; the platform-wire suite points at a fake Catalog.
     CATALOG_REFRESH_MS: '0',
+    // Suites share one database and write rows dated anywhere in time; retention has its own suite
+    // on a database of its own, so no suite's app drops another suite's partitions.
+    EXECUTION_LOG_RETENTION_DAYS: '0',
+    EXECUTION_LOG_ROLLUP_RETENTION_DAYS: '0',
     ...environment,
   });
   const app = await createApp(config, options);

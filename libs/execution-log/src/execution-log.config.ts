@@ -6,13 +6,17 @@ export interface ExecutionLogConfig {
   batchSize: number;
   flushIntervalMs: number;
   maxQueueSize: number;
+  /** Days of raw rows kept (whole daily partitions are dropped past it); 0 keeps them forever. */
+  retentionDays: number;
+  /** Days of hourly rollups kept; 0 keeps them forever. */
+  rollupRetentionDays: number;
 }
 
 class ExecutionLogVariables {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  // 18 columns a row: 3500 rows stay under PostgreSQL's 65535 bind parameters per statement.
+  // A batch is one statement with one JSON parameter; the bound keeps a statement's memory modest.
   @Max(3500)
   EXECUTION_LOG_BATCH_SIZE = 200;
 
@@ -27,10 +31,24 @@ class ExecutionLogVariables {
   @Min(100)
   @Max(1_000_000)
   EXECUTION_LOG_MAX_QUEUE = 50_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  EXECUTION_LOG_RETENTION_DAYS = 90;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  EXECUTION_LOG_ROLLUP_RETENTION_DAYS = 400;
 }
 
 export const executionLogConfig = configSlice('executionLog', ExecutionLogVariables, (env): ExecutionLogConfig => ({
   batchSize: env.EXECUTION_LOG_BATCH_SIZE,
   flushIntervalMs: env.EXECUTION_LOG_FLUSH_INTERVAL_MS,
   maxQueueSize: env.EXECUTION_LOG_MAX_QUEUE,
+  retentionDays: env.EXECUTION_LOG_RETENTION_DAYS,
+  rollupRetentionDays: env.EXECUTION_LOG_ROLLUP_RETENTION_DAYS,
 }));

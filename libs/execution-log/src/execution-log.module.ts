@@ -6,13 +6,20 @@ import { ExecutionLogWriter } from './execution-log.writer.js';
 import { CreateExecutionLogs1763800000000 } from './migrations/1763800000000-create-execution-logs.js';
 import { AddCredentialColumns1763800200000 } from './migrations/1763800200000-add-credential-columns.js';
 import { AddCachedColumn1763800700000 } from './migrations/1763800700000-add-cached-column.js';
+import { PartitionExecutionLogs1764500000000 } from './migrations/1764500000000-partition-execution-logs.js';
+import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
 
 /** Migrations this context owns, in order; the database module runs them at boot. */
-export const EXECUTION_LOG_MIGRATIONS = [CreateExecutionLogs1763800000000, AddCredentialColumns1763800200000, AddCachedColumn1763800700000];
+export const EXECUTION_LOG_MIGRATIONS = [
+  CreateExecutionLogs1763800000000,
+  AddCredentialColumns1763800200000,
+  AddCachedColumn1763800700000,
+  PartitionExecutionLogs1764500000000,
+];
 
 @Module({
   imports: [TypeOrmModule.forFeature([ExecutionLogEntity])],
-  providers: [ExecutionLogWriter, ExecutionLogQuery],
-  exports: [ExecutionLogWriter, ExecutionLogQuery],
+  providers: [ExecutionLogWriter, ExecutionLogQuery, ExecutionLogPartitions],
+  exports: [ExecutionLogWriter, ExecutionLogQuery, ExecutionLogPartitions],
 })
 export class ExecutionLogModule {}

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { executionLogConfig, type ExecutionLogConfig } from './execution-log.config.js';
 import { EXECUTION_LOG_TEXT_LENGTH as LENGTH } from './execution-log.entity.js';
 import type { ExecutionRecord } from './execution-record.js';
+import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
+import { rollupUpsert } from './rollups/rollup-statement.js';
 
 export interface ExecutionLogWriterStats {
   queued: number;
@@ -38,6 +40,7 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(executionLogConfig.token) private readonly config: ExecutionLogConfig,
+    private readonly partitions: ExecutionLogPartitions,
   ) {}
 
   onModuleInit(): void {
@@ -127,8 +130,9 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
     return true;
   }
 
-  private insert(batch: ExecutionRecord[]): Promise<unknown> {
-    return this.dataSource.query(INSERT_STATEMENT, rowsParameter(batch));
+  private async insert(batch: ExecutionRecord[]): Promise<void> {
+    await this.partitions.prepareFor(batch.map((record) => record.createdAt));
+    await this.dataSource.query(INSERT_STATEMENT, rowsParameter(batch));
   }
 
   /** Puts records back in front; the next interval retries them. */
@@ -191,15 +195,20 @@ function fitInteger(value: number | null): number | null {
 }
 
 /**
- * One INSERT for a whole batch, whatever its size: the rows as one JSON array of arrays in a single
- * bind parameter, taken apart by jsonb_array_elements() (jsonb, so each row is parsed once; with
- * json every ->> re-parsed it). Cheaper per row than bind parameters per row or a typed array per
- * column through unnest() (pg escapes every array element), at more rows/s than either; hand-written
- * because TypeORM's query builder cost more than any of them. Figures: bench/README.md.
+ * One statement for a whole batch, whatever its size: the rows as one JSON array of arrays in a
+ * single bind parameter, taken apart by jsonb_array_elements() (jsonb, so each row is parsed once;
+ * with json every ->> re-parsed it). Cheaper per row than bind parameters per row or a typed array
+ * per column through unnest() (pg escapes every array element), at more rows/s than either;
+ * hand-written because TypeORM's query builder cost more than any of them. The same statement adds
+ * the batch to the hourly rollups, so rows and rollups are written together or not at all.
+ * Figures: bench/README.md.
  */
+const COLUMN_LIST = COLUMNS.map(([column]) => `"${column}"`).join(', ');
 const INSERT_STATEMENT =
-  `INSERT INTO "execution_logs" (${COLUMNS.map(([column]) => `"${column}"`).join(', ')}) ` +
-  `SELECT ${COLUMNS.map(([, sqlType], index) => `(row->>${index})::${sqlType}`).join(', ')} FROM jsonb_array_elements($1::jsonb) AS row`;
+  `WITH "batch" AS (SELECT ${COLUMNS.map(([column, sqlType], index) => `(row->>${index})::${sqlType} AS "${column}"`).join(', ')} ` +
+  `FROM jsonb_array_elements($1::jsonb) AS row), ` +
+  `"logged" AS (INSERT INTO "execution_logs" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM "batch") ` +
+  rollupUpsert('"batch"');
 
 function rowsParameter(batch: ExecutionRecord[]): [string] {
   return [JSON.stringify(batch.map((record) => COLUMNS.map(([, , value]) => value(record))))];

@@ -30,7 +30,10 @@ export class SpendController {
     const from = query.from ?? new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), 1));
     const scope = caller.orgId ? { orgId: caller.orgId } : { userId: caller.userId };
     const rows = await this.executionLogs.usage({ scope, from, to, userId: query.userId, provider: query.provider });
-    const items = rows.map((row) => ({ ...row, estimatedCostUsd: row.model ? this.pricing.costOf(row.model, row) : null }));
+    const items = rows.map(({ billed, ...row }) => ({
+      ...row,
+      estimatedCostUsd: row.model ? this.pricing.costOf(row.model, billed) : null,
+    }));
     const totals = items.reduce(
       (sum, item) => ({
         calls: sum.calls + item.calls,

@@ -11,11 +11,16 @@ class UsageItemDto {
   @ApiProperty({ type: String, nullable: true }) model: string | null;
   @ApiProperty() calls: number;
   @ApiProperty() failedCalls: number;
+  @ApiProperty({ description: 'Answered from the response cache: counted, not priced' }) cachedCalls: number;
   @ApiProperty() promptTokens: number;
   @ApiProperty() completionTokens: number;
   @ApiProperty() totalTokens: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'USD from the pricing table; null for unpriced models' }) estimatedCostUsd:
-    number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'USD from the pricing table for the calls that reached the provider; null for unpriced models',
+  })
+  estimatedCostUsd: number | null;
 }
 
 export class UsageResponseDto {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '@app/database';
-import { ExecutionLogWriter } from '@app/execution-log';
+import { executionLogConfig, ExecutionLogPartitions, ExecutionLogWriter, type ExecutionLogConfig } from '@app/execution-log';
 import { OpsAgentService } from '@app/ops-agent';
 import { CircuitBreaker, IntegrationSwitch, ProviderHealthTracker, ProviderRegistry } from '@app/providers';
 import type { StatusResponseDto } from '../integrations/dto/status-response.dto.js';
@@ -20,6 +20,8 @@ export class StatusService {
     private readonly tracker: ProviderHealthTracker,
     private readonly circuit: CircuitBreaker,
     private readonly executionLog: ExecutionLogWriter,
+    private readonly partitions: ExecutionLogPartitions,
+    @Inject(executionLogConfig.token) private readonly executionLogSettings: ExecutionLogConfig,
     private readonly integration: IntegrationSwitch,
     @Optional() private readonly opsAgent?: OpsAgentService,
   ) {}
@@ -34,7 +36,11 @@ export class StatusService {
       providers: this.tracker
         .snapshot(this.registry.names())
         .map((provider) => ({ ...provider, circuit: this.circuit.state(provider.name) })),
-      executionLog: this.executionLog.stats(),
+      executionLog: {
+        ...this.executionLog.stats(),
+        retentionDays: this.executionLogSettings.retentionDays,
+        oldestKeptDay: this.partitions.oldestKeptDay(),
+      },
       integration: this.integration.state(),
       opsAgent: this.opsAgent?.state() ?? {
         enabled: false,

@@ -21,7 +21,8 @@ class ExecutionLogDto {
 
 export class ExecutionsResponseDto {
   @ApiProperty({ type: [ExecutionLogDto] }) items: ExecutionLogDto[];
-  @ApiProperty({ example: 1 }) total: number;
+  @ApiProperty({ example: 1, description: 'Matching rows, counted up to 10000' }) total: number;
+  @ApiProperty({ example: false, description: 'More than 10000 rows match: total is a lower bound' }) totalCapped: boolean;
   @ApiProperty({ example: 50 }) limit: number;
   @ApiProperty({ example: 0 }) offset: number;
 }

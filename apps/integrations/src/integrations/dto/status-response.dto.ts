@@ -49,6 +49,17 @@ class ExecutionLogStatusDto {
 
   @ApiProperty({ example: 0, description: 'Inserts that failed and were queued again for retry' })
   failedBatches: number;
+
+  @ApiProperty({ example: 90, description: 'Days of raw rows kept (EXECUTION_LOG_RETENTION_DAYS); 0 keeps them forever' })
+  retentionDays: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2026-09-01',
+    description: 'The oldest day (UTC) whose rows are still kept, as of the last hourly maintenance',
+  })
+  oldestKeptDay: string | null;
 }
 
 class IntegrationStateDto {

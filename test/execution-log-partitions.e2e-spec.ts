@@ -1,0 +1,306 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '@app/database';
+import { PricingTable } from '@app/limits';
+import {
+  EXECUTION_COUNT_CAP,
+  EXECUTION_LOG_MIGRATIONS,
+  ExecutionLogPartitions,
+  ExecutionLogQuery,
+  ExecutionLogWriter,
+  type ExecutionLogConfig,
+} from '@app/execution-log';
+import { successfulChatRecord } from './support/execution-records.js';
+import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** A PGlite database of its own in a temporary folder: retention drops partitions no other suite may lose. */
+async function embeddedDatabase(directory: string, migrations = EXECUTION_LOG_MIGRATIONS): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions({ kind: 'pglite', dataDir: directory }, migrations));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}
+
+async function partitionsOf(dataSource: DataSource): Promise<string[]> {
+  const rows: Array<{ name: string }> = await dataSource.query(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'execution_logs'::regclass ORDER BY 1`,
+  );
+  return rows.map((row) => row.name);
+}
+
+function config(overrides: Partial<ExecutionLogConfig>): ExecutionLogConfig {
+  return { batchSize: 100, flushIntervalMs: 60_000, maxQueueSize: 1000, retentionDays: 0, rollupRetentionDays: 0, ...overrides };
+}
+
+describe('partitioned execution log (embedded PGlite)', () => {
+  let directory: string;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'execution-log-partitions-'));
+    // The schema as it was before partitioning, with rows on two days.
+    const before = await embeddedDatabase(directory, EXECUTION_LOG_MIGRATIONS.slice(0, 3));
+    for (const [requestId, createdAt, cached] of [
+      ['old-1', '2026-03-01T10:15:00Z', false],
+      ['old-2', '2026-03-01T10:45:00Z', true],
+      ['old-3', '2026-03-02T23:59:59.999Z', false],
+    ] as const) {
+      await before.query(
+        `INSERT INTO execution_logs (request_id, user_id, org_id, provider, operation, model, duration_ms, prompt_tokens,
+           completion_tokens, total_tokens, success, cached, created_at)
+         VALUES ($1, 'user-old', 'org-old', 'openai', 'chat.completions', 'gpt-4o-mini', 40, 10, 5, 15, true, $2, $3)`,
+        [requestId, cached, createdAt],
+      );
+    }
+    await before.destroy();
+    dataSource = await embeddedDatabase(directory);
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('keeps existing rows through the migration, each in its day, and folds them into rollups', async () => {
+    const [{ kind }] = await dataSource.query(`SELECT relkind AS kind FROM pg_class WHERE relname = 'execution_logs'`);
+    expect(kind).toBe('p');
+    const rows: Array<{ partition: string; request_id: string }> = await dataSource.query(
+      `SELECT tableoid::regclass::text AS partition, request_id FROM execution_logs ORDER BY request_id`,
+    );
+    expect(rows).toEqual([
+      { partition: 'execution_logs_p20260301', request_id: 'old-1' },
+      { partition: 'execution_logs_p20260301', request_id: 'old-2' },
+      { partition: 'execution_logs_p20260302', request_id: 'old-3' },
+    ]);
+    const rollups = await dataSource.query(
+      `SELECT hour, org_id, outcome, calls::int, prompt_tokens::int, duration_ms_sum::int, duration_ms_max FROM execution_log_rollups ORDER BY hour, outcome`,
+    );
+    expect(rollups).toEqual([
+      {
+        hour: new Date('2026-03-01T10:00:00Z'),
+        org_id: 'org-old',
+        outcome: 'cached',
+        calls: 1,
+        prompt_tokens: 10,
+        duration_ms_sum: 40,
+        duration_ms_max: 40,
+      },
+      {
+        hour: new Date('2026-03-01T10:00:00Z'),
+        org_id: 'org-old',
+        outcome: 'ok',
+        calls: 1,
+        prompt_tokens: 10,
+        duration_ms_sum: 40,
+        duration_ms_max: 40,
+      },
+      {
+        hour: new Date('2026-03-02T23:00:00Z'),
+        org_id: 'org-old',
+        outcome: 'ok',
+        calls: 1,
+        prompt_tokens: 10,
+        duration_ms_sum: 40,
+        duration_ms_max: 40,
+      },
+    ]);
+  });
+
+  it('creates the partition of a day the writer meets first, and refuses rows retention would drop', async () => {
+    const now = Date.parse('2026-03-20T12:00:00Z');
+    const settings = config({ retentionDays: 30 });
+    const partitions = new ExecutionLogPartitions(dataSource, settings, () => now);
+    const writer = new ExecutionLogWriter(dataSource, settings, partitions);
+    writer.record(successfulChatRecord({ requestId: 'ten-days-ago', userId: 'user-writer', createdAt: new Date(now - 10 * DAY) }));
+    writer.record(successfulChatRecord({ requestId: 'too-old', userId: 'user-writer', createdAt: new Date(now - 31 * DAY) }));
+    await writer.flush();
+
+    expect(writer.stats()).toMatchObject({ written: 1, rejected: 1 });
+    const partitionNames = await partitionsOf(dataSource);
+    expect(partitionNames).toContain('execution_logs_p20260310');
+    expect(partitionNames).not.toContain('execution_logs_p20260217');
+    const [{ partition }] = await dataSource.query(
+      `SELECT tableoid::regclass::text AS partition FROM execution_logs WHERE request_id = 'ten-days-ago'`,
+    );
+    expect(partition).toBe('execution_logs_p20260310');
+  });
+
+  it('creates days ahead, drops whole partitions past retention and prunes rollups past theirs', async () => {
+    let now = Date.parse('2026-04-01T08:00:00Z');
+    const partitions = new ExecutionLogPartitions(dataSource, config({ retentionDays: 30, rollupRetentionDays: 45 }), () => now);
+
+    await partitions.maintain();
+    // 30 days before is Mar 2 08:00: all of Mar 1 is older, so it is gone; Mar 2 still holds younger rows.
+    expect(await partitionsOf(dataSource)).toEqual([
+      'execution_logs_p20260302',
+      'execution_logs_p20260310',
+      'execution_logs_p20260331',
+      'execution_logs_p20260401',
+      'execution_logs_p20260402',
+      'execution_logs_p20260403',
+    ]);
+    expect(partitions.oldestKeptDay()).toBe('2026-03-02');
+    expect(await dataSource.query(`SELECT request_id FROM execution_logs WHERE request_id LIKE 'old-%'`)).toEqual([
+      { request_id: 'old-3' },
+    ]);
+    // Rollups outlive raw rows.
+    const [{ count: rollupsKept }] = await dataSource.query(
+      `SELECT count(*)::int AS count FROM execution_log_rollups WHERE org_id = 'org-old'`,
+    );
+    expect(rollupsKept).toBe(3);
+
+    now = Date.parse('2026-04-16T08:00:00Z');
+    await partitions.maintain();
+    expect(await partitionsOf(dataSource)).not.toContain('execution_logs_p20260302');
+    const hours = await dataSource.query(`SELECT hour FROM execution_log_rollups WHERE org_id = 'org-old' ORDER BY hour`);
+    expect(hours).toEqual([{ hour: new Date('2026-03-02T23:00:00Z') }]);
+  });
+});
+
+describe('usage from rollups (PostgreSQL or the suite database)', () => {
+  let gateway: TestApp;
+
+  beforeAll(async () => {
+    gateway = await startTestApp({ EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000', EXECUTION_LOG_BATCH_SIZE: '3500' });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  /** Calls spread over five hours: three users, two providers, cached answers and failures. */
+  async function seed(orgId: string, start: number): Promise<void> {
+    const writer = gateway.app.get(ExecutionLogWriter);
+    for (let index = 0; index < 300; index++) {
+      const failed = index % 7 === 0;
+      writer.record(
+        successfulChatRecord({
+          requestId: `${orgId}-${index}`,
+          userId: `${orgId}-user-${index % 3}`,
+          orgId,
+          provider: index % 2 === 0 ? 'openai' : 'anthropic',
+          model: index % 2 === 0 ? 'gpt-4o-mini' : index % 5 === 0 ? null : 'claude-3-5-haiku-latest',
+          durationMs: 10 + (index % 50),
+          promptTokens: failed ? null : 10 + (index % 13),
+          completionTokens: failed ? null : 3 + (index % 11),
+          totalTokens: failed ? null : 13 + (index % 13) + (index % 11),
+          success: !failed,
+          errorCode: failed ? 'RATE_LIMITED' : null,
+          cached: !failed && index % 10 === 3,
+          createdAt: new Date(start + ((index * 61_000) % (5 * HOUR))),
+        }),
+      );
+    }
+    await gateway.flushExecutionLog();
+  }
+
+  it('equals the raw-row aggregation over a range that starts and ends mid-hour', async () => {
+    const orgId = uniqueId('org');
+    const start = Date.parse('2026-02-10T08:00:00Z');
+    await seed(orgId, start);
+    const query = gateway.app.get(ExecutionLogQuery);
+    const filter = { scope: { orgId }, from: new Date(start + 17 * 60_000), to: new Date(start + 4 * HOUR + 23 * 60_000) };
+
+    const fromRollups = await query.usage(filter);
+    const fromRawRows = await query.usageFromRawRows(filter);
+    expect(fromRollups.length).toBeGreaterThan(3);
+    expect(fromRollups).toEqual(fromRawRows);
+    for (const narrowed of [
+      { ...filter, userId: `${orgId}-user-1` },
+      { ...filter, provider: 'anthropic' },
+      { ...filter, to: new Date(start + 30 * 60_000) },
+    ]) {
+      expect(await query.usage(narrowed)).toEqual(await query.usageFromRawRows(narrowed));
+    }
+
+    const response = await request(gateway.server)
+      .get('/api/integrations/usage')
+      .query({ from: filter.from.toISOString(), to: filter.to.toISOString() })
+      .set(authAs(`${orgId}-user-0`, { orgId }))
+      .expect(200);
+    const calls = fromRawRows.reduce((sum, row) => sum + row.calls, 0);
+    expect(response.body.totals.calls).toBe(calls);
+    const openai = response.body.items.find(
+      (item: { provider: string; userId: string }) => item.provider === 'openai' && item.userId === `${orgId}-user-0`,
+    );
+    expect(openai).toMatchObject({ model: 'gpt-4o-mini', cachedCalls: expect.any(Number), estimatedCostUsd: expect.any(Number) });
+  });
+
+  it('reads whole hours from the rollups, not from raw rows', async () => {
+    const orgId = uniqueId('org');
+    const start = Date.parse('2026-02-11T08:00:00Z');
+    await seed(orgId, start);
+    // Raw rows of one whole hour disappear (as if retention had taken them); the rollups remain.
+    await gateway.dataSource.query(`DELETE FROM execution_logs WHERE org_id = $1 AND created_at >= $2 AND created_at < $3`, [
+      orgId,
+      new Date(start + HOUR),
+      new Date(start + 2 * HOUR),
+    ]);
+    const query = gateway.app.get(ExecutionLogQuery);
+    const filter = { scope: { orgId }, from: new Date(start), to: new Date(start + 5 * HOUR) };
+    const total = (rows: Array<{ calls: number }>) => rows.reduce((sum, row) => sum + row.calls, 0);
+
+    expect(total(await query.usage(filter))).toBe(300);
+    expect(total(await query.usageFromRawRows(filter))).toBeLessThan(300);
+  });
+
+  it('prices only the calls that reached the provider: cached answers are counted, not billed', async () => {
+    const orgId = uniqueId('org');
+    const writer = gateway.app.get(ExecutionLogWriter);
+    const createdAt = new Date('2026-02-12T08:30:00Z');
+    const call = { userId: `${orgId}-user`, orgId, createdAt, promptTokens: 1_000_000, completionTokens: 0, totalTokens: 1_000_000 };
+    writer.record(successfulChatRecord({ ...call, requestId: `${orgId}-paid` }));
+    writer.record(successfulChatRecord({ ...call, requestId: `${orgId}-cached`, cached: true }));
+    await gateway.flushExecutionLog();
+
+    const response = await request(gateway.server)
+      .get('/api/integrations/usage')
+      .query({ from: '2026-02-12T00:00:00Z', to: '2026-02-13T00:00:00Z' })
+      .set(authAs(call.userId, { orgId }))
+      .expect(200);
+    expect(response.body.items).toEqual([
+      expect.objectContaining({ calls: 2, cachedCalls: 1, promptTokens: 2_000_000, estimatedCostUsd: expect.any(Number) }),
+    ]);
+    // One million prompt tokens at the model's input price (USD per million): the cached call adds nothing.
+    const price = gateway.app.get(PricingTable).priceOf('gpt-4o-mini')!;
+    expect(response.body.items[0].estimatedCostUsd).toBeCloseTo(price.input, 8);
+  });
+
+  it('shows the retention and the oldest day still kept on /status/details', async () => {
+    const response = await request(gateway.server)
+      .get('/api/integrations/status/details')
+      .set(authAs(uniqueId('user'), { roles: ['operator'] }))
+      .expect(200);
+    expect(response.body.executionLog).toMatchObject({ retentionDays: 0, oldestKeptDay: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  });
+
+  it("counts an org's executions up to the cap and says when the total is a lower bound", async () => {
+    const orgId = uniqueId('org');
+    const caller = authAs(`${orgId}-user`, { orgId });
+    const empty = await request(gateway.server).get('/api/integrations/executions').set(caller).expect(200);
+    expect(empty.body).toMatchObject({ items: [], total: 0, totalCapped: false });
+
+    const writer = gateway.app.get(ExecutionLogWriter);
+    const start = Date.parse('2026-02-13T08:00:00Z');
+    for (let index = 0; index <= EXECUTION_COUNT_CAP; index++) {
+      writer.record(
+        successfulChatRecord({ requestId: `${orgId}-${index}`, userId: `${orgId}-user`, orgId, createdAt: new Date(start + index) }),
+      );
+    }
+    await gateway.flushExecutionLog();
+    const page = await request(gateway.server).get('/api/integrations/executions?limit=5').set(caller).expect(200);
+    expect(page.body).toMatchObject({ total: EXECUTION_COUNT_CAP, totalCapped: true });
+    expect(page.body.items.map((item: { requestId: string }) => item.requestId)).toEqual(
+      [0, 1, 2, 3, 4].map((back) => `${orgId}-${EXECUTION_COUNT_CAP - back}`),
+    );
+    const filtered = await request(gateway.server).get('/api/integrations/executions?success=false').set(caller).expect(200);
+    expect(filtered.body).toMatchObject({ total: 0, totalCapped: false });
+  });
+});
