@@ -59,7 +59,7 @@ function loadStatement(first, last, start) {
       (ARRAY['openai', 'anthropic', 'huggingface'])[1 + g % 3],
       CASE WHEN g % 5 = 0 THEN 'embeddings' ELSE 'chat.completions' END,
       (ARRAY['gpt-4o-mini', 'claude-3-5-haiku-latest', 'meta-llama/Llama-3.1-8B-Instruct', 'gpt-4.1-nano', 'claude-sonnet-4-20250514', 'Qwen/Qwen2.5-7B-Instruct'])[1 + g % 6],
-      50 + (g * 7919) % 2000, 10 + g % 500, CASE WHEN g % 5 = 0 THEN 0 ELSE 5 + g % 300 END,
+      50 + (g::bigint * 7919) % 2000, 10 + g % 500, CASE WHEN g % 5 = 0 THEN 0 ELSE 5 + g % 300 END,
       10 + g % 500 + CASE WHEN g % 5 = 0 THEN 0 ELSE 5 + g % 300 END,
       g % 33 <> 0, CASE WHEN g % 33 = 0 THEN (ARRAY['PROVIDER_TIMEOUT', 'RATE_LIMITED', 'PROVIDER_ERROR'])[1 + g % 3] END,
       CASE WHEN g % 33 = 0 THEN 'upstream failed' END, 'environment', NULL, false, g % 33 <> 0 AND g % 20 = 7,

@@ -223,7 +223,7 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
     const response = await request(gateway.server)
       .get('/api/integrations/usage')
       .query({ from: filter.from.toISOString(), to: filter.to.toISOString() })
-      .set(authAs(`${orgId}-user-0`, { orgId }))
+      .set(authAs(`${orgId}-user-0`, { orgId, orgRole: 'admin' }))
       .expect(200);
     const calls = fromRawRows.reduce((sum, row) => sum + row.calls, 0);
     expect(response.body.totals.calls).toBe(calls);
@@ -263,7 +263,7 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
     const response = await request(gateway.server)
       .get('/api/integrations/usage')
       .query({ from: '2026-02-12T00:00:00Z', to: '2026-02-13T00:00:00Z' })
-      .set(authAs(call.userId, { orgId }))
+      .set(authAs(call.userId, { orgId, orgRole: 'owner' }))
       .expect(200);
     expect(response.body.items).toEqual([
       expect.objectContaining({ calls: 2, cachedCalls: 1, promptTokens: 2_000_000, estimatedCostUsd: expect.any(Number) }),
@@ -283,7 +283,7 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
 
   it("counts an org's executions up to the cap and says when the total is a lower bound", async () => {
     const orgId = uniqueId('org');
-    const caller = authAs(`${orgId}-user`, { orgId });
+    const caller = authAs(`${orgId}-user`, { orgId, orgRole: 'admin' });
     const empty = await request(gateway.server).get('/api/integrations/executions').set(caller).expect(200);
     expect(empty.body).toMatchObject({ items: [], total: 0, totalCapped: false });
 

@@ -234,13 +234,14 @@ describe('execution log', () => {
       await gateway.flushExecutionLog();
     });
 
-    const list = (callerId: string, query: Record<string, string | number | boolean> = {}, org: string | null = orgId) =>
+    /** bob is the organization's admin; the others are whatever the test says. */
+    const list = (callerId: string, query: Record<string, string | number | boolean> = {}, org: string | null = orgId, orgRole = 'admin') =>
       request(gateway.server)
         .get('/api/integrations/executions')
-        .set(authAs(callerId, org ? { orgId: org } : {}))
+        .set(authAs(callerId, org ? { orgId: org, orgRole } : {}))
         .query(query);
 
-    it("lists the caller's organization, newest first", async () => {
+    it('lists the whole organization for its admin, newest first', async () => {
       const response = await list(bob).expect(200);
 
       expect(response.body.total).toBe(4);
@@ -279,6 +280,21 @@ describe('execution log', () => {
       expect(second.body.items).toHaveLength(1);
       const ids = [...first.body.items, ...second.body.items].map((item: { id: string }) => item.id);
       expect(new Set(ids).size).toBe(4);
+    });
+
+    it("shows a plain member only their own calls, and an operator everyone's", async () => {
+      const member = await list(alice, {}, orgId, 'member').expect(200);
+      const memberAskingForBob = await list(alice, { userId: bob }, orgId, 'member').expect(200);
+      const operator = await request(gateway.server)
+        .get('/api/integrations/executions')
+        .set(authAs(uniqueId('operator'), { roles: ['operator'] }))
+        .query({ userId: bob })
+        .expect(200);
+
+      expect(member.body.total).toBe(3);
+      expect(member.body.items.every((item: { userId: string }) => item.userId === alice)).toBe(true);
+      expect(memberAskingForBob.body.total).toBe(0);
+      expect(operator.body.items).toEqual([expect.objectContaining({ userId: bob, orgId })]);
     });
 
     it("never shows another organization's or another user's calls", async () => {

@@ -73,18 +73,19 @@ describe('budgets, usage and estimates', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 402]);
   });
 
-  it('GET /usage sums tokens and cost by user, provider and model within the caller’s organization', async () => {
+  it('GET /usage sums tokens and cost by user, provider and model within the organization, for its admin', async () => {
     const orgId = uniqueId('org');
     const [alice, bob] = [uniqueId('alice'), uniqueId('bob')];
     await execute(alice, orgId).expect(200);
     await execute(bob, orgId).expect(200);
     await gateway.flushExecutionLog();
 
-    const all = await request(gateway.server).get('/api/integrations/usage').set(authAs(alice, { orgId })).expect(200);
-    const onlyBob = await request(gateway.server)
+    const orgAdmin = authAs(alice, { orgId, orgRole: 'admin' });
+    const all = await request(gateway.server).get('/api/integrations/usage').set(orgAdmin).expect(200);
+    const onlyBob = await request(gateway.server).get('/api/integrations/usage').query({ userId: bob }).set(orgAdmin).expect(200);
+    const bobAsMember = await request(gateway.server)
       .get('/api/integrations/usage')
-      .query({ userId: bob })
-      .set(authAs(alice, { orgId }))
+      .set(authAs(bob, { orgId, orgRole: 'member' }))
       .expect(200);
     const outsider = await request(gateway.server)
       .get('/api/integrations/usage')
@@ -103,6 +104,8 @@ describe('budgets, usage and estimates', () => {
     expect(all.body.totals).toMatchObject({ calls: 2, totalTokens: 58 });
     expect(all.body.totals.estimatedCostUsd).toBeCloseTo(2 * COST_PER_CALL, 8);
     expect(onlyBob.body.items).toEqual([expect.objectContaining({ userId: bob })]);
+    // A member without an admin role in the organization sees their own usage only.
+    expect(bobAsMember.body.items).toEqual([expect.objectContaining({ userId: bob })]);
     expect(outsider.body.totals.calls).toBe(0);
   });
 

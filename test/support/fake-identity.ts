@@ -50,6 +50,7 @@ export class FakeIdentity {
     organizations: Array<string | { id: string; role: string }> = [],
     roles: string[] = [],
     expInSeconds = 3600,
+    isSuperAdmin = false,
   ): string {
     const now = Math.floor(this.now() / 1000);
     this.tokens.set(token, {
@@ -59,7 +60,7 @@ export class FakeIdentity {
         sub,
         email: `${sub}@example.test`,
         name: sub,
-        isSuperAdmin: false,
+        isSuperAdmin,
         organizations: organizations.map((organization) =>
           typeof organization === 'string' ? { id: organization, name: organization } : { ...organization, name: organization.id },
         ),

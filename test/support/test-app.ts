@@ -80,6 +80,8 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 
 export interface TokenOptions {
   orgId?: string;
+  /** The role held in orgId (Identity's organizations[].role), e.g. admin for an org admin. */
+  orgRole?: string;
   roles?: string[];
   expiresIn?: number;
 }
@@ -88,6 +90,7 @@ export interface TokenOptions {
 export function tokenFor(userId: string, options: TokenOptions = {}): string {
   const claims: Record<string, unknown> = { sub: userId, roles: options.roles ?? [] };
   if (options.orgId) claims.orgId = options.orgId;
+  if (options.orgId && options.orgRole) claims.organizations = [{ id: options.orgId, role: options.orgRole }];
   return jwt.sign(claims, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: options.expiresIn ?? 300 });
 }
 

@@ -128,6 +128,8 @@ export class CallerGuard implements CanActivate {
       orgId,
       // A role held in an organization counts when the call acts in that organization.
       roles: orgRole && !verified.roles.includes(orgRole) ? [...verified.roles, orgRole] : verified.roles,
+      globalRoles: verified.roles,
+      orgRole,
       bearerToken: token,
     });
   }

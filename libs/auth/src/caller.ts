@@ -5,6 +5,10 @@ export interface CallerInit {
   userId: string;
   orgId?: string;
   roles?: readonly string[];
+  /** The token's own roles, without the one held in the acting organization (default: roles). */
+  globalRoles?: readonly string[];
+  /** The role held in the organization the call acts in, when the token says. */
+  orgRole?: string;
   /** For service callers: the service acting on behalf of `userId`. */
   service?: string;
   bearerToken?: string;
@@ -19,7 +23,10 @@ export class Caller {
   readonly kind: CallerKind;
   readonly userId: string;
   readonly orgId?: string;
+  /** Global roles plus the role held in the acting organization. */
   readonly roles: readonly string[];
+  readonly globalRoles: readonly string[];
+  readonly orgRole?: string;
   readonly service?: string;
   readonly #bearerToken?: string;
 
@@ -28,6 +35,8 @@ export class Caller {
     this.userId = init.userId;
     this.orgId = init.orgId;
     this.roles = init.roles ?? [];
+    this.globalRoles = init.globalRoles ?? this.roles;
+    this.orgRole = init.orgRole;
     this.service = init.service;
     this.#bearerToken = init.bearerToken;
   }

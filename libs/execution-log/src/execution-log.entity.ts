@@ -81,6 +81,10 @@ export class ExecutionLogEntity {
   @Column({ name: 'cached', type: 'boolean', default: false })
   cached: boolean;
 
+  /** Time waiting on the provider for a whole (non-streamed) answer: the rest of durationMs is the gateway's. */
+  @Column({ name: 'upstream_ms', type: 'integer', nullable: true })
+  upstreamMs: number | null;
+
   /** When the call started (set by the gateway, not by the delayed batch insert). */
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -3,9 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ExecutionLogEntity } from './execution-log.entity.js';
 
+/** Whose rows a reader may see; set by the server from the caller, never from the query string. */
+export type ExecutionLogScope = { all: true } | { orgId: string } | { userId: string };
+
 export interface ExecutionLogFilter {
-  /** Visibility scope, set by the server from the caller, never from the query string. */
-  scope: { orgId: string } | { userId: string };
+  scope: ExecutionLogScope;
   userId?: string;
   provider?: string;
   operation?: string;
@@ -27,7 +29,7 @@ export interface ExecutionLogPage {
 }
 
 export interface UsageFilter {
-  scope: { orgId: string } | { userId: string };
+  scope: ExecutionLogScope;
   from: Date;
   to: Date;
   userId?: string;
@@ -130,7 +132,7 @@ export class ExecutionLogQuery {
   async find(filter: ExecutionLogFilter): Promise<ExecutionLogPage> {
     const query = this.repository.createQueryBuilder('log');
     if ('orgId' in filter.scope) query.andWhere('log.orgId = :scopeOrgId', { scopeOrgId: filter.scope.orgId });
-    else query.andWhere('log.userId = :scopeUserId', { scopeUserId: filter.scope.userId });
+    else if ('userId' in filter.scope) query.andWhere('log.userId = :scopeUserId', { scopeUserId: filter.scope.userId });
     if (filter.userId !== undefined) query.andWhere('log.userId = :userId', { userId: filter.userId });
     if (filter.provider !== undefined) query.andWhere('log.provider = :provider', { provider: filter.provider });
     if (filter.operation !== undefined) query.andWhere('log.operation = :operation', { operation: filter.operation });
@@ -165,7 +167,7 @@ class Conditions {
 
   scope(filter: UsageFilter): void {
     if ('orgId' in filter.scope) this.equals('org_id', filter.scope.orgId);
-    else this.equals('user_id', filter.scope.userId);
+    else if ('userId' in filter.scope) this.equals('user_id', filter.scope.userId);
     if (filter.userId !== undefined) this.equals('user_id', filter.userId);
     if (filter.provider !== undefined) this.equals('provider', filter.provider);
   }

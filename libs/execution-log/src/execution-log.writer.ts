@@ -171,6 +171,7 @@ const COLUMNS: ReadonlyArray<readonly [column: string, sqlType: string, value: (
   ['credential_id', 'varchar', (record) => fitText(record.credentialId, LENGTH.credentialId)],
   ['is_proxy', 'boolean', (record) => record.isProxy],
   ['cached', 'boolean', (record) => record.cached === true],
+  ['upstream_ms', 'integer', (record) => fitInteger(record.upstreamMs ?? null)],
   ['created_at', 'timestamptz', (record) => record.createdAt.toISOString()],
 ];
 

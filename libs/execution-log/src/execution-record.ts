@@ -19,5 +19,7 @@ export interface ExecutionRecord {
   isProxy: boolean;
   /** Answered from the response cache (absent: false). */
   cached?: boolean;
+  /** Time waiting on the provider for a whole (non-streamed) answer; absent when unknown. */
+  upstreamMs?: number | null;
   createdAt: Date;
 }

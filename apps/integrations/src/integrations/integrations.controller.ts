@@ -19,6 +19,7 @@ import { ProvidersResponseDto } from './dto/providers-response.dto.js';
 import { ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
 import { ExecuteCalls } from '../routing/execute-calls.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
+import { visibilityOf } from '../http/visibility.js';
 
 @ApiTags('integrations')
 @ApiAuthenticated()
@@ -88,12 +89,12 @@ export class IntegrationsController {
   @Get('executions')
   @ApiOperation({
     summary: 'Execution log, newest first',
-    description: "Scoped to the caller's organization when x-org-id is sent, else to the caller's own calls.",
+    description: "Operators and admins see every caller's; an organization's admin or owner (and a platform service acting in an organization) that organization's; anyone else their own calls.",
   })
   @ApiOkResponse({ type: ExecutionsResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   executions(@CurrentCaller() caller: Caller, @Query() query: ExecutionsQueryDto): Promise<ExecutionsResponseDto> {
-    const scope = caller.orgId ? { orgId: caller.orgId } : { userId: caller.userId };
+    const scope = visibilityOf(caller);
     return this.executionLogs.find({ ...query, scope });
   }
 }

@@ -8,6 +8,7 @@ import { ExecuteRequestDto } from '../integrations/dto/execute-request.dto.js';
 import { ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
 import { CostEstimator } from './cost-estimator.js';
 import { EstimateResponseDto, UsageQueryDto, UsageResponseDto } from './spend.dto.js';
+import { visibilityOf } from '../http/visibility.js';
 
 @ApiTags('spend')
 @ApiAuthenticated()
@@ -22,13 +23,13 @@ export class SpendController {
   @Get('usage')
   @ApiOperation({
     summary: 'Tokens and estimated cost by user, org, provider and model over a time range',
-    description: "Scoped to the caller's organization when it has one, else to the caller's own calls.",
+    description: "Operators and admins see every caller's; an organization's admin or owner (and a platform service acting in an organization) that organization's; anyone else their own calls.",
   })
   @ApiOkResponse({ type: UsageResponseDto })
   async usage(@CurrentCaller() caller: Caller, @Query() query: UsageQueryDto): Promise<UsageResponseDto> {
     const to = query.to ?? new Date();
     const from = query.from ?? new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), 1));
-    const scope = caller.orgId ? { orgId: caller.orgId } : { userId: caller.userId };
+    const scope = visibilityOf(caller);
     const rows = await this.executionLogs.usage({ scope, from, to, userId: query.userId, provider: query.provider });
     const items = rows.map(({ billed, ...row }) => ({
       ...row,

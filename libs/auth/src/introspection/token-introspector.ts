@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, SingleFlight, TtlCache, sha256Hex, type Clock } from '@app/common';
 import { authConfig, type AuthConfig } from '../auth.config.js';
-import { IdentityClient, type Introspection } from '@app/identity';
+import { IdentityClient, type Introspection, type UserIntrospection } from '@app/identity';
 import { unauthenticated } from '../jwt/jwt-passport.guard.js';
 import type { VerifiedToken } from '../verified-token.js';
 
@@ -58,7 +58,7 @@ function toVerifiedToken(answer: Introspection): VerifiedToken | null {
     subject: answer.sub,
     // Identity lists organizations in no defined order: sorted, "the first" is the same on every call.
     organizations: organizations.map((organization) => organization.id).sort(),
-    roles: (Array.isArray(answer.roles) ? answer.roles : []).filter((role) => typeof role === 'string'),
+    roles: globalRoles(answer),
     organizationRoles: Object.fromEntries(
       organizations
         .filter((organization) => typeof organization.role === 'string')
@@ -66,4 +66,10 @@ function toVerifiedToken(answer: Introspection): VerifiedToken | null {
     ),
     expiresAtMs,
   };
+}
+
+/** Identity's roles, plus `admin` for a platform super admin (`isSuperAdmin`). */
+function globalRoles(answer: UserIntrospection): string[] {
+  const roles = (Array.isArray(answer.roles) ? answer.roles : []).filter((role): role is string => typeof role === 'string');
+  return answer.isSuperAdmin === true && !roles.includes('admin') ? [...roles, 'admin'] : roles;
 }

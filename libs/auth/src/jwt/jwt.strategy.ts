@@ -39,6 +39,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       subject: claims.sub,
       organizations: organizationIds(claims),
       roles: Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [],
+      organizationRoles: organizationRoles(claims),
       expiresAtMs: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
     };
   }
@@ -55,4 +56,15 @@ function organizationIds(claims: JwtClaims): string[] {
     }
   }
   return [...new Set(ids)];
+}
+
+/** `organizations: [{id, role}]`, as Identity's introspection lists them: the role held in each. */
+function organizationRoles(claims: JwtClaims): Record<string, string> | undefined {
+  if (!Array.isArray(claims.organizations)) return undefined;
+  const roles: Record<string, string> = {};
+  for (const organization of claims.organizations) {
+    const { id, role } = (organization ?? {}) as { id?: unknown; role?: unknown };
+    if (typeof id === 'string' && typeof role === 'string') roles[id] = role;
+  }
+  return roles;
 }

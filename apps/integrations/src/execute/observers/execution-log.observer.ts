@@ -31,6 +31,8 @@ export class ExecutionLogObserver implements AttemptObserver {
       credentialId: credential?.credentialId ?? null,
       isProxy: credential?.isProxy ?? false,
       cached: attempt.cached,
+      // A stream's upstream latency is only to its first byte: its overhead would be meaningless.
+      upstreamMs: success && !success.streamed && success.upstreamLatencyMs !== undefined ? Math.round(success.upstreamLatencyMs) : null,
       createdAt: attempt.startedAt,
     });
   }
