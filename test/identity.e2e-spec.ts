@@ -314,8 +314,14 @@ describe('Identity edge cases: the gateway’s own token, org roles, failures co
     const superAdmin = identity.userToken(uniqueId('tok'), uniqueId('user'), [], [], 3600, true);
     const plain = identity.userToken(uniqueId('tok'), uniqueId('user'));
 
-    await request(gateway.server).get('/api/integrations/status/details').set({ authorization: `Bearer ${superAdmin}` }).expect(200);
-    await request(gateway.server).get('/api/integrations/status/details').set({ authorization: `Bearer ${plain}` }).expect(403);
+    await request(gateway.server)
+      .get('/api/integrations/status/details')
+      .set({ authorization: `Bearer ${superAdmin}` })
+      .expect(200);
+    await request(gateway.server)
+      .get('/api/integrations/status/details')
+      .set({ authorization: `Bearer ${plain}` })
+      .expect(403);
   });
 
   it('counts refused callers by reason, telling an Identity timeout from a refused connection', async () => {

@@ -89,7 +89,8 @@ export class IntegrationsController {
   @Get('executions')
   @ApiOperation({
     summary: 'Execution log, newest first',
-    description: "Operators and admins see every caller's; an organization's admin or owner (and a platform service acting in an organization) that organization's; anyone else their own calls.",
+    description:
+      "Operators and admins see every caller's; an organization's admin or owner (and a platform service acting in an organization) that organization's; anyone else their own calls.",
   })
   @ApiOkResponse({ type: ExecutionsResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })

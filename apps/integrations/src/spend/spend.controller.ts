@@ -23,7 +23,8 @@ export class SpendController {
   @Get('usage')
   @ApiOperation({
     summary: 'Tokens and estimated cost by user, org, provider and model over a time range',
-    description: "Operators and admins see every caller's; an organization's admin or owner (and a platform service acting in an organization) that organization's; anyone else their own calls.",
+    description:
+      "Operators and admins see every caller's; an organization's admin or owner (and a platform service acting in an organization) that organization's; anyone else their own calls.",
   })
   @ApiOkResponse({ type: UsageResponseDto })
   async usage(@CurrentCaller() caller: Caller, @Query() query: UsageQueryDto): Promise<UsageResponseDto> {
