@@ -207,7 +207,7 @@ try {
     data: { rows: total, days: DAYS, rollupRows: rollups, rollupRowsForOneOrg: orgRollups, loadSeconds: loaded.loadSeconds, reused: loaded.reused },
     usage30Days: { p50Ms: usage.p50Ms, p99Ms: usage.p99Ms, calls: usage.body.totals.calls },
     usage30DaysMidHourEdges: { p50Ms: usageMidHour.p50Ms, p99Ms: usageMidHour.p99Ms },
-    executionsFiltered: { p50Ms: executions.p50Ms, p99Ms: executions.p99Ms, total: executions.body.total, totalCapped: executions.body.totalCapped },
+    executionsFiltered: { p50Ms: executions.p50Ms, p99Ms: executions.p99Ms, total: executions.body.total },
     executionsFailuresOfOneUser: { p50Ms: failures.p50Ms, p99Ms: failures.p99Ms },
     writer,
     plans,

@@ -2,16 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ExecutionLogEntity } from './execution-log.entity.js';
+import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
+import { Conditions, type ExecutionLogScope, type LogTable, type RowFilter } from './query/conditions.js';
+import { splitByWholeHours, type TimeRange } from './query/time-split.js';
 
-/** Whose rows a reader may see; set by the server from the caller, never from the query string. */
-export type ExecutionLogScope = { all: true } | { orgId: string } | { userId: string };
+export type { ExecutionLogScope } from './query/conditions.js';
 
-export interface ExecutionLogFilter {
-  scope: ExecutionLogScope;
-  userId?: string;
-  provider?: string;
-  operation?: string;
-  success?: boolean;
+export interface ExecutionLogFilter extends RowFilter {
   from?: Date;
   to?: Date;
   limit: number;
@@ -20,10 +17,8 @@ export interface ExecutionLogFilter {
 
 export interface ExecutionLogPage {
   items: ExecutionLogEntity[];
-  /** Rows matching the filter, counted up to EXECUTION_COUNT_CAP. */
+  /** Rows matching the filter (whole hours counted from the rollups). */
   total: number;
-  /** More rows match than were counted: total is a lower bound. */
-  totalCapped: boolean;
   limit: number;
   offset: number;
 }
@@ -52,15 +47,13 @@ export interface UsageRow {
   billed: { promptTokens: number; completionTokens: number };
 }
 
-/** Rows matched beyond this are not counted: a page's total stays cheap on a table of millions. */
-export const EXECUTION_COUNT_CAP = 10_000;
-
-const HOUR_MS = 3_600_000;
-
 /** Reads execution logs and their rollups, always within the caller's scope. */
 @Injectable()
 export class ExecutionLogQuery {
-  constructor(@InjectRepository(ExecutionLogEntity) private readonly repository: Repository<ExecutionLogEntity>) {}
+  constructor(
+    @InjectRepository(ExecutionLogEntity) private readonly repository: Repository<ExecutionLogEntity>,
+    private readonly partitions: ExecutionLogPartitions,
+  ) {}
 
   /**
    * Calls and tokens per user, org, provider and model in [from, to), within the caller's scope.
@@ -68,52 +61,92 @@ export class ExecutionLogQuery {
    * answer is what aggregating raw rows gives, at the cost of a few rollup rows per hour.
    */
   async usage(filter: UsageFilter): Promise<UsageRow[]> {
-    const firstWholeHour = new Date(Math.ceil(filter.from.getTime() / HOUR_MS) * HOUR_MS);
-    const endOfWholeHours = new Date(Math.floor(filter.to.getTime() / HOUR_MS) * HOUR_MS);
-    if (firstWholeHour >= endOfWholeHours) return mergeUsage([await this.rawUsage(filter, filter.from, filter.to)]);
+    const split = splitByWholeHours(filter);
     return mergeUsage(
       await Promise.all([
-        filter.from < firstWholeHour ? this.rawUsage(filter, filter.from, firstWholeHour) : [],
-        this.rollupUsage(filter, firstWholeHour, endOfWholeHours),
-        endOfWholeHours < filter.to ? this.rawUsage(filter, endOfWholeHours, filter.to) : [],
+        ...split.raw.map((range) => this.rawUsage(filter, range)),
+        split.rollups ? this.rollupUsage(filter, split.rollups) : [],
       ]),
     );
   }
 
   /** The same answer from raw rows alone: the reference the rollups are checked against. */
   async usageFromRawRows(filter: UsageFilter): Promise<UsageRow[]> {
-    return mergeUsage([await this.rawUsage(filter, filter.from, filter.to)]);
+    return mergeUsage([await this.rawUsage(filter, filter)]);
   }
 
-  private rawUsage(filter: UsageFilter, from: Date, to: Date): Promise<UsageRow[]> {
-    const where = new Conditions([from.toISOString(), to.toISOString()]);
-    where.scope(filter);
+  /** One page, newest first, and how many rows match in all. */
+  async find(filter: ExecutionLogFilter): Promise<ExecutionLogPage> {
+    const where = new Conditions('execution_logs', filter, filter);
+    const columns = this.repository.metadata.columns.map((column) => `"${column.databaseName}" AS "${column.propertyName}"`).join(', ');
+    const parameters = [...where.parameters, filter.limit, filter.offset];
+    const [items, total] = await Promise.all([
+      this.repository.query<ExecutionLogEntity[]>(
+        `SELECT ${columns} FROM "execution_logs"${where.sql()} ORDER BY "created_at" DESC, "id" DESC ` +
+          `LIMIT $${parameters.length - 1} OFFSET $${parameters.length}`,
+        parameters,
+      ),
+      this.count(filter),
+    ]);
+    return { items, total, limit: filter.limit, offset: filter.offset };
+  }
+
+  /**
+   * Matching rows, counted from rollups for whole hours and from raw rows for the partial hours at
+   * the ends, so counting an org's month costs a few hundred rollup rows rather than a scan of its
+   * million raw rows. Without a start, counting begins at the oldest day raw rows are kept for
+   * (rollups outlive them).
+   */
+  private async count(filter: ExecutionLogFilter): Promise<number> {
+    const from = filter.from ?? this.partitions.oldestKeptDayStart() ?? undefined;
+    const split = splitByWholeHours({ from, to: filter.to });
+    const counts = await Promise.all([
+      ...split.raw.map((range) => this.countIn('execution_logs', filter, range)),
+      split.rollups ? this.countIn('execution_log_rollups', filter, split.rollups) : 0,
+    ]);
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  private async countIn(table: LogTable, filter: RowFilter, range: TimeRange): Promise<number> {
+    const where = new Conditions(table, filter, range);
+    const counted = table === 'execution_logs' ? 'count(*)' : 'sum("calls")';
+    const [row] = await this.repository.query<Array<{ n: string | null }>>(
+      `SELECT ${counted} AS n FROM "${table}"${where.sql()}`,
+      where.parameters,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  private rawUsage(filter: UsageFilter, range: TimeRange): Promise<UsageRow[]> {
+    const where = new Conditions('execution_logs', filter, range);
     return this.usageRows(
       `SELECT "user_id", "org_id", "provider", "model", count(*) AS calls, count(*) FILTER (WHERE NOT "success") AS failed,
         count(*) FILTER (WHERE "cached") AS cached, sum("prompt_tokens") AS prompt, sum("completion_tokens") AS completion,
         sum("total_tokens") AS total, sum("prompt_tokens") FILTER (WHERE NOT "cached") AS billed_prompt,
         sum("completion_tokens") FILTER (WHERE NOT "cached") AS billed_completion
-       FROM "execution_logs" WHERE "created_at" >= $1 AND "created_at" < $2${where.sql()} GROUP BY 1, 2, 3, 4`,
+       FROM "execution_logs"${where.sql()} GROUP BY 1, 2, 3, 4`,
       where.parameters,
     );
   }
 
-  private rollupUsage(filter: UsageFilter, from: Date, to: Date): Promise<UsageRow[]> {
-    const where = new Conditions([from.toISOString(), to.toISOString()]);
-    where.scope(filter);
+  private rollupUsage(filter: UsageFilter, range: TimeRange): Promise<UsageRow[]> {
+    const where = new Conditions('execution_log_rollups', filter, range);
+    // Grouped on the plain columns ('' → null afterwards), which the planner has statistics for.
     return this.usageRows(
-      `SELECT "user_id", NULLIF("org_id", '') AS org_id, "provider", NULLIF("model", '') AS model, sum("calls") AS calls,
-        sum("errors") AS failed, sum("calls") FILTER (WHERE "outcome" = 'cached') AS cached, sum("prompt_tokens") AS prompt,
-        sum("completion_tokens") AS completion, sum("total_tokens") AS total,
-        sum("prompt_tokens") FILTER (WHERE "outcome" <> 'cached') AS billed_prompt,
-        sum("completion_tokens") FILTER (WHERE "outcome" <> 'cached') AS billed_completion
-       FROM "execution_log_rollups" WHERE "hour" >= $1 AND "hour" < $2${where.sql()} GROUP BY 1, 2, 3, 4`,
+      `SELECT "user_id", NULLIF("org_id", '') AS org_id, "provider", NULLIF("model", '') AS model, calls, failed, cached, prompt,
+        completion, total, billed_prompt, billed_completion
+       FROM (SELECT "user_id", "org_id", "provider", "model", sum("calls") AS calls, sum("errors") AS failed,
+          sum("calls") FILTER (WHERE "outcome" = 'cached') AS cached, sum("prompt_tokens") AS prompt,
+          sum("completion_tokens") AS completion, sum("total_tokens") AS total,
+          sum("prompt_tokens") FILTER (WHERE "outcome" <> 'cached') AS billed_prompt,
+          sum("completion_tokens") FILTER (WHERE "outcome" <> 'cached') AS billed_completion
+        FROM "execution_log_rollups"${where.sql()} GROUP BY 1, 2, 3, 4) AS grouped`,
       where.parameters,
     );
   }
 
   private async usageRows(sql: string, parameters: unknown[]): Promise<UsageRow[]> {
-    const rows: Array<Record<string, string | null>> = await this.repository.query(sql, parameters);
+    const rows = await this.repository.query<Array<Record<string, string | null>>>(sql, parameters);
     return rows.map((row) => ({
       userId: String(row.user_id),
       orgId: row.org_id,
@@ -127,58 +160,6 @@ export class ExecutionLogQuery {
       totalTokens: Number(row.total ?? 0),
       billed: { promptTokens: Number(row.billed_prompt ?? 0), completionTokens: Number(row.billed_completion ?? 0) },
     }));
-  }
-
-  async find(filter: ExecutionLogFilter): Promise<ExecutionLogPage> {
-    const query = this.repository.createQueryBuilder('log');
-    if ('orgId' in filter.scope) query.andWhere('log.orgId = :scopeOrgId', { scopeOrgId: filter.scope.orgId });
-    else if ('userId' in filter.scope) query.andWhere('log.userId = :scopeUserId', { scopeUserId: filter.scope.userId });
-    if (filter.userId !== undefined) query.andWhere('log.userId = :userId', { userId: filter.userId });
-    if (filter.provider !== undefined) query.andWhere('log.provider = :provider', { provider: filter.provider });
-    if (filter.operation !== undefined) query.andWhere('log.operation = :operation', { operation: filter.operation });
-    if (filter.success !== undefined) query.andWhere('log.success = :success', { success: filter.success });
-    if (filter.from !== undefined) query.andWhere('log.createdAt >= :from', { from: filter.from });
-    if (filter.to !== undefined) query.andWhere('log.createdAt < :to', { to: filter.to });
-    const [countSql, countParameters] = query
-      .clone()
-      .select('1')
-      .limit(EXECUTION_COUNT_CAP + 1)
-      .getQueryAndParameters();
-    const [items, counted] = await Promise.all([
-      query.orderBy('log.createdAt', 'DESC').addOrderBy('log.id', 'DESC').limit(filter.limit).offset(filter.offset).getMany(),
-      this.repository.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM (${countSql}) AS matched`, countParameters),
-    ]);
-    const total = Number(counted[0].n);
-    return {
-      items,
-      total: Math.min(total, EXECUTION_COUNT_CAP),
-      totalCapped: total > EXECUTION_COUNT_CAP,
-      limit: filter.limit,
-      offset: filter.offset,
-    };
-  }
-}
-
-/** WHERE conditions after the time range ($1, $2), with their parameters. */
-class Conditions {
-  private readonly clauses: string[] = [];
-
-  constructor(readonly parameters: unknown[]) {}
-
-  scope(filter: UsageFilter): void {
-    if ('orgId' in filter.scope) this.equals('org_id', filter.scope.orgId);
-    else if ('userId' in filter.scope) this.equals('user_id', filter.scope.userId);
-    if (filter.userId !== undefined) this.equals('user_id', filter.userId);
-    if (filter.provider !== undefined) this.equals('provider', filter.provider);
-  }
-
-  sql(): string {
-    return this.clauses.map((clause) => ` AND ${clause}`).join('');
-  }
-
-  private equals(column: string, value: unknown): void {
-    this.parameters.push(value);
-    this.clauses.push(`"${column}" = $${this.parameters.length}`);
   }
 }
 

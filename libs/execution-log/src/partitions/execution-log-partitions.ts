@@ -60,7 +60,12 @@ export class ExecutionLogPartitions implements OnModuleInit, OnApplicationShutdo
 
   /** The oldest day still held (UTC, YYYY-MM-DD), as of the last maintenance. */
   oldestKeptDay(): string | null {
-    return this.oldestDay === null ? null : dayStart(this.oldestDay).toISOString().slice(0, 10);
+    return this.oldestKeptDayStart()?.toISOString().slice(0, 10) ?? null;
+  }
+
+  /** When the oldest day still held begins, as of the last maintenance. */
+  oldestKeptDayStart(): Date | null {
+    return this.oldestDay === null ? null : dayStart(this.oldestDay);
   }
 
   /**

@@ -16,13 +16,19 @@ class ExecutionLogDto {
   @ApiProperty({ type: String, nullable: true, example: null }) errorCode: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) errorMessage: string | null;
   @ApiProperty({ example: false, description: 'Answered from the response cache' }) cached: boolean;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 398,
+    description: 'Time waiting on the provider (whole answers only); the rest of durationMs is the gateway',
+  })
+  upstreamMs: number | null;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) createdAt: Date;
 }
 
 export class ExecutionsResponseDto {
   @ApiProperty({ type: [ExecutionLogDto] }) items: ExecutionLogDto[];
-  @ApiProperty({ example: 1, description: 'Matching rows, counted up to 10000' }) total: number;
-  @ApiProperty({ example: false, description: 'More than 10000 rows match: total is a lower bound' }) totalCapped: boolean;
+  @ApiProperty({ example: 1, description: 'Rows matching the filters' }) total: number;
   @ApiProperty({ example: 50 }) limit: number;
   @ApiProperty({ example: 0 }) offset: number;
 }
