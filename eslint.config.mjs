@@ -17,6 +17,20 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser script is plain JavaScript, type-checked by tsc (checkJs, its own
+    // tsconfig): here it gets the recommended rules and the browser's globals, not the typed rules.
+    files: ['apps/integrations/src/dashboard/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'window', 'location', 'history', 'sessionStorage', 'fetch', 'URL', 'FormData', 'Intl', 'Node', 'HTMLElement', 'HTMLFormElement']
+          .concat(['HTMLInputElement', 'HTMLDialogElement'])
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // Tests read HTTP answers (supertest's `body` is `any` by design) and assert on them: the
     // no-unsafe-* family would only make them cast what the assertion is about to check.
     files: ['test/**/*.ts', '**/*.spec.ts'],

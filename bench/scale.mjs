@@ -25,7 +25,9 @@ const DATABASE_URL = `${SERVER_URL}/${DATABASE}`;
 const PORT = 19111;
 const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
 const ORG = 'bench-org-3';
-const token = (userId, orgId) => jwt.sign({ sub: userId, orgId }, JWT_SECRET, { algorithm: 'HS256', expiresIn: 3600 });
+/** An organization admin: sees the whole organization's usage and calls. */
+const token = (userId, orgId) =>
+  jwt.sign({ sub: userId, orgId, organizations: [{ id: orgId, role: 'admin' }] }, JWT_SECRET, { algorithm: 'HS256', expiresIn: 3600 });
 
 const { DataSource } = await import('typeorm');
 const { dataSourceOptions } = await import(join(root, 'dist/libs/database/src/index.js'));
@@ -105,6 +107,7 @@ async function startGateway() {
       JWT_SECRET,
       CREDENTIAL_SOURCES: 'environment',
       EXECUTION_LOG_RETENTION_DAYS: '0',
+      EXECUTION_LOG_ROLLUP_RETENTION_DAYS: '0',
       CATALOG_REFRESH_MS: '0',
     },
   });

@@ -25,6 +25,9 @@ fi
 
 curl -fsS "http://127.0.0.1:$port/api/integrations/providers" | grep -q '"openai"'
 curl -fsS "http://127.0.0.1:$port/docs-json" | grep -q '/api/integrations/execute'
+# The dashboard's files ship in the build (nest-cli.json assets): the page and its script load.
+curl -fsS "http://127.0.0.1:$port/dashboard" | grep -q '/dashboard/dashboard.js'
+curl -fsS "http://127.0.0.1:$port/dashboard/dashboard.js" | grep -q 'usage dashboard'
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
   -d '{"provider":"openai","operation":"chat.completions","params":{"messages":[]}}' "http://127.0.0.1:$port/api/integrations/execute")
 [ "$code" = "401" ] || { echo "smoke: expected 401 for an unauthenticated execute, got $code"; exit 1; }

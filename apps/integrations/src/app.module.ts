@@ -17,6 +17,7 @@ import { ObservabilityModule } from './metrics/observability.module.js';
 import { OpenAiCompatModule } from './openai-compat/openai-compat.module.js';
 import { PlatformModule } from './platform/platform.module.js';
 import { SpendModule } from './spend/spend.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { StatusModule } from './status/status.module.js';
 
 /**
@@ -46,6 +47,7 @@ export class AppModule {
         AnthropicCompatModule.register(execute, platform),
         CredentialsApiModule,
         SpendModule,
+        DashboardModule,
         AuditModule.register(opsAgent),
         status,
       ],

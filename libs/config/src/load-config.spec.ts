@@ -81,6 +81,15 @@ describe('loadConfig', () => {
     ).toEqual(['PORT', 'REDIS_URL', 'OPSTAGE_SERVICE_CODE', 'HUGGINGFACE_API_STYLE']);
   });
 
+  it('refuses rollups kept for less time than the raw rows they count', () => {
+    expect(problemsOf({ EXECUTION_LOG_RETENTION_DAYS: '90', EXECUTION_LOG_ROLLUP_RETENTION_DAYS: '30' })).toEqual([
+      expect.stringContaining('EXECUTION_LOG_ROLLUP_RETENTION_DAYS'),
+    ]);
+    expect(problemsOf({ EXECUTION_LOG_RETENTION_DAYS: '0', EXECUTION_LOG_ROLLUP_RETENTION_DAYS: '400' })).toHaveLength(1);
+    expect(() => loadConfig({ EXECUTION_LOG_RETENTION_DAYS: '0', EXECUTION_LOG_ROLLUP_RETENTION_DAYS: '0' })).not.toThrow();
+    expect(() => loadConfig({ EXECUTION_LOG_RETENTION_DAYS: '30' })).not.toThrow();
+  });
+
   it('never echoes a rejected value, which may be a secret', () => {
     const problems = problemsOf({ CREDENTIAL_ENCRYPTION_KEY: 'hunter2-super-secret' });
 

@@ -45,10 +45,17 @@ class ExecutionLogVariables {
   EXECUTION_LOG_ROLLUP_RETENTION_DAYS = 400;
 }
 
-export const executionLogConfig = configSlice('executionLog', ExecutionLogVariables, (env): ExecutionLogConfig => ({
-  batchSize: env.EXECUTION_LOG_BATCH_SIZE,
-  flushIntervalMs: env.EXECUTION_LOG_FLUSH_INTERVAL_MS,
-  maxQueueSize: env.EXECUTION_LOG_MAX_QUEUE,
-  retentionDays: env.EXECUTION_LOG_RETENTION_DAYS,
-  rollupRetentionDays: env.EXECUTION_LOG_ROLLUP_RETENTION_DAYS,
-}));
+export const executionLogConfig = configSlice('executionLog', ExecutionLogVariables, (env, { problem }): ExecutionLogConfig => {
+  const forever = (days: number) => (days === 0 ? Infinity : days);
+  // /executions counts whole hours from rollups: they must cover every day raw rows are kept for.
+  if (forever(env.EXECUTION_LOG_ROLLUP_RETENTION_DAYS) < forever(env.EXECUTION_LOG_RETENTION_DAYS)) {
+    problem('EXECUTION_LOG_ROLLUP_RETENTION_DAYS must be 0 (forever) or at least EXECUTION_LOG_RETENTION_DAYS: rollups outlive raw rows');
+  }
+  return {
+    batchSize: env.EXECUTION_LOG_BATCH_SIZE,
+    flushIntervalMs: env.EXECUTION_LOG_FLUSH_INTERVAL_MS,
+    maxQueueSize: env.EXECUTION_LOG_MAX_QUEUE,
+    retentionDays: env.EXECUTION_LOG_RETENTION_DAYS,
+    rollupRetentionDays: env.EXECUTION_LOG_ROLLUP_RETENTION_DAYS,
+  };
+});

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ExecutionLogEntity } from './execution-log.entity.js';
 import { ExecutionLogQuery } from './execution-log.query.js';
 import { ExecutionLogWriter } from './execution-log.writer.js';
+import { UsageSeriesQuery } from './usage-series.query.js';
 import { CreateExecutionLogs1763800000000 } from './migrations/1763800000000-create-execution-logs.js';
 import { AddCredentialColumns1763800200000 } from './migrations/1763800200000-add-credential-columns.js';
 import { AddCachedColumn1763800700000 } from './migrations/1763800700000-add-cached-column.js';
@@ -19,7 +20,7 @@ export const EXECUTION_LOG_MIGRATIONS = [
 
 @Module({
   imports: [TypeOrmModule.forFeature([ExecutionLogEntity])],
-  providers: [ExecutionLogWriter, ExecutionLogQuery, ExecutionLogPartitions],
-  exports: [ExecutionLogWriter, ExecutionLogQuery, ExecutionLogPartitions],
+  providers: [ExecutionLogWriter, ExecutionLogQuery, ExecutionLogPartitions, UsageSeriesQuery],
+  exports: [ExecutionLogWriter, ExecutionLogQuery, ExecutionLogPartitions, UsageSeriesQuery],
 })
 export class ExecutionLogModule {}

@@ -4,6 +4,7 @@ import type { Repository } from 'typeorm';
 import { ExecutionLogEntity } from './execution-log.entity.js';
 import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
 import { Conditions, type ExecutionLogScope, type LogTable, type RowFilter } from './query/conditions.js';
+import { pageWindowStart, type CountedStretch } from './query/page-window.js';
 import { splitByWholeHours, type TimeRange } from './query/time-split.js';
 
 export type { ExecutionLogScope } from './query/conditions.js';
@@ -75,36 +76,49 @@ export class ExecutionLogQuery {
     return mergeUsage([await this.rawUsage(filter, filter)]);
   }
 
-  /** One page, newest first, and how many rows match in all. */
+  /**
+   * One page, newest first, and how many rows match in all. Rows are counted from rollups for whole
+   * hours and from raw rows for the partial hours at the ends, so counting an org's month costs a few
+   * hundred rollup rows rather than a scan of its million raw rows; the same counts tell how far back
+   * the page reaches, so the page's own query reads only that stretch even when matching rows are rare.
+   * Without a start, counting begins at the oldest day raw rows are kept for (rollups outlive them).
+   */
   async find(filter: ExecutionLogFilter): Promise<ExecutionLogPage> {
-    const where = new Conditions('execution_logs', filter, filter);
+    const stretches = await this.countedStretches(filter);
+    const total = stretches.reduce((sum, stretch) => sum + stretch.count, 0);
+    if (filter.offset >= total) return { items: [], total, limit: filter.limit, offset: filter.offset };
+    const windowStart = pageWindowStart(stretches, filter.offset + filter.limit);
+    const from = windowStart && (!filter.from || windowStart > filter.from) ? windowStart : filter.from;
+    const where = new Conditions('execution_logs', filter, { from, to: filter.to });
     const columns = this.repository.metadata.columns.map((column) => `"${column.databaseName}" AS "${column.propertyName}"`).join(', ');
     const parameters = [...where.parameters, filter.limit, filter.offset];
-    const [items, total] = await Promise.all([
-      this.repository.query<ExecutionLogEntity[]>(
-        `SELECT ${columns} FROM "execution_logs"${where.sql()} ORDER BY "created_at" DESC, "id" DESC ` +
-          `LIMIT $${parameters.length - 1} OFFSET $${parameters.length}`,
-        parameters,
-      ),
-      this.count(filter),
-    ]);
+    const items = await this.repository.query<ExecutionLogEntity[]>(
+      `SELECT ${columns} FROM "execution_logs"${where.sql()} ORDER BY "created_at" DESC, "id" DESC ` +
+        `LIMIT $${parameters.length - 1} OFFSET $${parameters.length}`,
+      parameters,
+    );
     return { items, total, limit: filter.limit, offset: filter.offset };
   }
 
-  /**
-   * Matching rows, counted from rollups for whole hours and from raw rows for the partial hours at
-   * the ends, so counting an org's month costs a few hundred rollup rows rather than a scan of its
-   * million raw rows. Without a start, counting begins at the oldest day raw rows are kept for
-   * (rollups outlive them).
-   */
-  private async count(filter: ExecutionLogFilter): Promise<number> {
+  /** Matching rows per stretch of time, newest first: the partial end hours from raw rows, whole hours from rollups. */
+  private async countedStretches(filter: ExecutionLogFilter): Promise<CountedStretch[]> {
+    if (filter.requestId !== undefined) return [{ from: filter.from, count: await this.countIn('execution_logs', filter, filter) }];
     const from = filter.from ?? this.partitions.oldestKeptDayStart() ?? undefined;
     const split = splitByWholeHours({ from, to: filter.to });
-    const counts = await Promise.all([
-      ...split.raw.map((range) => this.countIn('execution_logs', filter, range)),
-      split.rollups ? this.countIn('execution_log_rollups', filter, split.rollups) : 0,
+    const [hours, ...raw] = await Promise.all([
+      split.rollups ? this.countPerHour(filter, split.rollups) : [],
+      ...split.raw.map(async (range) => ({ from: range.from, count: await this.countIn('execution_logs', filter, range) })),
     ]);
-    return counts.reduce((sum, count) => sum + count, 0);
+    return [...hours, ...raw].sort((a, b) => (b.from?.getTime() ?? -Infinity) - (a.from?.getTime() ?? -Infinity));
+  }
+
+  private async countPerHour(filter: RowFilter, range: TimeRange): Promise<CountedStretch[]> {
+    const where = new Conditions('execution_log_rollups', filter, range);
+    const rows = await this.repository.query<Array<{ hour: Date; n: string }>>(
+      `SELECT "hour", sum("calls") AS n FROM "execution_log_rollups"${where.sql()} GROUP BY 1`,
+      where.parameters,
+    );
+    return rows.map((row) => ({ from: row.hour, count: Number(row.n) }));
   }
 
   private async countIn(table: LogTable, filter: RowFilter, range: TimeRange): Promise<number> {

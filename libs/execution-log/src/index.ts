@@ -7,3 +7,4 @@ export { ExecutionLogWriter, type ExecutionLogWriterStats } from './execution-lo
 export { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
 // rollupUpsert: bench/scale.mjs folds its generated rows into rollups with the writer's own statement.
 export { rollupUpsert } from './rollups/rollup-statement.js';
+export { UsageSeriesQuery, type LatencyRow, type SeriesBucket, type SeriesDimension, type SeriesRow } from './usage-series.query.js';

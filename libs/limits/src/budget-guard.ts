@@ -5,6 +5,16 @@ import { COUNTER_STORE, type CounterStore } from './counter-store.js';
 import type { RateLimitSubject } from './rate-limiter.js';
 
 const DAY_MS = 86_400_000;
+
+/** How much of one spend cap is left. */
+export interface BudgetHeadroom {
+  scope: 'user' | 'org';
+  id: string;
+  period: 'daily' | 'monthly';
+  capUsd: number;
+  spentUsd: number;
+  remainingUsd: number;
+}
 /** Spend is counted in micro-dollars: whole numbers, so Redis INCRBY keeps it exact. */
 const MICRO = 1_000_000;
 
@@ -51,6 +61,16 @@ export class BudgetGuard {
     }
   }
 
+  /** The subject's configured caps and what is spent against them, read without counting anything. Throws if the store is down. */
+  async headroom(subject: RateLimitSubject, now = new Date()): Promise<BudgetHeadroom[]> {
+    const headroom: BudgetHeadroom[] = [];
+    for (const { scope, id, period, capUsd, key, windowMs } of this.caps(subject, now)) {
+      const spentUsd = (await this.store.read(key, windowMs)).count / MICRO;
+      headroom.push({ scope, id, period, capUsd, spentUsd, remainingUsd: Math.max(0, Math.round((capUsd - spentUsd) * MICRO) / MICRO) });
+    }
+    return headroom;
+  }
+
   async recordSpend(subject: RateLimitSubject, costUsd: number | null, now = new Date()): Promise<void> {
     if (!this.anyCap || !costUsd || costUsd <= 0) return;
     try {
@@ -69,10 +89,19 @@ export class BudgetGuard {
     if (subject.orgId) owners.push({ scope: 'org', id: subject.orgId, budget: this.budgets.org });
     return owners.flatMap(({ scope, id, budget }) => [
       ...(budget.dailyUsd > 0
-        ? [{ scope, id, period: 'daily', capUsd: budget.dailyUsd, key: `spend:${scope}:${id}:${day}`, windowMs: 2 * DAY_MS }]
+        ? [{ scope, id, period: 'daily' as const, capUsd: budget.dailyUsd, key: `spend:${scope}:${id}:${day}`, windowMs: 2 * DAY_MS }]
         : []),
       ...(budget.monthlyUsd > 0
-        ? [{ scope, id, period: 'monthly', capUsd: budget.monthlyUsd, key: `spend:${scope}:${id}:${month}`, windowMs: 32 * DAY_MS }]
+        ? [
+            {
+              scope,
+              id,
+              period: 'monthly' as const,
+              capUsd: budget.monthlyUsd,
+              key: `spend:${scope}:${id}:${month}`,
+              windowMs: 32 * DAY_MS,
+            },
+          ]
         : []),
     ]);
   }

@@ -10,6 +10,17 @@ export interface RateLimitSubject {
   orgId?: string;
 }
 
+/** How much of one per-minute limit is left (configured limits only). */
+export interface RateLimitHeadroom {
+  scope: 'user' | 'org';
+  id: string;
+  kind: 'requests' | 'tokens';
+  limitPerMinute: number;
+  used: number;
+  remaining: number;
+  resetMs: number;
+}
+
 /**
  * Per-user and per-org limits in requests and tokens per minute, enforced before the upstream call.
  * Token use is only known afterwards, so a caller over its token budget is refused on the next call.
@@ -57,6 +68,30 @@ export class RateLimiter {
     } catch {
       // Lost while the counter store is down; it reports its own outage.
     }
+  }
+
+  /** The subject's configured limits and their use this minute, read without counting anything. Throws if the store is down. */
+  async headroom(subject: RateLimitSubject): Promise<RateLimitHeadroom[]> {
+    const headroom: RateLimitHeadroom[] = [];
+    for (const { name, id, limit } of this.scopes(subject)) {
+      for (const [kind, limitPerMinute] of [
+        ['requests', limit.rpm],
+        ['tokens', limit.tpm],
+      ] as const) {
+        if (limitPerMinute <= 0) continue;
+        const used = await this.store.read(`rl:${name}:${id}:${kind}`, MINUTE_MS);
+        headroom.push({
+          scope: name,
+          id,
+          kind,
+          limitPerMinute,
+          used: used.count,
+          remaining: Math.max(0, limitPerMinute - used.count),
+          resetMs: used.resetMs,
+        });
+      }
+    }
+    return headroom;
   }
 
   private scopes(subject: RateLimitSubject): Array<{ name: 'user' | 'org'; id: string; limit: RateLimit }> {

@@ -8,7 +8,7 @@ import { ExecuteRequestDto } from '../integrations/dto/execute-request.dto.js';
 import { ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
 import { CostEstimator } from './cost-estimator.js';
 import { EstimateResponseDto, UsageQueryDto, UsageResponseDto } from './spend.dto.js';
-import { visibilityOf } from '../http/visibility.js';
+import { describeVisibility, visibilityOf } from '../http/visibility.js';
 
 @ApiTags('spend')
 @ApiAuthenticated()
@@ -46,7 +46,7 @@ export class SpendController {
       }),
       { calls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, estimatedCostUsd: 0 },
     );
-    return { from, to, items, totals };
+    return { from, to, scope: describeVisibility(scope), items, totals };
   }
 
   @Post('estimate')

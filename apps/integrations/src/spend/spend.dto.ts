@@ -23,9 +23,16 @@ class UsageItemDto {
   estimatedCostUsd: number | null;
 }
 
+class UsageScopeDto {
+  @ApiProperty({ enum: ['all', 'organization', 'user'], description: 'Whose calls these are: everyone, an organization, or the caller' })
+  kind: 'all' | 'organization' | 'user';
+  @ApiProperty({ type: String, nullable: true }) id: string | null;
+}
+
 export class UsageResponseDto {
   @ApiProperty() from: Date;
   @ApiProperty() to: Date;
+  @ApiProperty({ type: UsageScopeDto }) scope: UsageScopeDto;
   @ApiProperty({ type: [UsageItemDto] }) items: UsageItemDto[];
   @ApiProperty({ example: { calls: 10, totalTokens: 2900, estimatedCostUsd: 0.0021 } })
   totals: { calls: number; promptTokens: number; completionTokens: number; totalTokens: number; estimatedCostUsd: number };

@@ -4,7 +4,13 @@ import { LimitsModule } from '@app/limits';
 import { ProvidersModule } from '@app/providers';
 import { CostEstimator } from './cost-estimator.js';
 import { SpendController } from './spend.controller.js';
+import { UsageInsights } from './usage-insights.js';
+import { UsageInsightsController } from './usage-insights.controller.js';
 
-/** /api/integrations/usage and /estimate. */
-@Module({ imports: [ExecutionLogModule, LimitsModule, ProvidersModule], controllers: [SpendController], providers: [CostEstimator] })
+/** /api/integrations/usage (and its series and latency), /limits and /estimate. */
+@Module({
+  imports: [ExecutionLogModule, LimitsModule, ProvidersModule],
+  controllers: [SpendController, UsageInsightsController],
+  providers: [CostEstimator, UsageInsights],
+})
 export class SpendModule {}

@@ -9,6 +9,8 @@ export interface RowFilter {
   provider?: string;
   operation?: string;
   success?: boolean;
+  /** Raw rows only: rollups have no request ids. */
+  requestId?: string;
 }
 
 /** The two tables a filter applies to: raw rows, and hourly rollups (where success is an outcome). */
@@ -33,6 +35,10 @@ export class Conditions {
     if (filter.provider !== undefined) this.compare('provider', '=', filter.provider);
     if (filter.operation !== undefined) this.compare('operation', '=', filter.operation);
     if (filter.success !== undefined) this.success(filter.success);
+    if (filter.requestId !== undefined) {
+      if (table === 'execution_log_rollups') throw new Error('Rollups cannot be filtered by request id');
+      this.compare('request_id', '=', filter.requestId);
+    }
   }
 
   /** ` WHERE …`, or nothing. */

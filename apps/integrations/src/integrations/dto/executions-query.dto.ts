@@ -17,6 +17,13 @@ export class ExecutionsQueryDto extends IntersectionType(PageQueryDto, TimeRange
   @Matches(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE)
   operation?: string;
 
+  @ApiPropertyOptional({ description: 'One call by its x-request-id (with from/to around its time, a lookup is an index probe)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  @Matches(NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_MESSAGE)
+  requestId?: string;
+
   @ApiPropertyOptional({ type: Boolean, example: false })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
