@@ -18,7 +18,7 @@ class ExecutionLogVariables {
   @Min(1)
   // A batch is one statement with one JSON parameter; the bound keeps a statement's memory modest.
   @Max(3500)
-  EXECUTION_LOG_BATCH_SIZE = 200;
+  EXECUTION_LOG_BATCH_SIZE = 2000;
 
   @Type(() => Number)
   @IsInt()

@@ -27,43 +27,65 @@ function record(requestId: string): ExecutionRecord {
   };
 }
 
-describe('ExecutionLogWriter queue bound', () => {
-  it('counts the batch being written against the cap, so the records held never exceed it', async () => {
-    let release: (() => void) | undefined;
-    let fail = true;
-    const dataSource = {
-      query: () =>
-        new Promise<void>((resolve, reject) => {
-          release = () => (fail ? reject(new Error('database down')) : resolve());
-        }),
-    } as unknown as DataSource;
-    const config: ExecutionLogConfig = {
-      batchSize: 10,
-      flushIntervalMs: 60_000,
-      maxQueueSize: 25,
-      retentionDays: 0,
-      rollupRetentionDays: 0,
-    };
-    const partitions = { prepareFor: () => Promise.resolve() } as unknown as ExecutionLogPartitions;
-    const writer = new ExecutionLogWriter(dataSource, config, partitions);
+/** A data source whose queries wait until the test settles them, all at once. */
+function pausedDatabase() {
+  const pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  const dataSource = {
+    query: () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
+  } as unknown as DataSource;
+  return {
+    dataSource,
+    pending,
+    settle(ok: boolean) {
+      for (const query of pending.splice(0)) {
+        if (ok) query.resolve();
+        else query.reject(new Error('database down'));
+      }
+    },
+  };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ExecutionLogWriter', () => {
+  const config: ExecutionLogConfig = { batchSize: 10, flushIntervalMs: 60_000, maxQueueSize: 25, retentionDays: 0, rollupRetentionDays: 0 };
+  const partitions = { prepareFor: () => Promise.resolve() } as unknown as ExecutionLogPartitions;
+
+  it('counts the batches being written against the cap, so the records held never exceed it', async () => {
+    const database = pausedDatabase();
+    const writer = new ExecutionLogWriter(database.dataSource, config, partitions);
 
     for (let index = 0; index < 25; index++) writer.record(record(`r${index}`));
-    const flushing = writer.flush(); // one batch of 10 in flight, 15 still queued
+    const flushing = writer.flush();
+    await tick(); // two batches of 10 reach the database, 5 records stay queued
+    expect(database.pending).toHaveLength(2);
     for (let index = 25; index < 40; index++) writer.record(record(`r${index}`));
     expect(writer.stats()).toMatchObject({ queued: 25, dropped: 15 });
 
-    await new Promise((resolve) => setImmediate(resolve)); // the batch reaches the database
-    release!(); // the batch fails and goes back in front of the queue
+    database.settle(false); // both batches fail and go back in front of the queue
     await flushing;
-    expect(writer.stats()).toMatchObject({ queued: 25, dropped: 15, failedBatches: 1 });
+    expect(writer.stats()).toMatchObject({ queued: 25, dropped: 15, failedBatches: 2, written: 0 });
 
-    fail = false;
     const draining = writer.flush();
-    for (let batch = 0; batch < 3; batch++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      release!();
+    for (let round = 0; round < 10 && writer.stats().written < 25; round++) {
+      await tick();
+      database.settle(true);
     }
     await draining;
     expect(writer.stats()).toMatchObject({ queued: 0, written: 25, dropped: 15 });
+  });
+
+  it('puts failed batches back ahead of newer records, losing none', async () => {
+    const database = pausedDatabase();
+    const writer = new ExecutionLogWriter(database.dataSource, { ...config, maxQueueSize: 100 }, partitions);
+    for (let index = 0; index < 30; index++) writer.record(record(`r${index}`));
+    const flushing = writer.flush();
+    await tick();
+    database.settle(false);
+    await flushing;
+
+    const queue = (writer as unknown as { queue: ExecutionRecord[] }).queue.map((queued) => queued.requestId);
+    expect(new Set(queue).size).toBe(30);
+    expect(queue.slice(20)).toEqual(Array.from({ length: 10 }, (_, index) => `r${20 + index}`));
   });
 });
