@@ -109,8 +109,13 @@ export class PartitionExecutionLogs1764500000000 implements MigrationInterface {
         "duration_ms_le_30000" bigint NOT NULL DEFAULT 0,
         CONSTRAINT "pk_execution_log_rollups" PRIMARY KEY ("hour", "org_id", "user_id", "provider", "model", "operation", "outcome")
       ) WITH (fillfactor = 70)`); // room in each page for the writer's upserts to be HOT updates
-    await queryRunner.query(`CREATE INDEX "idx_execution_log_rollups_org_hour" ON "execution_log_rollups" ("org_id", "hour")`);
-    await queryRunner.query(`CREATE INDEX "idx_execution_log_rollups_user_hour" ON "execution_log_rollups" ("user_id", "hour")`);
+    // Covering what /executions counts by (every filter and the calls), so its per-hour counts are index-only scans.
+    await queryRunner.query(
+      `CREATE INDEX "idx_execution_log_rollups_org_hour" ON "execution_log_rollups" ("org_id", "hour") INCLUDE ("user_id", "provider", "operation", "outcome", "calls")`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "idx_execution_log_rollups_user_hour" ON "execution_log_rollups" ("user_id", "hour") INCLUDE ("provider", "operation", "outcome", "calls")`,
+    );
     // Users belong to few orgs and use few models: without this the planner expects a group per row
     // and sorts (spilling to disk) where a hash aggregate over a handful of groups is what happens.
     await queryRunner.query(

@@ -268,7 +268,16 @@ function table(headings, rows, name) {
     el(
       'tbody',
       {},
-      ...rows.map((row) => el('tr', {}, ...row.map((cell) => el('td', numeric(cell) ? { class: 'number' } : {}, cell ?? '—')))),
+      // Long ids are cut with an ellipsis; the whole value stays in the cell's title.
+      ...rows.map((row) =>
+        el(
+          'tr',
+          {},
+          ...row.map((cell) =>
+            el('td', numeric(cell) ? { class: 'number' } : typeof cell === 'string' ? { title: cell } : {}, cell ?? '—'),
+          ),
+        ),
+      ),
     ),
   );
 }
