@@ -1,40 +1,49 @@
-// npm run bench: the gateway against a raw node:http + undici pass-through, on loopback only, each
-// phase bounded in time. Prints a table and writes bench/results/latest.json.
+// npm run bench: the gateway, with everything a production deployment runs switched on, against a
+// raw node:http + undici pass-through, on loopback only, each phase bounded in time. Three
+// interleaved repetitions (pass-through, gateway, pass-through, gateway, …) give a median and a
+// range; a labelled extra row runs the gateway on embedded PGlite. Prints a table, writes
+// bench/results/latest.json and appends it to bench/results/history.jsonl. Method: bench/README.md.
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { appendFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import jwt from 'jsonwebtoken';
+import pg from 'pg';
 import { Pool } from 'undici';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
-const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 3000);
-const PORTS = { upstream: 19101, passthrough: 19102, gateway: 19103 };
-const JWT_SECRET = 'bench-jwt-secret-0123456789abcdef0123456789';
-const TOKEN = jwt.sign({ sub: 'bench-user', orgId: 'bench-org' }, JWT_SECRET, { algorithm: 'HS256', expiresIn: 3600 });
+const WARMUP_S = Math.max(5, Number(process.env.BENCH_WARMUP_S ?? 5));
+const LATENCY_SAMPLES = Math.max(2000, Number(process.env.BENCH_LATENCY_SAMPLES ?? 3000));
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
+const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 0);
+const CONNECTIONS = 32;
+const USERS = 2000;
+const PORTS = { upstream: 19101, passthrough: 19102, gateway: 19103, identity: 19104 };
+const POSTGRES_SERVER = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const BENCH_DATABASE = 'integrations_bench';
 const BODY = JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Say hello' }], maxTokens: 32 } });
+const STREAM_BODY = BODY.replace('"maxTokens":32', '"maxTokens":32,"stream":true');
 const PASSTHROUGH_BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello' }], max_tokens: 32 });
+const PASSTHROUGH_STREAM_BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello' }], stream: true });
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
+/** Callers rotate over USERS tokens, so auth, credential and limit state is spread as in production. */
+let nextUser = 0;
+const nextToken = () => `bench-token-${nextUser++ % USERS}`;
+
 const targets = {
-  passthrough: { url: `http://127.0.0.1:${PORTS.passthrough}`, path: '/', headers: { 'content-type': 'application/json' }, body: PASSTHROUGH_BODY },
-  gateway: {
-    url: `http://127.0.0.1:${PORTS.gateway}`,
-    path: '/api/integrations/execute',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: BODY,
-  },
+  passthrough: { url: `http://127.0.0.1:${PORTS.passthrough}`, path: '/', body: PASSTHROUGH_BODY, streamBody: PASSTHROUGH_STREAM_BODY, authenticated: false },
+  gateway: { url: `http://127.0.0.1:${PORTS.gateway}`, path: '/api/integrations/execute', body: BODY, streamBody: STREAM_BODY, authenticated: true },
 };
+const headersFor = (target) => ({ 'content-type': 'application/json', ...(target.authenticated ? { authorization: `Bearer ${nextToken()}` } : {}) });
 
 /**
- * With two or more CPUs, the server under test (pass-through or gateway) gets CPU 0 to itself and
- * everything else (this process with its load generator, the mock upstream) shares CPU 1. Unpinned,
- * three busy processes on two vCPUs preempt one another mid-request, and the per-request CPU and
- * req/s figures swung by ±15% from run to run; pinned, both servers are measured on one whole core.
+ * With two or more CPUs (and taskset), the server under test gets CPU 0 to itself and everything
+ * else (this process with its load generator, the mock upstream, fake Identity, PostgreSQL, Redis)
+ * shares CPU 1. Unpinned, busy processes preempt one another mid-request and the figures swing.
  */
 const PINNED = cpus().length >= 2 && commandExists('taskset');
 if (PINNED) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
@@ -48,38 +57,73 @@ function commandExists(command) {
   }
 }
 
-/** Runs `node args…` on the server core when pinning; children of this process otherwise share its CPU. */
 function serverUnderTest(args, options) {
   return PINNED ? spawn('taskset', ['-c', '0', process.execPath, ...args], options) : spawn(process.execPath, args, options);
 }
 
-function startReference(role, port, extra = []) {
+function startHelper(role, port, extra = []) {
   return new Promise((resolve, reject) => {
-    const args = [join(here, 'servers.mjs'), role, String(port), ...extra];
-    const child = role === 'upstream' ? fork(args[0], args.slice(1), { stdio: 'inherit' }) : serverUnderTest(args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+    const script = join(here, 'servers.mjs');
+    const child =
+      role === 'passthrough'
+        ? serverUnderTest([script, role, String(port), ...extra], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
+        : fork(script, [role, String(port), ...extra], { stdio: 'inherit' });
     child.once('message', () => resolve(child));
     child.once('error', reject);
   });
 }
 
-async function startGateway() {
-  const child = serverUnderTest([join(root, 'dist/apps/integrations/src/main.js')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(PORTS.gateway),
-      HOST: '127.0.0.1',
-      DATABASE_URL: process.env.DATABASE_URL ?? 'memory',
-      LOG_LEVEL: 'log', // per-call JSON lines on, as in production
-      AUTH_MODE: 'jwt',
-      JWT_SECRET,
-      CREDENTIAL_SOURCES: 'environment',
-      OPENAI_API_KEY: 'sk-bench-0123456789abcdef',
-      OPENAI_BASE_URL: `http://127.0.0.1:${PORTS.upstream}/v1`,
-      RATE_LIMIT_USER_RPM: '0',
-    },
-  });
-  for (let attempt = 0; attempt < 100; attempt++) {
+async function postgresAvailable() {
+  const client = new pg.Client({ connectionString: `${POSTGRES_SERVER}/postgres`, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [BENCH_DATABASE]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function redisAvailable() {
+  try {
+    return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'ping'], { encoding: 'utf8' }).trim() === 'PONG';
+  } catch {
+    return false;
+  }
+}
+
+/** The gateway as production runs it: Identity auth and keys, vault, Redis limits and budgets, logs to a file. */
+async function startGateway(database, logFile) {
+  const env = {
+    ...process.env,
+    PORT: String(PORTS.gateway),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'log', // per-call JSON lines on, as in production, written to a file
+    AUTH_MODE: 'introspection',
+    IDENTITY_SERVICE_URL: `http://127.0.0.1:${PORTS.identity}`,
+    CREDENTIAL_SOURCES: 'identity,vault,environment',
+    CREDENTIAL_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    OPENAI_BASE_URL: `http://127.0.0.1:${PORTS.upstream}/v1`,
+    CATALOG_REFRESH_MS: '0',
+    // Limits and budgets checked on every call, through Redis, at values nothing reaches.
+    RATE_LIMIT_USER_RPM: '1000000',
+    RATE_LIMIT_USER_TPM: '100000000',
+    RATE_LIMIT_ORG_RPM: '10000000',
+    RATE_LIMIT_ORG_TPM: '1000000000',
+    BUDGET_USER_DAILY_USD: '100000',
+    BUDGET_ORG_MONTHLY_USD: '10000000',
+  };
+  delete env.DATABASE_URL;
+  delete env.OPENAI_API_KEY;
+  if (database.kind === 'postgres') env.DATABASE_URL = database.url;
+  else env.PGLITE_DATA_DIR = database.dataDir;
+  if (database.redis) env.REDIS_URL = 'redis://127.0.0.1:6379';
+  const log = openSync(logFile, 'a');
+  const child = serverUnderTest([join(root, 'dist/apps/integrations/src/main.js')], { stdio: ['ignore', log, 'inherit'], env });
+  for (let attempt = 0; attempt < 150; attempt++) {
     try {
       const response = await fetch(`${targets.gateway.url}/health/ready`);
       if (response.ok) return child;
@@ -90,9 +134,56 @@ async function startGateway() {
   throw new Error('the gateway did not start');
 }
 
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+/** Odd users have no key in Identity: each stores one in the gateway's vault, which then serves their calls. */
+async function storeVaultKeys() {
+  const pool = new Pool(targets.gateway.url, { connections: 8 });
+  const puts = [];
+  for (let n = 1; n < USERS; n += 2) {
+    puts.push(
+      pool
+        .request({
+          path: '/api/integrations/credentials/openai',
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer bench-token-${n}` },
+          body: JSON.stringify({ apiKey: `sk-bench-vault-${n}-0123456789` }),
+        })
+        .then(async (response) => {
+          await response.body.text();
+          if (response.statusCode !== 200) throw new Error(`vault PUT: HTTP ${response.statusCode}`);
+        }),
+    );
+  }
+  await Promise.all(puts);
+  await pool.close();
+}
+
+function processCpuMicros(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return 0; // exited meanwhile
+  }
+}
+
+/** Every process whose command line starts with `name` (PostgreSQL's backends, Redis), by pid. */
+function pidsOf(name) {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (command.startsWith(name) || stat.includes(`(${name})`)) pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
+}
+
+/** CPU of a group of processes (a database server and its backends), summed over a phase. */
+function cpuMeter(name) {
+  const before = new Map(pidsOf(name).map((pid) => [pid, processCpuMicros(pid)]));
+  return () => pidsOf(name).reduce((sum, pid) => sum + processCpuMicros(pid) - (before.get(pid) ?? 0), 0);
 }
 
 function peakRssMb(pid) {
@@ -100,15 +191,34 @@ function peakRssMb(pid) {
   return Math.round(Number(line.split(/\s+/)[1]) / 102.4) / 10;
 }
 
-async function throughput(target, pid) {
-  await autocannon({ url: target.url + target.path, method: 'POST', headers: target.headers, body: target.body, connections: 32, duration: 2 }); // warm-up
-  const cpuBefore = cpuMicros(pid);
-  const result = await autocannon({ url: target.url + target.path, method: 'POST', headers: target.headers, body: target.body, connections: 32, duration: DURATION_S });
+function rssMb(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS'));
+  return Math.round(Number(line.split(/\s+/)[1]) / 102.4) / 10;
+}
+
+function load(target, seconds, extra = {}) {
+  return autocannon({
+    url: target.url + target.path,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ setupRequest: (request) => ({ ...request, headers: headersFor(target), body: target.body }) }],
+    ...extra,
+  });
+}
+
+async function throughput(target, pid, database) {
+  await load(target, WARMUP_S);
+  const meters = { gateway: () => processCpuMicros(pid), postgres: database.kind === 'postgres' ? cpuMeter('postgres') : null, redis: database.redis ? cpuMeter('redis-server') : null };
+  const gatewayBefore = meters.gateway();
+  const result = await load(target, DURATION_S);
   const requests = result.requests.total;
   return {
     requestsPerSecond: Math.round(result.requests.average),
     non2xx: result.non2xx + result.errors,
-    cpuMicrosPerRequest: Math.round((cpuMicros(pid) - cpuBefore) / requests),
+    cpuMicrosPerRequest: Math.round((meters.gateway() - gatewayBefore) / requests),
+    databaseCpuMicrosPerRequest: meters.postgres ? Math.round(meters.postgres() / requests) : null,
+    redisCpuMicrosPerRequest: meters.redis ? Math.round(meters.redis() / requests) : null,
   };
 }
 
@@ -116,7 +226,7 @@ async function throughput(target, pid) {
 async function latency(target) {
   const pool = new Pool(target.url, { connections: 1 });
   const call = async () => {
-    const response = await pool.request({ path: target.path, method: 'POST', headers: target.headers, body: target.body });
+    const response = await pool.request({ path: target.path, method: 'POST', headers: headersFor(target), body: target.body });
     await response.body.text();
     if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
   };
@@ -129,86 +239,175 @@ async function latency(target) {
   }
   await pool.close();
   times.sort((a, b) => a - b);
-  const at = (q) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] * 1000) / 1000;
-  return { p50Ms: at(0.5), p99Ms: at(0.99) };
+  const at = (q) => round3(times[Math.min(times.length - 1, Math.floor(q * times.length))]);
+  return { p50Ms: at(0.5), p99Ms: at(0.99), latencySamples: times.length };
 }
 
-/** Time to the first streamed chunk, through the gateway and straight from the upstream. */
-async function timeToFirstChunk(url, path, headers, body) {
-  const pool = new Pool(url, { connections: 1 });
+/** Median time to the first streamed chunk ("Hel") over 200 streams, one at a time. */
+async function timeToFirstChunk(target) {
+  const pool = new Pool(target.url, { connections: 1 });
   const samples = [];
   for (let i = 0; i < 220; i++) {
     const started = process.hrtime.bigint();
-    const response = await pool.request({ path, method: 'POST', headers, body });
+    const response = await pool.request({ path: target.path, method: 'POST', headers: headersFor(target), body: target.streamBody });
     let first;
     for await (const part of response.body) {
       if (first === undefined && part.toString('utf8').includes('Hel')) first = Number(process.hrtime.bigint() - started) / 1e6;
     }
-    if (i >= 20) samples.push(first);
+    if (i >= 20 && first !== undefined) samples.push(first);
   }
   await pool.close();
-  samples.sort((a, b) => a - b);
-  return Math.round(samples[Math.floor(samples.length / 2)] * 1000) / 1000;
+  return median(samples);
 }
 
-async function logWriterRowsPerSecond() {
+/** Requests at half the measured maximum for SOAK_S seconds; RSS every 5 s. */
+async function soak(pid, requestsPerSecond) {
+  const samples = [];
+  const timer = setInterval(() => samples.push({ atS: samples.length * 5, rssMb: rssMb(pid) }), 5000);
+  await load(targets.gateway, SOAK_S, { overallRate: Math.round(requestsPerSecond / 2) });
+  clearInterval(timer);
+  const settled = samples.filter((sample) => sample.atS >= 30);
+  const first = settled[0]?.rssMb ?? samples[0]?.rssMb;
+  const last = samples.at(-1)?.rssMb;
+  return { seconds: SOAK_S, rate: Math.round(requestsPerSecond / 2), firstMb: first, lastMb: last, maxMb: Math.max(...samples.map((s) => s.rssMb)), driftPercent: round1(((last - first) / first) * 100), samples };
+}
+
+async function logWriterRowsPerSecond(url) {
   const { DataSource } = await import('typeorm');
   const { dataSourceOptions } = await import(join(root, 'dist/libs/database/src/index.js'));
-  const { ExecutionLogWriter, ExecutionLogEntity, ExecutionLogPartitions, EXECUTION_LOG_MIGRATIONS } = await import(join(root, 'dist/libs/execution-log/src/index.js'));
-  const database = process.env.DATABASE_URL ? { kind: 'postgres', url: process.env.DATABASE_URL } : { kind: 'pglite', dataDir: null };
-  const dataSource = new DataSource({ ...dataSourceOptions(database, EXECUTION_LOG_MIGRATIONS), entities: [ExecutionLogEntity] });
+  const { ExecutionLogWriter, ExecutionLogPartitions, EXECUTION_LOG_MIGRATIONS } = await import(join(root, 'dist/libs/execution-log/src/index.js'));
+  const database = url ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: null };
+  const dataSource = new DataSource({ ...dataSourceOptions(database, EXECUTION_LOG_MIGRATIONS), logging: false });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
-  const rows = 50_000;
-  const config = { batchSize: 500, flushIntervalMs: 60_000, maxQueueSize: rows, retentionDays: 0, rollupRetentionDays: 0 };
+  const rows = 100_000;
+  const config = { batchSize: 2000, flushIntervalMs: 60_000, maxQueueSize: rows, retentionDays: 0, rollupRetentionDays: 0 };
   const writer = new ExecutionLogWriter(dataSource, config, new ExecutionLogPartitions(dataSource, config));
   const started = performance.now();
   for (let i = 0; i < rows; i++) {
     writer.record({
-      requestId: `bench-${i}`, userId: 'bench-writer', orgId: 'bench-org', provider: 'openai', operation: 'chat.completions', model: 'gpt-4o-mini',
-      durationMs: 1, promptTokens: 19, completionTokens: 10, totalTokens: 29, success: true, errorCode: null, errorMessage: null,
-      credentialSource: 'environment', credentialId: null, isProxy: false, createdAt: new Date(),
+      requestId: `bench-${i}`, userId: `bench-writer-${i % 200}`, orgId: `bench-writer-org-${i % 20}`, provider: 'openai', operation: 'chat.completions',
+      model: i % 2 ? 'gpt-4o-mini' : 'gpt-4.1-nano', durationMs: 100 + (i % 900), upstreamMs: 90 + (i % 900), promptTokens: 19, completionTokens: 10,
+      totalTokens: 29, success: i % 40 !== 0, errorCode: i % 40 === 0 ? 'PROVIDER_TIMEOUT' : null, errorMessage: null, credentialSource: 'identity',
+      credentialId: null, isProxy: false, cached: false, createdAt: new Date(),
     });
   }
   await writer.flush();
   const seconds = (performance.now() - started) / 1000;
-  await dataSource.query(`DELETE FROM execution_logs WHERE user_id = 'bench-writer'`);
-  await dataSource.query(`DELETE FROM execution_log_rollups WHERE user_id = 'bench-writer'`);
+  await dataSource.query(`DELETE FROM execution_logs WHERE user_id LIKE 'bench-writer-%'`);
+  await dataSource.query(`DELETE FROM execution_log_rollups WHERE user_id LIKE 'bench-writer-%'`);
   await dataSource.destroy();
-  return { rows, rowsPerSecond: Math.round(rows / seconds), database: database.kind };
+  return { rows, rowsPerSecond: Math.round(rows / seconds), batchSize: config.batchSize, database: database.kind, withRollups: true };
 }
 
-const upstream = await startReference('upstream', PORTS.upstream);
-const passthrough = await startReference('passthrough', PORTS.passthrough, [`http://127.0.0.1:${PORTS.upstream}`]);
-const gateway = await startGateway();
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return round3(sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2);
+};
+const round1 = (value) => Math.round(value * 10) / 10;
+const round3 = (value) => Math.round(value * 1000) / 1000;
+const spread = (values) => ({ median: median(values), min: round3(Math.min(...values)), max: round3(Math.max(...values)) });
+
+async function measure(name, pid, database) {
+  const target = targets[name];
+  return { ...(await throughput(target, pid, database)), ...(await latency(target)), firstChunkMs: await timeToFirstChunk(target) };
+}
+
+// --- the run -------------------------------------------------------------------------------------
+
+const postgres = await postgresAvailable();
+const redis = await redisAvailable();
+const primary = postgres ? { kind: 'postgres', url: `${POSTGRES_SERVER}/${BENCH_DATABASE}`, redis } : { kind: 'pglite', dataDir: mkdtempSync(join(tmpdir(), 'bench-pglite-')), redis };
+const logDirectory = mkdtempSync(join(tmpdir(), 'bench-logs-'));
+const upstream = await startHelper('upstream', PORTS.upstream);
+const identity = await startHelper('identity', PORTS.identity);
+const passthrough = await startHelper('passthrough', PORTS.passthrough, [`http://127.0.0.1:${PORTS.upstream}`]);
+let gateway = await startGateway(primary, join(logDirectory, 'gateway.log'));
+const children = () => [gateway, passthrough, identity, upstream];
 try {
-  const results = { machine: { cpus: `${cpus().length} × ${cpus()[0]?.model}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, pinned: PINNED }, at: new Date().toISOString() };
-  for (const [name, child] of [['passthrough', passthrough], ['gateway', gateway]]) {
-    results[name] = { ...(await throughput(targets[name], child.pid)), ...(await latency(targets[name])), peakRssMb: peakRssMb(child.pid) };
+  await storeVaultKeys();
+  const runs = { passthrough: [], gateway: [] };
+  for (let repetition = 0; repetition < REPETITIONS; repetition++) {
+    for (const [name, child] of [['passthrough', passthrough], ['gateway', gateway]]) {
+      const result = await measure(name, child.pid, name === 'gateway' ? primary : { kind: 'none' });
+      runs[name].push(result);
+      console.log(`repetition ${repetition + 1}/${REPETITIONS} ${name}: ${JSON.stringify(result)}`);
+    }
   }
-  const direct = await timeToFirstChunk(`http://127.0.0.1:${PORTS.upstream}`, '/v1/chat/completions', { 'content-type': 'application/json' }, JSON.stringify({ stream: true }));
-  const viaGateway = await timeToFirstChunk(targets.gateway.url, targets.gateway.path, targets.gateway.headers, BODY.replace('"maxTokens":32', '"maxTokens":32,"stream":true'));
-  results.streaming = { upstreamFirstChunkMs: direct, gatewayFirstChunkMs: viaGateway, addedMs: Math.round((viaGateway - direct) * 1000) / 1000 };
-  results.logWriter = await logWriterRowsPerSecond();
-  const p = results.passthrough;
-  const g = results.gateway;
-  results.ratios = {
-    throughput: Math.round((g.requestsPerSecond / p.requestsPerSecond) * 100) / 100,
-    addedP50Ms: Math.round((g.p50Ms - p.p50Ms) * 1000) / 1000,
-    addedP99Ms: Math.round((g.p99Ms - p.p99Ms) * 1000) / 1000,
+  const summary = (list, key) => spread(list.map((run) => run[key]).filter((value) => value !== null));
+  const summarize = (list) =>
+    Object.fromEntries(
+      ['requestsPerSecond', 'cpuMicrosPerRequest', 'databaseCpuMicrosPerRequest', 'redisCpuMicrosPerRequest', 'p50Ms', 'p99Ms', 'firstChunkMs', 'non2xx']
+        .filter((key) => list.some((run) => run[key] !== null && run[key] !== undefined))
+        .map((key) => [key, summary(list, key)]),
+    );
+  const ratios = runs.gateway.map((run, index) => ({
+    throughput: round3(run.requestsPerSecond / runs.passthrough[index].requestsPerSecond),
+    addedP50Ms: round3(run.p50Ms - runs.passthrough[index].p50Ms),
+    addedP99Ms: round3(run.p99Ms - runs.passthrough[index].p99Ms),
+    addedFirstChunkMs: round3(run.firstChunkMs - runs.passthrough[index].firstChunkMs),
+  }));
+  const results = {
+    machine: { cpus: `${cpus().length} × ${cpus()[0]?.model}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, pinned: PINNED },
+    at: new Date().toISOString(),
+    setup: {
+      database: primary.kind,
+      redis,
+      auth: 'Identity introspection (fake on 127.0.0.1, cached)',
+      credentials: 'identity for even users, vault for odd users',
+      users: USERS,
+      logs: 'per-call JSON lines to a file',
+      warmupS: WARMUP_S,
+      durationS: DURATION_S,
+      connections: CONNECTIONS,
+      repetitions: REPETITIONS,
+      latencySamples: LATENCY_SAMPLES,
+    },
+    passthrough: { ...summarize(runs.passthrough), peakRssMb: peakRssMb(passthrough.pid) },
+    gateway: { ...summarize(runs.gateway), peakRssMb: peakRssMb(gateway.pid) },
+    ratios: Object.fromEntries(['throughput', 'addedP50Ms', 'addedP99Ms', 'addedFirstChunkMs'].map((key) => [key, spread(ratios.map((ratio) => ratio[key]))])),
+    runs,
   };
+  if (SOAK_S > 0) results.soak = await soak(gateway.pid, results.gateway.requestsPerSecond.median);
+  if (postgres) {
+    // The embedded default, as a labelled extra row: same setup, PGlite in a scratch folder.
+    gateway.kill('SIGTERM');
+    await new Promise((resolve) => gateway.once('exit', resolve));
+    const embedded = { kind: 'pglite', dataDir: mkdtempSync(join(tmpdir(), 'bench-pglite-')), redis };
+    gateway = await startGateway(embedded, join(logDirectory, 'gateway-pglite.log'));
+    await storeVaultKeys();
+    const run = await measure('gateway', gateway.pid, embedded);
+    results.gatewayPglite = { ...run, peakRssMb: peakRssMb(gateway.pid) };
+    rmSync(embedded.dataDir, { recursive: true, force: true });
+  }
+  results.logWriter = await logWriterRowsPerSecond(postgres ? primary.url : undefined);
+
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const row = (label, r) => `| ${label} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.cpuMicrosPerRequest} | ${r.peakRssMb} | ${r.non2xx} |`;
-  const placement = PINNED ? 'server under test pinned to CPU 0, load generator and mock upstream to CPU 1' : 'not pinned';
-  console.log(`\nMachine: ${results.machine.cpus}, ${results.machine.memoryGb} GiB, Node ${results.machine.node}; ${placement}\n`);
-  console.log('| server | req/s (32 conn) | p50 ms (1 conn) | p99 ms (1 conn) | CPU µs/req | peak RSS MB | errors |');
-  console.log('|---|---|---|---|---|---|---|');
-  console.log(row('pass-through (node:http + undici)', p));
-  console.log(row('gateway (auth + key + normalize + log)', g));
-  console.log(`\nthroughput ratio gateway/pass-through: ${results.ratios.throughput}; added latency p50 ${results.ratios.addedP50Ms} ms, p99 ${results.ratios.addedP99Ms} ms`);
-  console.log(`streaming: first chunk ${viaGateway} ms via gateway vs ${direct} ms direct (+${results.streaming.addedMs} ms)`);
-  console.log(`execution log writer: ${results.logWriter.rowsPerSecond} rows/s into ${results.logWriter.database} (${results.logWriter.rows} rows)`);
+  const { runs: _runs, ...history } = results;
+  appendFileSync(join(here, 'results/history.jsonl'), `${JSON.stringify(history)}\n`);
+
+  const range = (s) => (s ? `${s.median} (${s.min}–${s.max})` : '—');
+  const row = (label, r) =>
+    `| ${label} | ${range(r.requestsPerSecond)} | ${range(r.p50Ms)} | ${range(r.p99Ms)} | ${range(r.cpuMicrosPerRequest)} | ${range(r.databaseCpuMicrosPerRequest)} | ${range(r.firstChunkMs)} | ${r.peakRssMb} |`;
+  const placement = PINNED ? 'server under test pinned to CPU 0; load generator, upstream, Identity, PostgreSQL and Redis on CPU 1' : 'not pinned';
+  console.log(`\nMachine: ${results.machine.cpus}, ${results.machine.memoryGb} GiB, Node ${results.machine.node}; ${placement}`);
+  console.log(`Gateway: ${primary.kind}${redis ? ' + Redis' : ''}, Identity auth and keys (${USERS} users), vault, limits and budgets on, logs to a file; median (min–max) of ${REPETITIONS} interleaved runs\n`);
+  console.log('| server | req/s (32 conn) | p50 ms (1 conn) | p99 ms (1 conn) | CPU µs/req | DB server CPU µs/req | first chunk ms | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(row('pass-through (node:http + undici)', results.passthrough));
+  console.log(row(`gateway, everything on (${primary.kind})`, results.gateway));
+  if (results.gatewayPglite) {
+    const p = results.gatewayPglite;
+    console.log(`| gateway, everything on (embedded PGlite, 1 run) | ${p.requestsPerSecond} | ${p.p50Ms} | ${p.p99Ms} | ${p.cpuMicrosPerRequest} | in process | ${p.firstChunkMs} | ${p.peakRssMb} |`);
+  }
+  const r = results.ratios;
+  console.log(`\nthroughput gateway/pass-through ${range(r.throughput)}; added p50 ${range(r.addedP50Ms)} ms, p99 ${range(r.addedP99Ms)} ms; first chunk ${range(r.addedFirstChunkMs)} ms`);
+  console.log(`Redis CPU µs/req ${range(results.gateway.redisCpuMicrosPerRequest)}; execution-log writer ${results.logWriter.rowsPerSecond} rows/s with rollups (${results.logWriter.database}, batches of ${results.logWriter.batchSize})`);
+  if (results.soak) console.log(`soak: ${results.soak.seconds} s at ${results.soak.rate} req/s, RSS ${results.soak.firstMb} → ${results.soak.lastMb} MB (max ${results.soak.maxMb}, drift ${results.soak.driftPercent} %)`);
 } finally {
-  for (const child of [gateway, passthrough, upstream]) child.kill('SIGTERM');
+  for (const child of children()) child.kill('SIGTERM');
+  rmSync(logDirectory, { recursive: true, force: true });
+  if (primary.kind === 'pglite') rmSync(primary.dataDir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
-// The two reference servers of the benchmark, each run as its own process so CPU and memory can be
-// read per process: `node bench/servers.mjs upstream <port>` or `node bench/servers.mjs passthrough <port> <upstreamUrl>`.
+// The benchmark's other servers, each its own process so CPU and memory can be read per process:
+// `node bench/servers.mjs upstream <port>`, `node bench/servers.mjs passthrough <port> <upstreamUrl>`
+// or `node bench/servers.mjs identity <port>` (a fake Identity service, per shared/contracts/identity.md).
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
 
@@ -58,6 +59,42 @@ function passthrough() {
   });
 }
 
-const server = role === 'upstream' ? upstream() : passthrough();
+/**
+ * A fake Identity: token `bench-token-<n>` belongs to user `bench-user-<n>` of organization
+ * `bench-org-<n % 20>`; even users hold an OpenAI key in Identity, odd users do not (404: the
+ * gateway falls through to its vault).
+ */
+function identity() {
+  const json = (res, status, body) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  };
+  return createServer((req, res) => {
+    let body = '';
+    req.on('data', (part) => (body += part));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/api/auth/introspect') {
+        const match = /^bench-token-(\d+)$/.exec(JSON.parse(body || '{}').token ?? '');
+        if (!match) return json(res, 200, { active: false });
+        const n = Number(match[1]);
+        const now = Math.floor(Date.now() / 1000);
+        return json(res, 200, {
+          active: true, type: 'user', sub: `bench-user-${n}`, email: `bench-user-${n}@example.test`, name: `bench-user-${n}`, isSuperAdmin: false,
+          organizations: [{ id: `bench-org-${n % 20}`, name: `bench-org-${n % 20}`, role: 'member' }], entitlements: [], roles: [],
+          token_type: 'Bearer', iat: now, exp: now + 3600,
+        });
+      }
+      const credential = /^\/api\/internal\/credentials\/bench-user-(\d+)\/openai$/.exec(req.url ?? '');
+      if (req.method === 'GET' && credential) {
+        const n = Number(credential[1]);
+        if (n % 2 === 1) return json(res, 404, { message: 'Credential not found' });
+        return json(res, 200, { apiKey: `sk-bench-identity-${n}-0123456789`, metadata: {}, credentialId: `cred-${n}`, isProxy: false, ownerId: `bench-user-${n}`, isOrgWide: false });
+      }
+      json(res, 404, { message: 'Not found' });
+    });
+  });
+}
+
+const server = role === 'upstream' ? upstream() : role === 'identity' ? identity() : passthrough();
 server.keepAliveTimeout = 65_000;
 server.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigValidationError, loadConfig } from '@app/config';
+import { embeddedDatabaseWarning } from '@app/database';
 import { createApp } from './create-app.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { installLastResortHandlers } from './process/last-resort.js';
@@ -11,6 +12,8 @@ async function bootstrap(): Promise<void> {
   const metrics = app.get(GatewayMetrics);
   const logger = new Logger('Process');
   installLastResortHandlers({ count: (kind) => metrics.countInternalError(kind), log: (line) => logger.error(line) });
+  const databaseWarning = embeddedDatabaseWarning(config.database, config.executionLog.retentionDays);
+  if (databaseWarning) new Logger('Database').warn(databaseWarning);
   const { port, host } = config.server;
   await app.listen({ port, host });
   console.log(`Integrations Service listening on http://${host}:${port} (docs at /docs)`);
