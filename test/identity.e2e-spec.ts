@@ -167,6 +167,19 @@ describe('Identity service: introspection and on-demand keys', () => {
     expect(response.body.error).toContain('openai');
   });
 
+  it('remembers for a while that Identity holds no key for a caller, then asks again', async () => {
+    const ivy = newUser([], false);
+
+    await execute(ivy.token).expect(424);
+    await execute(ivy.token).expect(424);
+    expect(lookupsFor(ivy.userId)).toHaveLength(1);
+
+    identity.setUserKey(ivy.userId, 'openai', 'sk-proj-ivyAddedHerKeyLater0123');
+    clock.advance(10_001); // IDENTITY_CREDENTIAL_MISS_CACHE_TTL_MS
+    await execute(ivy.token).expect(200);
+    expect(lookupsFor(ivy.userId)).toHaveLength(2);
+  });
+
   it('uses the org-wide key when the user has none, and logs it as a proxy use with the credential id', async () => {
     const orgId = uniqueId('org');
     const ivy = newUser([orgId], false);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
+import { TestClock } from './support/test-clock.js';
 import { openAiChatCompletion } from './support/openai-replies.js';
 import { authAs, chatBody, startTestApp, TEST_VAULT_KEY, uniqueId, type TestApp } from './support/test-app.js';
 
@@ -175,6 +176,36 @@ describe('vault encryption key checks', () => {
       expect(response.body.code).toBe('VAULT_DISABLED');
     } finally {
       await gateway.close();
+    }
+  });
+});
+
+describe('vault keys across replicas (VAULT_CREDENTIAL_CACHE_TTL_MS)', () => {
+  it('serves a key from memory for a few seconds: a delete through another replica takes effect within that time', async () => {
+    const upstream = await FakeUpstream.start();
+    upstream.reply(openAiChatCompletion());
+    const clock = new TestClock();
+    const environment = { CREDENTIAL_ENCRYPTION_KEY: TEST_VAULT_KEY, CREDENTIAL_SOURCES: 'vault', OPENAI_BASE_URL: upstream.url };
+    const [first, second] = [await startTestApp(environment, { clock: clock.now }), await startTestApp(environment, { clock: clock.now })];
+    try {
+      const caller = authAs(uniqueId('user'));
+      const execute = (replica: TestApp) => request(replica.server).post('/api/integrations/execute').set(caller).send(chatBody);
+      await request(second.server)
+        .put('/api/integrations/credentials/openai')
+        .set(caller)
+        .send({ apiKey: 'sk-proj-twoReplicas0123456789' })
+        .expect(200);
+      await execute(first).expect(200);
+
+      await request(second.server).delete('/api/integrations/credentials/openai').set(caller).expect(204);
+      await execute(second).expect(424); // the replica that deleted it knows at once
+      await execute(first).expect(200); // the other serves what it read, for up to the TTL
+      clock.advance(5_001);
+      await execute(first).expect(424);
+    } finally {
+      await first.close();
+      await second.close();
+      await upstream.stop();
     }
   });
 });

@@ -8,6 +8,10 @@ export interface CredentialsConfig {
   /** Enabled sources, in the order they are asked. */
   sources: CredentialSourceName[];
   identityCacheTtlMs: number;
+  /** How long "Identity holds no key for this caller" is remembered; 0 asks every time. */
+  identityMissCacheTtlMs: number;
+  /** How long vault answers are served from memory; 0 looks up on every call. */
+  vaultCacheTtlMs: number;
   identityServiceToken?: string;
   /** A file holding the token, re-read when it changes; wins over identityServiceToken. */
   identityServiceTokenFile?: string;
@@ -37,6 +41,20 @@ class CredentialsVariables {
   @Max(3_600_000)
   IDENTITY_CREDENTIAL_CACHE_TTL_MS = 60_000;
 
+  /** How long "Identity holds no key for this caller" is remembered (they use the vault or the environment); 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  IDENTITY_CREDENTIAL_MISS_CACHE_TTL_MS = 10_000;
+
+  /** How long vault answers are served from memory (keys changed through another replica take effect within it); 0 disables. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  VAULT_CREDENTIAL_CACHE_TTL_MS = 5_000;
+
   /** Token the gateway presents to Identity for credential lookups when the caller has none (service keys). */
   @IsOptional()
   @IsString()
@@ -61,6 +79,8 @@ export const credentialsConfig = configSlice('credentials', CredentialsVariables
   return {
     sources: credentialSources(env.CREDENTIAL_SOURCES, encryptionKey),
     identityCacheTtlMs: env.IDENTITY_CREDENTIAL_CACHE_TTL_MS,
+    identityMissCacheTtlMs: env.IDENTITY_CREDENTIAL_MISS_CACHE_TTL_MS,
+    vaultCacheTtlMs: env.VAULT_CREDENTIAL_CACHE_TTL_MS,
     identityServiceToken: env.IDENTITY_SERVICE_TOKEN,
     identityServiceTokenFile: env.IDENTITY_SERVICE_TOKEN_FILE,
     encryptionKey,

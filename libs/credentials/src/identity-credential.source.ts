@@ -9,11 +9,16 @@ import { IdentityServiceToken } from './identity-service-token.js';
  * Keys held by the Identity service, fetched on demand. They stay in memory only, for a short TTL
  * (IDENTITY_CREDENTIAL_CACHE_TTL_MS, 0 = no cache), so an Identity outage is ridden out until the TTL
  * ends; after that calls fail with IDENTITY_UNAVAILABLE. Concurrent lookups for one key share a call.
+ * "No key here" (404) is remembered too, for IDENTITY_CREDENTIAL_MISS_CACHE_TTL_MS: callers whose key
+ * lives in the vault or the environment would otherwise cost an Identity round trip on every call.
  */
 @Injectable()
 export class IdentityCredentialSource implements CredentialSource {
   readonly name = 'identity';
   private readonly cache: TtlCache<string, ResolvedCredential>;
+  /** Callers Identity holds no key for, recently asked. */
+  private readonly misses: TtlCache<string, true>;
+  private readonly missTtlMs: number;
   private readonly flights = new SingleFlight<string, ResolvedCredential | null>();
   private readonly ttlMs: number;
   private readonly serviceToken: IdentityServiceToken;
@@ -25,7 +30,9 @@ export class IdentityCredentialSource implements CredentialSource {
     @Inject(CLOCK) clock: Clock,
   ) {
     this.cache = new TtlCache(10_000, clock);
+    this.misses = new TtlCache(10_000, clock);
     this.ttlMs = config.identityCacheTtlMs;
+    this.missTtlMs = config.identityMissCacheTtlMs;
     this.serviceToken = new IdentityServiceToken(config.identityServiceToken, config.identityServiceTokenFile, clock);
   }
 
@@ -36,9 +43,13 @@ export class IdentityCredentialSource implements CredentialSource {
     const key = credentialRequestKey(request);
     const cached = this.cache.get(key);
     if (cached) return cached;
+    if (this.misses.get(key)) return null;
     return this.flights.run(key, async () => {
       const credential = await this.fetch(request, bearerToken, ownToken);
-      if (!credential) return null;
+      if (!credential) {
+        this.misses.set(key, true, this.missTtlMs);
+        return null;
+      }
       const resolved: ResolvedCredential = {
         apiKey: credential.apiKey,
         source: this.name,
@@ -75,5 +86,6 @@ export class IdentityCredentialSource implements CredentialSource {
 
   invalidate(request: CredentialRequest): void {
     this.cache.delete(credentialRequestKey(request));
+    this.misses.delete(credentialRequestKey(request));
   }
 }

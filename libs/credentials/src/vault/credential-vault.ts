@@ -112,7 +112,7 @@ export class CredentialVault implements OnModuleInit {
   }
 
   /** Records use at most once a minute per key, off the request path. */
-  private touch(id: string): void {
+  touch(id: string): void {
     const now = Date.now();
     if (now - (this.lastUsedWrites.get(id) ?? 0) < LAST_USED_WRITE_INTERVAL_MS) return;
     this.lastUsedWrites.set(id, now);

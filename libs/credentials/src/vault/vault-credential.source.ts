@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CLOCK, GatewayError, ThrottledWarning, TtlCache, withTimeout, type Clock } from '@app/common';
 import { credentialRequestKey, type CredentialRequest, type CredentialSource, type ResolvedCredential } from '../credential-source.js';
+import { credentialsConfig, type CredentialsConfig } from '../credentials.config.js';
 import { CredentialVault } from './credential-vault.js';
 
 /** How long a vault lookup may take before the database counts as unreachable for this call. */
@@ -14,8 +15,9 @@ const WARNING_INTERVAL_MS = 10_000;
 /**
  * The caller's own vault key, else their organization's shared key. Never anyone else's.
  *
- * Looked up on every call while the database answers, so a deleted key stops working at once on
- * every replica. While it does not (refused, or slower than LOOKUP_TIMEOUT_MS), the caller's last
+ * Answers are kept in memory for VAULT_CREDENTIAL_CACHE_TTL_MS (5 s by default; 0 looks up on every
+ * call): a key stored or deleted through this replica takes effect at once, through another replica
+ * within that time, and a call costs no database round trip meanwhile. While it does not (refused, or slower than LOOKUP_TIMEOUT_MS), the caller's last
  * known answer stands in, in memory only, and the database is left alone for PAUSE_AFTER_FAILURE_MS
  * so an outage costs calls no time; a caller with no known answer gets 503 DATABASE_UNAVAILABLE,
  * never another account's key.
@@ -25,21 +27,32 @@ export class VaultCredentialSource implements CredentialSource {
   readonly name = 'vault';
   private readonly logger = new Logger('VaultCredentialSource');
   private readonly lastKnown: TtlCache<string, ResolvedCredential | null>;
+  /** Recent answers, served without asking the database (the cache of the TTL above). */
+  private readonly recent: TtlCache<string, ResolvedCredential | null>;
+  private readonly recentTtlMs: number;
   private readonly now: Clock;
   private readonly outage: ThrottledWarning;
   private pausedUntil = 0;
 
   constructor(
     private readonly vault: CredentialVault,
+    @Inject(credentialsConfig.token) config: CredentialsConfig,
     @Optional() @Inject(CLOCK) clock?: Clock,
   ) {
     this.now = clock ?? Date.now;
     this.lastKnown = new TtlCache(10_000, this.now);
+    this.recent = new TtlCache(10_000, this.now);
+    this.recentTtlMs = config.vaultCacheTtlMs;
     this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
   }
 
   async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
     const memoryKey = credentialRequestKey(request);
+    const recent = this.recent.get(memoryKey);
+    if (recent !== undefined) {
+      if (recent?.credentialId) this.vault.touch(recent.credentialId);
+      return recent;
+    }
     if (this.now() < this.pausedUntil) return this.fromMemory(memoryKey, request.provider);
     let credential: ResolvedCredential | null;
     try {
@@ -50,6 +63,7 @@ export class VaultCredentialSource implements CredentialSource {
       return this.fromMemory(memoryKey, request.provider);
     }
     this.lastKnown.set(memoryKey, credential, LAST_KNOWN_TTL_MS);
+    this.recent.set(memoryKey, credential, this.recentTtlMs);
     const served = this.outage.recover();
     if (served > 0) this.logger.log(`The database answers again; ${served} vault lookups were answered from memory meanwhile`);
     return credential;
@@ -57,6 +71,7 @@ export class VaultCredentialSource implements CredentialSource {
 
   invalidate(request: CredentialRequest): void {
     this.lastKnown.delete(credentialRequestKey(request));
+    this.recent.delete(credentialRequestKey(request));
   }
 
   private async lookup(request: CredentialRequest): Promise<ResolvedCredential | null> {
