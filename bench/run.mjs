@@ -122,7 +122,9 @@ async function startGateway(database, logFile) {
   else env.PGLITE_DATA_DIR = database.dataDir;
   if (database.redis) env.REDIS_URL = 'redis://127.0.0.1:6379';
   const log = openSync(logFile, 'a');
-  const child = serverUnderTest([join(root, 'dist/apps/integrations/src/main.js')], { stdio: ['ignore', log, 'inherit'], env });
+  // BENCH_CPU_PROFILE=<dir>: the gateway writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = serverUnderTest([...profile, join(root, 'dist/apps/integrations/src/main.js')], { stdio: ['ignore', log, 'inherit'], env });
   for (let attempt = 0; attempt < 150; attempt++) {
     try {
       const response = await fetch(`${targets.gateway.url}/health/ready`);
