@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -270,6 +271,28 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
     // One million prompt tokens at the model's input price (USD per million): the cached call adds nothing.
     const price = gateway.app.get(PricingTable).priceOf('gpt-4o-mini')!;
     expect(response.body.items[0].estimatedCostUsd).toBeCloseTo(price.input, 8);
+  });
+
+  it('inserts a row sent twice (its commit lost with the connection) once, and counts it once in the rollups', async () => {
+    const orgId = uniqueId('org');
+    const writer = gateway.app.get(ExecutionLogWriter);
+    const record = successfulChatRecord({
+      id: randomUUID(),
+      requestId: `${orgId}-once`,
+      userId: `${orgId}-user`,
+      orgId,
+      createdAt: new Date('2026-02-15T08:30:00Z'),
+    });
+    writer.record(record);
+    await gateway.flushExecutionLog();
+    writer.record(record);
+    await gateway.flushExecutionLog();
+
+    const [{ rows }] = await gateway.dataSource.query('SELECT count(*)::int AS rows FROM execution_logs WHERE org_id = $1', [orgId]);
+    const [{ calls }] = await gateway.dataSource.query('SELECT sum(calls)::int AS calls FROM execution_log_rollups WHERE org_id = $1', [
+      orgId,
+    ]);
+    expect({ rows, calls }).toEqual({ rows: 1, calls: 1 });
   });
 
   it('shows the retention and the oldest day still kept on /status/details', async () => {

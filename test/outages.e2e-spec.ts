@@ -96,8 +96,8 @@ describeWithPostgres('PostgreSQL down and back', () => {
         ]);
         return count === 60;
       },
-      // Polls, so it ends as soon as the rows are in; the bound is for a loaded 2-core machine, where
-      // the pool's reconnection after the outage has been seen to take over 10 s.
+      // Polls, so it ends as soon as the rows are in. Exactly 60: a batch whose commit the cut lost
+      // is sent again, and its rows (ids set by the gateway) must not be inserted twice.
       30_000,
       'all 60 execution-log rows',
     );

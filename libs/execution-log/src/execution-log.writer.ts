@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -56,7 +57,8 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
       }
       return;
     }
-    this.queue.push(record);
+    // The row's id is set here, once: a batch sent twice (its commit lost with the connection) inserts nothing twice.
+    this.queue.push(record.id === undefined ? { ...record, id: randomUUID() } : record);
     if (this.queue.length >= this.config.batchSize && !this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
@@ -176,8 +178,9 @@ function isRefusedData(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
-/** Columns in insert order with their SQL types; `id` is left to the database default. */
+/** Columns in insert order with their SQL types. */
 const COLUMNS: ReadonlyArray<readonly [column: string, sqlType: string, value: (record: ExecutionRecord) => unknown]> = [
+  ['id', 'uuid', (record) => record.id],
   ['request_id', 'varchar', (record) => fitText(record.requestId, LENGTH.requestId)],
   ['user_id', 'varchar', (record) => fitText(record.userId, LENGTH.userId)],
   ['org_id', 'varchar', (record) => fitText(record.orgId, LENGTH.orgId)],
@@ -232,8 +235,10 @@ const COLUMN_LIST = COLUMNS.map(([column]) => `"${column}"`).join(', ');
 const INSERT_STATEMENT =
   `WITH "batch" AS (SELECT ${COLUMNS.map(([column, sqlType], index) => `(row->>${index})::${sqlType} AS "${column}"`).join(', ')} ` +
   `FROM jsonb_array_elements($1::jsonb) AS row), ` +
-  `"logged" AS (INSERT INTO "execution_logs" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM "batch") ` +
-  rollupUpsert('"batch"');
+  // A batch whose commit the connection lost is sent again: rows already in are skipped, and only
+  // the rows this statement inserted are added to the rollups.
+  `"logged" AS (INSERT INTO "execution_logs" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM "batch" ON CONFLICT DO NOTHING RETURNING *) ` +
+  rollupUpsert('"logged"');
 
 function rowsParameter(batch: ExecutionRecord[]): [string] {
   return [JSON.stringify(batch.map((record) => COLUMNS.map(([, , value]) => value(record))))];

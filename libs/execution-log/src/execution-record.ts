@@ -1,5 +1,7 @@
 /** What the gateway knows about one finished execute call, handed to the writer. */
 export interface ExecutionRecord {
+  /** Set by the writer when queued (a caller may set it): makes a batch sent twice insert once. */
+  id?: string;
   requestId: string;
   userId: string;
   orgId: string | null;

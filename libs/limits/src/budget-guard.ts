@@ -41,14 +41,17 @@ export class BudgetGuard {
 
   async admit(subject: RateLimitSubject, now = new Date()): Promise<void> {
     if (!this.anyCap) return;
-    for (const { scope, id, period, capUsd, key, windowMs } of this.caps(subject, now)) {
-      let spentMicros: number;
-      try {
-        spentMicros = (await this.store.read(key, windowMs)).count;
-      } catch {
-        // Fail open: the counter store reports its own outage (one throttled warning, not one per call).
-        return;
-      }
+    const caps = this.caps(subject, now);
+    let spent: number[];
+    try {
+      // Only reads: all at once, one round trip (the store pipelines them).
+      spent = (await Promise.all(caps.map(({ key, windowMs }) => this.store.read(key, windowMs)))).map((counter) => counter.count);
+    } catch {
+      // Fail open: the counter store reports its own outage (one throttled warning, not one per call).
+      return;
+    }
+    caps.forEach(({ scope, id, period, capUsd }, index) => {
+      const spentMicros = spent[index];
       if (spentMicros >= capUsd * MICRO) {
         throw new GatewayError(
           'BUDGET_EXCEEDED',
@@ -58,7 +61,7 @@ export class BudgetGuard {
           },
         );
       }
-    }
+    });
   }
 
   /** The subject's configured caps and what is spent against them, read without counting anything. Throws if the store is down. */

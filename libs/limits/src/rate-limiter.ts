@@ -42,11 +42,12 @@ export class RateLimiter {
   async admit(subject: RateLimitSubject): Promise<void> {
     const scopes = this.scopes(subject);
     try {
-      for (const { name, id, limit } of scopes) {
-        if (limit.tpm <= 0) continue;
-        const used = await this.store.read(`rl:${name}:${id}:tokens`, MINUTE_MS);
-        if (used.count >= limit.tpm) throw limited(`${limit.tpm} tokens per minute for this ${name}`, used.resetMs);
-      }
+      // The token counters are only read: all at once, one round trip (the store pipelines them).
+      const tokenLimited = scopes.filter(({ limit }) => limit.tpm > 0);
+      const used = await Promise.all(tokenLimited.map(({ name, id }) => this.store.read(`rl:${name}:${id}:tokens`, MINUTE_MS)));
+      tokenLimited.forEach(({ name, limit }, index) => {
+        if (used[index].count >= limit.tpm) throw limited(`${limit.tpm} tokens per minute for this ${name}`, used[index].resetMs);
+      });
       for (const { name, id, limit } of scopes) {
         if (limit.rpm <= 0) continue;
         const taken = await this.store.take(`rl:${name}:${id}:requests`, limit.rpm, MINUTE_MS);

@@ -29,8 +29,10 @@ export class Admission {
     const call = adapter.validate(request.operation, request.params);
     this.assertFitsContext(adapter, call);
     const subject = { userId: caller.userId, orgId: caller.orgId };
-    await this.rateLimiter.admit(subject);
-    await this.budget.admit(subject);
+    // Both checks at once: their store round trips overlap. A rate limit is reported before a budget.
+    const [rate, budget] = await Promise.allSettled([this.rateLimiter.admit(subject), this.budget.admit(subject)]);
+    if (rate.status === 'rejected') throw rate.reason;
+    if (budget.status === 'rejected') throw budget.reason;
     return { adapter, call };
   }
 
