@@ -146,7 +146,7 @@ describe('partitioned execution log (embedded PGlite)', () => {
       'execution_logs_p20260402',
       'execution_logs_p20260403',
     ]);
-    expect(partitions.oldestKeptDay()).toBe('2026-03-02');
+    expect(partitions.retention()).toEqual({ retentionDays: 30, oldestKeptDay: '2026-03-02' });
     expect(await dataSource.query(`SELECT request_id FROM execution_logs WHERE request_id LIKE 'old-%'`)).toEqual([
       { request_id: 'old-3' },
     ]);

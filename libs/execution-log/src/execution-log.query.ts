@@ -6,6 +6,7 @@ import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js
 import { Conditions, type ExecutionLogScope, type LogTable, type RowFilter } from './query/conditions.js';
 import { pageWindowStart, type CountedStretch } from './query/page-window.js';
 import { splitByWholeHours, type TimeRange } from './query/time-split.js';
+import { addUsageSums, RAW_USAGE_SUMS, ROLLUP_USAGE_SUMS, usageSums, type UsageSums } from './query/usage-sums.js';
 
 export type { ExecutionLogScope } from './query/conditions.js';
 
@@ -32,20 +33,11 @@ export interface UsageFilter {
   provider?: string;
 }
 
-export interface UsageRow {
+export interface UsageRow extends UsageSums {
   userId: string;
   orgId: string | null;
   provider: string;
   model: string | null;
-  calls: number;
-  failedCalls: number;
-  /** Answered from the response cache: counted, never billed. */
-  cachedCalls: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  /** Tokens of the calls that reached the provider: what a cost estimate prices. */
-  billed: { promptTokens: number; completionTokens: number };
 }
 
 /** Reads execution logs and their rollups, always within the caller's scope. */
@@ -134,10 +126,7 @@ export class ExecutionLogQuery {
   private rawUsage(filter: UsageFilter, range: TimeRange): Promise<UsageRow[]> {
     const where = new Conditions('execution_logs', filter, range);
     return this.usageRows(
-      `SELECT "user_id", "org_id", "provider", "model", count(*) AS calls, count(*) FILTER (WHERE NOT "success") AS failed,
-        count(*) FILTER (WHERE "cached") AS cached, sum("prompt_tokens") AS prompt, sum("completion_tokens") AS completion,
-        sum("total_tokens") AS total, sum("prompt_tokens") FILTER (WHERE NOT "cached") AS billed_prompt,
-        sum("completion_tokens") FILTER (WHERE NOT "cached") AS billed_completion
+      `SELECT "user_id", "org_id", "provider", "model", ${RAW_USAGE_SUMS}
        FROM "execution_logs"${where.sql()} GROUP BY 1, 2, 3, 4`,
       where.parameters,
     );
@@ -149,11 +138,7 @@ export class ExecutionLogQuery {
     return this.usageRows(
       `SELECT "user_id", NULLIF("org_id", '') AS org_id, "provider", NULLIF("model", '') AS model, calls, failed, cached, prompt,
         completion, total, billed_prompt, billed_completion
-       FROM (SELECT "user_id", "org_id", "provider", "model", sum("calls") AS calls, sum("errors") AS failed,
-          sum("calls") FILTER (WHERE "outcome" = 'cached') AS cached, sum("prompt_tokens") AS prompt,
-          sum("completion_tokens") AS completion, sum("total_tokens") AS total,
-          sum("prompt_tokens") FILTER (WHERE "outcome" <> 'cached') AS billed_prompt,
-          sum("completion_tokens") FILTER (WHERE "outcome" <> 'cached') AS billed_completion
+       FROM (SELECT "user_id", "org_id", "provider", "model", ${ROLLUP_USAGE_SUMS}
         FROM "execution_log_rollups"${where.sql()} GROUP BY 1, 2, 3, 4) AS grouped`,
       where.parameters,
     );
@@ -166,13 +151,7 @@ export class ExecutionLogQuery {
       orgId: row.org_id,
       provider: String(row.provider),
       model: row.model,
-      calls: Number(row.calls),
-      failedCalls: Number(row.failed),
-      cachedCalls: Number(row.cached ?? 0),
-      promptTokens: Number(row.prompt ?? 0),
-      completionTokens: Number(row.completion ?? 0),
-      totalTokens: Number(row.total ?? 0),
-      billed: { promptTokens: Number(row.billed_prompt ?? 0), completionTokens: Number(row.billed_completion ?? 0) },
+      ...usageSums(row),
     }));
   }
 }
@@ -187,14 +166,7 @@ function mergeUsage(parts: UsageRow[][]): UsageRow[] {
       merged.set(key, { ...row, billed: { ...row.billed } });
       continue;
     }
-    seen.calls += row.calls;
-    seen.failedCalls += row.failedCalls;
-    seen.cachedCalls += row.cachedCalls;
-    seen.promptTokens += row.promptTokens;
-    seen.completionTokens += row.completionTokens;
-    seen.totalTokens += row.totalTokens;
-    seen.billed.promptTokens += row.billed.promptTokens;
-    seen.billed.completionTokens += row.billed.completionTokens;
+    addUsageSums(seen, row);
   }
   return [...merged.values()].sort(
     (a, b) =>

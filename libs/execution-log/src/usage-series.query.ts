@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Conditions, type ExecutionLogScope } from './query/conditions.js';
 import { percentileFromBuckets } from './query/latency-percentiles.js';
+import { ROLLUP_USAGE_SUMS, usageSums, type UsageSums } from './query/usage-sums.js';
 import { LATENCY_BUCKETS_MS, latencyBucketColumn } from './rollups/rollup-statement.js';
 
 export type SeriesBucket = 'hour' | 'day';
@@ -18,17 +19,10 @@ export interface RollupFilter {
 }
 
 /** One bucket of one group, per model (so cost can be priced per model). */
-export interface SeriesRow {
+export interface SeriesRow extends UsageSums {
   at: Date;
   key: string | null;
   model: string | null;
-  calls: number;
-  errors: number;
-  cachedCalls: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  billed: { promptTokens: number; completionTokens: number };
 }
 
 export interface LatencyRow {
@@ -60,25 +54,11 @@ export class UsageSeriesQuery {
     const where = new Conditions('execution_log_rollups', filter, filter);
     const rows = await this.dataSource.query<Array<Record<string, string | Date | null>>>(
       `SELECT date_trunc('${bucket}', "hour", 'UTC') AS at, ${DIMENSION_COLUMN[dimension]} AS key, NULLIF("model", '') AS model,
-        sum("calls") AS calls, sum("errors") AS errors, sum("calls") FILTER (WHERE "outcome" = 'cached') AS cached,
-        sum("prompt_tokens") AS prompt, sum("completion_tokens") AS completion, sum("total_tokens") AS total,
-        sum("prompt_tokens") FILTER (WHERE "outcome" <> 'cached') AS billed_prompt,
-        sum("completion_tokens") FILTER (WHERE "outcome" <> 'cached') AS billed_completion
+        ${ROLLUP_USAGE_SUMS}
        FROM "execution_log_rollups"${where.sql()} GROUP BY 1, 2, 3 ORDER BY 1`,
       where.parameters,
     );
-    return rows.map((row) => ({
-      at: row.at as Date,
-      key: row.key as string | null,
-      model: row.model as string | null,
-      calls: Number(row.calls),
-      errors: Number(row.errors),
-      cachedCalls: Number(row.cached ?? 0),
-      promptTokens: Number(row.prompt),
-      completionTokens: Number(row.completion),
-      totalTokens: Number(row.total),
-      billed: { promptTokens: Number(row.billed_prompt ?? 0), completionTokens: Number(row.billed_completion ?? 0) },
-    }));
+    return rows.map((row) => ({ at: row.at as Date, key: row.key as string | null, model: row.model as string | null, ...usageSums(row) }));
   }
 
   /** Per provider: latency percentiles from the rollups' histograms, mean and max, and the gateway's overhead. */

@@ -64,16 +64,9 @@ export class UsageInsights {
     return { from, to, buckets, series: foldSmallest(series, buckets.length) };
   }
 
-  private priced(row: SeriesRow): Point {
-    return {
-      calls: row.calls,
-      errors: row.errors,
-      cachedCalls: row.cachedCalls,
-      promptTokens: row.promptTokens,
-      completionTokens: row.completionTokens,
-      totalTokens: row.totalTokens,
-      estimatedCostUsd: (row.model && this.pricing.costOf(row.model, row.billed)) || 0,
-    };
+  private priced({ calls, failedCalls, cachedCalls, promptTokens, completionTokens, totalTokens, model, billed }: SeriesRow): Point {
+    const estimatedCostUsd = (model && this.pricing.costOf(model, billed)) || 0;
+    return { calls, errors: failedCalls, cachedCalls, promptTokens, completionTokens, totalTokens, estimatedCostUsd };
   }
 }
 

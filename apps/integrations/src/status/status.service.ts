@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '@app/database';
-import { executionLogConfig, ExecutionLogPartitions, ExecutionLogWriter, type ExecutionLogConfig } from '@app/execution-log';
+import { ExecutionLogPartitions, ExecutionLogWriter } from '@app/execution-log';
 import { OpsAgentService } from '@app/ops-agent';
 import { CircuitBreaker, IntegrationSwitch, ProviderHealthTracker, ProviderRegistry } from '@app/providers';
 import type { StatusResponseDto } from '../integrations/dto/status-response.dto.js';
@@ -21,7 +21,6 @@ export class StatusService {
     private readonly circuit: CircuitBreaker,
     private readonly executionLog: ExecutionLogWriter,
     private readonly partitions: ExecutionLogPartitions,
-    @Inject(executionLogConfig.token) private readonly executionLogSettings: ExecutionLogConfig,
     private readonly integration: IntegrationSwitch,
     @Optional() private readonly opsAgent?: OpsAgentService,
   ) {}
@@ -38,8 +37,7 @@ export class StatusService {
         .map((provider) => ({ ...provider, circuit: this.circuit.state(provider.name) })),
       executionLog: {
         ...this.executionLog.stats(),
-        retentionDays: this.executionLogSettings.retentionDays,
-        oldestKeptDay: this.partitions.oldestKeptDay(),
+        ...this.partitions.retention(),
       },
       integration: this.integration.state(),
       opsAgent: this.opsAgent?.state() ?? {

@@ -58,9 +58,9 @@ export class ExecutionLogPartitions implements OnModuleInit, OnApplicationShutdo
     clearInterval(this.timer);
   }
 
-  /** The oldest day still held (UTC, YYYY-MM-DD), as of the last maintenance. */
-  oldestKeptDay(): string | null {
-    return this.oldestKeptDayStart()?.toISOString().slice(0, 10) ?? null;
+  /** The retention setting and the oldest day still held (UTC, YYYY-MM-DD), as of the last maintenance. */
+  retention(): { retentionDays: number; oldestKeptDay: string | null } {
+    return { retentionDays: this.config.retentionDays, oldestKeptDay: this.oldestKeptDayStart()?.toISOString().slice(0, 10) ?? null };
   }
 
   /** When the oldest day still held begins, as of the last maintenance. */
