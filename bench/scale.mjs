@@ -77,7 +77,7 @@ async function load(dataSource) {
     return { start: previous.start.getTime(), loadSeconds: previous.seconds, reused: true };
   }
   const start = Math.floor(Date.now() / 3_600_000) * 3_600_000 - DAYS * 86_400_000;
-  await dataSource.query('TRUNCATE execution_logs, execution_log_rollups, bench_scale_load');
+  await dataSource.query('TRUNCATE execution_logs, execution_log_rollups, execution_log_daily_rollups, bench_scale_load');
   const partitions = new ExecutionLogPartitions(dataSource, { retentionDays: 0, rollupRetentionDays: 0 });
   await partitions.prepareFor(Array.from({ length: DAYS + 1 }, (_, day) => new Date(start + day * 86_400_000)));
   const seconds = await timed(async () => {
@@ -86,9 +86,11 @@ async function load(dataSource) {
       const chunkSeconds = await timed(() => dataSource.query(loadStatement(first, last, start)));
       console.log(`loaded rows ${first}–${last} in ${chunkSeconds} s`);
     }
-    console.log(`rollups built in ${await timed(() => dataSource.query(rollupUpsert('"execution_logs"')))} s`);
+    console.log(`hourly rollups built in ${await timed(() => dataSource.query(rollupUpsert('"execution_logs"', 'hourly')))} s`);
+    console.log(`daily rollups built in ${await timed(() => dataSource.query(rollupUpsert('"execution_logs"', 'daily')))} s`);
     await dataSource.query('VACUUM ANALYZE execution_logs');
     await dataSource.query('VACUUM ANALYZE execution_log_rollups');
+    await dataSource.query('VACUUM ANALYZE execution_log_daily_rollups');
   });
   await dataSource.query('INSERT INTO bench_scale_load (rows, start, seconds) VALUES ($1, $2, $3)', [ROWS, new Date(start), seconds]);
   return { start, loadSeconds: seconds, reused: false };
@@ -162,6 +164,7 @@ async function writerRowsPerSecond(dataSource) {
   });
   await dataSource.query(`DELETE FROM execution_logs WHERE request_id LIKE 'bench-writer-%'`);
   await dataSource.query(`DELETE FROM execution_log_rollups WHERE user_id LIKE 'bench-writer-%'`);
+  await dataSource.query(`DELETE FROM execution_log_daily_rollups WHERE user_id LIKE 'bench-writer-%'`);
   return { rows, rowsPerSecond: Math.round(rows / seconds), batchSize: config.batchSize };
 }
 
@@ -177,12 +180,14 @@ await dataSource.runMigrations({ transaction: 'each' });
 const loaded = await load(dataSource);
 // A previous run's writer phase deleted its rows: vacuum now, so autovacuum does not compete with the timed queries.
 await dataSource.query('VACUUM ANALYZE execution_log_rollups');
+await dataSource.query('VACUUM ANALYZE execution_log_daily_rollups');
 await dataSource.query('VACUUM ANALYZE execution_logs');
 const from = new Date(loaded.start).toISOString();
 const to = new Date(loaded.start + DAYS * 86_400_000).toISOString();
 const [{ total }] = await dataSource.query('SELECT count(*)::int AS total FROM execution_logs');
 const [{ rollups }] = await dataSource.query('SELECT count(*)::int AS rollups FROM execution_log_rollups');
 const [{ orgRollups }] = await dataSource.query(`SELECT count(*)::int AS "orgRollups" FROM execution_log_rollups WHERE org_id = $1`, [ORG]);
+const [{ orgDailyRollups }] = await dataSource.query(`SELECT count(*)::int AS "orgDailyRollups" FROM execution_log_daily_rollups WHERE org_id = $1`, [ORG]);
 
 const gateway = await startGateway();
 try {
@@ -200,9 +205,9 @@ try {
       `SELECT * FROM execution_logs WHERE org_id = $1 AND provider = 'openai' AND operation = 'chat.completions' AND success AND created_at >= $2 AND created_at < $3 ORDER BY created_at DESC, id DESC LIMIT 50`,
       [ORG, from, to],
     ),
-    usageRollups: await explain(
+    usageDailyRollups: await explain(
       dataSource,
-      `SELECT user_id, org_id, provider, model, sum(calls) FROM execution_log_rollups WHERE hour >= $1 AND hour < $2 AND org_id = $3 GROUP BY 1, 2, 3, 4`,
+      `SELECT user_id, org_id, provider, model, sum(calls) FROM execution_log_daily_rollups WHERE day >= $1 AND day < $2 AND org_id = $3 GROUP BY 1, 2, 3, 4`,
       [from, to, ORG],
     ),
   };
@@ -210,7 +215,7 @@ try {
   const results = {
     machine: { cpus: `${cpus().length} × ${cpus()[0]?.model}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
     at: new Date().toISOString(),
-    data: { rows: total, days: DAYS, rollupRows: rollups, rollupRowsForOneOrg: orgRollups, loadSeconds: loaded.loadSeconds, reused: loaded.reused },
+    data: { rows: total, days: DAYS, rollupRows: rollups, rollupRowsForOneOrg: orgRollups, dailyRollupRowsForOneOrg: orgDailyRollups, loadSeconds: loaded.loadSeconds, reused: loaded.reused },
     usage30Days: { p50Ms: usage.p50Ms, p99Ms: usage.p99Ms, calls: usage.body.totals.calls },
     usage30DaysMidHourEdges: { p50Ms: usageMidHour.p50Ms, p99Ms: usageMidHour.p99Ms },
     executionsFiltered: { p50Ms: executions.p50Ms, p99Ms: executions.p99Ms, total: executions.body.total },
@@ -220,7 +225,7 @@ try {
   };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results/scale.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n${total} rows over ${DAYS} days, ${rollups} rollup rows (${orgRollups} for ${ORG}); load ${loaded.loadSeconds} s${loaded.reused ? ' (earlier run)' : ''}\n`);
+  console.log(`\n${total} rows over ${DAYS} days, ${rollups} rollup rows (${orgRollups} for ${ORG}; ${orgDailyRollups} daily); load ${loaded.loadSeconds} s${loaded.reused ? ' (earlier run)' : ''}\n`);
   console.log('| query | p50 ms | p99 ms | target |');
   console.log('|---|---|---|---|');
   console.log(`| /usage, 30 days of one org (${usage.body.totals.calls} calls) | ${usage.p50Ms} | ${usage.p99Ms} | ≤ 50 ms p50 |`);

@@ -111,6 +111,15 @@ describe('partitioned execution log (embedded PGlite)', () => {
         duration_ms_max: 40,
       },
     ]);
+    // The daily tier, filled from the hourly one by its own migration.
+    const days = await dataSource.query(
+      `SELECT day, outcome, calls::int, prompt_tokens::int FROM execution_log_daily_rollups ORDER BY day, outcome`,
+    );
+    expect(days).toEqual([
+      { day: new Date('2026-03-01T00:00:00Z'), outcome: 'cached', calls: 1, prompt_tokens: 10 },
+      { day: new Date('2026-03-01T00:00:00Z'), outcome: 'ok', calls: 1, prompt_tokens: 10 },
+      { day: new Date('2026-03-02T00:00:00Z'), outcome: 'ok', calls: 1, prompt_tokens: 10 },
+    ]);
   });
 
   it('creates the partition of a day the writer meets first, and refuses rows retention would drop', async () => {
@@ -161,6 +170,9 @@ describe('partitioned execution log (embedded PGlite)', () => {
     expect(await partitionsOf(dataSource)).not.toContain('execution_logs_p20260302');
     const hours = await dataSource.query(`SELECT hour FROM execution_log_rollups WHERE org_id = 'org-old' ORDER BY hour`);
     expect(hours).toEqual([{ hour: new Date('2026-03-02T23:00:00Z') }]);
+    // A day's rollup goes once the whole day is past the cutoff (Mar 2 08:00): Mar 1 is gone, Mar 2 stays.
+    const days = await dataSource.query(`SELECT day FROM execution_log_daily_rollups WHERE org_id = 'org-old' ORDER BY day`);
+    expect(days).toEqual([{ day: new Date('2026-03-02T00:00:00Z') }]);
   });
 });
 
@@ -175,8 +187,8 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
     await gateway.close();
   });
 
-  /** Calls spread over five hours: three users, two providers, cached answers and failures. */
-  async function seed(orgId: string, start: number): Promise<void> {
+  /** Calls spread over five hours (or `spanMs`): three users, two providers, cached answers and failures. */
+  async function seed(orgId: string, start: number, spanMs = 5 * HOUR): Promise<void> {
     const writer = gateway.app.get(ExecutionLogWriter);
     for (let index = 0; index < 300; index++) {
       const failed = index % 7 === 0;
@@ -194,7 +206,7 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
           success: !failed,
           errorCode: failed ? 'RATE_LIMITED' : null,
           cached: !failed && index % 10 === 3,
-          createdAt: new Date(start + ((index * 61_000) % (5 * HOUR))),
+          createdAt: new Date(start + ((index * 61_000 * Math.ceil(spanMs / (5 * HOUR))) % spanMs)),
         }),
       );
     }
@@ -249,6 +261,51 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
 
     expect(total(await query.usage(filter))).toBe(300);
     expect(total(await query.usageFromRawRows(filter))).toBeLessThan(300);
+  });
+
+  it('equals the raw-row aggregation over days, whole days read from the daily rollups', async () => {
+    const orgId = uniqueId('org');
+    const start = Date.parse('2026-02-16T00:00:00Z');
+    await seed(orgId, start, 4 * DAY);
+    const query = gateway.app.get(ExecutionLogQuery);
+    const filter = {
+      scope: { orgId },
+      from: new Date(start + 5 * HOUR + 17 * 60_000),
+      to: new Date(start + 3 * DAY + 7 * HOUR + 23 * 60_000),
+    };
+    const total = (rows: Array<{ calls: number }>) => rows.reduce((sum, row) => sum + row.calls, 0);
+
+    const fromRawRows = await query.usageFromRawRows(filter);
+    expect(total(fromRawRows)).toBeGreaterThan(150);
+    expect(await query.usage(filter)).toEqual(fromRawRows);
+    expect(await query.usage({ ...filter, provider: 'openai' })).toEqual(await query.usageFromRawRows({ ...filter, provider: 'openai' }));
+
+    // Raw rows and hourly rollups of the whole second day disappear: the daily rollup still answers for it.
+    const day = [orgId, new Date(start + DAY), new Date(start + 2 * DAY)];
+    await gateway.dataSource.query(`DELETE FROM execution_logs WHERE org_id = $1 AND created_at >= $2 AND created_at < $3`, day);
+    await gateway.dataSource.query(`DELETE FROM execution_log_rollups WHERE org_id = $1 AND hour >= $2 AND hour < $3`, day);
+    expect(total(await query.usage(filter))).toBe(total(fromRawRows));
+    expect(total(await query.usageFromRawRows(filter))).toBeLessThan(total(fromRawRows));
+
+    // /executions counts whole days from the daily rollups too.
+    const page = await request(gateway.server)
+      .get('/api/integrations/executions')
+      .query({ from: filter.from.toISOString(), to: filter.to.toISOString(), limit: 5 })
+      .set(authAs(`${orgId}-user-0`, { orgId, orgRole: 'admin' }))
+      .expect(200);
+    expect(page.body.total).toBe(total(fromRawRows));
+
+    // Day buckets of /usage/series come from the daily rollups: the second day still has its calls.
+    const series = await request(gateway.server)
+      .get('/api/integrations/usage/series')
+      .query({ from: new Date(start).toISOString(), to: new Date(start + 4 * DAY).toISOString(), bucket: 'day', groupBy: 'provider' })
+      .set(authAs(`${orgId}-user-0`, { orgId, orgRole: 'admin' }))
+      .expect(200);
+    const perDay = [0, 1, 2, 3].map((index) =>
+      series.body.series.reduce((sum: number, line: { points: Array<{ calls: number }> }) => sum + line.points[index].calls, 0),
+    );
+    expect(perDay.reduce((sum, calls) => sum + calls, 0)).toBe(300);
+    expect(perDay[1]).toBeGreaterThan(50);
   });
 
   it('prices only the calls that reached the provider: cached answers are counted, not billed', async () => {

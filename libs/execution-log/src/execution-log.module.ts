@@ -8,6 +8,7 @@ import { CreateExecutionLogs1763800000000 } from './migrations/1763800000000-cre
 import { AddCredentialColumns1763800200000 } from './migrations/1763800200000-add-credential-columns.js';
 import { AddCachedColumn1763800700000 } from './migrations/1763800700000-add-cached-column.js';
 import { PartitionExecutionLogs1764500000000 } from './migrations/1764500000000-partition-execution-logs.js';
+import { DailyRollups1764600000000 } from './migrations/1764600000000-daily-rollups.js';
 import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
 
 /** Migrations this context owns, in order; the database module runs them at boot. */
@@ -16,6 +17,7 @@ export const EXECUTION_LOG_MIGRATIONS = [
   AddCredentialColumns1763800200000,
   AddCachedColumn1763800700000,
   PartitionExecutionLogs1764500000000,
+  DailyRollups1764600000000,
 ];
 
 @Module({

@@ -5,10 +5,12 @@ import { ExecutionLogEntity } from './execution-log.entity.js';
 import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
 import { Conditions, type ExecutionLogScope, type LogTable, type RowFilter } from './query/conditions.js';
 import { pageWindowStart, type CountedStretch } from './query/page-window.js';
-import { splitByWholeHours, type TimeRange } from './query/time-split.js';
+import { splitIntoTiers, type TimeRange } from './query/time-split.js';
 import { addUsageSums, RAW_USAGE_SUMS, ROLLUP_USAGE_SUMS, usageSums, type UsageSums } from './query/usage-sums.js';
 
 export type { ExecutionLogScope } from './query/conditions.js';
+
+type RollupTable = Exclude<LogTable, 'execution_logs'>;
 
 export interface ExecutionLogFilter extends RowFilter {
   from?: Date;
@@ -50,15 +52,17 @@ export class ExecutionLogQuery {
 
   /**
    * Calls and tokens per user, org, provider and model in [from, to), within the caller's scope.
-   * Whole hours come from the hourly rollups, the partial hours at either end from raw rows, so the
-   * answer is what aggregating raw rows gives, at the cost of a few rollup rows per hour.
+   * Whole days come from the daily rollups, whole hours at either end from the hourly ones, the
+   * partial hours from raw rows, so the answer is what aggregating raw rows gives, at the cost of a
+   * few rollup rows per day.
    */
   async usage(filter: UsageFilter): Promise<UsageRow[]> {
-    const split = splitByWholeHours(filter);
+    const split = splitIntoTiers(filter);
     return mergeUsage(
       await Promise.all([
         ...split.raw.map((range) => this.rawUsage(filter, range)),
-        split.rollups ? this.rollupUsage(filter, split.rollups) : [],
+        ...split.hours.map((range) => this.rollupUsage('execution_log_rollups', filter, range)),
+        split.days ? this.rollupUsage('execution_log_daily_rollups', filter, split.days) : [],
       ]),
     );
   }
@@ -92,32 +96,36 @@ export class ExecutionLogQuery {
     return { items, total, limit: filter.limit, offset: filter.offset };
   }
 
-  /** Matching rows per stretch of time, newest first: the partial end hours from raw rows, whole hours from rollups. */
+  /**
+   * Matching rows per stretch of time, newest first: the partial end hours from raw rows, whole
+   * hours from hourly rollups, whole days from daily ones.
+   */
   private async countedStretches(filter: ExecutionLogFilter): Promise<CountedStretch[]> {
-    if (filter.requestId !== undefined) return [{ from: filter.from, count: await this.countIn('execution_logs', filter, filter) }];
+    if (filter.requestId !== undefined) return [{ from: filter.from, count: await this.countRaw(filter, filter) }];
     const from = filter.from ?? this.partitions.oldestKeptDayStart() ?? undefined;
-    const split = splitByWholeHours({ from, to: filter.to });
-    const [hours, ...raw] = await Promise.all([
-      split.rollups ? this.countPerHour(filter, split.rollups) : [],
-      ...split.raw.map(async (range) => ({ from: range.from, count: await this.countIn('execution_logs', filter, range) })),
+    const split = splitIntoTiers({ from, to: filter.to });
+    const counted = await Promise.all([
+      split.days ? this.countPerBucket('execution_log_daily_rollups', filter, split.days) : [],
+      ...split.hours.map((range) => this.countPerBucket('execution_log_rollups', filter, range)),
+      ...split.raw.map(async (range) => [{ from: range.from, count: await this.countRaw(filter, range) }]),
     ]);
-    return [...hours, ...raw].sort((a, b) => (b.from?.getTime() ?? -Infinity) - (a.from?.getTime() ?? -Infinity));
+    return counted.flat().sort((a, b) => (b.from?.getTime() ?? -Infinity) - (a.from?.getTime() ?? -Infinity));
   }
 
-  private async countPerHour(filter: RowFilter, range: TimeRange): Promise<CountedStretch[]> {
-    const where = new Conditions('execution_log_rollups', filter, range);
-    const rows = await this.repository.query<Array<{ hour: Date; n: string }>>(
-      `SELECT "hour", sum("calls") AS n FROM "execution_log_rollups"${where.sql()} GROUP BY 1`,
+  private async countPerBucket(table: RollupTable, filter: RowFilter, range: TimeRange): Promise<CountedStretch[]> {
+    const where = new Conditions(table, filter, range);
+    const bucket = table === 'execution_log_rollups' ? 'hour' : 'day';
+    const rows = await this.repository.query<Array<{ bucket: Date; n: string }>>(
+      `SELECT "${bucket}" AS bucket, sum("calls") AS n FROM "${table}"${where.sql()} GROUP BY 1`,
       where.parameters,
     );
-    return rows.map((row) => ({ from: row.hour, count: Number(row.n) }));
+    return rows.map((row) => ({ from: row.bucket, count: Number(row.n) }));
   }
 
-  private async countIn(table: LogTable, filter: RowFilter, range: TimeRange): Promise<number> {
-    const where = new Conditions(table, filter, range);
-    const counted = table === 'execution_logs' ? 'count(*)' : 'sum("calls")';
+  private async countRaw(filter: RowFilter, range: TimeRange): Promise<number> {
+    const where = new Conditions('execution_logs', filter, range);
     const [row] = await this.repository.query<Array<{ n: string | null }>>(
-      `SELECT ${counted} AS n FROM "${table}"${where.sql()}`,
+      `SELECT count(*) AS n FROM "execution_logs"${where.sql()}`,
       where.parameters,
     );
     return Number(row?.n ?? 0);
@@ -132,14 +140,14 @@ export class ExecutionLogQuery {
     );
   }
 
-  private rollupUsage(filter: UsageFilter, range: TimeRange): Promise<UsageRow[]> {
-    const where = new Conditions('execution_log_rollups', filter, range);
+  private rollupUsage(table: RollupTable, filter: UsageFilter, range: TimeRange): Promise<UsageRow[]> {
+    const where = new Conditions(table, filter, range);
     // Grouped on the plain columns ('' → null afterwards), which the planner has statistics for.
     return this.usageRows(
       `SELECT "user_id", NULLIF("org_id", '') AS org_id, "provider", NULLIF("model", '') AS model, calls, failed, cached, prompt,
         completion, total, billed_prompt, billed_completion
        FROM (SELECT "user_id", "org_id", "provider", "model", ${ROLLUP_USAGE_SUMS}
-        FROM "execution_log_rollups"${where.sql()} GROUP BY 1, 2, 3, 4) AS grouped`,
+        FROM "${table}"${where.sql()} GROUP BY 1, 2, 3, 4) AS grouped`,
       where.parameters,
     );
   }

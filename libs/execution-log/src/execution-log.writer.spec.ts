@@ -30,8 +30,11 @@ function record(requestId: string): ExecutionRecord {
 /** A data source whose queries wait until the test settles them, all at once. */
 function pausedDatabase() {
   const pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  const query = () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject }));
+  // Its connection is no pg client, so batches go as one statement (the PGlite path).
   const dataSource = {
-    query: () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
+    query,
+    createQueryRunner: () => ({ connect: () => Promise.resolve({}), query, release: () => Promise.resolve() }),
   } as unknown as DataSource;
   return {
     dataSource,

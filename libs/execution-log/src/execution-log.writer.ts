@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { executionLogConfig, type ExecutionLogConfig } from './execution-log.config.js';
-import { EXECUTION_LOG_TEXT_LENGTH as LENGTH } from './execution-log.entity.js';
 import type { ExecutionRecord } from './execution-record.js';
 import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
-import { rollupUpsert } from './rollups/rollup-statement.js';
+import { insertBatch } from './batch/batch-insert.js';
+import { timeOrderedId } from './time-ordered-id.js';
 
 export interface ExecutionLogWriterStats {
   queued: number;
@@ -59,8 +58,10 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
       }
       return;
     }
-    // The row's id is set here, once: a batch sent twice (its commit lost with the connection) inserts nothing twice.
-    this.queue.push(record.id === undefined ? { ...record, id: randomUUID() } : record);
+    // The row's id is set here, once: a batch sent twice (its commit lost with the connection) inserts
+    // nothing twice. Set on the record itself (the writer owns it from here): a copy cost more than the rest of queueing.
+    record.id ??= timeOrderedId(record.createdAt.getTime());
+    this.queue.push(record);
     if (this.queue.length >= this.config.batchSize && !this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
@@ -157,8 +158,11 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
 
   private async insert(batch: ExecutionRecord[]): Promise<void> {
     await this.partitions.prepareFor(batch.map((record) => record.createdAt));
-    const statement = batch.some((record) => this.sentBefore.has(record)) ? INSERT_AGAIN_STATEMENT : INSERT_STATEMENT;
-    await this.dataSource.query(statement, rowsParameter(batch));
+    await insertBatch(
+      this.dataSource,
+      batch,
+      batch.some((record) => this.sentBefore.has(record)),
+    );
     for (const record of batch) this.sentBefore.delete(record);
   }
 
@@ -182,75 +186,4 @@ const BATCHES_IN_FLIGHT = 2;
 function isRefusedData(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
-}
-
-/** Columns in insert order with their SQL types. */
-const COLUMNS: ReadonlyArray<readonly [column: string, sqlType: string, value: (record: ExecutionRecord) => unknown]> = [
-  ['id', 'uuid', (record) => record.id],
-  ['request_id', 'varchar', (record) => fitText(record.requestId, LENGTH.requestId)],
-  ['user_id', 'varchar', (record) => fitText(record.userId, LENGTH.userId)],
-  ['org_id', 'varchar', (record) => fitText(record.orgId, LENGTH.orgId)],
-  ['provider', 'varchar', (record) => fitText(record.provider, LENGTH.provider)],
-  ['operation', 'varchar', (record) => fitText(record.operation, LENGTH.operation)],
-  ['model', 'varchar', (record) => fitText(record.model, LENGTH.model)],
-  ['duration_ms', 'integer', (record) => fitInteger(record.durationMs)],
-  ['prompt_tokens', 'integer', (record) => fitInteger(record.promptTokens)],
-  ['completion_tokens', 'integer', (record) => fitInteger(record.completionTokens)],
-  ['total_tokens', 'integer', (record) => fitInteger(record.totalTokens)],
-  ['success', 'boolean', (record) => record.success],
-  ['error_code', 'varchar', (record) => fitText(record.errorCode, LENGTH.errorCode)],
-  ['error_message', 'varchar', (record) => fitText(record.errorMessage, LENGTH.errorMessage)],
-  ['credential_source', 'varchar', (record) => fitText(record.credentialSource, LENGTH.credentialSource)],
-  ['credential_id', 'varchar', (record) => fitText(record.credentialId, LENGTH.credentialId)],
-  ['is_proxy', 'boolean', (record) => record.isProxy],
-  ['cached', 'boolean', (record) => record.cached === true],
-  ['upstream_ms', 'integer', (record) => fitInteger(record.upstreamMs ?? null)],
-  ['created_at', 'timestamptz', (record) => record.createdAt.toISOString()],
-];
-
-const POSTGRES_INTEGER_MAX = 2_147_483_647;
-
-/**
- * Text as PostgreSQL can hold it in a varchar(maxLength): without NUL characters (no PostgreSQL
- * text may contain one), without unpaired surrogates (PostgreSQL's JSON parser refuses their
- * escapes) and cut with an ellipsis. Model names and error messages come from upstreams, which may
- * send anything.
- */
-function fitText(value: string | null, maxLength: number): string | null {
-  if (value === null) return null;
-  let text = value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
-  if (text.length > maxLength) text = `${text.slice(0, maxLength - 1)}…`;
-  return text.isWellFormed() ? text : text.toWellFormed();
-}
-
-/** A count or duration as a PostgreSQL integer: whole, and capped at its maximum. */
-function fitInteger(value: number | null): number | null {
-  return value === null || Number.isNaN(value) ? null : Math.min(Math.max(Math.trunc(value), -POSTGRES_INTEGER_MAX), POSTGRES_INTEGER_MAX);
-}
-
-/**
- * One statement for a whole batch, whatever its size: the rows as one JSON array of arrays in a
- * single bind parameter, taken apart by jsonb_array_elements() (jsonb, so each row is parsed once;
- * with json every ->> re-parsed it). Cheaper per row than bind parameters per row or a typed array
- * per column through unnest() (pg escapes every array element), at more rows/s than either;
- * hand-written because TypeORM's query builder cost more than any of them. The same statement adds
- * the batch to the hourly rollups, so rows and rollups are written together or not at all.
- * Figures: bench/README.md.
- */
-const COLUMN_LIST = COLUMNS.map(([column]) => `"${column}"`).join(', ');
-const BATCH =
-  `WITH "batch" AS (SELECT ${COLUMNS.map(([column, sqlType], index) => `(row->>${index})::${sqlType} AS "${column}"`).join(', ')} ` +
-  `FROM jsonb_array_elements($1::jsonb) AS row)`;
-const INSERT_STATEMENT = `${BATCH}, "logged" AS (INSERT INTO "execution_logs" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM "batch") ${rollupUpsert('"batch"')}`;
-/**
- * For a batch sent again after a failure that may have come after the commit (the connection was
- * lost): rows already in are skipped, and only the rows this statement inserted reach the rollups.
- * Kept off the normal path, where the conflict check and the join cost a third more.
- */
-const INSERT_AGAIN_STATEMENT =
-  `${BATCH}, "logged" AS (INSERT INTO "execution_logs" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM "batch" ON CONFLICT DO NOTHING RETURNING "id") ` +
-  rollupUpsert('"batch" JOIN "logged" USING ("id")');
-
-function rowsParameter(batch: ExecutionRecord[]): [string] {
-  return [JSON.stringify(batch.map((record) => COLUMNS.map(([, , value]) => value(record))))];
 }

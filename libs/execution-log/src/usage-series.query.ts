@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Conditions, type ExecutionLogScope } from './query/conditions.js';
 import { percentileFromBuckets } from './query/latency-percentiles.js';
 import { ROLLUP_USAGE_SUMS, usageSums, type UsageSums } from './query/usage-sums.js';
-import { LATENCY_BUCKETS_MS, latencyBucketColumn } from './rollups/rollup-statement.js';
+import { LATENCY_BUCKETS_MS, latencyBucketColumn, ROLLUP_TIERS } from './rollups/rollup-statement.js';
 
 export type SeriesBucket = 'hour' | 'day';
 export type SeriesDimension = 'provider' | 'model' | 'user' | 'operation' | 'outcome';
@@ -45,17 +45,19 @@ const DIMENSION_COLUMN: Record<SeriesDimension, string> = {
   outcome: `"outcome"`,
 };
 
-/** Usage over time and latency, read from the hourly rollups only: what the dashboard draws. */
+/** Usage over time and latency, read from the rollups only: what the dashboard draws. */
 @Injectable()
 export class UsageSeriesQuery {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Day buckets (whole UTC days: the range is aligned to them) read the daily rollups, hour buckets the hourly ones. */
   async series(filter: RollupFilter, bucket: SeriesBucket, dimension: SeriesDimension): Promise<SeriesRow[]> {
-    const where = new Conditions('execution_log_rollups', filter, filter);
+    const { table, bucket: time } = ROLLUP_TIERS[bucket === 'day' ? 'daily' : 'hourly'];
+    const where = new Conditions(table, filter, filter);
     const rows = await this.dataSource.query<Array<Record<string, string | Date | null>>>(
-      `SELECT date_trunc('${bucket}', "hour", 'UTC') AS at, ${DIMENSION_COLUMN[dimension]} AS key, NULLIF("model", '') AS model,
+      `SELECT "${time}" AS at, ${DIMENSION_COLUMN[dimension]} AS key, NULLIF("model", '') AS model,
         ${ROLLUP_USAGE_SUMS}
-       FROM "execution_log_rollups"${where.sql()} GROUP BY 1, 2, 3 ORDER BY 1`,
+       FROM "${table}"${where.sql()} GROUP BY 1, 2, 3 ORDER BY 1`,
       where.parameters,
     );
     return rows.map((row) => ({ at: row.at as Date, key: row.key as string | null, model: row.model as string | null, ...usageSums(row) }));

@@ -106,6 +106,10 @@ export class ExecutionLogPartitions implements OnModuleInit, OnApplicationShutdo
       if (this.config.rollupRetentionDays > 0) {
         const cutoff = new Date(now - this.config.rollupRetentionDays * DAY_MS);
         await manager.query(`DELETE FROM "execution_log_rollups" WHERE "hour" < $1`, [cutoff.toISOString()]);
+        // Days wholly before the cutoff: the day it falls in stays until all of it has passed.
+        await manager.query(`DELETE FROM "execution_log_daily_rollups" WHERE "day" < $1`, [
+          new Date(Math.floor(cutoff.getTime() / DAY_MS) * DAY_MS).toISOString(),
+        ]);
       }
     });
     // Only once committed: a rolled-back DDL must not leave the writer believing a partition exists.

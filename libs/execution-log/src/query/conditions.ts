@@ -13,8 +13,15 @@ export interface RowFilter {
   requestId?: string;
 }
 
-/** The two tables a filter applies to: raw rows, and hourly rollups (where success is an outcome). */
-export type LogTable = 'execution_logs' | 'execution_log_rollups';
+/** The tables a filter applies to: raw rows, and hourly and daily rollups (where success is an outcome). */
+export type LogTable = 'execution_logs' | 'execution_log_rollups' | 'execution_log_daily_rollups';
+
+/** Each table's time column. */
+const TIME_COLUMN: Record<LogTable, string> = {
+  execution_logs: 'created_at',
+  execution_log_rollups: 'hour',
+  execution_log_daily_rollups: 'day',
+};
 
 /** A WHERE clause and its positional parameters, for either table, built from a filter and a time range. */
 export class Conditions {
@@ -26,7 +33,7 @@ export class Conditions {
     filter: RowFilter,
     range: TimeRange,
   ) {
-    const time = table === 'execution_logs' ? 'created_at' : 'hour';
+    const time = TIME_COLUMN[table];
     if (range.from) this.compare(time, '>=', range.from.toISOString());
     if (range.to) this.compare(time, '<', range.to.toISOString());
     if ('orgId' in filter.scope) this.compare('org_id', '=', filter.scope.orgId);
@@ -36,7 +43,7 @@ export class Conditions {
     if (filter.operation !== undefined) this.compare('operation', '=', filter.operation);
     if (filter.success !== undefined) this.success(filter.success);
     if (filter.requestId !== undefined) {
-      if (table === 'execution_log_rollups') throw new Error('Rollups cannot be filtered by request id');
+      if (table !== 'execution_logs') throw new Error('Rollups cannot be filtered by request id');
       this.compare('request_id', '=', filter.requestId);
     }
   }

@@ -1,10 +1,19 @@
 /**
- * How execution-log rows fold into hourly rollups: one row per hour (UTC), org, user, provider,
- * model, operation and outcome. The outcome is `ok`, `cached` or the error code, so error rates by
- * code come from rollups too. Org and model are '' rather than NULL in rollups, so the key is a
- * plain primary key that ON CONFLICT can target; readers map '' back to null.
+ * How execution-log rows fold into rollups, in two tiers: hourly and daily (UTC), one row per bucket,
+ * org, user, provider, model, operation and outcome. The outcome is `ok`, `cached` or the error
+ * code, so error rates by code come from rollups too. Org and model are '' rather than NULL in
+ * rollups, so the key is a plain primary key that ON CONFLICT can target; readers map '' back to null.
+ * Long ranges read the daily tier (24 times fewer rows), their partial days the hourly one.
  */
 const OUTCOME = `CASE WHEN "cached" THEN 'cached' WHEN "success" THEN 'ok' ELSE COALESCE("error_code", 'error') END`;
+
+export type RollupTier = 'hourly' | 'daily';
+
+/** Each tier's table, the name of its bucket column and the unit date_trunc cuts time to. */
+export const ROLLUP_TIERS = {
+  hourly: { table: 'execution_log_rollups', bucket: 'hour', unit: 'hour' },
+  daily: { table: 'execution_log_daily_rollups', bucket: 'day', unit: 'day' },
+} as const satisfies Record<RollupTier, { table: string; bucket: string; unit: string }>;
 
 /**
  * Upper bounds (ms) of the latency histogram each rollup row carries, one column per bucket counting
@@ -15,8 +24,11 @@ export const LATENCY_BUCKETS_MS = [100, 250, 500, 1000, 2500, 5000, 10_000, 30_0
 
 export const latencyBucketColumn = (bound: number): string => `duration_ms_le_${bound}`;
 
-const KEY = ['hour', 'org_id', 'user_id', 'provider', 'model', 'operation', 'outcome'] as const;
-const SUMMED = [
+/** The key after the bucket, in the order of the primary key (and of the writer's folded rows). */
+export const ROLLUP_KEY = ['org_id', 'user_id', 'provider', 'model', 'operation', 'outcome'] as const;
+
+/** Columns that add up, in the order of the writer's folded rows; `duration_ms_max` follows them. */
+export const ROLLUP_SUMMED = [
   'calls',
   'errors',
   'prompt_tokens',
@@ -26,7 +38,7 @@ const SUMMED = [
   'overhead_ms_sum',
   'overhead_calls',
   ...LATENCY_BUCKETS_MS.map(latencyBucketColumn),
-];
+] as const;
 
 const SUMS = [
   'count(*)',
@@ -34,7 +46,7 @@ const SUMS = [
   'COALESCE(sum("prompt_tokens"), 0)',
   'COALESCE(sum("completion_tokens"), 0)',
   'COALESCE(sum("total_tokens"), 0)',
-  'sum("duration_ms")',
+  'COALESCE(sum("duration_ms"), 0)',
   // The gateway's own time: the call's duration less the time waiting on the provider.
   'COALESCE(sum(GREATEST("duration_ms" - "upstream_ms", 0)), 0)',
   'count("upstream_ms")',
@@ -45,21 +57,50 @@ const SUMS = [
   ),
 ];
 
-/**
- * Adds the rows of `source` (a table or a WITH query holding execution-log columns) to the rollups.
- * Keys are sorted so two replicas updating the same rollups take their row locks in one order.
- */
-export function rollupUpsert(source: string): string {
-  const columns = [...KEY, ...SUMMED, 'duration_ms_max'].map((column) => `"${column}"`).join(', ');
+function insertInto(tier: RollupTier): string {
+  const { table, bucket } = ROLLUP_TIERS[tier];
+  const columns = [bucket, ...ROLLUP_KEY, ...ROLLUP_SUMMED, 'duration_ms_max'].map((column) => `"${column}"`).join(', ');
+  return `INSERT INTO "${table}" AS rollup (${columns}) `;
+}
+
+function addOnConflict(tier: RollupTier): string {
+  const key = [ROLLUP_TIERS[tier].bucket, ...ROLLUP_KEY].map((column) => `"${column}"`).join(', ');
   const updates = [
-    ...SUMMED.map((column) => `"${column}" = rollup."${column}" + EXCLUDED."${column}"`),
+    ...ROLLUP_SUMMED.map((column) => `"${column}" = rollup."${column}" + EXCLUDED."${column}"`),
     `"duration_ms_max" = GREATEST(rollup."duration_ms_max", EXCLUDED."duration_ms_max")`,
   ].join(', ');
+  return ` ON CONFLICT (${key}) DO UPDATE SET ${updates}`;
+}
+
+/**
+ * Adds the rows of `source` (a table or a WITH query holding execution-log columns) to one tier,
+ * aggregating them in SQL. Keys are sorted so two replicas updating the same rollups take their row
+ * locks in one order.
+ */
+export function rollupUpsert(source: string, tier: RollupTier = 'hourly'): string {
   return (
-    `INSERT INTO "execution_log_rollups" AS rollup (${columns}) ` +
-    `SELECT date_trunc('hour', "created_at", 'UTC'), COALESCE("org_id", ''), "user_id", "provider", COALESCE("model", ''), "operation", ${OUTCOME}, ` +
-    `${SUMS.join(', ')}, max("duration_ms") ` +
-    `FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7 ` +
-    `ON CONFLICT (${KEY.map((column) => `"${column}"`).join(', ')}) DO UPDATE SET ${updates}`
+    insertInto(tier) +
+    `SELECT date_trunc('${ROLLUP_TIERS[tier].unit}', "created_at", 'UTC'), COALESCE("org_id", ''), "user_id", "provider", COALESCE("model", ''), "operation", ${OUTCOME}, ` +
+    `${SUMS.join(', ')}, COALESCE(max("duration_ms"), 0) ` +
+    `FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7` +
+    addOnConflict(tier)
+  );
+}
+
+/**
+ * Adds rows the writer already folded (see foldIntoRollups), given as a JSON array of arrays in the
+ * bind parameter `$parameter`: [bucket ISO time, ...ROLLUP_KEY, ...ROLLUP_SUMMED, duration_ms_max].
+ * The database then upserts one row per key instead of grouping every logged row again.
+ */
+export function foldedRollupUpsert(parameter: number, tier: RollupTier): string {
+  const values = [
+    `(folded->>0)::timestamptz`,
+    ...ROLLUP_KEY.map((_, index) => `folded->>${index + 1}`),
+    ...[...ROLLUP_SUMMED, 'duration_ms_max'].map((_, index) => `(folded->>${index + 1 + ROLLUP_KEY.length})::bigint`),
+  ];
+  return (
+    insertInto(tier) +
+    `SELECT ${values.join(', ')} FROM jsonb_array_elements($${parameter}::jsonb) AS folded ORDER BY 1, 2, 3, 4, 5, 6, 7` +
+    addOnConflict(tier)
   );
 }
