@@ -296,6 +296,7 @@ async function logWriterRowsPerSecond(url) {
   const seconds = (performance.now() - started) / 1000;
   await dataSource.query(`DELETE FROM execution_logs WHERE user_id LIKE 'bench-writer-%'`);
   await dataSource.query(`DELETE FROM execution_log_rollups WHERE user_id LIKE 'bench-writer-%'`);
+  await dataSource.query(`DELETE FROM execution_log_daily_rollups WHERE user_id LIKE 'bench-writer-%'`);
   await dataSource.destroy();
   return { rows, rowsPerSecond: Math.round(rows / seconds), batchSize: config.batchSize, database: database.kind, withRollups: true };
 }
