@@ -14,12 +14,18 @@ import { vaultCipherProvider } from './vault/vault-cipher.provider.js';
 import { CreateCredentialVault1763800100000 } from './vault/migrations/1763800100000-create-credential-vault.js';
 import { AddServiceKeySecretRef1763800600000 } from './vault/migrations/1763800600000-add-service-key-secret-ref.js';
 import { AddServiceKeys1763800300000 } from './vault/migrations/1763800300000-add-service-keys.js';
+import { VaultGeneration1764700000000 } from './vault/migrations/1764700000000-vault-generation.js';
 import { StoredCredentialEntity } from './vault/stored-credential.entity.js';
 import { VaultCredentialSource } from './vault/vault-credential.source.js';
 import { VaultKeyCheckEntity } from './vault/vault-key-check.entity.js';
 
 /** Migrations this context owns, in order. */
-export const CREDENTIAL_MIGRATIONS = [CreateCredentialVault1763800100000, AddServiceKeys1763800300000, AddServiceKeySecretRef1763800600000];
+export const CREDENTIAL_MIGRATIONS = [
+  CreateCredentialVault1763800100000,
+  AddServiceKeys1763800300000,
+  AddServiceKeySecretRef1763800600000,
+  VaultGeneration1764700000000,
+];
 
 @Module({
   imports: [IdentityModule, ProvidersModule, TypeOrmModule.forFeature([StoredCredentialEntity, VaultKeyCheckEntity])],

@@ -111,6 +111,12 @@ export class CredentialVault implements OnModuleInit {
     return { id: stored.id, apiKey: this.cipher.decrypt(stored.encryptedKey) };
   }
 
+  /** The vault's change counter: it moves whenever any stored key is added, removed or changed. */
+  async generation(): Promise<string> {
+    const [row] = await this.credentials.query<Array<{ generation: string }>>(`SELECT "generation" FROM "vault_generation" WHERE "id" = 1`);
+    return String(row?.generation ?? '');
+  }
+
   /** Records use at most once a minute per key, off the request path. */
   touch(id: string): void {
     const now = Date.now();
