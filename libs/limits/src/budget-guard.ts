@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { limitsConfig, type Budget, type LimitsConfig } from './limits.config.js';
-import { COUNTER_STORE, type CounterStore } from './counter-store.js';
+import { COUNTER_STORE, type CheckResult, type CounterStore } from './counter-store.js';
 import type { RateLimitSubject } from './rate-limiter.js';
 
 const DAY_MS = 86_400_000;
@@ -42,42 +42,40 @@ export class BudgetGuard {
   async admit(subject: RateLimitSubject, now = new Date()): Promise<void> {
     if (!this.anyCap) return;
     const caps = this.caps(subject, now);
-    let spent: number[];
+    let result: CheckResult;
     try {
-      // Only reads: all at once, one round trip (the store pipelines them).
-      spent = (await Promise.all(caps.map(({ key, windowMs }) => this.store.read(key, windowMs)))).map((counter) => counter.count);
+      // Only checked, nothing counted: all caps in one store operation.
+      result = await this.store.check(caps.map(({ key, windowMs, capUsd }) => ({ key, limit: capUsd * MICRO, windowMs, take: false })));
     } catch {
       // Fail open: the counter store reports its own outage (one throttled warning, not one per call).
       return;
     }
-    caps.forEach(({ scope, id, period, capUsd }, index) => {
-      const spentMicros = spent[index];
-      if (spentMicros >= capUsd * MICRO) {
-        throw new GatewayError(
-          'BUDGET_EXCEEDED',
-          `The ${period} budget of $${capUsd} for this ${scope} is spent ($${(spentMicros / MICRO).toFixed(4)})`,
-          {
-            metadata: { scope, id, period, capUsd, spentUsd: spentMicros / MICRO },
-          },
-        );
-      }
-    });
+    if (result.allowed) return;
+    const { scope, id, period, capUsd } = caps[result.blocked]!;
+    const spentMicros = result.count;
+    throw new GatewayError(
+      'BUDGET_EXCEEDED',
+      `The ${period} budget of $${capUsd} for this ${scope} is spent ($${(spentMicros / MICRO).toFixed(4)})`,
+      {
+        metadata: { scope, id, period, capUsd, spentUsd: spentMicros / MICRO },
+      },
+    );
   }
 
   /** The subject's configured caps and what is spent against them, read without counting anything. Throws if the store is down. */
   async headroom(subject: RateLimitSubject, now = new Date()): Promise<BudgetHeadroom[]> {
-    const headroom: BudgetHeadroom[] = [];
-    for (const { scope, id, period, capUsd, key, windowMs } of this.caps(subject, now)) {
-      const spentUsd = (await this.store.read(key, windowMs)).count / MICRO;
-      headroom.push({ scope, id, period, capUsd, spentUsd, remainingUsd: Math.max(0, Math.round((capUsd - spentUsd) * MICRO) / MICRO) });
-    }
-    return headroom;
+    const caps = this.caps(subject, now);
+    const spent = await this.store.read(caps.map(({ key, windowMs }) => ({ key, windowMs })));
+    return caps.map(({ scope, id, period, capUsd }, index) => {
+      const spentUsd = spent[index]!.count / MICRO;
+      return { scope, id, period, capUsd, spentUsd, remainingUsd: Math.max(0, Math.round((capUsd - spentUsd) * MICRO) / MICRO) };
+    });
   }
 
   async recordSpend(subject: RateLimitSubject, costUsd: number | null, now = new Date()): Promise<void> {
     if (!this.anyCap || !costUsd || costUsd <= 0) return;
     try {
-      for (const { key, windowMs } of this.caps(subject, now)) await this.store.add(key, Math.round(costUsd * MICRO), windowMs);
+      await this.store.add(this.caps(subject, now).map(({ key, windowMs }) => ({ key, amount: Math.round(costUsd * MICRO), windowMs })));
     } catch {
       // Lost while the counter store is down; it reports its own outage.
     }

@@ -1,21 +1,44 @@
-/** The answer of an atomic "take one if under the limit". */
-export interface TakeResult {
-  allowed: boolean;
-  /** Milliseconds until the current window ends. */
-  resetMs: number;
+/** One counter a call is checked against: refused when its count has reached `limit`; counted (+1) when `take`. */
+export interface CounterCheck {
+  key: string;
+  limit: number;
+  windowMs: number;
+  take: boolean;
+}
+
+/** The answer of an atomic check of several counters. */
+export type CheckResult =
+  | { allowed: true }
+  | {
+      allowed: false;
+      /** Index of the first check at its limit. */
+      blocked: number;
+      count: number;
+      /** Milliseconds until that counter's window ends. */
+      resetMs: number;
+    };
+
+export interface CounterAddition {
+  key: string;
+  amount: number;
+  windowMs: number;
 }
 
 /**
  * Fixed-window counters. The Redis implementation makes every replica share them, so a limit holds
- * exactly across instances; the memory one serves single-instance setups.
+ * exactly across instances; the memory one serves single-instance setups. Each operation takes all
+ * of a call's counters at once: one round trip and one script run per call, not one per counter.
  */
 export interface CounterStore {
-  /** Atomically adds 1 when the window's count is below `limit`. */
-  take(key: string, limit: number, windowMs: number): Promise<TakeResult>;
-  /** The window's count, with its remaining time. */
-  read(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
-  /** Adds `amount` to the window's count (e.g. tokens used, once known). */
-  add(key: string, amount: number, windowMs: number): Promise<void>;
+  /**
+   * Atomically: when every counter is below its limit, adds 1 to those marked `take` and allows the
+   * call; otherwise changes nothing and names the first counter at its limit.
+   */
+  check(checks: readonly CounterCheck[]): Promise<CheckResult>;
+  /** Each counter's count in its window, with the window's remaining time. */
+  read(counters: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Array<{ count: number; resetMs: number }>>;
+  /** Adds each amount to its counter (e.g. tokens used, once known). */
+  add(additions: readonly CounterAddition[]): Promise<void>;
   /** Resolves once the store can take commands, or after `timeoutMs` (then it fails open until it can). */
   ready(timeoutMs: number): Promise<void>;
   close(): Promise<void>;

@@ -3,3 +3,5 @@ export { BudgetGuard, type BudgetHeadroom } from './budget-guard.js';
 export { PricingTable, roundUsd } from './pricing-table.js';
 export { LimitsModule } from './limits.module.js';
 export { RateLimiter, type RateLimitHeadroom } from './rate-limiter.js';
+// RedisCounterStore: its scripts are tested against the real Redis (test/redis-counter-store.e2e-spec.ts).
+export { RedisCounterStore } from './redis-counter.store.js';

@@ -1,23 +1,33 @@
-import type { CounterStore, TakeResult } from './counter-store.js';
+import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from './counter-store.js';
 
 /** Counters in this process only (no REDIS_URL): exact for one instance, per-instance for several. */
 export class MemoryCounterStore implements CounterStore {
   private readonly windows = new Map<string, { count: number; endsAt: number }>();
 
-  take(key: string, limit: number, windowMs: number): Promise<TakeResult> {
-    const window = this.window(key, windowMs);
-    if (window.count >= limit) return Promise.resolve({ allowed: false, resetMs: window.endsAt - Date.now() });
-    window.count++;
-    return Promise.resolve({ allowed: true, resetMs: window.endsAt - Date.now() });
+  check(checks: readonly CounterCheck[]): Promise<CheckResult> {
+    const windows = checks.map(({ key, windowMs }) => this.window(key, windowMs));
+    const blocked = checks.findIndex(({ limit }, index) => windows[index]!.count >= limit);
+    if (blocked >= 0) {
+      const window = windows[blocked]!;
+      return Promise.resolve({ allowed: false, blocked, count: window.count, resetMs: window.endsAt - Date.now() });
+    }
+    checks.forEach(({ take }, index) => {
+      if (take) windows[index]!.count++;
+    });
+    return Promise.resolve({ allowed: true });
   }
 
-  read(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
-    const window = this.window(key, windowMs);
-    return Promise.resolve({ count: window.count, resetMs: window.endsAt - Date.now() });
+  read(counters: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Array<{ count: number; resetMs: number }>> {
+    return Promise.resolve(
+      counters.map(({ key, windowMs }) => {
+        const window = this.window(key, windowMs);
+        return { count: window.count, resetMs: window.endsAt - Date.now() };
+      }),
+    );
   }
 
-  add(key: string, amount: number, windowMs: number): Promise<void> {
-    this.window(key, windowMs).count += amount;
+  add(additions: readonly CounterAddition[]): Promise<void> {
+    for (const { key, amount, windowMs } of additions) this.window(key, windowMs).count += amount;
     return Promise.resolve();
   }
 

@@ -23,6 +23,17 @@ describe('RateLimiter', () => {
     await expect(subject.admit({ userId: 'd', orgId: 'o1' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
   });
 
+  it('counts a call refused by one limit against none of the others', async () => {
+    const subject = limiter(new MemoryCounterStore(), { rpm: 5, tpm: 0 }, { rpm: 1, tpm: 0 });
+    await subject.admit({ userId: 'a', orgId: 'o1' });
+    await expect(subject.admit({ userId: 'b', orgId: 'o1' })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringContaining('1 requests per minute for this org'),
+    });
+    const headroom = await subject.headroom({ userId: 'b', orgId: 'o1' });
+    expect(headroom.find((entry) => entry.scope === 'user')).toMatchObject({ kind: 'requests', used: 0, remaining: 5 });
+  });
+
   it('refuses the next call once the tokens recorded reach the per-minute budget', async () => {
     const subject = limiter(new MemoryCounterStore(), { rpm: 0, tpm: 100 });
     await subject.admit({ userId: 'u1' });
@@ -35,7 +46,7 @@ describe('RateLimiter', () => {
 
   it('fails open when the counter store fails', async () => {
     const broken: CounterStore = {
-      take: () => Promise.reject(new Error('redis down')),
+      check: () => Promise.reject(new Error('redis down')),
       read: () => Promise.reject(new Error('redis down')),
       add: () => Promise.reject(new Error('redis down')),
       ready: () => Promise.resolve(),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { limitsConfig, type LimitsConfig, type RateLimit } from './limits.config.js';
-import { COUNTER_STORE, type CounterStore } from './counter-store.js';
+import { COUNTER_STORE, type CheckResult, type CounterStore } from './counter-store.js';
 
 const MINUTE_MS = 60_000;
 
@@ -38,34 +38,41 @@ export class RateLimiter {
     this.limits = limits;
   }
 
-  /** Throws 429 RATE_LIMITED (with retryAfterMs) when a limit is reached; else counts the request. */
+  /**
+   * Throws 429 RATE_LIMITED (with retryAfterMs) when a limit is reached; else counts the request.
+   * Token counters are only checked (tokens are added once known); all counters in one atomic
+   * store operation, and a refused call counts against none of them.
+   */
   async admit(subject: RateLimitSubject): Promise<void> {
     const scopes = this.scopes(subject);
+    const checks = [
+      ...scopes.filter(({ limit }) => limit.tpm > 0).map((scope) => ({ scope, kind: 'tokens' as const, limit: scope.limit.tpm })),
+      ...scopes.filter(({ limit }) => limit.rpm > 0).map((scope) => ({ scope, kind: 'requests' as const, limit: scope.limit.rpm })),
+    ];
+    if (checks.length === 0) return;
+    let result: CheckResult;
     try {
-      // The token counters are only read: all at once, one round trip (the store pipelines them).
-      const tokenLimited = scopes.filter(({ limit }) => limit.tpm > 0);
-      const used = await Promise.all(tokenLimited.map(({ name, id }) => this.store.read(`rl:${name}:${id}:tokens`, MINUTE_MS)));
-      tokenLimited.forEach(({ name, limit }, index) => {
-        if (used[index].count >= limit.tpm) throw limited(`${limit.tpm} tokens per minute for this ${name}`, used[index].resetMs);
-      });
-      for (const { name, id, limit } of scopes) {
-        if (limit.rpm <= 0) continue;
-        const taken = await this.store.take(`rl:${name}:${id}:requests`, limit.rpm, MINUTE_MS);
-        if (!taken.allowed) throw limited(`${limit.rpm} requests per minute for this ${name}`, taken.resetMs);
-      }
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
+      result = await this.store.check(
+        checks.map(({ scope, kind, limit }) => ({ key: counterKey(scope, kind), limit, windowMs: MINUTE_MS, take: kind === 'requests' })),
+      );
+    } catch {
       // Fail open: the counter store reports its own outage (one throttled warning, not one per call).
+      return;
     }
+    if (result.allowed) return;
+    const { scope, kind, limit } = checks[result.blocked]!;
+    throw limited(`${limit} ${kind} per minute for this ${scope.name}`, result.resetMs);
   }
 
   /** Adds the tokens a finished call used to the caller's per-minute token counters. */
   async recordTokens(subject: RateLimitSubject, tokens: number): Promise<void> {
     if (tokens <= 0) return;
     try {
-      for (const { name, id, limit } of this.scopes(subject)) {
-        if (limit.tpm > 0) await this.store.add(`rl:${name}:${id}:tokens`, tokens, MINUTE_MS);
-      }
+      await this.store.add(
+        this.scopes(subject)
+          .filter(({ limit }) => limit.tpm > 0)
+          .map((scope) => ({ key: counterKey(scope, 'tokens'), amount: tokens, windowMs: MINUTE_MS })),
+      );
     } catch {
       // Lost while the counter store is down; it reports its own outage.
     }
@@ -73,26 +80,21 @@ export class RateLimiter {
 
   /** The subject's configured limits and their use this minute, read without counting anything. Throws if the store is down. */
   async headroom(subject: RateLimitSubject): Promise<RateLimitHeadroom[]> {
-    const headroom: RateLimitHeadroom[] = [];
-    for (const { name, id, limit } of this.scopes(subject)) {
-      for (const [kind, limitPerMinute] of [
-        ['requests', limit.rpm],
-        ['tokens', limit.tpm],
-      ] as const) {
-        if (limitPerMinute <= 0) continue;
-        const used = await this.store.read(`rl:${name}:${id}:${kind}`, MINUTE_MS);
-        headroom.push({
-          scope: name,
-          id,
-          kind,
-          limitPerMinute,
-          used: used.count,
-          remaining: Math.max(0, limitPerMinute - used.count),
-          resetMs: used.resetMs,
-        });
-      }
-    }
-    return headroom;
+    const counters = this.scopes(subject).flatMap((scope) =>
+      (['requests', 'tokens'] as const)
+        .map((kind) => ({ scope, kind, limitPerMinute: kind === 'requests' ? scope.limit.rpm : scope.limit.tpm }))
+        .filter(({ limitPerMinute }) => limitPerMinute > 0),
+    );
+    const used = await this.store.read(counters.map(({ scope, kind }) => ({ key: counterKey(scope, kind), windowMs: MINUTE_MS })));
+    return counters.map(({ scope, kind, limitPerMinute }, index) => ({
+      scope: scope.name,
+      id: scope.id,
+      kind,
+      limitPerMinute,
+      used: used[index]!.count,
+      remaining: Math.max(0, limitPerMinute - used[index]!.count),
+      resetMs: used[index]!.resetMs,
+    }));
   }
 
   private scopes(subject: RateLimitSubject): Array<{ name: 'user' | 'org'; id: string; limit: RateLimit }> {
@@ -103,6 +105,10 @@ export class RateLimiter {
     return scopes;
   }
 }
+
+type Scope = { name: 'user' | 'org'; id: string; limit: RateLimit };
+
+const counterKey = ({ name, id }: Scope, kind: 'requests' | 'tokens'): string => `rl:${name}:${id}:${kind}`;
 
 function limited(what: string, resetMs: number): GatewayError {
   return new GatewayError('RATE_LIMITED', `Rate limit reached: ${what}`, { retryAfterMs: Math.max(1, Math.ceil(resetMs)) });

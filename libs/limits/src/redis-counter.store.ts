@@ -1,32 +1,49 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { ThrottledWarning, type Clock } from '@app/common';
-import type { CounterStore, TakeResult } from './counter-store.js';
+import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from './counter-store.js';
 
-/** Check-and-increment in one round trip, atomically: no two replicas can both take the last slot. */
-const TAKE = `
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-local ttl = redis.call('PTTL', KEYS[1])
-if count >= tonumber(ARGV[1]) then
-  return {0, ttl}
+/**
+ * All of a call's counters checked, and those to take counted, in one script run: atomic, so no two
+ * replicas can both take the last slot. ARGV holds limit, window and take (1/0) per key. Returns
+ * {0} when allowed, else {index (1-based), count, ttl} of the first counter at its limit.
+ */
+const CHECK = `
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = tonumber(redis.call('GET', key) or '0')
+  if count >= tonumber(ARGV[3 * i - 2]) then
+    return {i, count, redis.call('PTTL', key)}
+  end
 end
-count = redis.call('INCR', KEYS[1])
-if count == 1 or ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  ttl = tonumber(ARGV[2])
+for i, key in ipairs(KEYS) do
+  if ARGV[3 * i] == '1' then
+    if redis.call('INCR', key) == 1 or redis.call('PTTL', key) < 0 then
+      redis.call('PEXPIRE', key, ARGV[3 * i - 1])
+    end
+  end
 end
-return {1, ttl}
+return {0}
 `;
 
+/** Adds ARGV's amount to each key (amount and window per key). */
 const ADD = `
-local count = redis.call('INCRBY', KEYS[1], ARGV[1])
-if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return count
+for i, key in ipairs(KEYS) do
+  if redis.call('INCRBY', key, ARGV[2 * i - 1]) == tonumber(ARGV[2 * i - 1]) or redis.call('PTTL', key) < 0 then
+    redis.call('PEXPIRE', key, ARGV[2 * i])
+  end
+end
+return 0
 `;
 
-/** A counter's value and time to live, in one command (a MULTI would be four writes on the socket). */
+/** Each key's value and time to live, flat: {count1, ttl1, count2, ttl2, ...}. */
 const READ = `
-return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[2 * i - 1] = tonumber(redis.call('GET', key) or '0')
+  out[2 * i] = redis.call('PTTL', key)
+end
+return out
 `;
 
 /** A command slower than this counts as Redis being unreachable (loopback or LAN round trips take well under 1 ms). */
@@ -35,11 +52,14 @@ const COMMAND_TIMEOUT_MS = 100;
 const PAUSE_AFTER_FAILURE_MS = 1_000;
 const WARNING_INTERVAL_MS = 10_000;
 
-/** The two scripts as ioredis commands: sent by SHA (EVALSHA, loaded once), not as source on every call. */
+/**
+ * The scripts as ioredis commands, sent by SHA (EVALSHA, loaded once), not as source on every call:
+ * the number of keys, then the keys, then the arguments.
+ */
 interface CounterCommands {
-  counterTake(key: string, limit: number, windowMs: number): Promise<[number, number]>;
-  counterAdd(key: string, amount: number, windowMs: number): Promise<number>;
-  counterRead(key: string): Promise<[number, number]>;
+  counterCheck(...keysThenArguments: Array<string | number>): Promise<number[]>;
+  counterAdd(...keysThenArguments: Array<string | number>): Promise<number>;
+  counterRead(...keysThenArguments: Array<string | number>): Promise<number[]>;
 }
 
 /**
@@ -70,9 +90,11 @@ export class RedisCounterStore implements CounterStore {
       // concurrent calls) leave in one socket write instead of one write each.
       enableAutoPipelining: true,
     });
-    redis.defineCommand('counterTake', { numberOfKeys: 1, lua: TAKE });
-    redis.defineCommand('counterAdd', { numberOfKeys: 1, lua: ADD });
-    redis.defineCommand('counterRead', { numberOfKeys: 1, lua: READ });
+    // A call's keys (its user's and its org's) are passed together, so they must live on one Redis
+    // node: REDIS_URL names one server (or a primary), not a cluster.
+    redis.defineCommand('counterCheck', { lua: CHECK });
+    redis.defineCommand('counterAdd', { lua: ADD });
+    redis.defineCommand('counterRead', { lua: READ });
     this.redis = redis as Redis & CounterCommands;
     this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
     // ioredis reports connection failures as 'error' events; without a listener it prints each one.
@@ -83,23 +105,41 @@ export class RedisCounterStore implements CounterStore {
     });
   }
 
-  take(key: string, limit: number, windowMs: number): Promise<TakeResult> {
+  check(checks: readonly CounterCheck[]): Promise<CheckResult> {
+    if (checks.length === 0) return Promise.resolve({ allowed: true });
     return this.guarded(async () => {
-      const [allowed, ttl] = await this.redis.counterTake(this.prefix + key, limit, windowMs);
-      return { allowed: allowed === 1, resetMs: ttl > 0 ? ttl : windowMs };
+      const [blocked, count, ttl] = await this.redis.counterCheck(
+        checks.length,
+        ...checks.map(({ key }) => this.prefix + key),
+        ...checks.flatMap(({ limit, windowMs, take }) => [limit, windowMs, take ? 1 : 0]),
+      );
+      if (!blocked) return { allowed: true };
+      const windowMs = checks[blocked - 1]!.windowMs;
+      return { allowed: false, blocked: blocked - 1, count: count!, resetMs: ttl! > 0 ? ttl! : windowMs };
     });
   }
 
-  read(key: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
+  read(counters: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Array<{ count: number; resetMs: number }>> {
+    if (counters.length === 0) return Promise.resolve([]);
     return this.guarded(async () => {
-      const [count, ttl] = await this.redis.counterRead(this.prefix + key);
-      return { count, resetMs: ttl > 0 ? ttl : windowMs };
+      const flat = await this.redis.counterRead(counters.length, ...counters.map(({ key }) => this.prefix + key));
+      return counters.map(({ windowMs }, index) => {
+        const ttl = flat[2 * index + 1]!;
+        return { count: flat[2 * index]!, resetMs: ttl > 0 ? ttl : windowMs };
+      });
     });
   }
 
-  async add(key: string, amount: number, windowMs: number): Promise<void> {
-    if (amount <= 0) return;
-    await this.guarded(() => this.redis.counterAdd(this.prefix + key, Math.round(amount), windowMs));
+  async add(additions: readonly CounterAddition[]): Promise<void> {
+    const counted = additions.filter(({ amount }) => amount > 0);
+    if (counted.length === 0) return;
+    await this.guarded(() =>
+      this.redis.counterAdd(
+        counted.length,
+        ...counted.map(({ key }) => this.prefix + key),
+        ...counted.flatMap(({ amount, windowMs }) => [Math.round(amount), windowMs]),
+      ),
+    );
   }
 
   /**
