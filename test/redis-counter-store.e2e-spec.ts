@@ -32,7 +32,7 @@ describe('RedisCounterStore (real Redis)', () => {
     expect(refused.allowed === false && refused.resetMs).toBeGreaterThan(59_000);
     // The refused call counted against none of them; the check-only counter was never counted.
     const [tokenCount, userCount, orgCount] = await store.read(checks);
-    expect([tokenCount!.count, userCount!.count, orgCount!.count]).toEqual([0, 2, 2]);
+    expect([tokenCount.count, userCount.count, orgCount.count]).toEqual([0, 2, 2]);
   });
 
   it('adds amounts with their windows, and refuses once a check-only counter reaches its limit', async () => {
@@ -47,9 +47,9 @@ describe('RedisCounterStore (real Redis)', () => {
       { key: spend, windowMs: 86_400_000 },
     ]);
     expect(tokenCount).toMatchObject({ count: 100 });
-    expect(tokenCount!.resetMs).toBeLessThanOrEqual(60_000);
+    expect(tokenCount.resetMs).toBeLessThanOrEqual(60_000);
     expect(spendCount).toMatchObject({ count: 1_500 });
-    expect(spendCount!.resetMs).toBeGreaterThan(60_000);
+    expect(spendCount.resetMs).toBeGreaterThan(60_000);
     expect(await store.check([{ key: tokens, limit: 100, windowMs: 60_000, take: false }])).toMatchObject({
       allowed: false,
       blocked: 0,

@@ -51,7 +51,7 @@ export class BudgetGuard {
       return;
     }
     if (result.allowed) return;
-    const { scope, id, period, capUsd } = caps[result.blocked]!;
+    const { scope, id, period, capUsd } = caps[result.blocked];
     const spentMicros = result.count;
     throw new GatewayError(
       'BUDGET_EXCEEDED',
@@ -67,7 +67,7 @@ export class BudgetGuard {
     const caps = this.caps(subject, now);
     const spent = await this.store.read(caps.map(({ key, windowMs }) => ({ key, windowMs })));
     return caps.map(({ scope, id, period, capUsd }, index) => {
-      const spentUsd = spent[index]!.count / MICRO;
+      const spentUsd = spent[index].count / MICRO;
       return { scope, id, period, capUsd, spentUsd, remainingUsd: Math.max(0, Math.round((capUsd - spentUsd) * MICRO) / MICRO) };
     });
   }

@@ -6,13 +6,13 @@ export class MemoryCounterStore implements CounterStore {
 
   check(checks: readonly CounterCheck[]): Promise<CheckResult> {
     const windows = checks.map(({ key, windowMs }) => this.window(key, windowMs));
-    const blocked = checks.findIndex(({ limit }, index) => windows[index]!.count >= limit);
+    const blocked = checks.findIndex(({ limit }, index) => windows[index].count >= limit);
     if (blocked >= 0) {
-      const window = windows[blocked]!;
+      const window = windows[blocked];
       return Promise.resolve({ allowed: false, blocked, count: window.count, resetMs: window.endsAt - Date.now() });
     }
     checks.forEach(({ take }, index) => {
-      if (take) windows[index]!.count++;
+      if (take) windows[index].count++;
     });
     return Promise.resolve({ allowed: true });
   }

@@ -60,7 +60,7 @@ export class RateLimiter {
       return;
     }
     if (result.allowed) return;
-    const { scope, kind, limit } = checks[result.blocked]!;
+    const { scope, kind, limit } = checks[result.blocked];
     throw limited(`${limit} ${kind} per minute for this ${scope.name}`, result.resetMs);
   }
 
@@ -91,9 +91,9 @@ export class RateLimiter {
       id: scope.id,
       kind,
       limitPerMinute,
-      used: used[index]!.count,
-      remaining: Math.max(0, limitPerMinute - used[index]!.count),
-      resetMs: used[index]!.resetMs,
+      used: used[index].count,
+      remaining: Math.max(0, limitPerMinute - used[index].count),
+      resetMs: used[index].resetMs,
     }));
   }
 

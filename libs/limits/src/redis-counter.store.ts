@@ -114,8 +114,8 @@ export class RedisCounterStore implements CounterStore {
         ...checks.flatMap(({ limit, windowMs, take }) => [limit, windowMs, take ? 1 : 0]),
       );
       if (!blocked) return { allowed: true };
-      const windowMs = checks[blocked - 1]!.windowMs;
-      return { allowed: false, blocked: blocked - 1, count: count!, resetMs: ttl! > 0 ? ttl! : windowMs };
+      const windowMs = checks[blocked - 1].windowMs;
+      return { allowed: false, blocked: blocked - 1, count: count, resetMs: ttl > 0 ? ttl : windowMs };
     });
   }
 
@@ -124,8 +124,8 @@ export class RedisCounterStore implements CounterStore {
     return this.guarded(async () => {
       const flat = await this.redis.counterRead(counters.length, ...counters.map(({ key }) => this.prefix + key));
       return counters.map(({ windowMs }, index) => {
-        const ttl = flat[2 * index + 1]!;
-        return { count: flat[2 * index]!, resetMs: ttl > 0 ? ttl : windowMs };
+        const ttl = flat[2 * index + 1];
+        return { count: flat[2 * index], resetMs: ttl > 0 ? ttl : windowMs };
       });
     });
   }
