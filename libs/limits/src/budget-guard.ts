@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { limitsConfig, type Budget, type LimitsConfig } from './limits.config.js';
-import { COUNTER_STORE, type CheckResult, type CounterStore } from './counter-store.js';
+import { COUNTER_STORE, type CounterAddition, type CounterStore } from './counter-store.js';
+import type { LimitRule } from './limit-rule.js';
 import type { RateLimitSubject } from './rate-limiter.js';
 
 const DAY_MS = 86_400_000;
@@ -20,7 +21,8 @@ const MICRO = 1_000_000;
 
 /**
  * Spend caps per user and per org, per UTC day and calendar month. Checked before the upstream call
- * (402 BUDGET_EXCEEDED once spend has reached a cap); each call's estimated cost is added after it.
+ * (402 BUDGET_EXCEEDED once spend has reached a cap; CallLimits checks them with the rate limits in
+ * one store operation); each call's estimated cost is added after it.
  * Counters live in the same store as the rate limits (Redis when configured), so caps hold across
  * replicas.
  */
@@ -39,27 +41,20 @@ export class BudgetGuard {
     this.anyCap = [user.dailyUsd, user.monthlyUsd, org.dailyUsd, org.monthlyUsd].some((cap) => cap > 0);
   }
 
-  async admit(subject: RateLimitSubject, now = new Date()): Promise<void> {
-    if (!this.anyCap) return;
-    const caps = this.caps(subject, now);
-    let result: CheckResult;
-    try {
-      // Only checked, nothing counted: all caps in one store operation.
-      result = await this.store.check(caps.map(({ key, windowMs, capUsd }) => ({ key, limit: capUsd * MICRO, windowMs, take: false })));
-    } catch {
-      // Fail open: the counter store reports its own outage (one throttled warning, not one per call).
-      return;
-    }
-    if (result.allowed) return;
-    const { scope, id, period, capUsd } = caps[result.blocked];
-    const spentMicros = result.count;
-    throw new GatewayError(
-      'BUDGET_EXCEEDED',
-      `The ${period} budget of $${capUsd} for this ${scope} is spent ($${(spentMicros / MICRO).toFixed(4)})`,
-      {
-        metadata: { scope, id, period, capUsd, spentUsd: spentMicros / MICRO },
-      },
-    );
+  /** The caps a call is checked against (only checked: spend is added once known). Refused with 402 BUDGET_EXCEEDED. */
+  rules(subject: RateLimitSubject, now = new Date()): LimitRule[] {
+    if (!this.anyCap) return [];
+    return this.caps(subject, now).map(({ scope, id, period, capUsd, key, windowMs }) => ({
+      counter: { key, limit: capUsd * MICRO, windowMs, take: false },
+      refusal: (spentMicros) =>
+        new GatewayError(
+          'BUDGET_EXCEEDED',
+          `The ${period} budget of $${capUsd} for this ${scope} is spent ($${(spentMicros / MICRO).toFixed(4)})`,
+          {
+            metadata: { scope, id, period, capUsd, spentUsd: spentMicros / MICRO },
+          },
+        ),
+    }));
   }
 
   /** The subject's configured caps and what is spent against them, read without counting anything. Throws if the store is down. */
@@ -72,13 +67,10 @@ export class BudgetGuard {
     });
   }
 
-  async recordSpend(subject: RateLimitSubject, costUsd: number | null, now = new Date()): Promise<void> {
-    if (!this.anyCap || !costUsd || costUsd <= 0) return;
-    try {
-      await this.store.add(this.caps(subject, now).map(({ key, windowMs }) => ({ key, amount: Math.round(costUsd * MICRO), windowMs })));
-    } catch {
-      // Lost while the counter store is down; it reports its own outage.
-    }
+  /** What a finished call's estimated cost adds to the caller's spend counters. */
+  spendAdditions(subject: RateLimitSubject, costUsd: number | null, now = new Date()): CounterAddition[] {
+    if (!this.anyCap || !costUsd || costUsd <= 0) return [];
+    return this.caps(subject, now).map(({ key, windowMs }) => ({ key, amount: Math.round(costUsd * MICRO), windowMs }));
   }
 
   private caps(subject: RateLimitSubject, now: Date) {

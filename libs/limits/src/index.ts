@@ -1,5 +1,6 @@
 export { limitsConfig, type Budget, type LimitsConfig, type RateLimit } from './limits.config.js';
 export { BudgetGuard, type BudgetHeadroom } from './budget-guard.js';
+export { CallLimits } from './call-limits.js';
 export { PricingTable, roundUsd } from './pricing-table.js';
 export { LimitsModule } from './limits.module.js';
 export { RateLimiter, type RateLimitHeadroom } from './rate-limiter.js';

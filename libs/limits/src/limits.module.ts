@@ -4,6 +4,7 @@ import { limitsConfig, type LimitsConfig } from './limits.config.js';
 import { COUNTER_STORE, type CounterStore } from './counter-store.js';
 import { MemoryCounterStore } from './memory-counter.store.js';
 import { BudgetGuard } from './budget-guard.js';
+import { CallLimits } from './call-limits.js';
 import { PricingTable } from './pricing-table.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RedisCounterStore } from './redis-counter.store.js';
@@ -22,9 +23,10 @@ const REDIS_BOOT_WAIT_MS = 3_000;
     },
     RateLimiter,
     BudgetGuard,
+    CallLimits,
     PricingTable,
   ],
-  exports: [RateLimiter, BudgetGuard, PricingTable, COUNTER_STORE],
+  exports: [RateLimiter, BudgetGuard, CallLimits, PricingTable, COUNTER_STORE],
 })
 export class LimitsModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(COUNTER_STORE) private readonly store: CounterStore) {}

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { limitsConfig, type LimitsConfig, type RateLimit } from './limits.config.js';
-import { COUNTER_STORE, type CheckResult, type CounterStore } from './counter-store.js';
+import { COUNTER_STORE, type CounterAddition, type CounterStore } from './counter-store.js';
+import type { LimitRule } from './limit-rule.js';
 
 const MINUTE_MS = 60_000;
 
@@ -22,10 +23,9 @@ export interface RateLimitHeadroom {
 }
 
 /**
- * Per-user and per-org limits in requests and tokens per minute, enforced before the upstream call.
- * Token use is only known afterwards, so a caller over its token budget is refused on the next call.
- * If the counter store (Redis) fails, calls are let through and the failure is logged: a Redis blip
- * must not take the whole gateway down.
+ * Per-user and per-org limits in requests and tokens per minute, enforced before the upstream call
+ * (CallLimits checks them with the budgets in one store operation). Token use is only known
+ * afterwards, so a caller over its token budget is refused on the next call.
  */
 @Injectable()
 export class RateLimiter {
@@ -39,43 +39,27 @@ export class RateLimiter {
   }
 
   /**
-   * Throws 429 RATE_LIMITED (with retryAfterMs) when a limit is reached; else counts the request.
-   * Token counters are only checked (tokens are added once known); all counters in one atomic
-   * store operation, and a refused call counts against none of them.
+   * The counters a call is checked against: token counters only checked (tokens are added once
+   * known), request counters counted. Refused with 429 RATE_LIMITED (with retryAfterMs).
    */
-  async admit(subject: RateLimitSubject): Promise<void> {
+  rules(subject: RateLimitSubject): LimitRule[] {
     const scopes = this.scopes(subject);
-    const checks = [
-      ...scopes.filter(({ limit }) => limit.tpm > 0).map((scope) => ({ scope, kind: 'tokens' as const, limit: scope.limit.tpm })),
-      ...scopes.filter(({ limit }) => limit.rpm > 0).map((scope) => ({ scope, kind: 'requests' as const, limit: scope.limit.rpm })),
+    const rule = (scope: Scope, kind: 'requests' | 'tokens', limit: number): LimitRule => ({
+      counter: { key: counterKey(scope, kind), limit, windowMs: MINUTE_MS, take: kind === 'requests' },
+      refusal: (_count, resetMs) => limited(`${limit} ${kind} per minute for this ${scope.name}`, resetMs),
+    });
+    return [
+      ...scopes.filter(({ limit }) => limit.tpm > 0).map((scope) => rule(scope, 'tokens', scope.limit.tpm)),
+      ...scopes.filter(({ limit }) => limit.rpm > 0).map((scope) => rule(scope, 'requests', scope.limit.rpm)),
     ];
-    if (checks.length === 0) return;
-    let result: CheckResult;
-    try {
-      result = await this.store.check(
-        checks.map(({ scope, kind, limit }) => ({ key: counterKey(scope, kind), limit, windowMs: MINUTE_MS, take: kind === 'requests' })),
-      );
-    } catch {
-      // Fail open: the counter store reports its own outage (one throttled warning, not one per call).
-      return;
-    }
-    if (result.allowed) return;
-    const { scope, kind, limit } = checks[result.blocked];
-    throw limited(`${limit} ${kind} per minute for this ${scope.name}`, result.resetMs);
   }
 
-  /** Adds the tokens a finished call used to the caller's per-minute token counters. */
-  async recordTokens(subject: RateLimitSubject, tokens: number): Promise<void> {
-    if (tokens <= 0) return;
-    try {
-      await this.store.add(
-        this.scopes(subject)
-          .filter(({ limit }) => limit.tpm > 0)
-          .map((scope) => ({ key: counterKey(scope, 'tokens'), amount: tokens, windowMs: MINUTE_MS })),
-      );
-    } catch {
-      // Lost while the counter store is down; it reports its own outage.
-    }
+  /** What a finished call adds to the caller's per-minute token counters. */
+  tokenAdditions(subject: RateLimitSubject, tokens: number): CounterAddition[] {
+    if (tokens <= 0) return [];
+    return this.scopes(subject)
+      .filter(({ limit }) => limit.tpm > 0)
+      .map((scope) => ({ key: counterKey(scope, 'tokens'), amount: tokens, windowMs: MINUTE_MS }));
   }
 
   /** The subject's configured limits and their use this minute, read without counting anything. Throws if the store is down. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Caller } from '@app/auth';
 import { ModelCatalog } from '@app/catalog';
 import { GatewayError } from '@app/common';
-import { BudgetGuard, RateLimiter } from '@app/limits';
+import { CallLimits } from '@app/limits';
 import { estimatePromptTokens } from '@app/normalization';
 import { IntegrationSwitch, ProviderRegistry, type PreparedCall, type ProviderAdapter } from '@app/providers';
 import type { ExecuteRequest } from './execute-request.js';
@@ -17,8 +17,7 @@ export class Admission {
   constructor(
     private readonly integration: IntegrationSwitch,
     private readonly registry: ProviderRegistry,
-    private readonly rateLimiter: RateLimiter,
-    private readonly budget: BudgetGuard,
+    private readonly limits: CallLimits,
     private readonly catalog: ModelCatalog,
   ) {}
 
@@ -28,11 +27,7 @@ export class Admission {
     const adapter = this.registry.get(request.provider);
     const call = adapter.validate(request.operation, request.params);
     this.assertFitsContext(adapter, call);
-    const subject = { userId: caller.userId, orgId: caller.orgId };
-    // Both checks at once: their store round trips overlap. A rate limit is reported before a budget.
-    const [rate, budget] = await Promise.allSettled([this.rateLimiter.admit(subject), this.budget.admit(subject)]);
-    if (rate.status === 'rejected') throw rate.reason;
-    if (budget.status === 'rejected') throw budget.reason;
+    await this.limits.admit({ userId: caller.userId, orgId: caller.orgId });
     return { adapter, call };
   }
 

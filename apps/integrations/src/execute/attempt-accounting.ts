@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Caller } from '@app/auth';
 import { GatewayError } from '@app/common';
 import { CredentialResolver } from '@app/credentials';
-import { BudgetGuard, PricingTable, RateLimiter } from '@app/limits';
+import { CallLimits, PricingTable } from '@app/limits';
 import type { NormalizedUsage } from '@app/normalization';
 import { ProviderHealthTracker } from '@app/providers';
 
@@ -17,8 +17,7 @@ export class AttemptAccounting {
   private readonly counting = new Set<Promise<void>>();
 
   constructor(
-    private readonly rateLimiter: RateLimiter,
-    private readonly budget: BudgetGuard,
+    private readonly limits: CallLimits,
     private readonly pricing: PricingTable,
     private readonly providerHealth: ProviderHealthTracker,
     private readonly credentials: CredentialResolver,
@@ -28,8 +27,7 @@ export class AttemptAccounting {
   succeeded(caller: Caller, provider: string, model: string, usage: NormalizedUsage): number | null {
     const subject = { userId: caller.userId, orgId: caller.orgId };
     const costUsd = this.pricing.costOf(model, usage);
-    this.track(this.rateLimiter.recordTokens(subject, usage.totalTokens));
-    this.track(this.budget.recordSpend(subject, costUsd));
+    this.track(this.limits.record(subject, usage.totalTokens, costUsd));
     this.providerHealth.recordSuccess(provider, new Date());
     return costUsd;
   }
