@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { CredentialVault } from '@app/credentials';
 import request from 'supertest';
 import { FakeUpstream } from './support/fake-upstream.js';
@@ -182,70 +182,67 @@ describe('vault encryption key checks', () => {
 });
 
 describe('vault keys across replicas (VAULT_CREDENTIAL_CACHE_TTL_MS)', () => {
-  it('serves a key from memory for a few seconds: a delete through another replica takes effect within that time', async () => {
-    const upstream = await FakeUpstream.start();
-    upstream.reply(openAiChatCompletion());
-    const clock = new TestClock();
-    const environment = { CREDENTIAL_ENCRYPTION_KEY: TEST_VAULT_KEY, CREDENTIAL_SOURCES: 'vault', OPENAI_BASE_URL: upstream.url };
-    const [first, second] = [await startTestApp(environment, { clock: clock.now }), await startTestApp(environment, { clock: clock.now })];
-    try {
-      const caller = authAs(uniqueId('user'));
-      const execute = (replica: TestApp) => request(replica.server).post('/api/integrations/execute').set(caller).send(chatBody);
-      await request(second.server)
-        .put('/api/integrations/credentials/openai')
-        .set(caller)
-        .send({ apiKey: 'sk-proj-twoReplicas0123456789' })
-        .expect(200);
-      await execute(first).expect(200);
+  let upstream: FakeUpstream;
+  let clock: TestClock;
+  let first: TestApp;
+  let second: TestApp;
 
-      await request(second.server).delete('/api/integrations/credentials/openai').set(caller).expect(204);
-      await execute(second).expect(424); // the replica that deleted it knows at once
-      await execute(first).expect(200); // the other serves what it read, for up to the TTL
-      clock.advance(5_001);
-      await execute(first).expect(424);
-    } finally {
-      await first.close();
-      await second.close();
-      await upstream.stop();
-    }
+  beforeEach(async () => {
+    upstream = await FakeUpstream.start();
+    upstream.reply(openAiChatCompletion());
+    clock = new TestClock();
+    const environment = { CREDENTIAL_ENCRYPTION_KEY: TEST_VAULT_KEY, CREDENTIAL_SOURCES: 'vault', OPENAI_BASE_URL: upstream.url };
+    [first, second] = [await startTestApp(environment, { clock: clock.now }), await startTestApp(environment, { clock: clock.now })];
+  });
+
+  afterEach(async () => {
+    await first.close();
+    await second.close();
+    await upstream.stop();
+  });
+
+  it('serves a key from memory for a few seconds: a delete through another replica takes effect within that time', async () => {
+    const caller = authAs(uniqueId('user'));
+    const execute = (replica: TestApp) => request(replica.server).post('/api/integrations/execute').set(caller).send(chatBody);
+    await request(second.server)
+      .put('/api/integrations/credentials/openai')
+      .set(caller)
+      .send({ apiKey: 'sk-proj-twoReplicas0123456789' })
+      .expect(200);
+    await execute(first).expect(200);
+
+    await request(second.server).delete('/api/integrations/credentials/openai').set(caller).expect(204);
+    await execute(second).expect(424); // the replica that deleted it knows at once
+    await execute(first).expect(200); // the other serves what it read, for up to the TTL
+    clock.advance(5_001);
+    await execute(first).expect(424);
   });
 
   it('keeps answers while the vault is unchanged, checking one counter per interval, and reads again once any key changed', async () => {
-    const upstream = await FakeUpstream.start();
-    upstream.reply(openAiChatCompletion());
-    const clock = new TestClock();
-    const environment = { CREDENTIAL_ENCRYPTION_KEY: TEST_VAULT_KEY, CREDENTIAL_SOURCES: 'vault', OPENAI_BASE_URL: upstream.url };
-    const [first, second] = [await startTestApp(environment, { clock: clock.now }), await startTestApp(environment, { clock: clock.now })];
-    try {
-      const caller = authAs(uniqueId('user'));
-      const execute = () => request(first.server).post('/api/integrations/execute').set(caller).send(chatBody);
-      await request(second.server)
-        .put('/api/integrations/credentials/openai')
-        .set(caller)
-        .send({ apiKey: 'sk-proj-unchanged0123456789' })
-        .expect(200);
-      await execute().expect(200);
-      const lookups = jest.spyOn(first.app.get(CredentialVault), 'find');
+    const caller = authAs(uniqueId('user'));
+    const execute = () => request(first.server).post('/api/integrations/execute').set(caller).send(chatBody);
+    await request(second.server)
+      .put('/api/integrations/credentials/openai')
+      .set(caller)
+      .send({ apiKey: 'sk-proj-unchanged0123456789' })
+      .expect(200);
+    await execute().expect(200);
+    const lookups = jest.spyOn(first.app.get(CredentialVault), 'find');
 
-      clock.advance(5_001);
-      await execute().expect(200); // the generation is unchanged: no lookup
-      expect(lookups).not.toHaveBeenCalled();
+    clock.advance(5_001);
+    await execute().expect(200); // the generation is unchanged: no lookup
+    expect(lookups).not.toHaveBeenCalled();
 
-      // Someone else's key changes through the other replica: the generation moves.
-      await request(second.server)
-        .put('/api/integrations/credentials/openai')
-        .set(authAs(uniqueId('user')))
-        .send({ apiKey: 'sk-proj-someoneElse0123456789' })
-        .expect(200);
-      await execute().expect(200); // not yet read: still within the interval
-      expect(lookups).not.toHaveBeenCalled();
-      clock.advance(5_001);
-      await execute().expect(200);
-      expect(lookups).toHaveBeenCalled();
-    } finally {
-      await first.close();
-      await second.close();
-      await upstream.stop();
-    }
+    // Someone else's key changes through the other replica: the generation moves.
+    await request(second.server)
+      .put('/api/integrations/credentials/openai')
+      .set(authAs(uniqueId('user')))
+      .send({ apiKey: 'sk-proj-someoneElse0123456789' })
+      .expect(200);
+    await execute().expect(200); // not yet read: still within the interval
+    expect(lookups).not.toHaveBeenCalled();
+    clock.advance(5_001);
+    await execute().expect(200);
+    expect(lookups).toHaveBeenCalled();
   });
 });

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ExecutionLogEntity } from './execution-log.entity.js';
 import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
-import { Conditions, type ExecutionLogScope, type LogTable, type RowFilter } from './query/conditions.js';
+import { Conditions, timeColumnOf, type ExecutionLogScope, type LogTable, type RowFilter } from './query/conditions.js';
 import { pageWindowStart, type CountedStretch } from './query/page-window.js';
 import { splitIntoTiers, type TimeRange } from './query/time-split.js';
 import { addUsageSums, RAW_USAGE_SUMS, ROLLUP_USAGE_SUMS, usageSums, type UsageSums } from './query/usage-sums.js';
@@ -114,7 +114,7 @@ export class ExecutionLogQuery {
 
   private async countPerBucket(table: RollupTable, filter: RowFilter, range: TimeRange): Promise<CountedStretch[]> {
     const where = new Conditions(table, filter, range);
-    const bucket = table === 'execution_log_rollups' ? 'hour' : 'day';
+    const bucket = timeColumnOf(table);
     const rows = await this.repository.query<Array<{ bucket: Date; n: string }>>(
       `SELECT "${bucket}" AS bucket, sum("calls") AS n FROM "${table}"${where.sql()} GROUP BY 1`,
       where.parameters,

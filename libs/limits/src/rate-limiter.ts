@@ -81,10 +81,8 @@ export class RateLimiter {
     }));
   }
 
-  private scopes(subject: RateLimitSubject): Array<{ name: 'user' | 'org'; id: string; limit: RateLimit }> {
-    const scopes: Array<{ name: 'user' | 'org'; id: string; limit: RateLimit }> = [
-      { name: 'user', id: subject.userId, limit: this.limits.user },
-    ];
+  private scopes(subject: RateLimitSubject): Scope[] {
+    const scopes: Scope[] = [{ name: 'user', id: subject.userId, limit: this.limits.user }];
     if (subject.orgId) scopes.push({ name: 'org', id: subject.orgId, limit: this.limits.org });
     return scopes;
   }

@@ -9,7 +9,6 @@ import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from '.
  * {0} when allowed, else {index (1-based), count, ttl} of the first counter at its limit.
  */
 const CHECK = `
-local counts = {}
 for i, key in ipairs(KEYS) do
   local count = tonumber(redis.call('GET', key) or '0')
   if count >= tonumber(ARGV[3 * i - 2]) then

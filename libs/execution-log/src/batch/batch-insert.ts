@@ -48,34 +48,39 @@ export async function insertBatch(dataSource: DataSource, records: readonly Exec
   }
 }
 
+/** Text fields and their column lengths, and the count fields, that fitRecord brings within their columns. */
+const TEXT_FIELDS = [
+  ['requestId', LENGTH.requestId],
+  ['userId', LENGTH.userId],
+  ['orgId', LENGTH.orgId],
+  ['provider', LENGTH.provider],
+  ['operation', LENGTH.operation],
+  ['model', LENGTH.model],
+  ['errorCode', LENGTH.errorCode],
+  ['errorMessage', LENGTH.errorMessage],
+  ['credentialSource', LENGTH.credentialSource],
+  ['credentialId', LENGTH.credentialId],
+] as const satisfies ReadonlyArray<readonly [keyof ExecutionRecord, number]>;
+const INTEGER_FIELDS = ['promptTokens', 'completionTokens', 'totalTokens', 'upstreamMs'] as const satisfies ReadonlyArray<
+  keyof ExecutionRecord
+>;
+
 /**
- * A record as its columns hold it: texts cut to their column sizes, counts whole and in range. Most
- * records already are, and are used as they are: copying every one cost more than the checks.
+ * A record as its columns hold it: texts cut to their column sizes, counts whole and in range, a
+ * cached flag. Most records already are and are used as they are: a copy is made only for a
+ * record with something to change (copying every one cost more than the checks).
  */
 function fitRecord(record: ExecutionRecord): ExecutionRecord {
-  if (fits(record)) return record;
-  return {
-    id: record.id,
-    requestId: fitText(record.requestId, LENGTH.requestId)!,
-    userId: fitText(record.userId, LENGTH.userId)!,
-    orgId: fitText(record.orgId, LENGTH.orgId),
-    provider: fitText(record.provider, LENGTH.provider)!,
-    operation: fitText(record.operation, LENGTH.operation)!,
-    model: fitText(record.model, LENGTH.model),
-    durationMs: fitInteger(record.durationMs) ?? 0,
-    promptTokens: fitInteger(record.promptTokens),
-    completionTokens: fitInteger(record.completionTokens),
-    totalTokens: fitInteger(record.totalTokens),
-    success: record.success,
-    errorCode: fitText(record.errorCode, LENGTH.errorCode),
-    errorMessage: fitText(record.errorMessage, LENGTH.errorMessage),
-    credentialSource: fitText(record.credentialSource, LENGTH.credentialSource),
-    credentialId: fitText(record.credentialId, LENGTH.credentialId),
-    isProxy: record.isProxy,
-    cached: record.cached === true,
-    upstreamMs: fitInteger(record.upstreamMs ?? null),
-    createdAt: record.createdAt,
+  const fields = record as unknown as Record<string, unknown>;
+  let fitted: Record<string, unknown> | undefined;
+  const fit = (field: string, value: unknown) => {
+    if (value !== (fields[field] ?? null)) (fitted ??= { ...record })[field] = value;
   };
+  for (const [field, maxLength] of TEXT_FIELDS) fit(field, fitText(record[field], maxLength));
+  for (const field of INTEGER_FIELDS) fit(field, fitInteger(record[field] ?? null));
+  fit('durationMs', fitInteger(record.durationMs) ?? 0);
+  if (typeof record.cached !== 'boolean') fit('cached', false);
+  return (fitted as ExecutionRecord | undefined) ?? record;
 }
 
 /** Columns in insert order with their SQL types, read from a fitted record. */
@@ -103,33 +108,6 @@ const COLUMNS: ReadonlyArray<readonly [column: string, sqlType: string, value: (
 ];
 
 const POSTGRES_INTEGER_MAX = 2_147_483_647;
-
-function fits(record: ExecutionRecord): boolean {
-  return (
-    textFits(record.requestId, LENGTH.requestId) &&
-    textFits(record.userId, LENGTH.userId) &&
-    textFits(record.orgId, LENGTH.orgId) &&
-    textFits(record.provider, LENGTH.provider) &&
-    textFits(record.operation, LENGTH.operation) &&
-    textFits(record.model, LENGTH.model) &&
-    textFits(record.errorCode, LENGTH.errorCode) &&
-    textFits(record.errorMessage, LENGTH.errorMessage) &&
-    textFits(record.credentialSource, LENGTH.credentialSource) &&
-    textFits(record.credentialId, LENGTH.credentialId) &&
-    integerFits(record.durationMs) &&
-    integerFits(record.promptTokens) &&
-    integerFits(record.completionTokens) &&
-    integerFits(record.totalTokens) &&
-    integerFits(record.upstreamMs ?? null) &&
-    typeof record.cached === 'boolean'
-  );
-}
-
-const textFits = (value: string | null, maxLength: number): boolean =>
-  value === null || (value.length <= maxLength && !value.includes('\u0000') && value.isWellFormed());
-
-const integerFits = (value: number | null): boolean =>
-  value === null || (Number.isInteger(value) && Math.abs(value) <= POSTGRES_INTEGER_MAX);
 
 /**
  * Text as PostgreSQL can hold it in a varchar(maxLength): without NUL characters (no PostgreSQL

@@ -19,34 +19,14 @@ export class DailyRollups1764600000000 implements MigrationInterface {
   name = 'DailyRollups1764600000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
-      CREATE TABLE "execution_log_daily_rollups" (
-        "day" timestamptz NOT NULL,
-        "org_id" varchar(128) NOT NULL,
-        "user_id" varchar(128) NOT NULL,
-        "provider" varchar(64) NOT NULL,
-        "model" varchar(256) NOT NULL,
-        "operation" varchar(64) NOT NULL,
-        "outcome" varchar(64) NOT NULL,
-        "calls" bigint NOT NULL,
-        "errors" bigint NOT NULL,
-        "prompt_tokens" bigint NOT NULL,
-        "completion_tokens" bigint NOT NULL,
-        "total_tokens" bigint NOT NULL,
-        "duration_ms_sum" bigint NOT NULL,
-        "duration_ms_max" integer NOT NULL,
-        "overhead_ms_sum" bigint NOT NULL DEFAULT 0,
-        "overhead_calls" bigint NOT NULL DEFAULT 0,
-        "duration_ms_le_100" bigint NOT NULL DEFAULT 0,
-        "duration_ms_le_250" bigint NOT NULL DEFAULT 0,
-        "duration_ms_le_500" bigint NOT NULL DEFAULT 0,
-        "duration_ms_le_1000" bigint NOT NULL DEFAULT 0,
-        "duration_ms_le_2500" bigint NOT NULL DEFAULT 0,
-        "duration_ms_le_5000" bigint NOT NULL DEFAULT 0,
-        "duration_ms_le_10000" bigint NOT NULL DEFAULT 0,
-        "duration_ms_le_30000" bigint NOT NULL DEFAULT 0,
-        CONSTRAINT "pk_execution_log_daily_rollups" PRIMARY KEY ("day", ${KEY})
-      ) WITH (fillfactor = 70)`);
+    // The hourly tier's columns (sums, histogram, defaults and NOT NULLs), bucketed by day instead of hour.
+    await queryRunner.query(
+      `CREATE TABLE "execution_log_daily_rollups" (LIKE "execution_log_rollups" INCLUDING DEFAULTS) WITH (fillfactor = 70)`,
+    );
+    await queryRunner.query(`ALTER TABLE "execution_log_daily_rollups" RENAME COLUMN "hour" TO "day"`);
+    await queryRunner.query(
+      `ALTER TABLE "execution_log_daily_rollups" ADD CONSTRAINT "pk_execution_log_daily_rollups" PRIMARY KEY ("day", ${KEY})`,
+    );
     // The filters' columns ride along, so rows of other users, providers or outcomes are skipped in the index.
     await queryRunner.query(
       `CREATE INDEX "idx_execution_log_daily_rollups_org_day" ON "execution_log_daily_rollups" ("org_id", "day") ` +

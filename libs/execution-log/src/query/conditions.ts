@@ -1,3 +1,4 @@
+import { ROLLUP_TIERS } from '../rollups/rollup-statement.js';
 import type { TimeRange } from './time-split.js';
 
 /** Whose rows a reader may see; set by the server from the caller, never from the query string. */
@@ -16,12 +17,14 @@ export interface RowFilter {
 /** The tables a filter applies to: raw rows, and hourly and daily rollups (where success is an outcome). */
 export type LogTable = 'execution_logs' | 'execution_log_rollups' | 'execution_log_daily_rollups';
 
-/** Each table's time column. */
 const TIME_COLUMN: Record<LogTable, string> = {
   execution_logs: 'created_at',
-  execution_log_rollups: 'hour',
-  execution_log_daily_rollups: 'day',
+  [ROLLUP_TIERS.hourly.table]: ROLLUP_TIERS.hourly.bucket,
+  [ROLLUP_TIERS.daily.table]: ROLLUP_TIERS.daily.bucket,
 };
+
+/** A table's time column: raw rows' creation time, or a rollup tier's bucket. */
+export const timeColumnOf = (table: LogTable): string => TIME_COLUMN[table];
 
 /** A WHERE clause and its positional parameters, for either table, built from a filter and a time range. */
 export class Conditions {
@@ -33,7 +36,7 @@ export class Conditions {
     filter: RowFilter,
     range: TimeRange,
   ) {
-    const time = TIME_COLUMN[table];
+    const time = timeColumnOf(table);
     if (range.from) this.compare(time, '>=', range.from.toISOString());
     if (range.to) this.compare(time, '<', range.to.toISOString());
     if ('orgId' in filter.scope) this.compare('org_id', '=', filter.scope.orgId);
