@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
 import { RedisCounterStore } from '@app/limits';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -7,15 +8,19 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The Redis scripts themselves, against the real Redis: what every replica's limits rely on. */
 describe('RedisCounterStore (real Redis)', () => {
   let store: RedisCounterStore;
+  /** Redis as another replica sees it. */
+  let raw: Redis;
   const key = (name: string) => `${name}:${randomUUID()}`;
 
   beforeAll(async () => {
     store = new RedisCounterStore(REDIS_URL, 'integrations-test:');
     await store.ready(2_000);
+    raw = new Redis(REDIS_URL);
   });
 
   afterAll(async () => {
     await store.close();
+    raw.disconnect();
   });
 
   it('counts the counters marked take while every one is below its limit', async () => {
@@ -37,11 +42,14 @@ describe('RedisCounterStore (real Redis)', () => {
 
   it('adds amounts with their windows, and refuses once a check-only counter reaches its limit', async () => {
     const [tokens, spend] = [key('tokens'), key('spend')];
-    await store.add([
-      { key: tokens, amount: 60, windowMs: 60_000 },
-      { key: spend, amount: 1_500, windowMs: 86_400_000 },
+    const written = Promise.all([
+      store.add([
+        { key: tokens, amount: 60, windowMs: 60_000 },
+        { key: spend, amount: 1_500, windowMs: 86_400_000 },
+      ]),
+      store.add([{ key: tokens, amount: 40, windowMs: 60_000 }]),
     ]);
-    await store.add([{ key: tokens, amount: 40, windowMs: 60_000 }]);
+    // A read writes what is held back first.
     const [tokenCount, spendCount] = await store.read([
       { key: tokens, windowMs: 60_000 },
       { key: spend, windowMs: 86_400_000 },
@@ -55,6 +63,46 @@ describe('RedisCounterStore (real Redis)', () => {
       blocked: 0,
       count: 100,
     });
+    await written;
+  });
+
+  it('holds additions back for the next check to carry, merged per counter, applied before it checks', async () => {
+    const [tokens, otherUsersTokens, user] = [key('tokens'), key('tokens'), key('user')];
+    const written = Promise.all([
+      store.add([{ key: tokens, amount: 70, windowMs: 60_000 }]),
+      store.add([
+        { key: tokens, amount: 30, windowMs: 60_000 },
+        { key: otherUsersTokens, amount: 5, windowMs: 60_000 },
+      ]),
+    ]);
+    // Past the turn in which a command would have left: nothing was sent on its own.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await raw.get(`integrations-test:${tokens}`)).toBeNull();
+    const refused = await store.check([
+      { key: tokens, limit: 100, windowMs: 60_000, take: false },
+      { key: user, limit: 10, windowMs: 60_000, take: true },
+    ]);
+    expect(refused).toMatchObject({ allowed: false, blocked: 0, count: 100 });
+    await written;
+    expect(await raw.get(`integrations-test:${otherUsersTokens}`)).toBe('5');
+    expect(await raw.pttl(`integrations-test:${otherUsersTokens}`)).toBeGreaterThan(59_000);
+    // The refused call took no slot.
+    expect(await raw.get(`integrations-test:${user}`)).toBeNull();
+  });
+
+  it('writes held additions on flush and on close', async () => {
+    const [flushed, closed] = [key('spend'), key('spend')];
+    const written = store.add([{ key: flushed, amount: 250, windowMs: 86_400_000 }]);
+    await store.flush();
+    await written;
+    expect(await raw.get(`integrations-test:${flushed}`)).toBe('250');
+
+    const closing = new RedisCounterStore(REDIS_URL, 'integrations-test:');
+    await closing.ready(2_000);
+    const lastWritten = closing.add([{ key: closed, amount: 3, windowMs: 60_000 }]);
+    await closing.close();
+    await lastWritten;
+    expect(await raw.get(`integrations-test:${closed}`)).toBe('3');
   });
 
   it('reads a counter never written as zero with the whole window ahead', async () => {

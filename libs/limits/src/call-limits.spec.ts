@@ -73,11 +73,13 @@ describe('CallLimits', () => {
       check: () => Promise.reject(new Error('redis down')),
       read: () => Promise.reject(new Error('redis down')),
       add: () => Promise.reject(new Error('redis down')),
+      flush: () => Promise.reject(new Error('redis down')),
       ready: () => Promise.resolve(),
       close: () => Promise.resolve(),
     };
     const { limits } = limitsOf(broken, { rpm: 2, tpm: 100 }, { rpm: 3, tpm: 0 }, 5);
     await expect(limits.admit({ userId: 'u1' })).resolves.toBeUndefined();
     await expect(limits.record({ userId: 'u1' }, 10, 0.5)).resolves.toBeUndefined();
+    await expect(limits.flush()).resolves.toBeUndefined();
   });
 });

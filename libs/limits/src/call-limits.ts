@@ -36,4 +36,9 @@ export class CallLimits {
     if (additions.length === 0) return;
     await this.store.add(additions).catch(() => undefined);
   }
+
+  /** Writes additions the store holds back for the next check (tests and shutdown use it). */
+  async flush(): Promise<void> {
+    await this.store.flush().catch(() => undefined);
+  }
 }

@@ -37,8 +37,13 @@ export interface CounterStore {
   check(checks: readonly CounterCheck[]): Promise<CheckResult>;
   /** Each counter's count in its window, with the window's remaining time. */
   read(counters: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Array<{ count: number; resetMs: number }>>;
-  /** Adds each amount to its counter (e.g. tokens used, once known). */
+  /**
+   * Adds each amount to its counter (e.g. tokens used, once known). A store may hold additions back
+   * briefly to send them with the next check; it resolves once they are written.
+   */
   add(additions: readonly CounterAddition[]): Promise<void>;
+  /** Writes any additions held back now (reads and `close` do so first themselves). */
+  flush(): Promise<void>;
   /** Resolves once the store can take commands, or after `timeoutMs` (then it fails open until it can). */
   ready(timeoutMs: number): Promise<void>;
   close(): Promise<void>;

@@ -31,6 +31,11 @@ export class MemoryCounterStore implements CounterStore {
     return Promise.resolve();
   }
 
+  /** Nothing is held back: additions are counted at once. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Always ready: it lives in this process. */
   ready(): Promise<void> {
     return Promise.resolve();

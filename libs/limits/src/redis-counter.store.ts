@@ -5,20 +5,30 @@ import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from '.
 
 /**
  * All of a call's counters checked, and those to take counted, in one script run: atomic, so no two
- * replicas can both take the last slot. ARGV holds limit, window and take (1/0) per key. Returns
- * {0} when allowed, else {index (1-based), count, ttl} of the first counter at its limit.
+ * replicas can both take the last slot. Additions held back since the last run (earlier calls' tokens
+ * and spend) ride along and are applied first. KEYS: the n counters checked, then the counters added
+ * to. ARGV[1] is n; then limit, window and take (1/0) per checked counter; then amount and window per
+ * added counter. Returns {0} when allowed, else {index (1-based), count, ttl} of the first counter at
+ * its limit.
  */
 const CHECK = `
-for i, key in ipairs(KEYS) do
-  local count = tonumber(redis.call('GET', key) or '0')
-  if count >= tonumber(ARGV[3 * i - 2]) then
-    return {i, count, redis.call('PTTL', key)}
+local n = tonumber(ARGV[1])
+for j = 1, #KEYS - n do
+  local key, amount = KEYS[n + j], ARGV[3 * n + 2 * j]
+  if redis.call('INCRBY', key, amount) == tonumber(amount) or redis.call('PTTL', key) < 0 then
+    redis.call('PEXPIRE', key, ARGV[3 * n + 2 * j + 1])
   end
 end
-for i, key in ipairs(KEYS) do
-  if ARGV[3 * i] == '1' then
-    if redis.call('INCR', key) == 1 or redis.call('PTTL', key) < 0 then
-      redis.call('PEXPIRE', key, ARGV[3 * i - 1])
+for i = 1, n do
+  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if count >= tonumber(ARGV[3 * i - 1]) then
+    return {i, count, redis.call('PTTL', KEYS[i])}
+  end
+end
+for i = 1, n do
+  if ARGV[3 * i + 1] == '1' then
+    if redis.call('INCR', KEYS[i]) == 1 or redis.call('PTTL', KEYS[i]) < 0 then
+      redis.call('PEXPIRE', KEYS[i], ARGV[3 * i])
     end
   end
 end
@@ -50,6 +60,44 @@ const COMMAND_TIMEOUT_MS = 100;
 /** After a failure, Redis is left alone this long: calls fail open at once instead of each waiting on it. */
 const PAUSE_AFTER_FAILURE_MS = 1_000;
 const WARNING_INTERVAL_MS = 10_000;
+/**
+ * Additions wait at most this long for the next check to carry them; with no call coming, they are
+ * sent on their own.
+ */
+const ADDITIONS_HELD_MS = 50;
+
+/** Additions held back, merged per counter, and the promise their senders wait on. */
+class HeldAdditions {
+  readonly byKey = new Map<string, { amount: number; windowMs: number }>();
+  readonly written: Promise<void>;
+  settle!: (error?: unknown) => void;
+  timer: NodeJS.Timeout | undefined;
+
+  constructor() {
+    this.written = new Promise<void>((resolve, reject) => {
+      this.settle = (error) => (error === undefined ? resolve() : reject(error instanceof Error ? error : new Error('the counter store failed')));
+    });
+    // Nobody may be waiting: a lost addition is already reported as Redis's outage.
+    this.written.catch(() => undefined);
+  }
+
+  merge(key: string, amount: number, windowMs: number): void {
+    const held = this.byKey.get(key);
+    if (held) held.amount += amount;
+    else this.byKey.set(key, { amount, windowMs });
+  }
+
+  /** The keys, then amount and window per key, as the scripts take them. */
+  keys(): string[] {
+    return [...this.byKey.keys()];
+  }
+
+  arguments(): number[] {
+    const values: number[] = [];
+    for (const { amount, windowMs } of this.byKey.values()) values.push(amount, windowMs);
+    return values;
+  }
+}
 
 /**
  * The scripts as ioredis commands, sent by SHA (EVALSHA, loaded once), not as source on every call:
@@ -73,6 +121,7 @@ export class RedisCounterStore implements CounterStore {
   private readonly redis: Redis & CounterCommands;
   private readonly outage: ThrottledWarning;
   private pausedUntil = 0;
+  private held: HeldAdditions | undefined;
 
   constructor(
     url: string,
@@ -107,19 +156,32 @@ export class RedisCounterStore implements CounterStore {
   check(checks: readonly CounterCheck[]): Promise<CheckResult> {
     if (checks.length === 0) return Promise.resolve({ allowed: true });
     return this.guarded(async () => {
-      const [blocked, count, ttl] = await this.redis.counterCheck(
-        checks.length,
-        ...checks.map(({ key }) => this.prefix + key),
-        ...checks.flatMap(({ limit, windowMs, take }) => [limit, windowMs, take ? 1 : 0]),
-      );
+      const held = this.takeHeld();
+      const keys = checks.map(({ key }) => this.prefix + key);
+      const values: number[] = [checks.length];
+      for (const { limit, windowMs, take } of checks) values.push(limit, windowMs, take ? 1 : 0);
+      if (held) {
+        keys.push(...held.keys());
+        values.push(...held.arguments());
+      }
+      let answer: number[];
+      try {
+        answer = await this.redis.counterCheck(keys.length, ...keys, ...values);
+      } catch (error) {
+        held?.settle(error);
+        throw error;
+      }
+      held?.settle();
+      const [blocked, count, ttl] = answer;
       if (!blocked) return { allowed: true };
       const windowMs = checks[blocked - 1].windowMs;
       return { allowed: false, blocked: blocked - 1, count: count, resetMs: ttl > 0 ? ttl : windowMs };
     });
   }
 
-  read(counters: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Array<{ count: number; resetMs: number }>> {
-    if (counters.length === 0) return Promise.resolve([]);
+  async read(counters: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Array<{ count: number; resetMs: number }>> {
+    if (counters.length === 0) return [];
+    await this.flush().catch(() => undefined);
     return this.guarded(async () => {
       const flat = await this.redis.counterRead(counters.length, ...counters.map(({ key }) => this.prefix + key));
       return counters.map(({ windowMs }, index) => {
@@ -129,16 +191,31 @@ export class RedisCounterStore implements CounterStore {
     });
   }
 
-  async add(additions: readonly CounterAddition[]): Promise<void> {
-    const counted = additions.filter(({ amount }) => amount > 0);
-    if (counted.length === 0) return;
-    await this.guarded(() =>
-      this.redis.counterAdd(
-        counted.length,
-        ...counted.map(({ key }) => this.prefix + key),
-        ...counted.flatMap(({ amount, windowMs }) => [Math.round(amount), windowMs]),
-      ),
-    );
+  /**
+   * Held back, merged per counter, for the next check to carry (one script run per call instead of
+   * two), or sent on their own after ADDITIONS_HELD_MS. Resolves once written.
+   */
+  add(additions: readonly CounterAddition[]): Promise<void> {
+    let held: HeldAdditions | undefined;
+    for (const { key, amount, windowMs } of additions) {
+      if (!(amount > 0)) continue;
+      held ??= this.held ??= this.holdAdditions();
+      held.merge(this.prefix + key, Math.round(amount), windowMs);
+    }
+    return held ? held.written : Promise.resolve();
+  }
+
+  /** Sends the additions held back now. */
+  async flush(): Promise<void> {
+    const held = this.takeHeld();
+    if (!held) return;
+    try {
+      await this.guarded(() => this.redis.counterAdd(held.byKey.size, ...held.keys(), ...held.arguments()));
+      held.settle();
+    } catch (error) {
+      held.settle(error); // lost, as any command is while Redis is down
+      throw error;
+    }
   }
 
   /**
@@ -159,7 +236,23 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async close(): Promise<void> {
+    await this.flush().catch(() => undefined);
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private holdAdditions(): HeldAdditions {
+    const held = new HeldAdditions();
+    held.timer = setTimeout(() => void this.flush().catch(() => undefined), ADDITIONS_HELD_MS);
+    held.timer.unref();
+    return held;
+  }
+
+  /** The additions held back, now this caller's to send (or to report lost). */
+  private takeHeld(): HeldAdditions | undefined {
+    const held = this.held;
+    this.held = undefined;
+    if (held) clearTimeout(held.timer);
+    return held;
   }
 
   private async guarded<T>(command: () => Promise<T>): Promise<T> {

@@ -34,6 +34,7 @@ export class AttemptAccounting {
 
   /** Resolves once every count started so far is written (the counters never reject: they fail open). */
   async settled(): Promise<void> {
+    await this.limits.flush();
     await Promise.all(this.counting);
   }
 
