@@ -75,7 +75,8 @@ class HeldAdditions {
 
   constructor() {
     this.written = new Promise<void>((resolve, reject) => {
-      this.settle = (error) => (error === undefined ? resolve() : reject(error instanceof Error ? error : new Error('the counter store failed')));
+      this.settle = (error) =>
+        error === undefined ? resolve() : reject(error instanceof Error ? error : new Error('the counter store failed'));
     });
     // Nobody may be waiting: a lost addition is already reported as Redis's outage.
     this.written.catch(() => undefined);
