@@ -31,6 +31,8 @@ export class BudgetGuard {
   private readonly budgets: { user: Budget; org: Budget };
   /** Without any cap configured, budgets cost nothing on the request path. */
   private readonly anyCap: boolean;
+  /** The UTC day of the last call and its names: formatting a date on every call costs more than the check. */
+  private period = { startsAt: 0, endsAt: 0, day: '', month: '' };
 
   constructor(
     @Inject(COUNTER_STORE) private readonly store: CounterStore,
@@ -74,8 +76,7 @@ export class BudgetGuard {
   }
 
   private caps(subject: RateLimitSubject, now: Date) {
-    const day = now.toISOString().slice(0, 10);
-    const month = day.slice(0, 7);
+    const { day, month } = this.periodOf(now);
     const owners: Array<{ scope: 'user' | 'org'; id: string; budget: Budget }> = [
       { scope: 'user', id: subject.userId, budget: this.budgets.user },
     ];
@@ -97,5 +98,16 @@ export class BudgetGuard {
           ]
         : []),
     ]);
+  }
+
+  /** The counters' names for `now`'s UTC day and month (`2026-11-30`, `2026-11`). */
+  private periodOf(now: Date): { day: string; month: string } {
+    const time = now.getTime();
+    if (time < this.period.startsAt || time >= this.period.endsAt) {
+      const startsAt = time - (((time % DAY_MS) + DAY_MS) % DAY_MS);
+      const day = now.toISOString().slice(0, 10);
+      this.period = { startsAt, endsAt: startsAt + DAY_MS, day, month: day.slice(0, 7) };
+    }
+    return this.period;
   }
 }
