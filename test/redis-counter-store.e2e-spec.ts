@@ -105,6 +105,30 @@ describe('RedisCounterStore (real Redis)', () => {
     expect(await raw.get(`integrations-test:${closed}`)).toBe('3');
   });
 
+  it('decides checks made in one turn call after call, in the order they came', async () => {
+    const [user, org, otherUser] = [key('user'), key('org'), key('user')];
+    const call = (userKey: string) =>
+      store.check([
+        { key: userKey, limit: 2, windowMs: 60_000, take: true },
+        { key: org, limit: 3, windowMs: 60_000, take: true },
+      ]);
+    const answers = await Promise.all([call(user), call(user), call(user), call(otherUser), call(otherUser), call(otherUser)]);
+    expect(answers.map((answer) => (answer.allowed ? 'allowed' : `blocked ${answer.blocked} at ${answer.count}`))).toEqual([
+      'allowed',
+      'allowed',
+      'blocked 0 at 2',
+      'allowed',
+      'blocked 1 at 3',
+      'blocked 1 at 3',
+    ]);
+    const [userCount, orgCount, otherCount] = await store.read([
+      { key: user, windowMs: 60_000 },
+      { key: org, windowMs: 60_000 },
+      { key: otherUser, windowMs: 60_000 },
+    ]);
+    expect([userCount.count, orgCount.count, otherCount.count]).toEqual([2, 3, 1]);
+  });
+
   it('reads a counter never written as zero with the whole window ahead', async () => {
     expect(await store.read([{ key: key('unseen'), windowMs: 60_000 }])).toEqual([{ count: 0, resetMs: 60_000 }]);
   });

@@ -4,35 +4,52 @@ import { ThrottledWarning, type Clock } from '@app/common';
 import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from './counter-store.js';
 
 /**
- * All of a call's counters checked, and those to take counted, in one script run: atomic, so no two
- * replicas can both take the last slot. Additions held back since the last run (earlier calls' tokens
- * and spend) ride along and are applied first. KEYS: the n counters checked, then the counters added
- * to. ARGV[1] is n; then limit, window and take (1/0) per checked counter; then amount and window per
- * added counter. Returns {0} when allowed, else {index (1-based), count, ttl} of the first counter at
- * its limit.
+ * The checks of every call that arrived in one event-loop turn, in one script run: each call's
+ * counters checked, and those to take counted when none is at its limit, call after call in arrival
+ * order, atomically (no two replicas can both take the last slot). Additions held back since the last
+ * run (earlier calls' tokens and spend) ride along and are applied first.
+ * KEYS: each call's checked counters, call after call, then the counters added to.
+ * ARGV: the number of calls; per call its number of counters n, then limit, window and take (1/0)
+ * per counter; then amount and window per added counter.
+ * Returns three numbers per call: {0, 0, 0} when allowed, else {index (1-based), count, ttl} of its
+ * first counter at its limit.
  */
 const CHECK = `
-local n = tonumber(ARGV[1])
-for j = 1, #KEYS - n do
-  local key, amount = KEYS[n + j], ARGV[3 * n + 2 * j]
+local calls = tonumber(ARGV[1])
+local argAt, keyAt, layout = 2, 1, {}
+for c = 1, calls do
+  local n = tonumber(ARGV[argAt])
+  layout[c] = {argAt + 1, keyAt, n}
+  argAt = argAt + 1 + 3 * n
+  keyAt = keyAt + n
+end
+for j = 0, #KEYS - keyAt do
+  local key, amount = KEYS[keyAt + j], ARGV[argAt + 2 * j]
   if redis.call('INCRBY', key, amount) == tonumber(amount) or redis.call('PTTL', key) < 0 then
-    redis.call('PEXPIRE', key, ARGV[3 * n + 2 * j + 1])
+    redis.call('PEXPIRE', key, ARGV[argAt + 2 * j + 1])
   end
 end
-for i = 1, n do
-  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
-  if count >= tonumber(ARGV[3 * i - 1]) then
-    return {i, count, redis.call('PTTL', KEYS[i])}
+local out = {}
+for c = 1, calls do
+  local args, keys, n = layout[c][1], layout[c][2], layout[c][3]
+  out[3 * c - 2], out[3 * c - 1], out[3 * c] = 0, 0, 0
+  for i = 0, n - 1 do
+    local count = tonumber(redis.call('GET', KEYS[keys + i]) or '0')
+    if count >= tonumber(ARGV[args + 3 * i]) then
+      out[3 * c - 2], out[3 * c - 1], out[3 * c] = i + 1, count, redis.call('PTTL', KEYS[keys + i])
+      break
+    end
   end
-end
-for i = 1, n do
-  if ARGV[3 * i + 1] == '1' then
-    if redis.call('INCR', KEYS[i]) == 1 or redis.call('PTTL', KEYS[i]) < 0 then
-      redis.call('PEXPIRE', KEYS[i], ARGV[3 * i])
+  if out[3 * c - 2] == 0 then
+    for i = 0, n - 1 do
+      local key = KEYS[keys + i]
+      if ARGV[args + 3 * i + 2] == '1' and (redis.call('INCR', key) == 1 or redis.call('PTTL', key) < 0) then
+        redis.call('PEXPIRE', key, ARGV[args + 3 * i + 1])
+      end
     end
   end
 end
-return {0}
+return out
 `;
 
 /** Adds ARGV's amount to each key (amount and window per key). */
@@ -123,6 +140,12 @@ export class RedisCounterStore implements CounterStore {
   private readonly outage: ThrottledWarning;
   private pausedUntil = 0;
   private held: HeldAdditions | undefined;
+  /** Checks made in this event-loop turn, sent together at its end. */
+  private pendingChecks: Array<{
+    checks: readonly CounterCheck[];
+    resolve: (result: CheckResult) => void;
+    reject: (error: unknown) => void;
+  }> = [];
 
   constructor(
     url: string,
@@ -154,30 +177,54 @@ export class RedisCounterStore implements CounterStore {
     });
   }
 
+  /**
+   * Checks wait for the end of this event-loop turn and go in one script run with every other check
+   * made in it (and the additions held back): one round trip for all the calls that arrived together.
+   */
   check(checks: readonly CounterCheck[]): Promise<CheckResult> {
     if (checks.length === 0) return Promise.resolve({ allowed: true });
-    return this.guarded(async () => {
-      const held = this.takeHeld();
-      const keys = checks.map(({ key }) => this.prefix + key);
-      const values: number[] = [checks.length];
-      for (const { limit, windowMs, take } of checks) values.push(limit, windowMs, take ? 1 : 0);
-      if (held) {
-        keys.push(...held.keys());
-        values.push(...held.arguments());
-      }
-      let answer: number[];
-      try {
-        answer = await this.redis.counterCheck(keys.length, ...keys, ...values);
-      } catch (error) {
-        held?.settle(error);
-        throw error;
-      }
-      held?.settle();
-      const [blocked, count, ttl] = answer;
-      if (!blocked) return { allowed: true };
-      const windowMs = checks[blocked - 1].windowMs;
-      return { allowed: false, blocked: blocked - 1, count: count, resetMs: ttl > 0 ? ttl : windowMs };
+    return new Promise<CheckResult>((resolve, reject) => {
+      if (this.pendingChecks.length === 0) setImmediate(() => void this.sendChecks());
+      this.pendingChecks.push({ checks, resolve, reject });
     });
+  }
+
+  private async sendChecks(): Promise<void> {
+    const calls = this.pendingChecks;
+    this.pendingChecks = [];
+    try {
+      const answer = await this.guarded(async () => {
+        const held = this.takeHeld();
+        const keys: string[] = [];
+        const values: number[] = [calls.length];
+        for (const { checks } of calls) {
+          values.push(checks.length);
+          for (const { key, limit, windowMs, take } of checks) {
+            keys.push(this.prefix + key);
+            values.push(limit, windowMs, take ? 1 : 0);
+          }
+        }
+        if (held) {
+          keys.push(...held.keys());
+          values.push(...held.arguments());
+        }
+        try {
+          const flat = await this.redis.counterCheck(keys.length, ...keys, ...values);
+          held?.settle();
+          return flat;
+        } catch (error) {
+          held?.settle(error);
+          throw error;
+        }
+      });
+      calls.forEach(({ checks, resolve }, index) => {
+        const [blocked, count, ttl] = answer.slice(3 * index, 3 * index + 3);
+        if (!blocked) return resolve({ allowed: true });
+        resolve({ allowed: false, blocked: blocked - 1, count, resetMs: ttl > 0 ? ttl : checks[blocked - 1].windowMs });
+      });
+    } catch (error) {
+      for (const { reject } of calls) reject(error);
+    }
   }
 
   async read(counters: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Array<{ count: number; resetMs: number }>> {
