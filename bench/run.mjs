@@ -21,7 +21,7 @@ const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 0);
 const CONNECTIONS = 32;
 const USERS = 2000;
-const PORTS = { upstream: 19101, passthrough: 19102, gateway: 19103, identity: 19104 };
+const PORTS = { upstream: 19101, passthrough: 19102, gateway: 19103, identity: 19104, floor: 19105 };
 const POSTGRES_SERVER = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const BENCH_DATABASE = 'integrations_bench';
 const BODY = JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: 'Say hello' }], maxTokens: 32 } });
@@ -37,6 +37,8 @@ const nextToken = () => `bench-token-${nextUser++ % USERS}`;
 const targets = {
   passthrough: { url: `http://127.0.0.1:${PORTS.passthrough}`, path: '/', body: PASSTHROUGH_BODY, streamBody: PASSTHROUGH_STREAM_BODY, authenticated: false },
   gateway: { url: `http://127.0.0.1:${PORTS.gateway}`, path: '/api/integrations/execute', body: BODY, streamBody: STREAM_BODY, authenticated: true },
+  // The decided stack alone (bench/stack-floor.mjs): what NestJS, Fastify and undici cost before any feature.
+  floor: { url: `http://127.0.0.1:${PORTS.floor}`, path: '/api/integrations/execute', body: BODY, streamBody: null, authenticated: false },
 };
 const headersFor = (target) => ({ 'content-type': 'application/json', ...(target.authenticated ? { authorization: `Bearer ${nextToken()}` } : {}) });
 
@@ -67,7 +69,9 @@ function startHelper(role, port, extra = []) {
     const child =
       role === 'passthrough'
         ? serverUnderTest([script, role, String(port), ...extra], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
-        : fork(script, [role, String(port), ...extra], { stdio: 'inherit' });
+        : role === 'floor'
+          ? serverUnderTest([join(here, 'stack-floor.mjs'), String(port), ...extra], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
+          : fork(script, [role, String(port), ...extra], { stdio: 'inherit' });
     child.once('message', () => resolve(child));
     child.once('error', reject);
   });
@@ -385,6 +389,16 @@ try {
     runs,
   };
   if (SOAK_S > 0) results.soak = await soak(gateway.pid, results.gateway.requestsPerSecond.median);
+  {
+    // The stack floor, once, pinned like the others: the same body through bare NestJS + Fastify + undici.
+    const floor = await startHelper('floor', PORTS.floor, [`http://127.0.0.1:${PORTS.upstream}`]);
+    try {
+      const run = { ...(await throughput(targets.floor, floor.pid, { kind: 'none' })), ...(await latency(targets.floor)) };
+      results.stackFloor = { ...run, peakRssMb: peakRssMb(floor.pid) };
+    } finally {
+      floor.kill('SIGTERM');
+    }
+  }
   if (postgres) {
     // The embedded default, as a labelled extra row: same setup, PGlite in a scratch folder.
     gateway.kill('SIGTERM');
@@ -417,8 +431,11 @@ try {
     const p = results.gatewayPglite;
     console.log(`| gateway, everything on (embedded PGlite, 1 run) | ${p.requestsPerSecond} | ${p.p50Ms} | ${p.p99Ms} | ${p.cpuMicrosPerRequest} | in process | ${p.firstChunkMs} | ${p.peakRssMb} |`);
   }
+  const f = results.stackFloor;
+  console.log(`| stack floor: bare NestJS + Fastify + undici relay (1 run) | ${f.requestsPerSecond} | ${f.p50Ms} | ${f.p99Ms} | ${f.cpuMicrosPerRequest} | — | — | ${f.peakRssMb} |`);
   const r = results.ratios;
   console.log(`\nthroughput gateway/pass-through ${range(r.throughput)}; added p50 ${range(r.addedP50Ms)} ms, p99 ${range(r.addedP99Ms)} ms; first chunk ${range(r.addedFirstChunkMs)} ms`);
+  console.log(`stack floor: ${round3(f.requestsPerSecond / results.passthrough.requestsPerSecond.median)} × the pass-through's throughput, ${f.cpuMicrosPerRequest} µs/req`);
   console.log(`Redis CPU µs/req ${range(results.gateway.redisCpuMicrosPerRequest)}; execution-log writer ${results.logWriter.rowsPerSecond} rows/s with rollups (${results.logWriter.database}, batches of ${results.logWriter.batchSize})`);
   if (results.soak) console.log(`soak: ${results.soak.seconds} s at ${results.soak.rate} req/s, RSS ${results.soak.firstMb} → ${results.soak.lastMb} MB (max ${results.soak.maxMb}, drift ${results.soak.driftPercent} %)`);
 } finally {
