@@ -9,6 +9,7 @@ import { dataSourceOptions } from '@app/database';
 import { PricingTable } from '@app/limits';
 import {
   EXECUTION_LOG_MIGRATIONS,
+  ExecutionLogEntity,
   ExecutionLogPartitions,
   ExecutionLogQuery,
   ExecutionLogWriter,
@@ -22,7 +23,10 @@ const HOUR = 3_600_000;
 
 /** A PGlite database of its own in a temporary folder: retention drops partitions no other suite may lose. */
 async function embeddedDatabase(directory: string, migrations = EXECUTION_LOG_MIGRATIONS): Promise<DataSource> {
-  const dataSource = new DataSource(dataSourceOptions({ kind: 'pglite', dataDir: directory }, migrations));
+  const dataSource = new DataSource({
+    ...dataSourceOptions({ kind: 'pglite', dataDir: directory }, migrations),
+    entities: [ExecutionLogEntity],
+  });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
@@ -173,6 +177,24 @@ describe('partitioned execution log (embedded PGlite)', () => {
     // A day's rollup goes once the whole day is past the cutoff (Mar 2 08:00): Mar 1 is gone, Mar 2 stays.
     const days = await dataSource.query(`SELECT day FROM execution_log_daily_rollups WHERE org_id = 'org-old' ORDER BY day`);
     expect(days).toEqual([{ day: new Date('2026-03-02T00:00:00Z') }]);
+  });
+
+  it('counts rows the writer puts in a day older than any partition at the last maintenance', async () => {
+    const now = Date.parse('2026-04-16T08:00:00Z');
+    const settings = config({});
+    const partitions = new ExecutionLogPartitions(dataSource, settings, () => now);
+    await partitions.maintain();
+    expect(partitions.retention().oldestKeptDay).toBe('2026-03-31');
+
+    // A late row (a backfill, a clock behind) for a day no partition holds yet.
+    const writer = new ExecutionLogWriter(dataSource, settings, partitions);
+    writer.record(successfulChatRecord({ requestId: 'late-row', userId: 'user-late', createdAt: new Date('2026-03-20T12:00:00Z') }));
+    await writer.flush();
+
+    const query = new ExecutionLogQuery(dataSource.getRepository(ExecutionLogEntity), partitions);
+    const page = await query.find({ scope: { userId: 'user-late' }, limit: 10, offset: 0 });
+    expect({ total: page.total, requestIds: page.items.map((item) => item.requestId) }).toEqual({ total: 1, requestIds: ['late-row'] });
+    expect(partitions.retention().oldestKeptDay).toBe('2026-03-20');
   });
 });
 

@@ -83,7 +83,12 @@ export class ExecutionLogPartitions implements OnModuleInit, OnApplicationShutdo
     const days = [...missing].filter((day) => isWithinRetention(day, now, this.config.retentionDays));
     if (days.length === 0) return;
     await this.locked((manager) => this.create(manager, days));
-    for (const day of days) this.prepared.add(day);
+    for (const day of days) {
+      this.prepared.add(day);
+      // A day older than the oldest kept at the last maintenance (a late or backfilled row) is kept
+      // from now on: counting from the old oldest day would leave its rows out of /executions' total.
+      if (this.oldestDay !== null && day < this.oldestDay) this.oldestDay = day;
+    }
   }
 
   /** Creates the days ahead, drops expired partitions and prunes old rollups. */
