@@ -105,11 +105,12 @@ class HeldAdditions {
     else this.byKey.set(key, { amount, windowMs });
   }
 
-  /** The keys, then amount and window per key, as the scripts take them. */
+  /** The counters' keys, in the order `arguments()` gives their amounts and windows. */
   keys(): string[] {
     return [...this.byKey.keys()];
   }
 
+  /** Amount and window per counter, flat, as the scripts take them after the keys. */
   arguments(): number[] {
     const values: number[] = [];
     for (const { amount, windowMs } of this.byKey.values()) values.push(amount, windowMs);
