@@ -104,7 +104,7 @@ export class BudgetGuard {
   private periodOf(now: Date): { day: string; month: string } {
     const time = now.getTime();
     if (time < this.period.startsAt || time >= this.period.endsAt) {
-      const startsAt = time - (((time % DAY_MS) + DAY_MS) % DAY_MS);
+      const startsAt = Math.floor(time / DAY_MS) * DAY_MS;
       const day = now.toISOString().slice(0, 10);
       this.period = { startsAt, endsAt: startsAt + DAY_MS, day, month: day.slice(0, 7) };
     }

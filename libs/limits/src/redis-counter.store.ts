@@ -7,7 +7,8 @@ import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from '.
  * The checks of every call that arrived in one event-loop turn, in one script run: each call's
  * counters checked, and those to take counted when none is at its limit, call after call in arrival
  * order, atomically (no two replicas can both take the last slot). Additions held back since the last
- * run (earlier calls' tokens and spend) ride along and are applied first.
+ * run (earlier calls' tokens and spend) ride along and are applied first; with no call, it only
+ * applies them.
  * KEYS: each call's checked counters, call after call, then the counters added to.
  * ARGV: the number of calls; per call its number of counters n, then limit, window and take (1/0)
  * per counter; then amount and window per added counter.
@@ -50,16 +51,6 @@ for c = 1, calls do
   end
 end
 return out
-`;
-
-/** Adds ARGV's amount to each key (amount and window per key). */
-const ADD = `
-for i, key in ipairs(KEYS) do
-  if redis.call('INCRBY', key, ARGV[2 * i - 1]) == tonumber(ARGV[2 * i - 1]) or redis.call('PTTL', key) < 0 then
-    redis.call('PEXPIRE', key, ARGV[2 * i])
-  end
-end
-return 0
 `;
 
 /** Each key's value and time to live, flat: {count1, ttl1, count2, ttl2, ...}. */
@@ -118,13 +109,19 @@ class HeldAdditions {
   }
 }
 
+/** A call's checks waiting for the end of the event-loop turn, and its answer's callbacks. */
+interface PendingCheck {
+  checks: readonly CounterCheck[];
+  resolve: (result: CheckResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * The scripts as ioredis commands, sent by SHA (EVALSHA, loaded once), not as source on every call:
  * the number of keys, then the keys, then the arguments.
  */
 interface CounterCommands {
   counterCheck(...keysThenArguments: Array<string | number>): Promise<number[]>;
-  counterAdd(...keysThenArguments: Array<string | number>): Promise<number>;
   counterRead(...keysThenArguments: Array<string | number>): Promise<number[]>;
 }
 
@@ -142,11 +139,7 @@ export class RedisCounterStore implements CounterStore {
   private pausedUntil = 0;
   private held: HeldAdditions | undefined;
   /** Checks made in this event-loop turn, sent together at its end. */
-  private pendingChecks: Array<{
-    checks: readonly CounterCheck[];
-    resolve: (result: CheckResult) => void;
-    reject: (error: unknown) => void;
-  }> = [];
+  private pendingChecks: PendingCheck[] = [];
 
   constructor(
     url: string,
@@ -166,7 +159,6 @@ export class RedisCounterStore implements CounterStore {
     // A call's keys (its user's and its org's) are passed together, so they must live on one Redis
     // node: REDIS_URL names one server (or a primary), not a cluster.
     redis.defineCommand('counterCheck', { lua: CHECK });
-    redis.defineCommand('counterAdd', { lua: ADD });
     redis.defineCommand('counterRead', { lua: READ });
     this.redis = redis as Redis & CounterCommands;
     this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
@@ -194,30 +186,7 @@ export class RedisCounterStore implements CounterStore {
     const calls = this.pendingChecks;
     this.pendingChecks = [];
     try {
-      const answer = await this.guarded(async () => {
-        const held = this.takeHeld();
-        const keys: string[] = [];
-        const values: number[] = [calls.length];
-        for (const { checks } of calls) {
-          values.push(checks.length);
-          for (const { key, limit, windowMs, take } of checks) {
-            keys.push(this.prefix + key);
-            values.push(limit, windowMs, take ? 1 : 0);
-          }
-        }
-        if (held) {
-          keys.push(...held.keys());
-          values.push(...held.arguments());
-        }
-        try {
-          const flat = await this.redis.counterCheck(keys.length, ...keys, ...values);
-          held?.settle();
-          return flat;
-        } catch (error) {
-          held?.settle(error);
-          throw error;
-        }
-      });
+      const answer = await this.guarded(() => this.runChecks(calls, this.takeHeld()));
       calls.forEach(({ checks, resolve }, index) => {
         const [blocked, count, ttl] = answer.slice(3 * index, 3 * index + 3);
         if (!blocked) return resolve({ allowed: true });
@@ -225,6 +194,31 @@ export class RedisCounterStore implements CounterStore {
       });
     } catch (error) {
       for (const { reject } of calls) reject(error);
+    }
+  }
+
+  /** One run of the check script: `held` applied first, then the calls' checks; `held` settles with it. */
+  private async runChecks(calls: readonly PendingCheck[], held: HeldAdditions | undefined): Promise<number[]> {
+    const keys: string[] = [];
+    const values: number[] = [calls.length];
+    for (const { checks } of calls) {
+      values.push(checks.length);
+      for (const { key, limit, windowMs, take } of checks) {
+        keys.push(this.prefix + key);
+        values.push(limit, windowMs, take ? 1 : 0);
+      }
+    }
+    if (held) {
+      keys.push(...held.keys());
+      values.push(...held.arguments());
+    }
+    try {
+      const flat = await this.redis.counterCheck(keys.length, ...keys, ...values);
+      held?.settle();
+      return flat;
+    } catch (error) {
+      held?.settle(error);
+      throw error;
     }
   }
 
@@ -241,8 +235,8 @@ export class RedisCounterStore implements CounterStore {
   }
 
   /**
-   * Held back, merged per counter, for the next check to carry (one script run per call instead of
-   * two), or sent on their own after ADDITIONS_HELD_MS. Resolves once written.
+   * Held back, merged per counter, for the next check to carry (no script run of their own), or sent
+   * on their own after ADDITIONS_HELD_MS. Resolves once written.
    */
   add(additions: readonly CounterAddition[]): Promise<void> {
     let held: HeldAdditions | undefined;
@@ -254,17 +248,14 @@ export class RedisCounterStore implements CounterStore {
     return held ? held.written : Promise.resolve();
   }
 
-  /** Sends the additions held back now. */
+  /** Sends the additions held back now (the check script with no call). */
   async flush(): Promise<void> {
     const held = this.takeHeld();
     if (!held) return;
-    try {
-      await this.guarded(() => this.redis.counterAdd(held.byKey.size, ...held.keys(), ...held.arguments()));
-      held.settle();
-    } catch (error) {
-      held.settle(error); // lost, as any command is while Redis is down
+    await this.guarded(() => this.runChecks([], held)).catch((error: unknown) => {
+      held.settle(error); // refused by a pause: lost, as any command is while Redis is down
       throw error;
-    }
+    });
   }
 
   /**
