@@ -293,7 +293,7 @@ async function logWriterRowsPerSecond(url) {
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   const rows = 100_000;
-  const config = { batchSize: 2000, flushIntervalMs: 60_000, maxQueueSize: rows, retentionDays: 0, rollupRetentionDays: 0 };
+  const config = { batchSize: 2000, flushIntervalMs: 60_000, maxQueueSize: rows, retentionDays: 0, rollupRetentionDays: 0, rollupMergeIntervalMs: 60_000 };
   const writer = new ExecutionLogWriter(dataSource, config, new ExecutionLogPartitions(dataSource, config));
   // A warm-up pass first (the writer's code compiled, the pool's connections open), as bench:scale does.
   await writeRecords(writer, 20_000);
@@ -307,6 +307,7 @@ async function logWriterRowsPerSecond(url) {
   return { rows, rowsPerSecond: Math.round(rows / seconds), batchSize: config.batchSize, database: database.kind, withRollups: true };
 }
 
+/** Queues `rows` records at once, then waits until all are in and their rollups merged into both tiers. */
 async function writeRecords(writer, rows) {
   for (let i = 0; i < rows; i++) {
     writer.record({
@@ -317,6 +318,7 @@ async function writeRecords(writer, rows) {
     });
   }
   await writer.flush();
+  await writer.mergeRollups();
 }
 
 const median = (values) => {

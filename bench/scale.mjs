@@ -79,7 +79,7 @@ async function load(dataSource) {
     return { start: previous.start.getTime(), loadSeconds: previous.seconds, reused: true };
   }
   const start = Math.floor(Date.now() / 3_600_000) * 3_600_000 - DAYS * 86_400_000;
-  await dataSource.query('TRUNCATE execution_logs, execution_log_rollups, execution_log_daily_rollups, bench_scale_load');
+  await dataSource.query('TRUNCATE execution_logs, execution_log_rollups, execution_log_daily_rollups, execution_log_rollup_pending, bench_scale_load');
   const partitions = new ExecutionLogPartitions(dataSource, { retentionDays: 0, rollupRetentionDays: 0 });
   await partitions.prepareFor(Array.from({ length: DAYS + 1 }, (_, day) => new Date(start + day * 86_400_000)));
   const seconds = await timed(async () => {
@@ -148,9 +148,9 @@ async function timeGet(path, authorization) {
   return { p50Ms: at(0.5), p99Ms: at(0.99), body };
 }
 
-/** One writer, `rows` records queued at once, timed until all are in; its rows deleted afterwards. */
+/** One writer, `rows` records queued at once, timed until all are in and their rollups merged; its rows deleted afterwards. */
 async function writeRows(dataSource, rows, batchSize) {
-  const config = { batchSize, flushIntervalMs: 60_000, maxQueueSize: rows, retentionDays: 0, rollupRetentionDays: 0 };
+  const config = { batchSize, flushIntervalMs: 60_000, maxQueueSize: rows, retentionDays: 0, rollupRetentionDays: 0, rollupMergeIntervalMs: 60_000 };
   const writer = new ExecutionLogWriter(dataSource, config, new ExecutionLogPartitions(dataSource, config));
   const models = ['gpt-4o-mini', 'gpt-4.1-nano', 'claude-3-5-haiku-latest'];
   const seconds = await timed(async () => {
@@ -178,6 +178,7 @@ async function writeRows(dataSource, rows, batchSize) {
       });
     }
     await writer.flush();
+    await writer.mergeRollups();
   });
   await dataSource.query(`DELETE FROM execution_logs WHERE request_id LIKE 'bench-writer-%'`);
   await dataSource.query(`DELETE FROM execution_log_rollups WHERE user_id LIKE 'bench-writer-%'`);

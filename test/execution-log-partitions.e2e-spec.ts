@@ -9,6 +9,7 @@ import { dataSourceOptions } from '@app/database';
 import { PricingTable } from '@app/limits';
 import {
   EXECUTION_LOG_MIGRATIONS,
+  executionLogConfig,
   ExecutionLogEntity,
   ExecutionLogPartitions,
   ExecutionLogQuery,
@@ -40,7 +41,15 @@ async function partitionsOf(dataSource: DataSource): Promise<string[]> {
 }
 
 function config(overrides: Partial<ExecutionLogConfig>): ExecutionLogConfig {
-  return { batchSize: 100, flushIntervalMs: 60_000, maxQueueSize: 1000, retentionDays: 0, rollupRetentionDays: 0, ...overrides };
+  return {
+    batchSize: 100,
+    flushIntervalMs: 60_000,
+    maxQueueSize: 1000,
+    retentionDays: 0,
+    rollupRetentionDays: 0,
+    rollupMergeIntervalMs: 60_000,
+    ...overrides,
+  };
 }
 
 describe('partitioned execution log (embedded PGlite)', () => {
@@ -203,7 +212,12 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
   let gateway: TestApp;
 
   beforeAll(async () => {
-    gateway = await startTestApp({ EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000', EXECUTION_LOG_BATCH_SIZE: '3500' });
+    // Merges only when a test asks for one.
+    gateway = await startTestApp({
+      EXECUTION_LOG_FLUSH_INTERVAL_MS: '60000',
+      EXECUTION_LOG_BATCH_SIZE: '3500',
+      EXECUTION_LOG_ROLLUP_MERGE_MS: '60000',
+    });
   });
 
   afterAll(async () => {
@@ -304,6 +318,7 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
     expect(await query.usage({ ...filter, provider: 'openai' })).toEqual(await query.usageFromRawRows({ ...filter, provider: 'openai' }));
 
     // Raw rows and hourly rollups of the whole second day disappear: the daily rollup still answers for it.
+    await gateway.app.get(ExecutionLogWriter).mergeRollups();
     const day = [orgId, new Date(start + DAY), new Date(start + 2 * DAY)];
     await gateway.dataSource.query(`DELETE FROM execution_logs WHERE org_id = $1 AND created_at >= $2 AND created_at < $3`, day);
     await gateway.dataSource.query(`DELETE FROM execution_log_rollups WHERE org_id = $1 AND hour >= $2 AND hour < $3`, day);
@@ -329,6 +344,54 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
     );
     expect(perDay.reduce((sum, calls) => sum + calls, 0)).toBe(300);
     expect(perDay[1]).toBeGreaterThan(50);
+  });
+
+  it('answers exactly from the rollups pending a merge, and a merge moves them into both tiers once', async () => {
+    const orgId = uniqueId('org');
+    const start = Date.parse('2026-02-20T00:00:00Z');
+    await seed(orgId, start, 2 * DAY);
+    const query = gateway.app.get(ExecutionLogQuery);
+    const filter = { scope: { orgId }, from: new Date(start + 5 * HOUR + 17 * 60_000), to: new Date(start + DAY + 7 * HOUR + 23 * 60_000) };
+    const sums = async () => {
+      const [row] = await gateway.dataSource.query(
+        `SELECT (SELECT COALESCE(sum(calls), 0)::int FROM execution_log_rollup_pending WHERE org_id = $1) AS pending,
+          (SELECT COALESCE(sum(calls), 0)::int FROM execution_log_rollups WHERE org_id = $1) AS hourly,
+          (SELECT COALESCE(sum(calls), 0)::int FROM execution_log_daily_rollups WHERE org_id = $1) AS daily`,
+        [orgId],
+      );
+      return row as { pending: number; hourly: number; daily: number };
+    };
+    const fromRawRows = await query.usageFromRawRows(filter);
+    const executionsTotal = async () =>
+      (
+        await request(gateway.server)
+          .get('/api/integrations/executions')
+          .query({ from: filter.from.toISOString(), to: filter.to.toISOString(), limit: 1 })
+          .set(authAs(`${orgId}-user-0`, { orgId, orgRole: 'admin' }))
+          .expect(200)
+      ).body.total as number;
+
+    // Written with their batch, the rollups wait for a merge; answers count them already.
+    expect(await sums()).toEqual({ pending: 300, hourly: 0, daily: 0 });
+    expect(await query.usage(filter)).toEqual(fromRawRows);
+    const expectedTotal = fromRawRows.reduce((sum, row) => sum + row.calls, 0);
+    expect(await executionsTotal()).toBe(expectedTotal);
+
+    // Two replicas merge at once: every pending row lands once in each tier.
+    const other = new ExecutionLogWriter(
+      gateway.dataSource,
+      gateway.app.get(executionLogConfig.token),
+      gateway.app.get(ExecutionLogPartitions),
+    );
+    await Promise.all([gateway.app.get(ExecutionLogWriter).mergeRollups(), other.mergeRollups()]);
+    expect(await sums()).toEqual({ pending: 0, hourly: 300, daily: 300 });
+    expect(await query.usage(filter)).toEqual(fromRawRows);
+    expect(await executionsTotal()).toBe(expectedTotal);
+
+    // A writer that stops merges what it wrote: it leaves nothing pending.
+    other.record(successfulChatRecord({ requestId: `${orgId}-last`, userId: `${orgId}-user-0`, orgId, createdAt: new Date(start + HOUR) }));
+    await other.beforeApplicationShutdown();
+    expect(await sums()).toEqual({ pending: 0, hourly: 301, daily: 301 });
   });
 
   it('prices only the calls that reached the provider: cached answers are counted, not billed', async () => {
@@ -367,6 +430,7 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
     await gateway.flushExecutionLog();
     writer.record(record);
     await gateway.flushExecutionLog();
+    await writer.mergeRollups();
 
     const [{ rows }] = await gateway.dataSource.query('SELECT count(*)::int AS rows FROM execution_logs WHERE org_id = $1', [orgId]);
     const [{ calls }] = await gateway.dataSource.query('SELECT sum(calls)::int AS calls FROM execution_log_rollups WHERE org_id = $1', [

@@ -10,6 +10,8 @@ export interface ExecutionLogConfig {
   retentionDays: number;
   /** Days of hourly rollups kept; 0 keeps them forever. */
   rollupRetentionDays: number;
+  /** How often the rollups appended with each batch are merged into the hourly and daily tiers. */
+  rollupMergeIntervalMs: number;
 }
 
 class ExecutionLogVariables {
@@ -43,6 +45,13 @@ class ExecutionLogVariables {
   @Min(0)
   @Max(36_500)
   EXECUTION_LOG_ROLLUP_RETENTION_DAYS = 400;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  // Readers also read what is pending, so a longer interval keeps answers exact; it only makes them read more rows.
+  @Max(60_000)
+  EXECUTION_LOG_ROLLUP_MERGE_MS = 5000;
 }
 
 export const executionLogConfig = configSlice('executionLog', ExecutionLogVariables, (env, { problem }): ExecutionLogConfig => {
@@ -57,5 +66,6 @@ export const executionLogConfig = configSlice('executionLog', ExecutionLogVariab
     maxQueueSize: env.EXECUTION_LOG_MAX_QUEUE,
     retentionDays: env.EXECUTION_LOG_RETENTION_DAYS,
     rollupRetentionDays: env.EXECUTION_LOG_ROLLUP_RETENTION_DAYS,
+    rollupMergeIntervalMs: env.EXECUTION_LOG_ROLLUP_MERGE_MS,
   };
 });

@@ -7,10 +7,12 @@ import { Conditions, timeColumnOf, type ExecutionLogScope, type LogTable, type R
 import { pageWindowStart, type CountedStretch } from './query/page-window.js';
 import { splitIntoTiers, type TimeRange } from './query/time-split.js';
 import { addUsageSums, RAW_USAGE_SUMS, ROLLUP_USAGE_SUMS, usageSums, type UsageSums } from './query/usage-sums.js';
+import { rollupSource, type RollupTier } from './rollups/rollup-statement.js';
 
 export type { ExecutionLogScope } from './query/conditions.js';
 
 type RollupTable = Exclude<LogTable, 'execution_logs'>;
+const TIER_OF: Record<RollupTable, RollupTier> = { execution_log_rollups: 'hourly', execution_log_daily_rollups: 'daily' };
 
 export interface ExecutionLogFilter extends RowFilter {
   from?: Date;
@@ -116,7 +118,7 @@ export class ExecutionLogQuery {
     const where = new Conditions(table, filter, range);
     const bucket = timeColumnOf(table);
     const rows = await this.repository.query<Array<{ bucket: Date; n: string }>>(
-      `SELECT "${bucket}" AS bucket, sum("calls") AS n FROM "${table}"${where.sql()} GROUP BY 1`,
+      `SELECT "${bucket}" AS bucket, sum("calls") AS n FROM ${rollupSource(TIER_OF[table])}${where.sql()} GROUP BY 1`,
       where.parameters,
     );
     return rows.map((row) => ({ from: row.bucket, count: Number(row.n) }));
@@ -147,7 +149,7 @@ export class ExecutionLogQuery {
       `SELECT "user_id", NULLIF("org_id", '') AS org_id, "provider", NULLIF("model", '') AS model, calls, failed, cached, prompt,
         completion, total, billed_prompt, billed_completion
        FROM (SELECT "user_id", "org_id", "provider", "model", ${ROLLUP_USAGE_SUMS}
-        FROM "${table}"${where.sql()} GROUP BY 1, 2, 3, 4) AS grouped`,
+        FROM ${rollupSource(TIER_OF[table])}${where.sql()} GROUP BY 1, 2, 3, 4) AS grouped`,
       where.parameters,
     );
   }

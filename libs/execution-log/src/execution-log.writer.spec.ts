@@ -34,6 +34,7 @@ function pausedDatabase() {
   // Its connection is no pg client, so batches go as one statement (the PGlite path).
   const dataSource = {
     query,
+    transaction: (work: (manager: { query: typeof query }) => Promise<void>) => work({ query }),
     createQueryRunner: () => ({ connect: () => Promise.resolve({}), query, release: () => Promise.resolve() }),
   } as unknown as DataSource;
   return {
@@ -51,7 +52,14 @@ function pausedDatabase() {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('ExecutionLogWriter', () => {
-  const config: ExecutionLogConfig = { batchSize: 10, flushIntervalMs: 60_000, maxQueueSize: 25, retentionDays: 0, rollupRetentionDays: 0 };
+  const config: ExecutionLogConfig = {
+    batchSize: 10,
+    flushIntervalMs: 60_000,
+    maxQueueSize: 25,
+    retentionDays: 0,
+    rollupRetentionDays: 0,
+    rollupMergeIntervalMs: 60_000,
+  };
   const partitions = { prepareFor: () => Promise.resolve() } as unknown as ExecutionLogPartitions;
 
   it('counts the batches being written against the cap, so the records held never exceed it', async () => {
@@ -90,5 +98,26 @@ describe('ExecutionLogWriter', () => {
     const queue = (writer as unknown as { queue: ExecutionRecord[] }).queue.map((queued) => queued.requestId);
     expect(new Set(queue).size).toBe(30);
     expect(queue.slice(20)).toEqual(Array.from({ length: 10 }, (_, index) => `r${20 + index}`));
+  });
+
+  it('counts a failed merge of pending rollups, and the next merge runs it again', async () => {
+    const database = pausedDatabase();
+    const writer = new ExecutionLogWriter(database.dataSource, config, partitions);
+
+    const first = writer.mergeRollups();
+    expect(writer.mergeRollups()).toBe(first); // concurrent calls share the merge under way
+    await tick();
+    database.settle(false);
+    await expect(first).rejects.toThrow('database down');
+    expect(writer.stats().failedMerges).toBe(1);
+
+    const second = writer.mergeRollups();
+    expect(second).not.toBe(first);
+    for (let statement = 0; statement < 4; statement++) {
+      await tick();
+      database.settle(true);
+    }
+    await expect(second).resolves.toBeUndefined();
+    expect(writer.stats().failedMerges).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import type { ExecutionRecord } from './execution-record.js';
 import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
 import { insertBatch } from './batch/batch-insert.js';
 import { timeOrderedId } from './time-ordered-id.js';
+import { MERGE_PENDING_STATEMENTS } from './rollups/rollup-statement.js';
 
 export interface ExecutionLogWriterStats {
   queued: number;
@@ -15,13 +16,17 @@ export interface ExecutionLogWriterStats {
   /** Refused by the database one by one (a row it would not take even alone). */
   rejected: number;
   failedBatches: number;
+  /** Merges of the pending rollups into the tiers that failed (they are tried again on the next interval). */
+  failedMerges: number;
 }
 
 /**
  * Buffers execution records in memory and inserts them in multi-row batches, off the request path:
  * `record` never waits on the database. Flushes when a batch fills, on an interval and before
  * shutdown. If the database is down, records wait (up to the queue bound) and are retried; beyond
- * the bound new records are dropped and counted, so memory stays bounded.
+ * the bound new records are dropped and counted, so memory stays bounded. Each batch's rollups go to
+ * the pending rollups with it; every rollupMergeIntervalMs (and at shutdown) they are merged into
+ * the tiers, many batches' worth of a key in one upsert.
  */
 @Injectable()
 export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdown {
@@ -34,6 +39,9 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   private inFlight: Promise<void> | null = null;
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  private mergeTimer: NodeJS.Timeout | undefined;
+  private merging: Promise<void> | null = null;
+  private failedMerges = 0;
   private written = 0;
   private dropped = 0;
   private rejected = 0;
@@ -48,6 +56,8 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush(), this.config.flushIntervalMs);
     this.timer.unref();
+    this.mergeTimer = setInterval(() => void this.mergeRollups().catch(() => undefined), this.config.rollupMergeIntervalMs);
+    this.mergeTimer.unref();
   }
 
   record(record: ExecutionRecord): void {
@@ -79,6 +89,29 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
     return this.inFlight;
   }
 
+  /**
+   * Moves the pending rollups into the hourly and daily tiers, in one transaction (see
+   * MERGE_PENDING_STATEMENTS). Concurrent calls share one merge; a failure is counted and logged, and
+   * what was pending stays for the next merge (readers count it meanwhile).
+   */
+  mergeRollups(): Promise<void> {
+    this.merging ??= this.dataSource
+      .transaction(async (manager) => {
+        // A merge waits for batches being written and reads under way; it gives up rather than queue forever.
+        await manager.query(`SET LOCAL lock_timeout = '5s'`);
+        for (const statement of MERGE_PENDING_STATEMENTS) await manager.query(statement);
+      })
+      .catch((error: unknown) => {
+        this.failedMerges++;
+        this.logger.warn(`Merging pending execution log rollups failed, will retry: ${(error as Error).message}`);
+        throw error;
+      })
+      .finally(() => {
+        this.merging = null;
+      });
+    return this.merging;
+  }
+
   stats(): ExecutionLogWriterStats {
     return {
       queued: this.queue.length + this.writing,
@@ -86,15 +119,19 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
       dropped: this.dropped,
       rejected: this.rejected,
       failedBatches: this.failedBatches,
+      failedMerges: this.failedMerges,
     };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.mergeTimer);
     await this.flush();
     if (this.queue.length > 0) {
       this.logger.error(`${this.queue.length} execution log records could not be written before shutdown`);
     }
+    // Not needed for exact answers (readers count pending rollups), but a stopped writer leaves none behind.
+    await this.mergeRollups().catch(() => undefined);
   }
 
   /**

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Conditions, type ExecutionLogScope } from './query/conditions.js';
 import { percentileFromBuckets } from './query/latency-percentiles.js';
 import { ROLLUP_USAGE_SUMS, usageSums, type UsageSums } from './query/usage-sums.js';
-import { LATENCY_BUCKETS_MS, latencyBucketColumn, ROLLUP_TIERS } from './rollups/rollup-statement.js';
+import { LATENCY_BUCKETS_MS, latencyBucketColumn, ROLLUP_TIERS, rollupSource } from './rollups/rollup-statement.js';
 
 export type SeriesBucket = 'hour' | 'day';
 export type SeriesDimension = 'provider' | 'model' | 'user' | 'operation' | 'outcome';
@@ -52,12 +52,13 @@ export class UsageSeriesQuery {
 
   /** Day buckets (whole UTC days: the range is aligned to them) read the daily rollups, hour buckets the hourly ones. */
   async series(filter: RollupFilter, bucket: SeriesBucket, dimension: SeriesDimension): Promise<SeriesRow[]> {
-    const { table, bucket: time } = ROLLUP_TIERS[bucket === 'day' ? 'daily' : 'hourly'];
+    const tier = bucket === 'day' ? 'daily' : 'hourly';
+    const { table, bucket: time } = ROLLUP_TIERS[tier];
     const where = new Conditions(table, filter, filter);
     const rows = await this.dataSource.query<Array<Record<string, string | Date | null>>>(
       `SELECT "${time}" AS at, ${DIMENSION_COLUMN[dimension]} AS key, NULLIF("model", '') AS model,
         ${ROLLUP_USAGE_SUMS}
-       FROM "${table}"${where.sql()} GROUP BY 1, 2, 3 ORDER BY 1`,
+       FROM ${rollupSource(tier)}${where.sql()} GROUP BY 1, 2, 3 ORDER BY 1`,
       where.parameters,
     );
     return rows.map((row) => ({ at: row.at as Date, key: row.key as string | null, model: row.model as string | null, ...usageSums(row) }));
@@ -70,7 +71,7 @@ export class UsageSeriesQuery {
     const rows = await this.dataSource.query<Array<Record<string, string>>>(
       `SELECT "provider", sum("calls") AS calls, sum("duration_ms_sum") AS duration_sum, max("duration_ms_max") AS duration_max,
         sum("overhead_ms_sum") AS overhead_sum, sum("overhead_calls") AS overhead_calls, ${buckets}
-       FROM "execution_log_rollups"${where.sql()} GROUP BY 1 ORDER BY 1`,
+       FROM ${rollupSource('hourly')}${where.sql()} GROUP BY 1 ORDER BY 1`,
       where.parameters,
     );
     return rows.map((row) => {

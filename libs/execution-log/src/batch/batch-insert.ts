@@ -5,19 +5,20 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { EXECUTION_LOG_TEXT_LENGTH as LENGTH } from '../execution-log.entity.js';
 import type { ExecutionRecord } from '../execution-record.js';
-import { foldIntoRollups } from '../rollups/rollup-fold.js';
-import { foldedRollupUpsert, rollupUpsert } from '../rollups/rollup-statement.js';
+import { FOLDED_ROLLUP_LENGTH, foldIntoRollups, type FoldedRollup } from '../rollups/rollup-fold.js';
+import { foldedPendingInsert, PENDING_COPY_STATEMENT, pendingInsert } from '../rollups/rollup-statement.js';
 import { copyText, type CopyValue } from './copy-text.js';
 
 /**
  * How a batch of execution records gets into the database, rows and rollups in one transaction.
  *
  * On PostgreSQL the rows go by COPY (the cheapest way in for the database: no JSON to take apart
- * per row) and the rollups, folded here into one row per key and tier, by one upsert; on embedded
- * PGlite, which has no COPY from a client stream, one statement takes the rows as a JSON parameter.
- * A batch sent again after a failure that may have followed the commit (the connection was lost)
- * goes through a statement that skips rows already in and takes rollups only from the rows it
- * inserted. Figures: bench/README.md.
+ * per row), and so do their rollups, folded here into one hourly row per key, to the pending
+ * rollups that the writer's merge adds to both tiers (rollup-statement.ts); on embedded PGlite,
+ * which has no COPY from a client stream, one statement takes rows and folded rollups as JSON
+ * parameters. A batch sent again after a failure that may have followed the commit (the connection
+ * was lost) goes through a statement that skips rows already in and takes rollups only from the
+ * rows it inserted. Figures: bench/README.md.
  */
 export async function insertBatch(dataSource: DataSource, records: readonly ExecutionRecord[], sentBefore: boolean): Promise<void> {
   const fitted = records.map(fitRecord);
@@ -26,18 +27,17 @@ export async function insertBatch(dataSource: DataSource, records: readonly Exec
     return;
   }
   const rollups = foldIntoRollups(fitted);
-  const folded = [JSON.stringify(rollups.hourly), JSON.stringify(rollups.daily)];
   const runner = dataSource.createQueryRunner();
   try {
     const connection: unknown = await runner.connect();
     if (!(connection instanceof pg.Client)) {
-      await runner.query(INSERT_STATEMENT, [rowsParameter(fitted), ...folded]);
+      await runner.query(INSERT_STATEMENT, [rowsParameter(fitted), JSON.stringify(rollups)]);
       return;
     }
     await runner.query('BEGIN');
     try {
       await pipeline(Readable.from([copyText(fitted, VALUES)]), connection.query(copyFrom(COPY_STATEMENT)));
-      await runner.query(FOLDED_ROLLUPS_STATEMENT, folded);
+      await pipeline(Readable.from([copyText(rollups, FOLDED_VALUES)]), connection.query(copyFrom(PENDING_COPY_STATEMENT)));
       await runner.query('COMMIT');
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
@@ -134,26 +134,25 @@ const rowValues = (record: ExecutionRecord): CopyValue[] => VALUES.map((value) =
 
 const COPY_STATEMENT = `COPY "execution_logs" (${COLUMN_LIST}) FROM STDIN`;
 
-/** The folded rollups ($1 hourly, $2 daily), after the COPY of their rows. */
-const FOLDED_ROLLUPS_STATEMENT = `WITH "hourly" AS (${foldedRollupUpsert(1, 'hourly')}) ${foldedRollupUpsert(2, 'daily')}`;
+/** A folded rollup row's columns, in order: the row is already in column order. */
+const FOLDED_VALUES = Array.from({ length: FOLDED_ROLLUP_LENGTH }, (_, index) => (row: FoldedRollup) => row[index]);
 
 /**
  * Without COPY (PGlite): the rows as one JSON array of arrays in a single bind parameter, taken
  * apart by jsonb_array_elements() (jsonb, so each row is parsed once), cheaper than a bind
- * parameter per value or an array per column; the folded rollups in $2 and $3.
+ * parameter per value or an array per column; the folded rollups in $2.
  */
 const BATCH =
   `WITH "batch" AS (SELECT ${COLUMNS.map(([column, sqlType], index) => `(row->>${index})::${sqlType} AS "${column}"`).join(', ')} ` +
   `FROM jsonb_array_elements($1::jsonb) AS row)`;
 const INSERT_STATEMENT =
-  `${BATCH}, "logged" AS (INSERT INTO "execution_logs" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM "batch"), ` +
-  `"hourly" AS (${foldedRollupUpsert(2, 'hourly')}) ${foldedRollupUpsert(3, 'daily')}`;
+  `${BATCH}, "logged" AS (INSERT INTO "execution_logs" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM "batch") ` + foldedPendingInsert(2);
 
 /** Sent again: rows already in are skipped, the rollups grouped from the rows inserted. */
 const INSERTED_AGAIN = '"batch" JOIN "logged" USING ("id")';
 const INSERT_AGAIN_STATEMENT =
-  `${BATCH}, "logged" AS (INSERT INTO "execution_logs" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM "batch" ON CONFLICT DO NOTHING RETURNING "id"), ` +
-  `"hourly" AS (${rollupUpsert(INSERTED_AGAIN, 'hourly')}) ${rollupUpsert(INSERTED_AGAIN, 'daily')}`;
+  `${BATCH}, "logged" AS (INSERT INTO "execution_logs" (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM "batch" ON CONFLICT DO NOTHING RETURNING "id") ` +
+  pendingInsert(INSERTED_AGAIN);
 
 function rowsParameter(records: readonly ExecutionRecord[]): string {
   return JSON.stringify(records.map(rowValues));

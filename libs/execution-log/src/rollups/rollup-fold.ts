@@ -2,16 +2,9 @@ import type { ExecutionRecord } from '../execution-record.js';
 import { LATENCY_BUCKETS_MS, ROLLUP_SUMMED } from './rollup-statement.js';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** One folded rollup row: [bucket ISO time, org, user, provider, model, operation, outcome, ...sums, max duration]. */
 export type FoldedRollup = [string, string, string, string, string, string, string, ...number[]];
-
-/** What one batch adds to each rollup tier, one row per key. */
-export interface FoldedBatch {
-  hourly: FoldedRollup[];
-  daily: FoldedRollup[];
-}
 
 const CALLS = 0;
 const ERRORS = 1;
@@ -23,24 +16,25 @@ const OVERHEAD_SUM = 6;
 const OVERHEAD_CALLS = 7;
 const FIRST_LATENCY_BUCKET = 8;
 const MAX = ROLLUP_SUMMED.length;
+/** Columns of a folded row: the bucket, six key parts, the sums and the maximum. */
+export const FOLDED_ROLLUP_LENGTH = 7 + MAX + 1;
 
 /**
- * Folds a batch of records (already fitted to their columns) into its hourly and daily rollup rows,
- * exactly as rollupUpsert's SQL would group them: the database then writes a few hundred rollup
- * rows per batch instead of grouping thousands of logged rows a second time.
+ * Folds a batch of records (already fitted to their columns) into hourly rollup rows, one per hour
+ * and key, exactly as pendingInsert's SQL would group them: the database then takes a row per key
+ * instead of grouping the logged rows a second time. The daily tier is summed from these when they
+ * are merged.
  */
-export function foldIntoRollups(records: readonly ExecutionRecord[]): FoldedBatch {
+export function foldIntoRollups(records: readonly ExecutionRecord[]): FoldedRollup[] {
   const hourly = new Map<string, FoldedRollup>();
-  const daily = new Map<string, FoldedRollup>();
   for (const record of records) {
     const time = record.createdAt.getTime();
     const outcome = record.cached ? 'cached' : record.success ? 'ok' : (record.errorCode ?? 'error');
     // A NUL cannot occur in the fitted texts, so it separates the key's parts unambiguously.
     const key = `${record.orgId ?? ''}\u0000${record.userId}\u0000${record.provider}\u0000${record.model ?? ''}\u0000${record.operation}\u0000${outcome}`;
     add(rowFor(hourly, Math.floor(time / HOUR_MS) * HOUR_MS, key, record, outcome), record);
-    add(rowFor(daily, Math.floor(time / DAY_MS) * DAY_MS, key, record, outcome), record);
   }
-  return { hourly: [...hourly.values()], daily: [...daily.values()] };
+  return [...hourly.values()];
 }
 
 function rowFor(rows: Map<string, FoldedRollup>, bucketStart: number, key: string, record: ExecutionRecord, outcome: string): FoldedRollup {

@@ -4,6 +4,12 @@
  * code, so error rates by code come from rollups too. Org and model are '' rather than NULL in
  * rollups, so the key is a plain primary key that ON CONFLICT can target; readers map '' back to null.
  * Long ranges read the daily tier (24 times fewer rows), their partial days the hourly one.
+ *
+ * The writer does not upsert the tiers per batch: it appends each batch's folded hourly rows to
+ * `execution_log_rollup_pending` (no index, no conflict to resolve) in the batch's transaction, and
+ * every few seconds one merge moves what is pending into both tiers, one upsert per key and tier
+ * for all the batches in between. Readers read each tier together with what is pending for it
+ * (`rollupSource`), so answers stay exact between merges.
  */
 const OUTCOME = `CASE WHEN "cached" THEN 'cached' WHEN "success" THEN 'ok' ELSE COALESCE("error_code", 'error') END`;
 
@@ -57,10 +63,16 @@ const SUMS = [
   ),
 ];
 
+/** Where folded hourly rows wait for the next merge into both tiers (the hourly tier's columns). */
+export const PENDING_ROLLUPS = 'execution_log_rollup_pending';
+
+/** The columns after the bucket, in the order of the primary key and of the writer's folded rows. */
+const ROLLUP_COLUMNS = [...ROLLUP_KEY, ...ROLLUP_SUMMED, 'duration_ms_max'] as const;
+const quoted = (columns: readonly string[]) => columns.map((column) => `"${column}"`).join(', ');
+
 function insertInto(tier: RollupTier): string {
   const { table, bucket } = ROLLUP_TIERS[tier];
-  const columns = [bucket, ...ROLLUP_KEY, ...ROLLUP_SUMMED, 'duration_ms_max'].map((column) => `"${column}"`).join(', ');
-  return `INSERT INTO "${table}" AS rollup (${columns}) `;
+  return `INSERT INTO "${table}" AS rollup (${quoted([bucket, ...ROLLUP_COLUMNS])}) `;
 }
 
 function addOnConflict(tier: RollupTier): string {
@@ -87,20 +99,64 @@ export function rollupUpsert(source: string, tier: RollupTier = 'hourly'): strin
   );
 }
 
+/** COPY into the pending rollups, the folded rows' columns in order. */
+export const PENDING_COPY_STATEMENT = `COPY "${PENDING_ROLLUPS}" (${quoted(['hour', ...ROLLUP_COLUMNS])}) FROM STDIN`;
+
 /**
- * Adds rows the writer already folded (see foldIntoRollups), given as a JSON array of arrays in the
- * bind parameter `$parameter`: [bucket ISO time, ...ROLLUP_KEY, ...ROLLUP_SUMMED, duration_ms_max].
- * The database then upserts one row per key instead of grouping every logged row again.
+ * Appends rows the writer already folded (see foldIntoRollups), given as a JSON array of arrays in
+ * the bind parameter `$parameter`, to the pending rollups (where there is no COPY: PGlite).
  */
-export function foldedRollupUpsert(parameter: number, tier: RollupTier): string {
+export function foldedPendingInsert(parameter: number): string {
   const values = [
     `(folded->>0)::timestamptz`,
     ...ROLLUP_KEY.map((_, index) => `folded->>${index + 1}`),
     ...[...ROLLUP_SUMMED, 'duration_ms_max'].map((_, index) => `(folded->>${index + 1 + ROLLUP_KEY.length})::bigint`),
   ];
+  return `INSERT INTO "${PENDING_ROLLUPS}" (${quoted(['hour', ...ROLLUP_COLUMNS])}) SELECT ${values.join(', ')} FROM jsonb_array_elements($${parameter}::jsonb) AS folded`;
+}
+
+/** Appends the rows of `source` (execution-log columns), grouped into hourly rows in SQL, to the pending rollups. */
+export function pendingInsert(source: string): string {
+  return (
+    `INSERT INTO "${PENDING_ROLLUPS}" (${quoted(['hour', ...ROLLUP_COLUMNS])}) ` +
+    `SELECT date_trunc('hour', "created_at", 'UTC'), COALESCE("org_id", ''), "user_id", "provider", COALESCE("model", ''), "operation", ${OUTCOME}, ` +
+    `${SUMS.join(', ')}, COALESCE(max("duration_ms"), 0) FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7`
+  );
+}
+
+/** Sums pending rows per key into the bucket of `tier`, in key order (two replicas lock rollup rows in one order). */
+function mergedInto(tier: RollupTier): string {
+  const bucket = tier === 'hourly' ? '"hour"' : `date_trunc('day', "hour", 'UTC')`;
+  const sums = [...ROLLUP_SUMMED.map((column) => `sum("${column}")`), 'max("duration_ms_max")'];
   return (
     insertInto(tier) +
-    `SELECT ${values.join(', ')} FROM jsonb_array_elements($${parameter}::jsonb) AS folded ORDER BY 1, 2, 3, 4, 5, 6, 7` +
+    `SELECT ${bucket}, ${quoted(ROLLUP_KEY)}, ${sums.join(', ')} FROM "pending" GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7` +
     addOnConflict(tier)
+  );
+}
+
+/**
+ * One merge, in one transaction: pending rows are locked away from writers and readers (briefly:
+ * readers must never see them both pending and merged, nor neither), added to both tiers, and
+ * truncated (no dead rows left behind, unlike DELETE). A second replica's merge waits for the lock
+ * and finds nothing left.
+ */
+export const MERGE_PENDING_STATEMENTS = [
+  `LOCK TABLE "${PENDING_ROLLUPS}" IN ACCESS EXCLUSIVE MODE`,
+  `WITH "pending" AS MATERIALIZED (SELECT * FROM "${PENDING_ROLLUPS}"), "hourly" AS (${mergedInto('hourly')}) ${mergedInto('daily')}`,
+  `TRUNCATE "${PENDING_ROLLUPS}"`,
+] as const;
+
+/**
+ * What readers read for a tier: its rows and the pending rows not merged yet (cut to days for the
+ * daily tier), under the tier table's own name so filters and columns read the same. Sums over it
+ * are exact whenever a merge ran, as the merge moves rows from one side to the other atomically.
+ */
+export function rollupSource(tier: RollupTier): string {
+  const { table, bucket } = ROLLUP_TIERS[tier];
+  const pendingBucket = tier === 'hourly' ? '"hour"' : `date_trunc('day', "hour", 'UTC')`;
+  return (
+    `(SELECT ${quoted([bucket, ...ROLLUP_COLUMNS])} FROM "${table}" ` +
+    `UNION ALL SELECT ${pendingBucket}, ${quoted(ROLLUP_COLUMNS)} FROM "${PENDING_ROLLUPS}") AS "${table}"`
   );
 }

@@ -50,6 +50,12 @@ class ExecutionLogStatusDto {
   @ApiProperty({ example: 0, description: 'Inserts that failed and were queued again for retry' })
   failedBatches: number;
 
+  @ApiProperty({
+    example: 0,
+    description: 'Merges of pending rollups into the hourly and daily tiers that failed (tried again on the next interval)',
+  })
+  failedMerges: number;
+
   @ApiProperty({ example: 90, description: 'Days of raw rows kept (EXECUTION_LOG_RETENTION_DAYS); 0 keeps them forever' })
   retentionDays: number;
 
