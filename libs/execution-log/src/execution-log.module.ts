@@ -9,7 +9,7 @@ import { AddCredentialColumns1763800200000 } from './migrations/1763800200000-ad
 import { AddCachedColumn1763800700000 } from './migrations/1763800700000-add-cached-column.js';
 import { PartitionExecutionLogs1764500000000 } from './migrations/1764500000000-partition-execution-logs.js';
 import { DailyRollups1764600000000 } from './migrations/1764600000000-daily-rollups.js';
-import { PendingRollups1764700000000 } from './migrations/1764700000000-pending-rollups.js';
+import { PendingRollups1764800000000 } from './migrations/1764800000000-pending-rollups.js';
 import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
 
 /** Migrations this context owns, in order; the database module runs them at boot. */
@@ -19,7 +19,7 @@ export const EXECUTION_LOG_MIGRATIONS = [
   AddCachedColumn1763800700000,
   PartitionExecutionLogs1764500000000,
   DailyRollups1764600000000,
-  PendingRollups1764700000000,
+  PendingRollups1764800000000,
 ];
 
 @Module({

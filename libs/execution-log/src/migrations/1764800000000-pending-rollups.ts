@@ -7,8 +7,8 @@ import { MERGE_PENDING_STATEMENTS } from '../rollups/rollup-statement.js';
  * with no key and no index: appending costs the database a heap insert, where upserting both tiers
  * per batch cost an index lookup and a row update per key and tier.
  */
-export class PendingRollups1764700000000 implements MigrationInterface {
-  name = 'PendingRollups1764700000000';
+export class PendingRollups1764800000000 implements MigrationInterface {
+  name = 'PendingRollups1764800000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "execution_log_rollup_pending" (LIKE "execution_log_rollups" INCLUDING DEFAULTS)`);
