@@ -10,33 +10,43 @@ import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from '.
  * run (earlier calls' tokens and spend) ride along and are applied first; with no call, it only
  * applies them.
  * KEYS: each call's checked counters, call after call, then the counters added to.
- * ARGV: the number of calls; per call its number of counters n, then limit, window and take (1/0)
- * per counter; then amount and window per added counter.
+ * ARGV: the number of calls; the number of distinct check lists, then each list as text
+ * ("limit window take" per counter, space-separated: calls under the same rules share one); the
+ * list of each call (1-based); then the additions as text ("amount window" per added counter).
+ * Few arguments per call: building and parsing arguments, not the counting, was the cost.
  * Returns three numbers per call: {0, 0, 0} when allowed, else {index (1-based), count, ttl} of its
  * first counter at its limit.
  */
 const CHECK = `
-local calls = tonumber(ARGV[1])
-local argAt, keyAt, layout = 2, 1, {}
-for c = 1, calls do
-  local n = tonumber(ARGV[argAt])
-  layout[c] = {argAt + 1, keyAt, n}
-  argAt = argAt + 1 + 3 * n
-  keyAt = keyAt + n
+local function numbers(text)
+  local list = {}
+  for number in string.gmatch(text, '%S+') do list[#list + 1] = tonumber(number) end
+  return list
 end
+local calls, lists = tonumber(ARGV[1]), tonumber(ARGV[2])
+local checks = {}
+for l = 1, lists do checks[l] = numbers(ARGV[2 + l]) end
+local layout, keyAt = {}, 1
+for c = 1, calls do
+  local list = checks[tonumber(ARGV[2 + lists + c])]
+  layout[c] = {list, keyAt}
+  keyAt = keyAt + #list / 3
+end
+local added = numbers(ARGV[3 + lists + calls] or '')
 for j = 0, #KEYS - keyAt do
-  local key, amount = KEYS[keyAt + j], ARGV[argAt + 2 * j]
-  if redis.call('INCRBY', key, amount) == tonumber(amount) or redis.call('PTTL', key) < 0 then
-    redis.call('PEXPIRE', key, ARGV[argAt + 2 * j + 1])
+  local key, amount = KEYS[keyAt + j], added[2 * j + 1]
+  if redis.call('INCRBY', key, amount) == amount or redis.call('PTTL', key) < 0 then
+    redis.call('PEXPIRE', key, added[2 * j + 2])
   end
 end
 local out = {}
 for c = 1, calls do
-  local args, keys, n = layout[c][1], layout[c][2], layout[c][3]
+  local list, keys = layout[c][1], layout[c][2]
+  local n = #list / 3
   out[3 * c - 2], out[3 * c - 1], out[3 * c] = 0, 0, 0
   for i = 0, n - 1 do
     local count = tonumber(redis.call('GET', KEYS[keys + i]) or '0')
-    if count >= tonumber(ARGV[args + 3 * i]) then
+    if count >= list[3 * i + 1] then
       out[3 * c - 2], out[3 * c - 1], out[3 * c] = i + 1, count, redis.call('PTTL', KEYS[keys + i])
       break
     end
@@ -44,8 +54,8 @@ for c = 1, calls do
   if out[3 * c - 2] == 0 then
     for i = 0, n - 1 do
       local key = KEYS[keys + i]
-      if ARGV[args + 3 * i + 2] == '1' and (redis.call('INCR', key) == 1 or redis.call('PTTL', key) < 0) then
-        redis.call('PEXPIRE', key, ARGV[args + 3 * i + 1])
+      if list[3 * i + 3] == 1 and (redis.call('INCR', key) == 1 or redis.call('PTTL', key) < 0) then
+        redis.call('PEXPIRE', key, list[3 * i + 2])
       end
     end
   end
@@ -96,16 +106,16 @@ class HeldAdditions {
     else this.byKey.set(key, { amount, windowMs });
   }
 
-  /** The counters' keys, in the order `arguments()` gives their amounts and windows. */
+  /** The counters' keys, in the order `argument()` gives their amounts and windows. */
   keys(): string[] {
     return [...this.byKey.keys()];
   }
 
-  /** Amount and window per counter, flat, as the scripts take them after the keys. */
-  arguments(): number[] {
-    const values: number[] = [];
-    for (const { amount, windowMs } of this.byKey.values()) values.push(amount, windowMs);
-    return values;
+  /** Amount and window per counter, as the check script takes them: "amount window amount window …". */
+  argument(): string {
+    let text = '';
+    for (const { amount, windowMs } of this.byKey.values()) text += `${amount} ${windowMs} `;
+    return text;
   }
 }
 
@@ -200,20 +210,29 @@ export class RedisCounterStore implements CounterStore {
   /** One run of the check script: `held` applied first, then the calls' checks; `held` settles with it. */
   private async runChecks(calls: readonly PendingCheck[], held: HeldAdditions | undefined): Promise<number[]> {
     const keys: string[] = [];
-    const values: number[] = [calls.length];
+    const lists = new Map<string, number>();
+    const listOfCall: number[] = [];
     for (const { checks } of calls) {
-      values.push(checks.length);
+      let list = '';
       for (const { key, limit, windowMs, take } of checks) {
         keys.push(this.prefix + key);
-        values.push(limit, windowMs, take ? 1 : 0);
+        list += `${limit} ${windowMs} ${take ? 1 : 0} `;
       }
+      let index = lists.get(list);
+      if (index === undefined) lists.set(list, (index = lists.size + 1));
+      listOfCall.push(index);
     }
-    if (held) {
-      keys.push(...held.keys());
-      values.push(...held.arguments());
-    }
+    if (held) keys.push(...held.keys());
     try {
-      const flat = await this.redis.counterCheck(keys.length, ...keys, ...values);
+      const flat = await this.redis.counterCheck(
+        keys.length,
+        ...keys,
+        calls.length,
+        lists.size,
+        ...lists.keys(),
+        ...listOfCall,
+        held?.argument() ?? '',
+      );
       held?.settle();
       return flat;
     } catch (error) {
