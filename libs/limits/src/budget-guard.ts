@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { limitsConfig, type Budget, type LimitsConfig } from './limits.config.js';
-import { COUNTER_STORE, type CounterAddition, type CounterStore } from './counter-store.js';
+import { COUNTER_STORE, type AddedCounter, type CounterAddition, type CounterStore } from './counter-store.js';
 import type { LimitRule } from './limit-rule.js';
 import type { RateLimitSubject } from './rate-limiter.js';
 
@@ -18,6 +18,11 @@ export interface BudgetHeadroom {
 }
 /** Spend is counted in micro-dollars: whole numbers, so Redis INCRBY keeps it exact. */
 const MICRO = 1_000_000;
+
+/** What an estimated cost adds to spend counters, in micro-dollars (0 for no cost or no price). */
+export function spendAmount(costUsd: number | null): number {
+  return costUsd && costUsd > 0 ? Math.round(costUsd * MICRO) : 0;
+}
 
 /**
  * Spend caps per user and per org, per UTC day and calendar month. Checked before the upstream call
@@ -71,8 +76,19 @@ export class BudgetGuard {
 
   /** What a finished call's estimated cost adds to the caller's spend counters. */
   spendAdditions(subject: RateLimitSubject, costUsd: number | null, now = new Date()): CounterAddition[] {
-    if (!this.anyCap || !costUsd || costUsd <= 0) return [];
-    return this.caps(subject, now).map(({ key, windowMs }) => ({ key, amount: Math.round(costUsd * MICRO), windowMs }));
+    const amount = spendAmount(costUsd);
+    return amount > 0 ? this.spendCounters(subject, now).map(({ key, windowMs }) => ({ key, amount, windowMs })) : [];
+  }
+
+  /** The spend counters a call's cost is added to, named for `now`'s day and month. */
+  spendCounters(subject: RateLimitSubject, now = new Date()): AddedCounter[] {
+    if (!this.anyCap) return [];
+    return this.caps(subject, now).map(({ key, windowMs }) => ({ key, windowMs }));
+  }
+
+  /** The budget period `now` is in: counters' names change with it ('' without any cap). */
+  periodName(now: Date): string {
+    return this.anyCap ? this.periodOf(now).day : '';
   }
 
   private caps(subject: RateLimitSubject, now: Date) {

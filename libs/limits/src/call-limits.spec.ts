@@ -82,4 +82,24 @@ describe('CallLimits', () => {
     await expect(limits.record({ userId: 'u1' }, 10, 0.5)).resolves.toBeUndefined();
     await expect(limits.flush()).resolves.toBeUndefined();
   });
+
+  it('counts spend against the new day’s budget from UTC midnight, for a subject seen the day before', async () => {
+    const { limits } = limitsOf(new MemoryCounterStore(), { rpm: 0, tpm: 0 }, { rpm: 0, tpm: 0 }, 1);
+    const lateEvening = new Date('2026-11-30T23:59:00Z');
+    const midnight = new Date('2026-12-01T00:00:00Z');
+    await limits.admit({ userId: 'u1' }, lateEvening);
+    await limits.record({ userId: 'u1' }, 10, 1.5, lateEvening);
+    await expect(limits.admit({ userId: 'u1' }, lateEvening)).rejects.toMatchObject({ code: 'BUDGET_EXCEEDED' });
+    await expect(limits.admit({ userId: 'u1' }, midnight)).resolves.toBeUndefined();
+    await limits.record({ userId: 'u1' }, 10, 1, midnight);
+    await expect(limits.admit({ userId: 'u1' }, midnight)).rejects.toMatchObject({ code: 'BUDGET_EXCEEDED', metadata: { spentUsd: 1 } });
+  });
+
+  it('keeps users and organizations apart whatever their ids spell together', async () => {
+    const { limits } = limitsOf(new MemoryCounterStore(), { rpm: 1, tpm: 0 }, { rpm: 0, tpm: 0 });
+    await limits.admit({ userId: 'ab', orgId: 'c' });
+    await expect(limits.admit({ userId: 'a', orgId: 'bc' })).resolves.toBeUndefined();
+    await expect(limits.admit({ userId: 'abc' })).resolves.toBeUndefined();
+    await expect(limits.admit({ userId: 'ab', orgId: 'c' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
 });

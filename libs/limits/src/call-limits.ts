@@ -1,7 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BudgetGuard } from './budget-guard.js';
-import { COUNTER_STORE, type CounterStore } from './counter-store.js';
+import { BudgetGuard, spendAmount } from './budget-guard.js';
+import { COUNTER_STORE, type AddedCounter, type CounterAddition, type CounterCheck, type CounterStore } from './counter-store.js';
+import type { LimitRule } from './limit-rule.js';
 import { RateLimiter, type RateLimitSubject } from './rate-limiter.js';
+
+/**
+ * A subject's rules and counters for one budget period. Limits are fixed at boot and counters are
+ * named by subject and period, so they are made once per subject and day, not on every call; the
+ * same arrays each time also let the store keep what it derives from them.
+ */
+interface SubjectPlan {
+  period: string;
+  rules: LimitRule[];
+  checks: CounterCheck[];
+  tokenCounters: AddedCounter[];
+  spendCounters: AddedCounter[];
+}
+
+/** Subjects whose plans are kept; past it, they are all made again (a plan is cheap, only not per call). */
+const MAX_PLANS = 10_000;
 
 /**
  * A call's rate limits and budgets against the counter store: all checked in one atomic operation
@@ -17,13 +34,15 @@ export class CallLimits {
     private readonly budgets: BudgetGuard,
   ) {}
 
+  private readonly plans = new Map<string, SubjectPlan>();
+
   /** Throws the first refusal (429 RATE_LIMITED or 402 BUDGET_EXCEEDED); else counts the request. */
   async admit(subject: RateLimitSubject, now = new Date()): Promise<void> {
-    const rules = [...this.rateLimiter.rules(subject), ...this.budgets.rules(subject, now)];
+    const { rules, checks } = this.planFor(subject, now);
     if (rules.length === 0) return;
     let result;
     try {
-      result = await this.store.check(rules.map(({ counter }) => counter));
+      result = await this.store.check(checks);
     } catch {
       return; // fail open
     }
@@ -32,9 +51,33 @@ export class CallLimits {
 
   /** Adds a finished call's tokens and estimated cost to its counters. Never rejects (lost while the store is down). */
   async record(subject: RateLimitSubject, tokens: number, costUsd: number | null, now = new Date()): Promise<void> {
-    const additions = [...this.rateLimiter.tokenAdditions(subject, tokens), ...this.budgets.spendAdditions(subject, costUsd, now)];
+    const { tokenCounters, spendCounters } = this.planFor(subject, now);
+    const additions: CounterAddition[] = [];
+    if (tokens > 0) for (const { key, windowMs } of tokenCounters) additions.push({ key, amount: tokens, windowMs });
+    const spend = spendAmount(costUsd);
+    if (spend > 0) for (const { key, windowMs } of spendCounters) additions.push({ key, amount: spend, windowMs });
     if (additions.length === 0) return;
     await this.store.add(additions).catch(() => undefined);
+  }
+
+  private planFor(subject: RateLimitSubject, now: Date): SubjectPlan {
+    const period = this.budgets.periodName(now);
+    // The user id's length first: no user and org pair can spell another's.
+    const id = `${subject.userId.length}:${subject.userId}${subject.orgId ?? ''}`;
+    let plan = this.plans.get(id);
+    if (plan?.period !== period) {
+      const rules = [...this.rateLimiter.rules(subject), ...this.budgets.rules(subject, now)];
+      plan = {
+        period,
+        rules,
+        checks: rules.map(({ counter }) => counter),
+        tokenCounters: this.rateLimiter.tokenCounters(subject),
+        spendCounters: this.budgets.spendCounters(subject, now),
+      };
+      if (this.plans.size >= MAX_PLANS) this.plans.clear();
+      this.plans.set(id, plan);
+    }
+    return plan;
   }
 
   /** Writes additions the store holds back for the next check (tests and shutdown use it). */

@@ -24,6 +24,9 @@ export interface CounterAddition {
   windowMs: number;
 }
 
+/** A counter that amounts are added to, and the window it starts when it is first added to. */
+export type AddedCounter = Omit<CounterAddition, 'amount'>;
+
 /**
  * Fixed-window counters. The Redis implementation makes every replica share them, so a limit holds
  * exactly across instances; the memory one serves single-instance setups. Each operation takes all

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { limitsConfig, type LimitsConfig, type RateLimit } from './limits.config.js';
-import { COUNTER_STORE, type CounterAddition, type CounterStore } from './counter-store.js';
+import { COUNTER_STORE, type AddedCounter, type CounterStore } from './counter-store.js';
 import type { LimitRule } from './limit-rule.js';
 
 const MINUTE_MS = 60_000;
@@ -54,12 +54,11 @@ export class RateLimiter {
     ];
   }
 
-  /** What a finished call adds to the caller's per-minute token counters. */
-  tokenAdditions(subject: RateLimitSubject, tokens: number): CounterAddition[] {
-    if (tokens <= 0) return [];
+  /** The per-minute token counters a finished call's tokens are added to. */
+  tokenCounters(subject: RateLimitSubject): AddedCounter[] {
     return this.scopes(subject)
       .filter(({ limit }) => limit.tpm > 0)
-      .map((scope) => ({ key: counterKey(scope, 'tokens'), amount: tokens, windowMs: MINUTE_MS }));
+      .map((scope) => ({ key: counterKey(scope, 'tokens'), windowMs: MINUTE_MS }));
   }
 
   /** The subject's configured limits and their use this minute, read without counting anything. Throws if the store is down. */

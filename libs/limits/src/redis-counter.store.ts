@@ -119,6 +119,12 @@ class HeldAdditions {
   }
 }
 
+/** A call's prefixed keys, and its counters' limits, windows and takes as the check script's text. */
+interface CallArguments {
+  keys: string[];
+  list: string;
+}
+
 /** A call's checks waiting for the end of the event-loop turn, and its answer's callbacks. */
 interface PendingCheck {
   checks: readonly CounterCheck[];
@@ -148,6 +154,8 @@ export class RedisCounterStore implements CounterStore {
   private readonly outage: ThrottledWarning;
   private pausedUntil = 0;
   private held: HeldAdditions | undefined;
+  /** What runChecks derives from a check array (CallLimits passes a subject's same array on every call). */
+  private readonly prepared = new WeakMap<readonly CounterCheck[], CallArguments>();
   /** Checks made in this event-loop turn, sent together at its end. */
   private pendingChecks: PendingCheck[] = [];
 
@@ -213,11 +221,8 @@ export class RedisCounterStore implements CounterStore {
     const lists = new Map<string, number>();
     const listOfCall: number[] = [];
     for (const { checks } of calls) {
-      let list = '';
-      for (const { key, limit, windowMs, take } of checks) {
-        keys.push(this.prefix + key);
-        list += `${limit} ${windowMs} ${take ? 1 : 0} `;
-      }
+      const { list, keys: callKeys } = this.argumentsOf(checks);
+      for (const key of callKeys) keys.push(key);
       let index = lists.get(list);
       if (index === undefined) lists.set(list, (index = lists.size + 1));
       listOfCall.push(index);
@@ -239,6 +244,18 @@ export class RedisCounterStore implements CounterStore {
       held?.settle(error);
       throw error;
     }
+  }
+
+  /** A call's keys and check list as the script takes them; kept for check arrays a caller passes again. */
+  private argumentsOf(checks: readonly CounterCheck[]): CallArguments {
+    let prepared = this.prepared.get(checks);
+    if (!prepared) {
+      let list = '';
+      for (const { limit, windowMs, take } of checks) list += `${limit} ${windowMs} ${take ? 1 : 0} `;
+      prepared = { list, keys: checks.map(({ key }) => this.prefix + key) };
+      this.prepared.set(checks, prepared);
+    }
+    return prepared;
   }
 
   async read(counters: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Array<{ count: number; resetMs: number }>> {
