@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
@@ -36,8 +35,8 @@ export async function insertBatch(dataSource: DataSource, records: readonly Exec
     }
     await runner.query('BEGIN');
     try {
-      await pipeline(Readable.from([copyText(fitted, VALUES)]), connection.query(copyFrom(COPY_STATEMENT)));
-      await pipeline(Readable.from([copyText(rollups, FOLDED_VALUES)]), connection.query(copyFrom(PENDING_COPY_STATEMENT)));
+      await copy(connection, COPY_STATEMENT, copyText(fitted, VALUES));
+      await copy(connection, PENDING_COPY_STATEMENT, copyText(rollups, FOLDED_VALUES));
       await runner.query('COMMIT');
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
@@ -46,6 +45,16 @@ export async function insertBatch(dataSource: DataSource, records: readonly Exec
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * One COPY FROM STDIN of `text`, written whole: the text is already in memory, so no stream is piped
+ * (stream.pipeline made an AbortController, and an error for it, on every COPY).
+ */
+async function copy(connection: pg.Client, statement: string, text: string): Promise<void> {
+  const stream = connection.query(copyFrom(statement));
+  stream.end(text);
+  await finished(stream);
 }
 
 /** Text fields and their column lengths, and the count fields, that fitRecord brings within their columns. */
