@@ -170,9 +170,9 @@ export class RedisCounterStore implements CounterStore {
       commandTimeout: COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
-      // Commands issued in one event-loop turn (every call's limit and budget checks, across
-      // concurrent calls) leave in one socket write instead of one write each.
-      enableAutoPipelining: true,
+      // No auto-pipelining: the store already sends one turn's checks as one command, and ioredis
+      // would hold that command back one more event-loop turn and wrap it in a pipeline of one.
+      enableAutoPipelining: false,
     });
     // A call's keys (its user's and its org's) are passed together, so they must live on one Redis
     // node: REDIS_URL names one server (or a primary), not a cluster.
