@@ -188,6 +188,39 @@ describe('partitioned execution log (embedded PGlite)', () => {
     expect(days).toEqual([{ day: new Date('2026-03-02T00:00:00Z') }]);
   });
 
+  it('loses no rollup of a batch written while a merge runs on the one embedded connection', async () => {
+    const settings = config({ batchSize: 10 });
+    const writer = new ExecutionLogWriter(dataSource, settings, new ExecutionLogPartitions(dataSource, settings));
+    const calls = async () => {
+      const [{ rollups }] = await dataSource.query(
+        `SELECT (SELECT COALESCE(sum(calls), 0) FROM execution_log_rollups WHERE user_id = 'user-merging')
+          + (SELECT COALESCE(sum(calls), 0) FROM execution_log_rollup_pending WHERE user_id = 'user-merging') AS rollups`,
+      );
+      return Number(rollups);
+    };
+    const record = (index: number) =>
+      writer.record(
+        successfulChatRecord({ requestId: `merging-${index}`, userId: 'user-merging', createdAt: new Date('2026-03-20T10:00:00Z') }),
+      );
+    for (let index = 0; index < 10; index++) record(index);
+    await writer.flush();
+    // Batches are written one after another while merges run: the statements of both go through PGlite's single session.
+    let written = 10;
+    for (let round = 0; round < 5; round++) {
+      let merged = false;
+      const merging = writer.mergeRollups().finally(() => (merged = true));
+      for (let batch = 0; batch < 20 && !merged; batch++) {
+        record(written++);
+        await writer.flush();
+      }
+      await merging;
+    }
+    await writer.mergeRollups();
+    expect(await calls()).toBe(written);
+    const [{ pending }] = await dataSource.query(`SELECT count(*)::int AS pending FROM execution_log_rollup_pending`);
+    expect(pending).toBe(0);
+  });
+
   it('counts rows the writer puts in a day older than any partition at the last maintenance', async () => {
     const now = Date.parse('2026-04-16T08:00:00Z');
     const settings = config({});

@@ -6,7 +6,7 @@ import type { ExecutionRecord } from './execution-record.js';
 import { ExecutionLogPartitions } from './partitions/execution-log-partitions.js';
 import { insertBatch } from './batch/batch-insert.js';
 import { timeOrderedId } from './time-ordered-id.js';
-import { MERGE_PENDING_STATEMENTS } from './rollups/rollup-statement.js';
+import { MERGE_PENDING_STATEMENT, PENDING_ROLLUPS } from './rollups/rollup-statement.js';
 
 export interface ExecutionLogWriterStats {
   queued: number;
@@ -90,22 +90,23 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   }
 
   /**
-   * Moves the pending rollups into the hourly and daily tiers, in one transaction (see
-   * MERGE_PENDING_STATEMENTS). Concurrent calls share one merge; a failure is counted and logged, and
-   * what was pending stays for the next merge (readers count it meanwhile).
+   * Moves the pending rollups into the hourly and daily tiers (one statement: MERGE_PENDING_STATEMENT),
+   * then vacuums the pending table, which the merge leaves all dead rows, so it stays a few pages
+   * however long between autovacuum's visits. Concurrent calls share one merge; a failure is counted
+   * and logged, and what was pending stays for the next merge (readers count it meanwhile).
    */
   mergeRollups(): Promise<void> {
     this.merging ??= this.dataSource
-      .transaction(async (manager) => {
-        // A merge waits for batches being written and reads under way; it gives up rather than queue forever.
-        await manager.query(`SET LOCAL lock_timeout = '5s'`);
-        for (const statement of MERGE_PENDING_STATEMENTS) await manager.query(statement);
-      })
-      .catch((error: unknown) => {
-        this.failedMerges++;
-        this.logger.warn(`Merging pending execution log rollups failed, will retry: ${(error as Error).message}`);
-        throw error;
-      })
+      .query(MERGE_PENDING_STATEMENT)
+      .then(
+        // Housekeeping only: it may be refused (inside another statement's transaction on PGlite's one session).
+        () => this.dataSource.query(`VACUUM "${PENDING_ROLLUPS}"`).catch(() => undefined),
+        (error: unknown) => {
+          this.failedMerges++;
+          this.logger.warn(`Merging pending execution log rollups failed, will retry: ${(error as Error).message}`);
+          throw error;
+        },
+      )
       .finally(() => {
         this.merging = null;
       });

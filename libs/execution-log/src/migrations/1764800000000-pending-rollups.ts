@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { MERGE_PENDING_STATEMENTS } from '../rollups/rollup-statement.js';
+import { MERGE_PENDING_STATEMENT } from '../rollups/rollup-statement.js';
 
 /**
  * execution_log_rollup_pending: folded hourly rollup rows the writer appends with each batch, merged
@@ -16,7 +16,7 @@ export class PendingRollups1764800000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     // Rows still pending belong in the tiers before their table goes.
-    for (const statement of MERGE_PENDING_STATEMENTS) await queryRunner.query(statement);
+    await queryRunner.query(MERGE_PENDING_STATEMENT);
     await queryRunner.query(`DROP TABLE "execution_log_rollup_pending"`);
   }
 }

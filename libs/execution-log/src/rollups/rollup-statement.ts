@@ -136,16 +136,14 @@ function mergedInto(tier: RollupTier): string {
 }
 
 /**
- * One merge, in one transaction: pending rows are locked away from writers and readers (briefly:
- * readers must never see them both pending and merged, nor neither), added to both tiers, and
- * truncated (no dead rows left behind, unlike DELETE). A second replica's merge waits for the lock
- * and finds nothing left.
+ * One merge, one statement: pending rows are deleted and their sums added to both tiers together,
+ * so it is atomic on any connection (embedded PGlite has one, shared by every caller) and readers
+ * see the rows either pending or merged, never both nor neither. Rows a batch appends meanwhile are
+ * not in its snapshot and wait for the next merge; a second replica's merge waits for the rows this
+ * one deleted and skips them.
  */
-export const MERGE_PENDING_STATEMENTS = [
-  `LOCK TABLE "${PENDING_ROLLUPS}" IN ACCESS EXCLUSIVE MODE`,
-  `WITH "pending" AS MATERIALIZED (SELECT * FROM "${PENDING_ROLLUPS}"), "hourly" AS (${mergedInto('hourly')}) ${mergedInto('daily')}`,
-  `TRUNCATE "${PENDING_ROLLUPS}"`,
-] as const;
+export const MERGE_PENDING_STATEMENT =
+  `WITH "pending" AS (DELETE FROM "${PENDING_ROLLUPS}" RETURNING *), ` + `"hourly" AS (${mergedInto('hourly')}) ${mergedInto('daily')}`;
 
 /**
  * What readers read for a tier: its rows and the pending rows not merged yet (cut to days for the
