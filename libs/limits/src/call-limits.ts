@@ -28,13 +28,13 @@ const MAX_PLANS = 10_000;
  */
 @Injectable()
 export class CallLimits {
+  private readonly plans = new Map<string, SubjectPlan>();
+
   constructor(
     @Inject(COUNTER_STORE) private readonly store: CounterStore,
     private readonly rateLimiter: RateLimiter,
     private readonly budgets: BudgetGuard,
   ) {}
-
-  private readonly plans = new Map<string, SubjectPlan>();
 
   /** Throws the first refusal (429 RATE_LIMITED or 402 BUDGET_EXCEEDED); else counts the request. */
   async admit(subject: RateLimitSubject, now = new Date()): Promise<void> {
