@@ -1,6 +1,6 @@
 export { withTimeout } from './async/with-timeout.js';
 export { SingleFlight } from './cache/single-flight.js';
-export { TtlCache } from './cache/ttl-cache.js';
+export { TtlCache, refreshAheadDue } from './cache/ttl-cache.js';
 export { ErrorCode, type ErrorCategory } from './errors/error-code.js';
 export { GatewayError, type FieldViolation } from './errors/gateway-error.js';
 export { ThrottledWarning } from './logging/throttled-warning.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, GatewayError, SecurityEvents, SingleFlight, TtlCache, type Clock } from '@app/common';
+import { CLOCK, GatewayError, SecurityEvents, SingleFlight, TtlCache, refreshAheadDue, type Clock } from '@app/common';
 import { credentialsConfig, type CredentialsConfig } from './credentials.config.js';
 import { IdentityClient } from '@app/identity';
 import { credentialRequestKey, type CredentialRequest, type CredentialSource, type ResolvedCredential } from './credential-source.js';
@@ -11,6 +11,8 @@ import { IdentityServiceToken } from './identity-service-token.js';
  * ends; after that calls fail with IDENTITY_UNAVAILABLE. Concurrent lookups for one key share a call.
  * "No key here" (404) is remembered too, for IDENTITY_CREDENTIAL_MISS_CACHE_TTL_MS: callers whose key
  * lives in the vault or the environment would otherwise cost an Identity round trip on every call.
+ * Either answer, used in the last fifth of its TTL, is fetched again in the background while the
+ * call goes on with it, so callers in steady use never wait on Identity; it is never used past its TTL.
  */
 @Injectable()
 export class IdentityCredentialSource implements CredentialSource {
@@ -41,24 +43,38 @@ export class IdentityCredentialSource implements CredentialSource {
     const bearerToken = request.bearerToken ?? this.serviceToken.current();
     if (!bearerToken) return null; // e.g. a service-key caller with no gateway token configured
     const key = credentialRequestKey(request);
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    if (this.misses.get(key)) return null;
-    return this.flights.run(key, async () => {
-      const credential = await this.fetch(request, bearerToken, ownToken);
-      if (!credential) {
-        this.misses.set(key, true, this.missTtlMs);
-        return null;
-      }
-      const resolved: ResolvedCredential = {
-        apiKey: credential.apiKey,
-        source: this.name,
-        credentialId: credential.credentialId,
-        isProxy: credential.isProxy,
-      };
-      this.cache.set(key, resolved, this.ttlMs);
-      return resolved;
-    });
+    const load = () => this.flights.run(key, () => this.load(key, request, bearerToken, ownToken));
+    // An answer in the last fifth of its TTL is checked ahead of time; a failure lets it run out.
+    const cached = this.cache.entry(key);
+    if (cached) {
+      if (refreshAheadDue(cached.remainingMs, this.ttlMs)) void load().catch(() => undefined);
+      return cached.value;
+    }
+    const missed = this.misses.entry(key);
+    if (missed) {
+      if (refreshAheadDue(missed.remainingMs, this.missTtlMs)) void load().catch(() => undefined);
+      return null;
+    }
+    return load();
+  }
+
+  /** Asks Identity, and remembers the answer: a key for ttlMs, "none here" for missTtlMs. */
+  private async load(key: string, request: CredentialRequest, bearerToken: string, ownToken: boolean): Promise<ResolvedCredential | null> {
+    const credential = await this.fetch(request, bearerToken, ownToken);
+    if (!credential) {
+      this.cache.delete(key);
+      this.misses.set(key, true, this.missTtlMs);
+      return null;
+    }
+    const resolved: ResolvedCredential = {
+      apiKey: credential.apiKey,
+      source: this.name,
+      credentialId: credential.credentialId,
+      isProxy: credential.isProxy,
+    };
+    this.misses.delete(key);
+    this.cache.set(key, resolved, this.ttlMs);
+    return resolved;
   }
 
   /**

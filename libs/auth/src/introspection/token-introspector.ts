@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, SingleFlight, TtlCache, sha256Hex, type Clock } from '@app/common';
+import { CLOCK, SingleFlight, TtlCache, refreshAheadDue, sha256Hex, type Clock } from '@app/common';
 import { authConfig, type AuthConfig } from '../auth.config.js';
 import { IdentityClient, type Introspection, type UserIntrospection } from '@app/identity';
 import { unauthenticated } from '../jwt/jwt-passport.guard.js';
@@ -8,7 +8,9 @@ import type { VerifiedToken } from '../verified-token.js';
 /**
  * Validates tokens by asking the Identity service. Positive answers are cached for a short TTL (never
  * past the token's own expiry) under a hash of the token, never the token itself; concurrent checks
- * of one token share a single call.
+ * of one token share a single call. A call in the last fifth of an answer's TTL is served from the
+ * cache while the token is checked again in the background, so a token in steady use never waits on
+ * Identity (the answer is never trusted past its TTL: a refused or failed check lets it run out).
  */
 @Injectable()
 export class TokenIntrospector {
@@ -27,9 +29,19 @@ export class TokenIntrospector {
 
   async verify(token: string): Promise<VerifiedToken> {
     const key = sha256Hex(token);
-    const verified = this.cache.get(key) ?? (await this.flights.run(key, () => this.introspect(key, token)));
+    const cached = this.cache.entry(key);
+    if (cached && this.refreshDue(cached.value, cached.remainingMs)) {
+      void this.flights.run(key, () => this.introspect(key, token)).catch(() => undefined);
+    }
+    const verified = cached?.value ?? (await this.flights.run(key, () => this.introspect(key, token)));
     if (!verified || (verified.expiresAtMs !== undefined && verified.expiresAtMs <= this.now())) throw unauthenticated();
     return verified;
+  }
+
+  /** In the last fifth of its TTL, unless the token itself ends by then (asking again would not extend it). */
+  private refreshDue(verified: VerifiedToken, remainingMs: number): boolean {
+    if (!refreshAheadDue(remainingMs, this.ttlMs)) return false;
+    return verified.expiresAtMs === undefined || verified.expiresAtMs - this.now() > remainingMs;
   }
 
   private async introspect(key: string, token: string): Promise<VerifiedToken | null> {
@@ -38,6 +50,8 @@ export class TokenIntrospector {
     if (verified) {
       const untilExpiry = verified.expiresAtMs === undefined ? this.ttlMs : verified.expiresAtMs - this.now();
       this.cache.set(key, verified, Math.min(this.ttlMs, untilExpiry));
+    } else {
+      this.cache.delete(key); // refused on a check ahead of time: refused from now on
     }
     return verified;
   }

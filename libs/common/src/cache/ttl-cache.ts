@@ -20,6 +20,18 @@ export class TtlCache<Key, Value> {
     return entry.value;
   }
 
+  /** The value with the time it has left, or undefined when there is none (or it expired). */
+  entry(key: Key): { value: Value; remainingMs: number } | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    const remainingMs = entry.expiresAt - this.now();
+    if (remainingMs <= 0) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return { value: entry.value, remainingMs };
+  }
+
   set(key: Key, value: Value, ttlMs: number): void {
     if (ttlMs <= 0) return;
     this.entries.delete(key);
@@ -38,4 +50,13 @@ export class TtlCache<Key, Value> {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/**
+ * Whether an answer with `remainingMs` of its `ttlMs` left is due to be asked for again ahead of
+ * time (its last fifth): callers keep using it meanwhile, and a key in steady use never expires
+ * under them.
+ */
+export function refreshAheadDue(remainingMs: number, ttlMs: number): boolean {
+  return remainingMs <= ttlMs / 5;
 }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import type { SecurityEvents } from '@app/common';
+import type { IdentityClient } from '@app/identity';
+
+type IdentityCredential = NonNullable<Awaited<ReturnType<IdentityClient['fetchCredential']>>>;
+import type { CredentialsConfig } from './credentials.config.js';
+import { IdentityCredentialSource } from './identity-credential.source.js';
+
+/** An Identity whose key lookups wait until the test answers them, one by one. */
+function identityAnswering() {
+  const pending: Array<(credential: IdentityCredential | null) => void> = [];
+  const identity = {
+    fetchCredential: () => new Promise<IdentityCredential | null>((resolve) => pending.push(resolve)),
+  } as unknown as IdentityClient;
+  return { identity, pending };
+}
+
+const key = (apiKey: string) => ({ apiKey, credentialId: 'cred-1', isProxy: false }) as IdentityCredential;
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const request = { userId: 'user-1', provider: 'openai', bearerToken: 'caller-token-0123456789' };
+
+describe('IdentityCredentialSource', () => {
+  const config = { identityCacheTtlMs: 60_000, identityMissCacheTtlMs: 10_000 } as CredentialsConfig;
+
+  it('fetches a key in steady use again ahead of its TTL, without making the call wait', async () => {
+    let now = 0;
+    const { identity, pending } = identityAnswering();
+    const source = new IdentityCredentialSource(identity, {} as SecurityEvents, config, () => now);
+    const first = source.resolve(request);
+    pending.shift()!(key('sk-first-0123456789'));
+    await expect(first).resolves.toMatchObject({ apiKey: 'sk-first-0123456789' });
+
+    now = 40_000; // 20 s left of 60: not due
+    await expect(source.resolve(request)).resolves.toMatchObject({ apiKey: 'sk-first-0123456789' });
+    expect(pending).toHaveLength(0);
+
+    now = 50_000; // 10 s left: the cached key now, a new lookup behind it
+    await expect(source.resolve(request)).resolves.toMatchObject({ apiKey: 'sk-first-0123456789' });
+    expect(pending).toHaveLength(1);
+    pending.shift()!(key('sk-rotated-0123456789'));
+    await tick();
+    now = 70_000;
+    await expect(source.resolve(request)).resolves.toMatchObject({ apiKey: 'sk-rotated-0123456789' });
+    expect(pending).toHaveLength(0);
+  });
+
+  it('remembers "no key here" and asks again ahead of its TTL; a key found then is used from the next call', async () => {
+    let now = 0;
+    const { identity, pending } = identityAnswering();
+    const source = new IdentityCredentialSource(identity, {} as SecurityEvents, config, () => now);
+    const first = source.resolve(request);
+    pending.shift()!(null);
+    await expect(first).resolves.toBeNull();
+
+    now = 9_000; // 1 s left of 10
+    await expect(source.resolve(request)).resolves.toBeNull();
+    expect(pending).toHaveLength(1);
+    pending.shift()!(key('sk-new-0123456789'));
+    await tick();
+    await expect(source.resolve(request)).resolves.toMatchObject({ apiKey: 'sk-new-0123456789' });
+    expect(pending).toHaveLength(0);
+  });
+
+  it('drops a key from the moment a lookup ahead of time finds none', async () => {
+    let now = 0;
+    const { identity, pending } = identityAnswering();
+    const source = new IdentityCredentialSource(identity, {} as SecurityEvents, config, () => now);
+    const first = source.resolve(request);
+    pending.shift()!(key('sk-first-0123456789'));
+    await first;
+    now = 55_000;
+    await source.resolve(request);
+    pending.shift()!(null);
+    await tick();
+    await expect(source.resolve(request)).resolves.toBeNull();
+  });
+});
