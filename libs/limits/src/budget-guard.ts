@@ -19,11 +19,6 @@ export interface BudgetHeadroom {
 /** Spend is counted in micro-dollars: whole numbers, so Redis INCRBY keeps it exact. */
 const MICRO = 1_000_000;
 
-/** What an estimated cost adds to spend counters, in micro-dollars (0 for no cost or no price). */
-export function spendAmount(costUsd: number | null): number {
-  return costUsd && costUsd > 0 ? Math.round(costUsd * MICRO) : 0;
-}
-
 /**
  * Spend caps per user and per org, per UTC day and calendar month. Checked before the upstream call
  * (402 BUDGET_EXCEEDED once spend has reached a cap; CallLimits checks them with the rate limits in
@@ -74,10 +69,11 @@ export class BudgetGuard {
     });
   }
 
-  /** What a finished call's estimated cost adds to the caller's spend counters. */
-  spendAdditions(subject: RateLimitSubject, costUsd: number | null, now = new Date()): CounterAddition[] {
-    const amount = spendAmount(costUsd);
-    return amount > 0 ? this.spendCounters(subject, now).map(({ key, windowMs }) => ({ key, amount, windowMs })) : [];
+  /** What a finished call's estimated cost adds to its spend counters (spendCounters): nothing for a free or unpriced call. */
+  spendAdditions(counters: readonly AddedCounter[], costUsd: number | null): CounterAddition[] {
+    if (!costUsd || costUsd <= 0) return [];
+    const amount = Math.round(costUsd * MICRO);
+    return counters.map(({ key, windowMs }) => ({ key, amount, windowMs }));
   }
 
   /** The spend counters a call's cost is added to, named for `now`'s day and month. */

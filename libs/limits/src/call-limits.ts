@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BudgetGuard, spendAmount } from './budget-guard.js';
-import { COUNTER_STORE, type AddedCounter, type CounterAddition, type CounterCheck, type CounterStore } from './counter-store.js';
+import { BudgetGuard } from './budget-guard.js';
+import { COUNTER_STORE, type AddedCounter, type CounterCheck, type CounterStore } from './counter-store.js';
 import type { LimitRule } from './limit-rule.js';
 import { RateLimiter, type RateLimitSubject } from './rate-limiter.js';
 
@@ -52,10 +52,7 @@ export class CallLimits {
   /** Adds a finished call's tokens and estimated cost to its counters. Never rejects (lost while the store is down). */
   async record(subject: RateLimitSubject, tokens: number, costUsd: number | null, now = new Date()): Promise<void> {
     const { tokenCounters, spendCounters } = this.planFor(subject, now);
-    const additions: CounterAddition[] = [];
-    if (tokens > 0) for (const { key, windowMs } of tokenCounters) additions.push({ key, amount: tokens, windowMs });
-    const spend = spendAmount(costUsd);
-    if (spend > 0) for (const { key, windowMs } of spendCounters) additions.push({ key, amount: spend, windowMs });
+    const additions = [...this.rateLimiter.tokenAdditions(tokenCounters, tokens), ...this.budgets.spendAdditions(spendCounters, costUsd)];
     if (additions.length === 0) return;
     await this.store.add(additions).catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/common';
 import { limitsConfig, type LimitsConfig, type RateLimit } from './limits.config.js';
-import { COUNTER_STORE, type AddedCounter, type CounterStore } from './counter-store.js';
+import { COUNTER_STORE, type AddedCounter, type CounterAddition, type CounterStore } from './counter-store.js';
 import type { LimitRule } from './limit-rule.js';
 
 const MINUTE_MS = 60_000;
@@ -52,6 +52,11 @@ export class RateLimiter {
       ...scopes.filter(({ limit }) => limit.tpm > 0).map((scope) => rule(scope, 'tokens', scope.limit.tpm)),
       ...scopes.filter(({ limit }) => limit.rpm > 0).map((scope) => rule(scope, 'requests', scope.limit.rpm)),
     ];
+  }
+
+  /** What a finished call's tokens add to its per-minute token counters (tokenCounters). */
+  tokenAdditions(counters: readonly AddedCounter[], tokens: number): CounterAddition[] {
+    return tokens > 0 ? counters.map(({ key, windowMs }) => ({ key, amount: tokens, windowMs })) : [];
   }
 
   /** The per-minute token counters a finished call's tokens are added to. */
