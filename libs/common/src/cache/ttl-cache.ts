@@ -11,25 +11,14 @@ export class TtlCache<Key, Value> {
   ) {}
 
   get(key: Key): Value | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    return this.live(key)?.value;
   }
 
   /** The value with the time it has left, or undefined when there is none (or it expired). */
   entry(key: Key): { value: Value; remainingMs: number } | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    const remainingMs = entry.expiresAt - this.now();
-    if (remainingMs <= 0) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return { value: entry.value, remainingMs };
+    const now = this.now();
+    const entry = this.live(key, now);
+    return entry && { value: entry.value, remainingMs: entry.expiresAt - now };
   }
 
   set(key: Key, value: Value, ttlMs: number): void {
@@ -41,6 +30,16 @@ export class TtlCache<Key, Value> {
       this.entries.delete(oldest);
     }
     this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+  }
+
+  /** The stored entry while it has time left; an expired one is removed. */
+  private live(key: Key, now = this.now()): { value: Value; expiresAt: number } | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
   }
 
   delete(key: Key): void {
