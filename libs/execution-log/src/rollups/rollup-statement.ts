@@ -69,6 +69,19 @@ export const PENDING_ROLLUPS = 'execution_log_rollup_pending';
 /** The columns after the bucket, in the order of the primary key and of the writer's folded rows. */
 const ROLLUP_COLUMNS = [...ROLLUP_KEY, ...ROLLUP_SUMMED, 'duration_ms_max'] as const;
 const quoted = (columns: readonly string[]) => columns.map((column) => `"${column}"`).join(', ');
+/** The pending rollups' columns, in the order of the writer's folded rows. */
+const PENDING_COLUMNS = quoted(['hour', ...ROLLUP_COLUMNS]);
+
+/** The rows of `source` (execution-log columns) grouped per `unit` of time and key: the rollup columns in order. */
+function grouped(source: string, unit: 'hour' | 'day'): string {
+  return (
+    `SELECT date_trunc('${unit}', "created_at", 'UTC'), COALESCE("org_id", ''), "user_id", "provider", COALESCE("model", ''), "operation", ${OUTCOME}, ` +
+    `${SUMS.join(', ')}, COALESCE(max("duration_ms"), 0) FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7`
+  );
+}
+
+/** A pending row's bucket in `tier`: its hour, or the UTC day of it. */
+const pendingBucket = (tier: RollupTier) => (tier === 'hourly' ? '"hour"' : `date_trunc('day', "hour", 'UTC')`);
 
 function insertInto(tier: RollupTier): string {
   const { table, bucket } = ROLLUP_TIERS[tier];
@@ -76,7 +89,7 @@ function insertInto(tier: RollupTier): string {
 }
 
 function addOnConflict(tier: RollupTier): string {
-  const key = [ROLLUP_TIERS[tier].bucket, ...ROLLUP_KEY].map((column) => `"${column}"`).join(', ');
+  const key = quoted([ROLLUP_TIERS[tier].bucket, ...ROLLUP_KEY]);
   const updates = [
     ...ROLLUP_SUMMED.map((column) => `"${column}" = rollup."${column}" + EXCLUDED."${column}"`),
     `"duration_ms_max" = GREATEST(rollup."duration_ms_max", EXCLUDED."duration_ms_max")`,
@@ -90,17 +103,11 @@ function addOnConflict(tier: RollupTier): string {
  * locks in one order.
  */
 export function rollupUpsert(source: string, tier: RollupTier = 'hourly'): string {
-  return (
-    insertInto(tier) +
-    `SELECT date_trunc('${ROLLUP_TIERS[tier].unit}', "created_at", 'UTC'), COALESCE("org_id", ''), "user_id", "provider", COALESCE("model", ''), "operation", ${OUTCOME}, ` +
-    `${SUMS.join(', ')}, COALESCE(max("duration_ms"), 0) ` +
-    `FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7` +
-    addOnConflict(tier)
-  );
+  return insertInto(tier) + `${grouped(source, ROLLUP_TIERS[tier].unit)} ORDER BY 1, 2, 3, 4, 5, 6, 7` + addOnConflict(tier);
 }
 
 /** COPY into the pending rollups, the folded rows' columns in order. */
-export const PENDING_COPY_STATEMENT = `COPY "${PENDING_ROLLUPS}" (${quoted(['hour', ...ROLLUP_COLUMNS])}) FROM STDIN`;
+export const PENDING_COPY_STATEMENT = `COPY "${PENDING_ROLLUPS}" (${PENDING_COLUMNS}) FROM STDIN`;
 
 /**
  * Appends rows the writer already folded (see foldIntoRollups), given as a JSON array of arrays in
@@ -112,25 +119,20 @@ export function foldedPendingInsert(parameter: number): string {
     ...ROLLUP_KEY.map((_, index) => `folded->>${index + 1}`),
     ...[...ROLLUP_SUMMED, 'duration_ms_max'].map((_, index) => `(folded->>${index + 1 + ROLLUP_KEY.length})::bigint`),
   ];
-  return `INSERT INTO "${PENDING_ROLLUPS}" (${quoted(['hour', ...ROLLUP_COLUMNS])}) SELECT ${values.join(', ')} FROM jsonb_array_elements($${parameter}::jsonb) AS folded`;
+  return `INSERT INTO "${PENDING_ROLLUPS}" (${PENDING_COLUMNS}) SELECT ${values.join(', ')} FROM jsonb_array_elements($${parameter}::jsonb) AS folded`;
 }
 
 /** Appends the rows of `source` (execution-log columns), grouped into hourly rows in SQL, to the pending rollups. */
 export function pendingInsert(source: string): string {
-  return (
-    `INSERT INTO "${PENDING_ROLLUPS}" (${quoted(['hour', ...ROLLUP_COLUMNS])}) ` +
-    `SELECT date_trunc('hour', "created_at", 'UTC'), COALESCE("org_id", ''), "user_id", "provider", COALESCE("model", ''), "operation", ${OUTCOME}, ` +
-    `${SUMS.join(', ')}, COALESCE(max("duration_ms"), 0) FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7`
-  );
+  return `INSERT INTO "${PENDING_ROLLUPS}" (${PENDING_COLUMNS}) ${grouped(source, 'hour')}`;
 }
 
 /** Sums pending rows per key into the bucket of `tier`, in key order (two replicas lock rollup rows in one order). */
 function mergedInto(tier: RollupTier): string {
-  const bucket = tier === 'hourly' ? '"hour"' : `date_trunc('day', "hour", 'UTC')`;
   const sums = [...ROLLUP_SUMMED.map((column) => `sum("${column}")`), 'max("duration_ms_max")'];
   return (
     insertInto(tier) +
-    `SELECT ${bucket}, ${quoted(ROLLUP_KEY)}, ${sums.join(', ')} FROM "pending" GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7` +
+    `SELECT ${pendingBucket(tier)}, ${quoted(ROLLUP_KEY)}, ${sums.join(', ')} FROM "pending" GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7` +
     addOnConflict(tier)
   );
 }
@@ -152,9 +154,8 @@ export const MERGE_PENDING_STATEMENT =
  */
 export function rollupSource(tier: RollupTier): string {
   const { table, bucket } = ROLLUP_TIERS[tier];
-  const pendingBucket = tier === 'hourly' ? '"hour"' : `date_trunc('day', "hour", 'UTC')`;
   return (
     `(SELECT ${quoted([bucket, ...ROLLUP_COLUMNS])} FROM "${table}" ` +
-    `UNION ALL SELECT ${pendingBucket}, ${quoted(ROLLUP_COLUMNS)} FROM "${PENDING_ROLLUPS}") AS "${table}"`
+    `UNION ALL SELECT ${pendingBucket(tier)}, ${quoted(ROLLUP_COLUMNS)} FROM "${PENDING_ROLLUPS}") AS "${table}"`
   );
 }
