@@ -22,37 +22,39 @@ const request = { userId: 'user-1', provider: 'openai', bearerToken: 'caller-tok
 describe('IdentityCredentialSource', () => {
   const config = { identityCacheTtlMs: 60_000, identityMissCacheTtlMs: 10_000 } as CredentialsConfig;
 
-  it('fetches a key in steady use again ahead of its TTL, without making the call wait', async () => {
+  /** A source whose first lookup, at time 0, Identity answered with `answer`; `at` moves its clock. */
+  async function sourceAnswered(answer: IdentityCredential | null) {
     let now = 0;
     const { identity, pending } = identityAnswering();
     const source = new IdentityCredentialSource(identity, {} as SecurityEvents, config, () => now);
     const first = source.resolve(request);
-    pending.shift()!(key('sk-first-0123456789'));
-    await expect(first).resolves.toMatchObject({ apiKey: 'sk-first-0123456789' });
+    pending.shift()!(answer);
+    return { source, pending, first: await first, at: (time: number) => (now = time) };
+  }
 
-    now = 40_000; // 20 s left of 60: not due
+  it('fetches a key in steady use again ahead of its TTL, without making the call wait', async () => {
+    const { source, pending, first, at } = await sourceAnswered(key('sk-first-0123456789'));
+    expect(first).toMatchObject({ apiKey: 'sk-first-0123456789' });
+
+    at(40_000); // 20 s left of 60: not due
     await expect(source.resolve(request)).resolves.toMatchObject({ apiKey: 'sk-first-0123456789' });
     expect(pending).toHaveLength(0);
 
-    now = 50_000; // 10 s left: the cached key now, a new lookup behind it
+    at(50_000); // 10 s left: the cached key now, a new lookup behind it
     await expect(source.resolve(request)).resolves.toMatchObject({ apiKey: 'sk-first-0123456789' });
     expect(pending).toHaveLength(1);
     pending.shift()!(key('sk-rotated-0123456789'));
     await tick();
-    now = 70_000;
+    at(70_000);
     await expect(source.resolve(request)).resolves.toMatchObject({ apiKey: 'sk-rotated-0123456789' });
     expect(pending).toHaveLength(0);
   });
 
   it('remembers "no key here" and asks again ahead of its TTL; a key found then is used from the next call', async () => {
-    let now = 0;
-    const { identity, pending } = identityAnswering();
-    const source = new IdentityCredentialSource(identity, {} as SecurityEvents, config, () => now);
-    const first = source.resolve(request);
-    pending.shift()!(null);
-    await expect(first).resolves.toBeNull();
+    const { source, pending, first, at } = await sourceAnswered(null);
+    expect(first).toBeNull();
 
-    now = 9_000; // 1 s left of 10
+    at(9_000); // 1 s left of 10
     await expect(source.resolve(request)).resolves.toBeNull();
     expect(pending).toHaveLength(1);
     pending.shift()!(key('sk-new-0123456789'));
@@ -62,13 +64,8 @@ describe('IdentityCredentialSource', () => {
   });
 
   it('drops a key from the moment a lookup ahead of time finds none', async () => {
-    let now = 0;
-    const { identity, pending } = identityAnswering();
-    const source = new IdentityCredentialSource(identity, {} as SecurityEvents, config, () => now);
-    const first = source.resolve(request);
-    pending.shift()!(key('sk-first-0123456789'));
-    await first;
-    now = 55_000;
+    const { source, pending, at } = await sourceAnswered(key('sk-first-0123456789'));
+    at(55_000);
     await source.resolve(request);
     pending.shift()!(null);
     await tick();

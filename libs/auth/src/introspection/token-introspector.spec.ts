@@ -14,43 +14,50 @@ const active = (sub: string, exp?: number) =>
   ({ active: true, type: 'user', sub, organizations: [], roles: [], exp }) as unknown as Introspection;
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+const START = 1_000_000;
+
 describe('TokenIntrospector', () => {
   const config = { introspectionCacheTtlMs: 30_000 } as AuthConfig;
 
-  it('checks a token in steady use again ahead of its TTL, without making the call wait', async () => {
-    let now = 1_000_000;
+  /** An introspector over identityAnswering() at START; `later` moves its clock on. */
+  function introspectorAnswering() {
+    let now = START;
     const { identity, pending } = identityAnswering();
     const introspector = new TokenIntrospector(identity, config, () => now);
+    /** A token's first check, Identity answering `answer`. */
+    const firstCheck = (token: string, answer: Introspection) => {
+      const verified = introspector.verify(token);
+      pending.shift()!(answer);
+      return verified;
+    };
+    return { introspector, pending, firstCheck, later: (ms: number) => (now += ms) };
+  }
 
-    const first = introspector.verify('token-a');
-    pending.shift()!(active('user-a'));
-    await expect(first).resolves.toMatchObject({ subject: 'user-a' });
+  it('checks a token in steady use again ahead of its TTL, without making the call wait', async () => {
+    const { introspector, pending, firstCheck, later } = introspectorAnswering();
+    await expect(firstCheck('token-a', active('user-a'))).resolves.toMatchObject({ subject: 'user-a' });
 
-    now += 20_000; // 10 s left of 30: not due yet
+    later(20_000); // 10 s left of 30: not due yet
     await expect(introspector.verify('token-a')).resolves.toMatchObject({ subject: 'user-a' });
     expect(pending).toHaveLength(0);
 
-    now += 5_000; // 5 s left: answered from the cache, checked again behind it (once, however many calls)
+    later(5_000); // 5 s left: answered from the cache, checked again behind it (once, however many calls)
     await expect(introspector.verify('token-a')).resolves.toMatchObject({ subject: 'user-a' });
     await expect(introspector.verify('token-a')).resolves.toMatchObject({ subject: 'user-a' });
     expect(pending).toHaveLength(1);
     pending.shift()!(active('user-a'));
     await tick();
 
-    now += 20_000; // past the first answer's TTL, within the second's
+    later(20_000); // past the first answer's TTL, within the second's
     await expect(introspector.verify('token-a')).resolves.toMatchObject({ subject: 'user-a' });
     expect(pending).toHaveLength(0);
   });
 
   it('refuses a token from the moment a check ahead of time finds it revoked, and never trusts an answer past its TTL', async () => {
-    let now = 1_000_000;
-    const { identity, pending } = identityAnswering();
-    const introspector = new TokenIntrospector(identity, config, () => now);
-    const first = introspector.verify('token-b');
-    pending.shift()!(active('user-b'));
-    await first;
+    const { introspector, pending, firstCheck, later } = introspectorAnswering();
+    await firstCheck('token-b', active('user-b'));
 
-    now += 26_000;
+    later(26_000);
     await introspector.verify('token-b');
     pending.shift()!({ active: false });
     await tick();
@@ -59,13 +66,11 @@ describe('TokenIntrospector', () => {
     await expect(refused).rejects.toMatchObject({ status: 401 });
 
     // A check ahead of time that never answers: at the TTL's end the call waits for Identity again.
-    const third = introspector.verify('token-c');
-    pending.shift()!(active('user-c'));
-    await third;
-    now += 26_000;
+    await firstCheck('token-c', active('user-c'));
+    later(26_000);
     await introspector.verify('token-c');
     expect(pending).toHaveLength(1);
-    now += 5_000;
+    later(5_000);
     let settled = false;
     const waiting = introspector.verify('token-c').finally(() => (settled = true));
     await tick();
@@ -75,13 +80,9 @@ describe('TokenIntrospector', () => {
   });
 
   it('does not ask again ahead of time for a token whose own expiry ends the answer', async () => {
-    let now = 1_000_000;
-    const { identity, pending } = identityAnswering();
-    const introspector = new TokenIntrospector(identity, config, () => now);
-    const first = introspector.verify('token-d');
-    pending.shift()!(active('user-d', (now + 10_000) / 1000)); // the token expires in 10 s
-    await first;
-    now += 8_000;
+    const { introspector, pending, firstCheck, later } = introspectorAnswering();
+    await firstCheck('token-d', active('user-d', (START + 10_000) / 1000)); // the token expires in 10 s
+    later(8_000);
     await introspector.verify('token-d');
     expect(pending).toHaveLength(0);
   });
