@@ -119,6 +119,8 @@ describe('Redis down and back', () => {
       // Non-binding limits, so every call takes a Redis counter.
       RATE_LIMIT_USER_RPM: '1000000',
       BUDGET_USER_DAILY_USD: '1000000',
+      // No slots taken ahead: every call is counted in Redis, so the count says which calls reached it.
+      RATE_LIMIT_LEASE_MS: '0',
     });
     cleanups.push(() => gateway.close());
     const redis = new Redis(REDIS_URL.toString());

@@ -13,7 +13,7 @@ describe('RedisCounterStore (real Redis)', () => {
   const key = (name: string) => `${name}:${randomUUID()}`;
 
   beforeAll(async () => {
-    store = new RedisCounterStore(REDIS_URL, 'integrations-test:');
+    store = new RedisCounterStore(REDIS_URL, { prefix: 'integrations-test:' });
     await store.ready(2_000);
     raw = new Redis(REDIS_URL);
   });
@@ -97,7 +97,7 @@ describe('RedisCounterStore (real Redis)', () => {
     await written;
     expect(await raw.get(`integrations-test:${flushed}`)).toBe('250');
 
-    const closing = new RedisCounterStore(REDIS_URL, 'integrations-test:');
+    const closing = new RedisCounterStore(REDIS_URL, { prefix: 'integrations-test:' });
     await closing.ready(2_000);
     const lastWritten = closing.add([{ key: closed, amount: 3, windowMs: 60_000 }]);
     await closing.close();
@@ -131,5 +131,71 @@ describe('RedisCounterStore (real Redis)', () => {
 
   it('reads a counter never written as zero with the whole window ahead', async () => {
     expect(await store.read([{ key: key('unseen'), windowMs: 60_000 }])).toEqual([{ count: 0, resetMs: 60_000 }]);
+  });
+
+  describe('slots leased ahead', () => {
+    const LEASE_MS = 5_000;
+    let now = 1_000_000;
+    let leasing: RedisCounterStore;
+    let otherReplica: RedisCounterStore;
+
+    beforeAll(async () => {
+      leasing = new RedisCounterStore(REDIS_URL, { prefix: 'integrations-test:', leaseMs: LEASE_MS, now: () => now });
+      otherReplica = new RedisCounterStore(REDIS_URL, { prefix: 'integrations-test:', leaseMs: LEASE_MS });
+      await Promise.all([leasing.ready(2_000), otherReplica.ready(2_000)]);
+    });
+
+    afterAll(async () => {
+      await Promise.all([leasing.close(), otherReplica.close()]);
+    });
+
+    const requests = (limit: number) => [{ key: key('user'), limit, windowMs: 60_000, take: true }];
+    const outcome = async (store: RedisCounterStore, checks: ReturnType<typeof requests>) =>
+      (await store.check(checks)).allowed ? 'allowed' : 'refused';
+
+    it('admits a steady caller’s next call from a slot its last call took ahead, without asking Redis', async () => {
+      const checks = requests(1_000);
+      const counter = `integrations-test:${checks[0].key}`;
+      expect(await outcome(leasing, checks)).toBe('allowed'); // a lone call: nothing taken ahead
+      expect(await raw.get(counter)).toBe('1');
+      expect(await outcome(leasing, checks)).toBe('allowed'); // seen again: one slot ahead
+      expect(await raw.get(counter)).toBe('3');
+      // Another replica fills the limit; the slot already taken is still this replica's to use.
+      await raw.set(counter, '1000', 'KEEPTTL');
+      expect(await outcome(leasing, checks)).toBe('allowed');
+      expect(await outcome(leasing, checks)).toBe('refused');
+    });
+
+    it('lets a leased slot lapse after the lease time', async () => {
+      const checks = requests(1_000);
+      await leasing.check(checks);
+      await leasing.check(checks);
+      await raw.set(`integrations-test:${checks[0].key}`, '1000', 'KEEPTTL');
+      now += LEASE_MS;
+      expect(await outcome(leasing, checks)).toBe('refused');
+    });
+
+    it('takes nothing ahead while a checked-only counter is near its limit, so each call reads it', async () => {
+      const tokens = key('tokens');
+      await raw.set(`integrations-test:${tokens}`, '95', 'PX', 60_000);
+      const checks = [{ key: tokens, limit: 100, windowMs: 60_000, take: false }, ...requests(1_000)];
+      expect([await outcome(leasing, checks), await outcome(leasing, checks)]).toEqual(['allowed', 'allowed']);
+      expect(await raw.get(`integrations-test:${checks[1].key}`)).toBe('2');
+      await raw.set(`integrations-test:${tokens}`, '100', 'KEEPTTL');
+      expect(await outcome(leasing, checks)).toBe('refused');
+    });
+
+    it('never admits more calls than the limit across two replicas, and leaves no slot unused when both keep calling', async () => {
+      const limit = 200;
+      const checks = requests(limit);
+      const otherChecks = checks.map((check) => ({ ...check }));
+      let admitted = 0;
+      for (let call = 0; call < 600; call++) {
+        const [store, own] = call % 3 === 0 ? [leasing, checks] : [otherReplica, otherChecks];
+        if ((await store.check(own)).allowed) admitted++;
+      }
+      expect(admitted).toBe(limit);
+      expect(await raw.get(`integrations-test:${checks[0].key}`)).toBe(String(limit));
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, Matches, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 import { configSlice } from '@app/common';
 
 export interface RateLimit {
@@ -18,6 +18,8 @@ export interface Budget {
 
 export interface LimitsConfig {
   redisUrl?: string;
+  /** How long slots a replica leased ahead in Redis may admit a steady caller's calls; 0 = every call checked in Redis. */
+  leaseMs: number;
   user: RateLimit;
   org: RateLimit;
   budgets: { user: Budget; org: Budget };
@@ -28,6 +30,17 @@ class LimitsVariables {
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string = undefined;
+
+  /**
+   * With Redis: for how long a replica may admit a steady caller's calls from slots it took ahead
+   * in the shared counters (no round trip), and the longest its view of token and spend counters
+   * may be while it does; 0 checks every call in Redis.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  RATE_LIMIT_LEASE_MS = 5_000;
 
   /** Requests per minute per user; 0 = no limit. */
   @Type(() => Number)
@@ -75,6 +88,7 @@ class LimitsVariables {
 
 export const limitsConfig = configSlice('limits', LimitsVariables, (env): LimitsConfig => ({
   redisUrl: env.REDIS_URL,
+  leaseMs: env.RATE_LIMIT_LEASE_MS,
   user: { rpm: env.RATE_LIMIT_USER_RPM, tpm: env.RATE_LIMIT_USER_TPM },
   org: { rpm: env.RATE_LIMIT_ORG_RPM, tpm: env.RATE_LIMIT_ORG_TPM },
   budgets: {

@@ -19,7 +19,7 @@ const REDIS_BOOT_WAIT_MS = 3_000;
       provide: COUNTER_STORE,
       inject: [limitsConfig.token],
       useFactory: (limits: LimitsConfig): CounterStore =>
-        limits.redisUrl ? new RedisCounterStore(limits.redisUrl) : new MemoryCounterStore(),
+        limits.redisUrl ? new RedisCounterStore(limits.redisUrl, { leaseMs: limits.leaseMs }) : new MemoryCounterStore(),
     },
     RateLimiter,
     BudgetGuard,

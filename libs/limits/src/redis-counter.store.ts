@@ -1,21 +1,29 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { ThrottledWarning, type Clock } from '@app/common';
+import { AdmissionLeases } from './admission-leases.js';
 import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from './counter-store.js';
+
+/** Slots taken ahead are at most this fraction (1/n) of what is left of a limit. */
+const LEASE_SHARE = 16;
 
 /**
  * The checks of every call that arrived in one event-loop turn, in one script run: each call's
  * counters checked, and those to take counted when none is at its limit, call after call in arrival
- * order, atomically (no two replicas can both take the last slot). Additions held back since the last
- * run (earlier calls' tokens and spend) ride along and are applied first; with no call, it only
- * applies them.
+ * order, atomically (no two replicas can both take the last slot). An allowed call may also take
+ * slots ahead for its subject's next calls (AdmissionLeases): as many as it asks for, but at most a
+ * LEASE_SHARE-th of what is left of each counted limit, and none while a checked-only counter is
+ * within a LEASE_SHARE-th of its limit. Additions held back since the last run (earlier calls'
+ * tokens and spend) ride along and are applied first; with no call, it only applies them.
  * KEYS: each call's checked counters, call after call, then the counters added to.
  * ARGV: the number of calls; the number of distinct check lists, then each list as text
  * ("limit window take" per counter, space-separated: calls under the same rules share one); the
- * list of each call (1-based); then the additions as text ("amount window" per added counter).
+ * list of each call (1-based); the slots each call asks for ahead; then the additions as text
+ * ("amount window" per added counter).
  * Few arguments per call: building and parsing arguments, not the counting, was the cost.
- * Returns three numbers per call: {0, 0, 0} when allowed, else {index (1-based), count, ttl} of its
- * first counter at its limit.
+ * Returns three numbers per call: {0, slots taken ahead, ms left in its shortest counted window
+ * (-1: none, or no slot taken)} when allowed, else {index (1-based), count, ttl} of its first
+ * counter at its limit.
  */
 const CHECK = `
 local function numbers(text)
@@ -29,10 +37,10 @@ for l = 1, lists do checks[l] = numbers(ARGV[2 + l]) end
 local layout, keyAt = {}, 1
 for c = 1, calls do
   local list = checks[tonumber(ARGV[2 + lists + c])]
-  layout[c] = {list, keyAt}
+  layout[c] = {list, keyAt, tonumber(ARGV[2 + lists + calls + c])}
   keyAt = keyAt + #list / 3
 end
-local added = numbers(ARGV[3 + lists + calls] or '')
+local added = numbers(ARGV[3 + lists + 2 * calls] or '')
 for j = 0, #KEYS - keyAt do
   local key, amount = KEYS[keyAt + j], added[2 * j + 1]
   if redis.call('INCRBY', key, amount) == amount or redis.call('PTTL', key) < 0 then
@@ -41,23 +49,36 @@ for j = 0, #KEYS - keyAt do
 end
 local out = {}
 for c = 1, calls do
-  local list, keys = layout[c][1], layout[c][2]
+  local list, keys, ahead = layout[c][1], layout[c][2], layout[c][3]
   local n = #list / 3
-  out[3 * c - 2], out[3 * c - 1], out[3 * c] = 0, 0, 0
+  out[3 * c - 2], out[3 * c - 1], out[3 * c] = 0, 0, -1
   for i = 0, n - 1 do
+    local limit = list[3 * i + 1]
     local count = tonumber(redis.call('GET', KEYS[keys + i]) or '0')
-    if count >= list[3 * i + 1] then
+    if count >= limit then
       out[3 * c - 2], out[3 * c - 1], out[3 * c] = i + 1, count, redis.call('PTTL', KEYS[keys + i])
       break
     end
+    local room = 0
+    if list[3 * i + 3] == 1 then room = math.floor((limit - count - 1) / ${LEASE_SHARE})
+    elseif (limit - count) * ${LEASE_SHARE} >= limit then room = ahead end
+    if room < ahead then ahead = room end
   end
   if out[3 * c - 2] == 0 then
+    local windowLeft = -1
     for i = 0, n - 1 do
       local key = KEYS[keys + i]
-      if list[3 * i + 3] == 1 and (redis.call('INCR', key) == 1 or redis.call('PTTL', key) < 0) then
-        redis.call('PEXPIRE', key, list[3 * i + 2])
+      if list[3 * i + 3] == 1 then
+        if redis.call('INCRBY', key, 1 + ahead) == 1 + ahead or redis.call('PTTL', key) < 0 then
+          redis.call('PEXPIRE', key, list[3 * i + 2])
+        end
+        if ahead > 0 then
+          local ttl = redis.call('PTTL', key)
+          if windowLeft < 0 or ttl < windowLeft then windowLeft = ttl end
+        end
       end
     end
+    out[3 * c - 1], out[3 * c] = ahead, windowLeft
   end
 end
 return out
@@ -72,6 +93,8 @@ for i, key in ipairs(KEYS) do
 end
 return out
 `;
+
+const ALLOWED: Promise<CheckResult> = Promise.resolve({ allowed: true });
 
 /** A command slower than this counts as Redis being unreachable (loopback or LAN round trips take well under 1 ms). */
 const COMMAND_TIMEOUT_MS = 100;
@@ -128,6 +151,8 @@ interface CallArguments {
 /** A call's checks waiting for the end of the event-loop turn, and its answer's callbacks. */
 interface PendingCheck {
   checks: readonly CounterCheck[];
+  /** Slots asked for ahead of the subject's next calls. */
+  ahead: number;
   resolve: (result: CheckResult) => void;
   reject: (error: unknown) => void;
 }
@@ -139,6 +164,14 @@ interface PendingCheck {
 interface CounterCommands {
   counterCheck(...keysThenArguments: Array<string | number>): Promise<number[]>;
   counterRead(...keysThenArguments: Array<string | number>): Promise<number[]>;
+}
+
+export interface RedisCounterStoreOptions {
+  /** Put before every key (replicas of one deployment share it). */
+  prefix?: string;
+  now?: Clock;
+  /** 0 (default): every call is checked in Redis; else steady callers' calls are admitted from slots leased ahead for that long at most (AdmissionLeases). */
+  leaseMs?: number;
 }
 
 /**
@@ -158,12 +191,15 @@ export class RedisCounterStore implements CounterStore {
   private readonly prepared = new WeakMap<readonly CounterCheck[], CallArguments>();
   /** Checks made in this event-loop turn, sent together at its end. */
   private pendingChecks: PendingCheck[] = [];
+  private readonly leases: AdmissionLeases;
 
-  constructor(
-    url: string,
-    private readonly prefix = 'integrations:',
-    private readonly now: Clock = Date.now,
-  ) {
+  private readonly prefix: string;
+  private readonly now: Clock;
+
+  constructor(url: string, options: RedisCounterStoreOptions = {}) {
+    this.prefix = options.prefix ?? 'integrations:';
+    this.now = options.now ?? Date.now;
+    this.leases = new AdmissionLeases(options.leaseMs ?? 0, this.now);
     const redis = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -189,14 +225,15 @@ export class RedisCounterStore implements CounterStore {
   }
 
   /**
-   * Checks wait for the end of this event-loop turn and go in one script run with every other check
-   * made in it (and the additions held back): one round trip for all the calls that arrived together.
+   * A call with a slot leased ahead is admitted at once. Other checks wait for the end of this
+   * event-loop turn and go in one script run with every other check made in it (and the additions
+   * held back): one round trip for all the calls that arrived together.
    */
   check(checks: readonly CounterCheck[]): Promise<CheckResult> {
-    if (checks.length === 0) return Promise.resolve({ allowed: true });
+    if (checks.length === 0 || this.leases.tryAdmit(checks)) return ALLOWED;
     return new Promise<CheckResult>((resolve, reject) => {
       if (this.pendingChecks.length === 0) setImmediate(() => void this.sendChecks());
-      this.pendingChecks.push({ checks, resolve, reject });
+      this.pendingChecks.push({ checks, ahead: this.leases.wanted(checks), resolve, reject });
     });
   }
 
@@ -206,9 +243,13 @@ export class RedisCounterStore implements CounterStore {
     try {
       const answer = await this.guarded(() => this.runChecks(calls, this.takeHeld()));
       calls.forEach(({ checks, resolve }, index) => {
-        const [blocked, count, ttl] = answer.slice(3 * index, 3 * index + 3);
-        if (!blocked) return resolve({ allowed: true });
-        resolve({ allowed: false, blocked: blocked - 1, count, resetMs: ttl > 0 ? ttl : checks[blocked - 1].windowMs });
+        const [blocked, countOrSlots, ttl] = answer.slice(3 * index, 3 * index + 3);
+        if (!blocked) {
+          this.leases.allowed(checks, countOrSlots, ttl);
+          return resolve({ allowed: true });
+        }
+        this.leases.refused(checks);
+        resolve({ allowed: false, blocked: blocked - 1, count: countOrSlots, resetMs: ttl > 0 ? ttl : checks[blocked - 1].windowMs });
       });
     } catch (error) {
       for (const { reject } of calls) reject(error);
@@ -236,6 +277,7 @@ export class RedisCounterStore implements CounterStore {
         lists.size,
         ...lists.keys(),
         ...listOfCall,
+        ...calls.map(({ ahead }) => ahead),
         held?.argument() ?? '',
       );
       held?.settle();
