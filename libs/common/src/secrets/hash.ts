@@ -1,8 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 
-/** SHA-256 hex of a secret: a cache key or comparison value that does not reveal the secret. */
+/**
+ * SHA-256 hex of a secret: a cache key or comparison value that does not reveal the secret. The
+ * one-shot `hash` (no Hash object per call): the introspection cache takes one per request.
+ */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /** Constant-time comparison of two secrets (hashes first, so lengths never leak). */
