@@ -66,13 +66,21 @@ export class IdentityClient implements OnApplicationShutdown {
   }
 
   private async send(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) {
+    // A timer cleared once the answer is read, not AbortSignal.timeout: that one's timer stays armed
+    // for the whole timeout after a call that took a millisecond, so every lookup's signal and timer
+    // outlived young-generation collections and were promoted to the old one.
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError')),
+      this.timeoutMs,
+    );
     try {
       const response = await request(`${this.baseUrl}${path}`, {
         method,
         headers: { accept: 'application/json', ...headers },
         body,
         dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: deadline.signal,
       });
       const text = await response.body.text();
       let parsed: unknown = null;
@@ -89,6 +97,8 @@ export class IdentityClient implements OnApplicationShutdown {
         kind,
         error,
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
