@@ -70,14 +70,14 @@ export class AdmissionLeases {
     const now = this.now();
     const expiresAt = now + (windowMs >= 0 ? Math.min(this.leaseMs, windowMs) : this.leaseMs);
     const lease = this.leases.get(checks);
-    if (lease && lease.slots > 0 && now < lease.expiresAt) {
-      lease.slots += slots;
-      lease.expiresAt = Math.min(lease.expiresAt, expiresAt);
-      lease.syncedAt = now;
-      lease.usedSinceSync = 0;
-      return;
-    }
-    this.leases.set(checks, { slots, expiresAt, syncedAt: now, usedSinceSync: 0 });
+    if (!lease) return void this.leases.set(checks, { slots, expiresAt, syncedAt: now, usedSinceSync: 0 });
+    // Updated in place: a subject's lease is long-lived, and a new object per answer would be a young
+    // object hanging off an old table for every collection to trace.
+    const live = lease.slots > 0 && now < lease.expiresAt;
+    lease.slots = live ? lease.slots + slots : slots;
+    lease.expiresAt = live ? Math.min(lease.expiresAt, expiresAt) : expiresAt;
+    lease.syncedAt = now;
+    lease.usedSinceSync = 0;
   }
 
   /** The store refused a call: nothing is left to admit from. */
