@@ -190,6 +190,7 @@ describe('OpenAI-compatible surface with the official openai SDK', () => {
     expect(metrics.text).toContain('gateway_circuit_state{provider="openai"} 0');
     expect(metrics.text).toContain('gateway_execution_log_queue_depth');
     expect(metrics.text).toContain('gateway_estimated_cost_usd_total');
+    expect(metrics.text).toContain('gateway_limit_admissions_total{decided_by="lease"} 0');
   });
 
   it('passes Structured Outputs, JSON mode and the tool/reasoning knobs through to OpenAI', async () => {

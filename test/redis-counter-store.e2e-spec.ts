@@ -162,8 +162,10 @@ describe('RedisCounterStore (real Redis)', () => {
       expect(await raw.get(counter)).toBe('3');
       // Another replica fills the limit; the slot already taken is still this replica's to use.
       await raw.set(counter, '1000', 'KEEPTTL');
+      const before = leasing.admissions();
       expect(await outcome(leasing, checks)).toBe('allowed');
       expect(await outcome(leasing, checks)).toBe('refused');
+      expect(leasing.admissions()).toEqual({ checked: before.checked + 1, leased: before.leased + 1 });
     });
 
     it('lets a leased slot lapse after the lease time', async () => {

@@ -74,6 +74,7 @@ describe('CallLimits', () => {
       read: () => Promise.reject(new Error('redis down')),
       add: () => Promise.reject(new Error('redis down')),
       flush: () => Promise.reject(new Error('redis down')),
+      admissions: () => ({ checked: 0, leased: 0 }),
       ready: () => Promise.resolve(),
       close: () => Promise.resolve(),
     };

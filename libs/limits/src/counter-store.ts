@@ -47,9 +47,16 @@ export interface CounterStore {
   add(additions: readonly CounterAddition[]): Promise<void>;
   /** Writes any additions held back now (reads and `close` do so first themselves). */
   flush(): Promise<void>;
+  /** Calls decided since start: by the store itself, or admitted from slots leased ahead (Redis only). */
+  admissions(): CounterAdmissions;
   /** Resolves once the store can take commands, or after `timeoutMs` (then it fails open until it can). */
   ready(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface CounterAdmissions {
+  checked: number;
+  leased: number;
 }
 
 export const COUNTER_STORE = Symbol('COUNTER_STORE');

@@ -1,10 +1,12 @@
-import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from './counter-store.js';
+import type { CheckResult, CounterAddition, CounterAdmissions, CounterCheck, CounterStore } from './counter-store.js';
 
 /** Counters in this process only (no REDIS_URL): exact for one instance, per-instance for several. */
 export class MemoryCounterStore implements CounterStore {
   private readonly windows = new Map<string, { count: number; endsAt: number }>();
+  private checked = 0;
 
   check(checks: readonly CounterCheck[]): Promise<CheckResult> {
+    this.checked++;
     const windows = checks.map(({ key, windowMs }) => this.window(key, windowMs));
     const blocked = checks.findIndex(({ limit }, index) => windows[index].count >= limit);
     if (blocked >= 0) {
@@ -24,6 +26,10 @@ export class MemoryCounterStore implements CounterStore {
         return { count: window.count, resetMs: window.endsAt - Date.now() };
       }),
     );
+  }
+
+  admissions(): CounterAdmissions {
+    return { checked: this.checked, leased: 0 };
   }
 
   add(additions: readonly CounterAddition[]): Promise<void> {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { ThrottledWarning, type Clock } from '@app/common';
 import { AdmissionLeases } from './admission-leases.js';
-import type { CheckResult, CounterAddition, CounterCheck, CounterStore } from './counter-store.js';
+import type { CheckResult, CounterAddition, CounterAdmissions, CounterCheck, CounterStore } from './counter-store.js';
 
 /** Slots taken ahead are at most this fraction (1/n) of what is left of a limit. */
 const LEASE_SHARE = 16;
@@ -192,6 +192,7 @@ export class RedisCounterStore implements CounterStore {
   /** Checks made in this event-loop turn, sent together at its end. */
   private pendingChecks: PendingCheck[] = [];
   private readonly leases: AdmissionLeases;
+  private readonly decided: CounterAdmissions = { checked: 0, leased: 0 };
 
   private readonly prefix: string;
   private readonly now: Clock;
@@ -230,7 +231,12 @@ export class RedisCounterStore implements CounterStore {
    * held back): one round trip for all the calls that arrived together.
    */
   check(checks: readonly CounterCheck[]): Promise<CheckResult> {
-    if (checks.length === 0 || this.leases.tryAdmit(checks)) return ALLOWED;
+    if (checks.length === 0) return ALLOWED;
+    if (this.leases.tryAdmit(checks)) {
+      this.decided.leased++;
+      return ALLOWED;
+    }
+    this.decided.checked++;
     return new Promise<CheckResult>((resolve, reject) => {
       if (this.pendingChecks.length === 0) setImmediate(() => void this.sendChecks());
       this.pendingChecks.push({ checks, ahead: this.leases.wanted(checks), resolve, reject });
@@ -298,6 +304,10 @@ export class RedisCounterStore implements CounterStore {
       this.prepared.set(checks, prepared);
     }
     return prepared;
+  }
+
+  admissions(): CounterAdmissions {
+    return { ...this.decided };
   }
 
   async read(counters: ReadonlyArray<{ key: string; windowMs: number }>): Promise<Array<{ count: number; resetMs: number }>> {

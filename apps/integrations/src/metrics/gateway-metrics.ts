@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SecurityEvents } from '@app/common';
 import { ExecutionLogWriter, type ExecutionLogWriterStats } from '@app/execution-log';
 import { CircuitBreaker, ProviderRegistry } from '@app/providers';
 import { ModelCatalog } from '@app/catalog';
+import { COUNTER_STORE, type CounterStore } from '@app/limits';
 
 const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -72,8 +73,21 @@ export class GatewayMetrics {
     executionLog: ExecutionLogWriter,
     security: SecurityEvents,
     catalog: ModelCatalog,
+    @Inject(COUNTER_STORE) counters: CounterStore,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    new Counter({
+      name: 'gateway_limit_admissions_total',
+      help: 'Calls under rate limits or budgets by what admitted or refused them: the counter store (Redis or memory), or slots this replica leased ahead (lease)',
+      labelNames: ['decided_by'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const { checked, leased } = counters.admissions();
+        this.inc({ decided_by: 'store' }, checked);
+        this.inc({ decided_by: 'lease' }, leased);
+      },
+    });
     new Counter({
       name: 'gateway_auth_failures_total',
       help: 'Refused callers by reason (missing_token, invalid_token, unknown_service_key, identity_timeout, identity_refused, identity_error, identity_service_token_rejected, …)',
