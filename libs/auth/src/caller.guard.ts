@@ -11,6 +11,12 @@ import type { VerifiedToken } from './verified-token.js';
 
 const VERIFIED_JWT_TTL_MS = 60_000;
 
+interface RouteRules {
+  controller: object;
+  publicRoute: PublicOptions | undefined;
+  roles: string[] | undefined;
+}
+
 type HttpRequest = { headers: Record<string, string | string[] | undefined>; user?: unknown } & Record<string, unknown>;
 
 /**
@@ -25,6 +31,7 @@ export class CallerGuard implements CanActivate {
   private readonly auth: AuthConfig;
   private readonly jwtGuard?: JwtPassportGuard;
   private readonly verifiedJwts: TtlCache<string, VerifiedToken>;
+  private readonly routeRules = new WeakMap<object, RouteRules>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -40,10 +47,7 @@ export class CallerGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    const publicRoute = this.reflector.getAllAndOverride<PublicOptions | undefined>(IS_PUBLIC_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const { publicRoute, roles } = this.rulesOf(context);
     if (publicRoute) {
       if (publicRoute.identifyCaller && (header(request, 'authorization') || header(request, 'x-service-key'))) {
         // Anonymous is fine here: bad credentials simply leave the caller unidentified.
@@ -59,12 +63,28 @@ export class CallerGuard implements CanActivate {
       throw error;
     }
     request[CALLER_KEY] = caller;
-    const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (roles && !roles.some((role) => caller.hasRole(role))) {
       this.events.authFailure('missing_role', routeOf(request));
       throw new GatewayError('FORBIDDEN', `This route needs one of the roles: ${roles.join(', ')}`);
     }
     return true;
+  }
+
+  /** A route's @Public and @RequireRoles: fixed once the app is built, so read once per handler, not per call. */
+  private rulesOf(context: ExecutionContext): RouteRules {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    const known = this.routeRules.get(handler);
+    // A handler inherited by two controllers may be ruled by either class's decorators.
+    if (known?.controller === controller) return known;
+    const targets = [handler, controller];
+    const rules = {
+      controller,
+      publicRoute: this.reflector.getAllAndOverride<PublicOptions | undefined>(IS_PUBLIC_KEY, targets),
+      roles: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES_KEY, targets),
+    };
+    this.routeRules.set(handler, rules);
+    return rules;
   }
 
   /** Every refused caller is counted and (throttled) logged, by reason; never with token material. */
