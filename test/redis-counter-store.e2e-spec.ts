@@ -153,24 +153,30 @@ describe('RedisCounterStore (real Redis)', () => {
     const outcome = async (store: RedisCounterStore, checks: ReturnType<typeof requests>) =>
       (await store.check(checks)).allowed ? 'allowed' : 'refused';
 
-    it('admits a steady caller’s next call from a slot its last call took ahead, without asking Redis', async () => {
+    it('admits a steady caller’s next calls from slots its last call took ahead, without asking Redis', async () => {
       const checks = requests(1_000);
       const counter = `integrations-test:${checks[0].key}`;
       expect(await outcome(leasing, checks)).toBe('allowed'); // a lone call: nothing taken ahead
       expect(await raw.get(counter)).toBe('1');
-      expect(await outcome(leasing, checks)).toBe('allowed'); // seen again: one slot ahead
-      expect(await raw.get(counter)).toBe('3');
-      // Another replica fills the limit; the slot already taken is still this replica's to use.
+      now += 2_000;
+      // Seen again 2 s later: at that pace, two more calls within the 5 s lease.
+      expect(await outcome(leasing, checks)).toBe('allowed');
+      expect(await raw.get(counter)).toBe('4');
+      // Another replica fills the limit; the slots already taken are still this replica's to use.
       await raw.set(counter, '1000', 'KEEPTTL');
       const before = leasing.admissions();
-      expect(await outcome(leasing, checks)).toBe('allowed');
-      expect(await outcome(leasing, checks)).toBe('refused');
-      expect(leasing.admissions()).toEqual({ checked: before.checked + 1, leased: before.leased + 1 });
+      expect([await outcome(leasing, checks), await outcome(leasing, checks), await outcome(leasing, checks)]).toEqual([
+        'allowed',
+        'allowed',
+        'refused',
+      ]);
+      expect(leasing.admissions()).toEqual({ checked: before.checked + 1, leased: before.leased + 2 });
     });
 
     it('lets a leased slot lapse after the lease time', async () => {
       const checks = requests(1_000);
       await leasing.check(checks);
+      now += 2_000;
       await leasing.check(checks);
       await raw.set(`integrations-test:${checks[0].key}`, '1000', 'KEEPTTL');
       now += LEASE_MS;
@@ -185,6 +191,51 @@ describe('RedisCounterStore (real Redis)', () => {
       expect(await raw.get(`integrations-test:${checks[1].key}`)).toBe('2');
       await raw.set(`integrations-test:${tokens}`, '100', 'KEEPTTL');
       expect(await outcome(leasing, checks)).toBe('refused');
+    });
+
+    /** Slots taken by a second call 100 ms after the first (50 asked for), one of them used, then the lease lapsed. */
+    async function lapsedLease(store: RedisCounterStore) {
+      const checks = requests(1_000);
+      const counter = `integrations-test:${checks[0].key}`;
+      await store.check(checks);
+      now += 100;
+      await store.check(checks);
+      await store.check(checks);
+      expect(await raw.get(counter)).toBe('52');
+      now += LEASE_MS;
+      return { checks, counter };
+    }
+
+    it('gives the unused slots of a lapsed lease back to the window they were taken in', async () => {
+      const { counter } = await lapsedLease(leasing);
+      // Redis's clock moves on as this test's clock did.
+      await raw.pexpire(counter, 60_000 - LEASE_MS - 100);
+      await leasing.giveBackLapsedSlots();
+      expect(await raw.get(counter)).toBe('3');
+      await leasing.giveBackLapsedSlots();
+      expect(await raw.get(counter)).toBe('3');
+    });
+
+    it('gives nothing back to a newer window of the same counter', async () => {
+      const { counter } = await lapsedLease(leasing);
+      await raw.set(counter, '5', 'PX', 60_000);
+      await leasing.giveBackLapsedSlots();
+      expect(await raw.get(counter)).toBe('5');
+    });
+
+    it('gives back every lease’s unused slots when it closes', async () => {
+      const closing = new RedisCounterStore(REDIS_URL, { prefix: 'integrations-test:', leaseMs: LEASE_MS, now: () => now });
+      await closing.ready(2_000);
+      const checks = requests(1_000);
+      try {
+        await closing.check(checks);
+        now += 100;
+        await closing.check(checks);
+        expect(await raw.get(`integrations-test:${checks[0].key}`)).toBe('52');
+      } finally {
+        await closing.close();
+      }
+      expect(await raw.get(`integrations-test:${checks[0].key}`)).toBe('2');
     });
 
     it('never admits more calls than the limit across two replicas, and leaves no slot unused when both keep calling', async () => {

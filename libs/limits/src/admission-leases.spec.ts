@@ -32,18 +32,20 @@ describe('AdmissionLeases', () => {
     expect(leases.tryAdmit(checksOfOneSubject())).toBe(false);
   });
 
-  it('grows what a steady caller asks for with what it used, up to the most a call may take', () => {
+  it('asks for as many slots as the subject’s pace would use within the lease, up to the most a call may take', () => {
     const { leases, advance } = leasesAt(5_000);
     const checks = checksOfOneSubject();
     leases.allowed(checks, 0, 60_000);
-    advance(1_000);
-    expect(leases.wanted(checks)).toBe(1);
-    leases.allowed(checks, 4, 59_000);
-    for (let call = 0; call < 4; call++) leases.tryAdmit(checks);
-    expect(leases.wanted(checks)).toBe(9);
-    leases.allowed(checks, 100, 58_000);
-    for (let call = 0; call < 100; call++) leases.tryAdmit(checks);
+    advance(1_500);
+    expect(leases.wanted(checks)).toBe(3);
+    advance(-1_450);
     expect(leases.wanted(checks)).toBe(MAX_LEASED_SLOTS);
+    // Admissions from slots count as calls too.
+    leases.allowed(checks, 2, 60_000);
+    advance(2_000);
+    leases.tryAdmit(checks);
+    advance(2_500);
+    expect(leases.wanted(checks)).toBe(2);
     // Not seen within the lease time: a lone call again.
     advance(5_001);
     expect(leases.wanted(checks)).toBe(0);
@@ -65,7 +67,7 @@ describe('AdmissionLeases', () => {
     expect(leases.tryAdmit(checks)).toBe(false);
   });
 
-  it('adds the slots of two answers in flight together, keeping the earlier end', () => {
+  it('keeps live slots with newly taken ones until the earlier end', () => {
     const { leases, advance } = leasesAt(5_000);
     const checks = checksOfOneSubject();
     leases.allowed(checks, 1, 1_000);
@@ -75,6 +77,28 @@ describe('AdmissionLeases', () => {
     advance(1);
     leases.allowed(checks, 1, 60_000);
     expect(leases.tryAdmit(checks)).toBe(true);
+  });
+
+  it('hands back the unused slots of a lapsed lease once, with how long ago they were taken', () => {
+    const { leases, advance } = leasesAt(5_000);
+    const checks = checksOfOneSubject();
+    leases.allowed(checks, 10, 60_000);
+    leases.tryAdmit(checks);
+    advance(4_999);
+    expect(leases.lapsed()).toEqual([]);
+    advance(1);
+    expect(leases.lapsed()).toEqual([{ checks, slots: 9, takenMsAgo: 5_000 }]);
+    expect(leases.lapsed()).toEqual([]);
+    expect(leases.tryAdmit(checks)).toBe(false);
+  });
+
+  it('at shutdown hands back every lease’s slots; slots whose window is about to end are left to it', () => {
+    const { leases } = leasesAt(5_000);
+    const [live, endingSoon] = [checksOfOneSubject(), checksOfOneSubject()];
+    leases.allowed(live, 4, 60_000);
+    leases.allowed(endingSoon, 4, 900);
+    expect(leases.lapsed(true)).toEqual([{ checks: live, slots: 4, takenMsAgo: 0 }]);
+    expect(leases.tryAdmit(endingSoon)).toBe(false);
   });
 
   it('drops what is left once the store refuses a call', () => {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { ThrottledWarning, type Clock } from '@app/common';
-import { AdmissionLeases } from './admission-leases.js';
+import { AdmissionLeases, type UnusedSlots } from './admission-leases.js';
 import type { CheckResult, CounterAddition, CounterAdmissions, CounterCheck, CounterStore } from './counter-store.js';
 
 /** Slots taken ahead are at most this fraction (1/n) of what is left of a limit. */
@@ -84,6 +84,25 @@ end
 return out
 `;
 
+/**
+ * Slots leased ahead and not used, given back to their counters, each only while the window they
+ * were taken in still runs: a counter whose time to live is longer than its window minus the time
+ * since the slots were taken started after them (a newer window), and is left alone.
+ * KEYS: the counters; ARGV[1]: "slots longestTtl" per counter, as text.
+ */
+const GIVE_BACK = `
+local args = {}
+for number in string.gmatch(ARGV[1], '%S+') do args[#args + 1] = tonumber(number) end
+for i, key in ipairs(KEYS) do
+  local slots, longestTtl = args[2 * i - 1], args[2 * i]
+  local ttl = redis.call('PTTL', key)
+  if ttl > 0 and ttl <= longestTtl and tonumber(redis.call('GET', key) or '0') >= slots then
+    redis.call('DECRBY', key, slots)
+  end
+end
+return 0
+`;
+
 /** Each key's value and time to live, flat: {count1, ttl1, count2, ttl2, ...}. */
 const READ = `
 local out = {}
@@ -93,6 +112,9 @@ for i, key in ipairs(KEYS) do
 end
 return out
 `;
+
+/** How often the unused slots of lapsed leases are given back. */
+const GIVE_BACK_INTERVAL_MS = 1_000;
 
 const ALLOWED: Promise<CheckResult> = Promise.resolve({ allowed: true });
 
@@ -163,6 +185,7 @@ interface PendingCheck {
  */
 interface CounterCommands {
   counterCheck(...keysThenArguments: Array<string | number>): Promise<number[]>;
+  counterGiveBack(...keysThenArguments: Array<string | number>): Promise<number>;
   counterRead(...keysThenArguments: Array<string | number>): Promise<number[]>;
 }
 
@@ -193,6 +216,7 @@ export class RedisCounterStore implements CounterStore {
   private pendingChecks: PendingCheck[] = [];
   private readonly leases: AdmissionLeases;
   private readonly decided: CounterAdmissions = { checked: 0, leased: 0 };
+  private giveBackTimer: NodeJS.Timeout | undefined;
 
   private readonly prefix: string;
   private readonly now: Clock;
@@ -201,6 +225,10 @@ export class RedisCounterStore implements CounterStore {
     this.prefix = options.prefix ?? 'integrations:';
     this.now = options.now ?? Date.now;
     this.leases = new AdmissionLeases(options.leaseMs ?? 0, this.now);
+    if (options.leaseMs) {
+      this.giveBackTimer = setInterval(() => void this.giveBackLapsedSlots(), GIVE_BACK_INTERVAL_MS);
+      this.giveBackTimer.unref();
+    }
     const redis = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -215,6 +243,7 @@ export class RedisCounterStore implements CounterStore {
     // node: REDIS_URL names one server (or a primary), not a cluster.
     redis.defineCommand('counterCheck', { lua: CHECK });
     redis.defineCommand('counterRead', { lua: READ });
+    redis.defineCommand('counterGiveBack', { lua: GIVE_BACK });
     this.redis = redis as Redis & CounterCommands;
     this.outage = new ThrottledWarning((message) => this.logger.warn(message), WARNING_INTERVAL_MS, this.now);
     // ioredis reports connection failures as 'error' events; without a listener it prints each one.
@@ -363,7 +392,34 @@ export class RedisCounterStore implements CounterStore {
       this.logger.warn(`Redis is not reachable at boot; limits and budgets let calls through until it is`);
   }
 
+  /**
+   * Gives the unused slots of lapsed leases back to their counters (`all`: of every lease, as at
+   * shutdown). Run every GIVE_BACK_INTERVAL_MS; never rejects (slots not given back lapse with their
+   * windows, as they would have without it).
+   */
+  async giveBackLapsedSlots(all = false): Promise<void> {
+    const unused = this.leases.lapsed(all);
+    if (unused.length === 0) return;
+    const { keys, argument } = this.giveBackArguments(unused);
+    await this.guarded(() => this.redis.counterGiveBack(keys.length, ...keys, argument)).catch(() => undefined);
+  }
+
+  private giveBackArguments(unused: readonly UnusedSlots[]): { keys: string[]; argument: string } {
+    const keys: string[] = [];
+    let argument = '';
+    for (const { checks, slots, takenMsAgo } of unused) {
+      checks.forEach(({ take, windowMs }, index) => {
+        if (!take) return;
+        keys.push(this.argumentsOf(checks).keys[index]);
+        argument += `${slots} ${windowMs - takenMsAgo} `;
+      });
+    }
+    return { keys, argument };
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.giveBackTimer);
+    await this.giveBackLapsedSlots(true);
     await this.flush().catch(() => undefined);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
