@@ -321,6 +321,17 @@ async function writeRecords(writer, rows) {
   await writer.mergeRollups();
 }
 
+/**
+ * How the gateway's calls under limits were admitted over all its repetitions (warm-ups included):
+ * checked in Redis, or from request slots leased ahead (gateway_limit_admissions_total).
+ */
+async function limitAdmissions() {
+  const text = await (await fetch(`${targets.gateway.url}/metrics`)).text();
+  const count = (decidedBy) => Number(new RegExp(`gateway_limit_admissions_total\\{decided_by="${decidedBy}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  const [store, lease] = [count('store'), count('lease')];
+  return { store, lease, leasedPercent: store + lease > 0 ? round1((100 * lease) / (store + lease)) : 0 };
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -390,6 +401,7 @@ try {
     ratios: Object.fromEntries(['throughput', 'addedP50Ms', 'addedP99Ms', 'addedFirstChunkMs'].map((key) => [key, spread(ratios.map((ratio) => ratio[key]))])),
     runs,
   };
+  results.gateway.limitAdmissions = await limitAdmissions();
   if (SOAK_S > 0) results.soak = await soak(gateway.pid, results.gateway.requestsPerSecond.median);
   {
     // The stack floor, once, pinned like the others: the same body through bare NestJS + Fastify + undici.
@@ -438,6 +450,8 @@ try {
   const r = results.ratios;
   console.log(`\nthroughput gateway/pass-through ${range(r.throughput)}; added p50 ${range(r.addedP50Ms)} ms, p99 ${range(r.addedP99Ms)} ms; first chunk ${range(r.addedFirstChunkMs)} ms`);
   console.log(`stack floor: ${round3(f.requestsPerSecond / results.passthrough.requestsPerSecond.median)} × the pass-through's throughput, ${f.cpuMicrosPerRequest} µs/req`);
+  const admissions = results.gateway.limitAdmissions;
+  console.log(`limits: ${admissions.leasedPercent} % of calls admitted from slots leased ahead (${admissions.lease} of ${admissions.store + admissions.lease})`);
   console.log(`Redis CPU µs/req ${range(results.gateway.redisCpuMicrosPerRequest)}; execution-log writer ${results.logWriter.rowsPerSecond} rows/s with rollups (${results.logWriter.database}, batches of ${results.logWriter.batchSize})`);
   if (results.soak) console.log(`soak: ${results.soak.seconds} s at ${results.soak.rate} req/s, RSS ${results.soak.firstMb} → ${results.soak.lastMb} MB (max ${results.soak.maxMb}, drift ${results.soak.driftPercent} %)`);
 } finally {
