@@ -34,9 +34,9 @@ async function calls(gateway: TestApp, userId: string, count: number): Promise<{
   return { statuses, latenciesMs };
 }
 
-function p99(values: number[]): number {
+function p95(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
 }
 
 describeWithPostgres('PostgreSQL down and back', () => {
@@ -144,8 +144,11 @@ describe('Redis down and back', () => {
     );
 
     expect([...before.statuses, ...during.statuses].every((status) => status === 200)).toBe(true);
-    // The outage adds no wait to a call: a bound well under the 100 ms command timeout and any
-    // reconnect, generous for a 2-core machine running two test workers (21 ms has been seen there).
-    expect(p99(during.latenciesMs) - p99(before.latenciesMs)).toBeLessThan(50);
+    // The outage adds no wait to calls: a bound well under the 100 ms command timeout and any
+    // reconnect. p95, not p99: on a slow 2-core machine running the whole suite, two calls of 200
+    // took 115 ms once (the test passed alone and beside other suites, and a refused connection
+    // fails commands at once), so p99 measured the machine; a wait on Redis would delay every call
+    // of the outage, which p95 still shows.
+    expect(p95(during.latenciesMs) - p95(before.latenciesMs)).toBeLessThan(50);
   });
 });

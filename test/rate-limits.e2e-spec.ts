@@ -115,4 +115,38 @@ describe('rate limits shared through Redis by two instances', () => {
       await upstream.stop();
     }
   });
+
+  it('admits a steady caller from slots leased ahead by default, and still exactly up to the limit across both', async () => {
+    const upstream = await FakeUpstream.start();
+    upstream.reply(openAiChatCompletion());
+    const environment = {
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-proj-redisLeaseTests0123456',
+      REDIS_URL,
+      RATE_LIMIT_USER_RPM: '40',
+    };
+    const first = await startTestApp(environment);
+    const second = await startTestApp(environment);
+    try {
+      const userId = uniqueId('user');
+      const call = (gateway: TestApp) => request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody);
+      const statuses: number[] = [];
+      for (let index = 0; index < 60; index++) statuses.push((await call(index % 2 === 0 ? first : second)).status);
+
+      expect(statuses.filter((status) => status === 200)).toHaveLength(40);
+      expect(statuses.slice(-10)).toEqual(Array(10).fill(429));
+      expect(upstream.received).toHaveLength(40);
+      const leased = async (gateway: TestApp) => {
+        const metrics = await request(gateway.server).get('/metrics').expect(200);
+        return Number(/gateway_limit_admissions_total\{decided_by="lease"\} (\d+)/.exec(metrics.text)?.[1]);
+      };
+      expect((await leased(first)) + (await leased(second))).toBeGreaterThan(0);
+    } finally {
+      await first.flushExecutionLog();
+      await second.flushExecutionLog();
+      await first.close();
+      await second.close();
+      await upstream.stop();
+    }
+  });
 });
