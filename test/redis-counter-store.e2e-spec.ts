@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { RedisCounterStore } from '@app/limits';
+import { waitFor } from './support/fake-opstage.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -249,6 +251,50 @@ describe('RedisCounterStore (real Redis)', () => {
       }
       expect(admitted).toBe(limit);
       expect(await raw.get(`integrations-test:${checks[0].key}`)).toBe(String(limit));
+    });
+  });
+
+  describe('a Redis that stops answering without closing its connections', () => {
+    it('makes only the command that found it wait: later calls fail at once, until a probe off their path is answered', async () => {
+      const proxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379));
+      let now = 1_000_000;
+      const hung = new RedisCounterStore(`redis://127.0.0.1:${proxy.listeningPort}`, {
+        prefix: 'integrations-test:',
+        now: () => now,
+        probeIntervalMs: 20,
+      });
+      try {
+        await hung.ready(2_000);
+        const checks = [{ key: key('user'), limit: 100, windowMs: 60_000, take: true }];
+        expect(await hung.check(checks)).toEqual({ allowed: true });
+
+        proxy.stall();
+        await expect(hung.check(checks)).rejects.toThrow(/timed out/i);
+        // Well after the failure (its own clock included), calls still do not wait on the hung Redis.
+        now += 5_000;
+        for (let call = 0; call < 3; call++) {
+          const started = performance.now();
+          await expect(hung.check(checks)).rejects.toThrow();
+          expect(performance.now() - started).toBeLessThan(50);
+        }
+
+        proxy.flow();
+        await waitFor(
+          () =>
+            hung.check(checks).then(
+              ({ allowed }) => allowed,
+              () => false,
+            ),
+          5_000,
+          'calls to be checked in Redis again',
+        );
+        // The first call, the one that timed out (delivered late, it still ran) and the last: the
+        // calls refused at once never reached Redis.
+        expect(await raw.get(`integrations-test:${checks[0].key}`)).toBe('3');
+      } finally {
+        await hung.close();
+        await proxy.stop();
+      }
     });
   });
 });

@@ -4,11 +4,15 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
  * A TCP proxy on 127.0.0.1 in front of a local service (PostgreSQL, Redis), so a test can take the
  * service away from the gateway and give it back without touching the service itself: `cut()`
  * drops every connection and refuses new ones (as a crashed or restarted server does), `restore()`
- * listens again on the same port.
+ * listens again on the same port. `stall()` keeps every connection open but carries nothing either
+ * way (a network that silently stops delivering, where nothing is refused and only timeouts tell),
+ * and `flow()` delivers what waited, in order.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<[client: Socket, upstream: Socket]>();
+  private stalled = false;
   private port = 0;
 
   private constructor(private readonly targetPort: number) {}
@@ -31,8 +35,13 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
+      const pair: [Socket, Socket] = [client, upstream];
+      this.pairs.add(pair);
+      if (!this.stalled) connectPair(pair);
+      client.on('close', () => {
+        this.pairs.delete(pair);
+        upstream.destroy();
+      });
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
@@ -47,7 +56,27 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  stall(): void {
+    this.stalled = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  flow(): void {
+    this.stalled = false;
+    for (const pair of this.pairs) connectPair(pair);
+  }
+
   async stop(): Promise<void> {
     await this.cut();
   }
+}
+
+function connectPair([client, upstream]: [Socket, Socket]): void {
+  client.pipe(upstream);
+  upstream.pipe(client);
 }

@@ -120,8 +120,8 @@ const ALLOWED: Promise<CheckResult> = Promise.resolve({ allowed: true });
 
 /** A command slower than this counts as Redis being unreachable (loopback or LAN round trips take well under 1 ms). */
 const COMMAND_TIMEOUT_MS = 100;
-/** After a failure, Redis is left alone this long: calls fail open at once instead of each waiting on it. */
-const PAUSE_AFTER_FAILURE_MS = 1_000;
+/** After a failure, Redis is probed this often, off every caller's path, until it answers. */
+const PROBE_INTERVAL_MS = 1_000;
 const WARNING_INTERVAL_MS = 10_000;
 /**
  * Additions wait at most this long for the next check to carry them; with no call coming, they are
@@ -195,20 +195,27 @@ export interface RedisCounterStoreOptions {
   now?: Clock;
   /** 0 (default): every call is checked in Redis; else steady callers' calls are admitted from slots leased ahead for that long at most (AdmissionLeases). */
   leaseMs?: number;
+  /** After a failure, how often a PING checks whether Redis answers again (PROBE_INTERVAL_MS). */
+  probeIntervalMs?: number;
 }
 
 /**
  * Counters in Redis (REDIS_URL), shared by every replica. Built to fail fast and soft: no offline
  * queue (a command while disconnected fails at once instead of waiting for a reconnect), a short
- * command timeout, and a breaker that skips Redis for PAUSE_AFTER_FAILURE_MS after a failure. The
- * callers (rate limits, budgets) let calls through while it fails; ioredis reconnects on its own
- * and the next command after the pause finds it back.
+ * command timeout, and after a failure no command at all until a PING, sent every
+ * probeIntervalMs off every caller's path, is answered: the callers (rate limits, budgets) let
+ * calls through meanwhile without waiting, even on a Redis that hangs instead of refusing
+ * (where each command would wait out the timeout). ioredis reconnects on its own.
  */
 export class RedisCounterStore implements CounterStore {
   private readonly logger = new Logger('RedisCounterStore');
   private readonly redis: Redis & CounterCommands;
   private readonly outage: ThrottledWarning;
-  private pausedUntil = 0;
+  /** Since a command failed and until a probe is answered: commands fail at once. */
+  private unreachable = false;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly probeIntervalMs: number;
   private held: HeldAdditions | undefined;
   /** What runChecks derives from a check array (CallLimits passes a subject's same array on every call). */
   private readonly prepared = new WeakMap<readonly CounterCheck[], CallArguments>();
@@ -224,6 +231,7 @@ export class RedisCounterStore implements CounterStore {
   constructor(url: string, options: RedisCounterStoreOptions = {}) {
     this.prefix = options.prefix ?? 'integrations:';
     this.now = options.now ?? Date.now;
+    this.probeIntervalMs = options.probeIntervalMs ?? PROBE_INTERVAL_MS;
     this.leases = new AdmissionLeases(options.leaseMs ?? 0, this.now);
     if (options.leaseMs) {
       this.giveBackTimer = setInterval(() => void this.giveBackLapsedSlots(), GIVE_BACK_INTERVAL_MS);
@@ -370,14 +378,14 @@ export class RedisCounterStore implements CounterStore {
     const held = this.takeHeld();
     if (!held) return;
     await this.guarded(() => this.runChecks([], held)).catch((error: unknown) => {
-      held.settle(error); // refused by a pause: lost, as any command is while Redis is down
+      held.settle(error); // refused while Redis is unreachable: lost, as any command is while Redis is down
       throw error;
     });
   }
 
   /**
    * Waits (at most `timeoutMs`) for the first connection. Without an offline queue, commands sent
-   * before it would fail and pause counting for the first second: boot waits instead. Redis still
+   * before it would fail and stop counting until a probe is answered: boot waits instead. Redis still
    * down at boot is not fatal: limits fail open until it comes.
    */
   async ready(timeoutMs: number): Promise<void> {
@@ -418,6 +426,8 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.probeTimer);
     clearInterval(this.giveBackTimer);
     await this.giveBackLapsedSlots(true);
     await this.flush().catch(() => undefined);
@@ -440,13 +450,33 @@ export class RedisCounterStore implements CounterStore {
   }
 
   private async guarded<T>(command: () => Promise<T>): Promise<T> {
-    if (this.now() < this.pausedUntil) throw new Error('Redis is paused after a failure');
+    if (this.unreachable) throw new Error('Redis has not answered since a command failed');
     try {
       return await command();
     } catch (error) {
-      this.pausedUntil = this.now() + PAUSE_AFTER_FAILURE_MS;
       this.noteFailure(error);
+      if (!this.unreachable) {
+        this.unreachable = true;
+        this.probeLater();
+      }
       throw error;
+    }
+  }
+
+  private probeLater(): void {
+    if (this.closed) return;
+    this.probeTimer = setTimeout(() => void this.probe(), this.probeIntervalMs);
+    this.probeTimer.unref();
+  }
+
+  /** One PING; commands are sent again once it is answered, else the next probe is scheduled. */
+  private async probe(): Promise<void> {
+    try {
+      await this.redis.ping();
+      this.unreachable = false;
+    } catch (error) {
+      this.noteFailure(error);
+      this.probeLater();
     }
   }
 
