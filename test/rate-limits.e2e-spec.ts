@@ -85,27 +85,32 @@ describe('token limits', () => {
 });
 
 describe('rate limits shared through Redis by two instances', () => {
-  it('holds one limit exactly across both', async () => {
+  /**
+   * Two gateways sharing Redis under one requests-per-minute limit, an upstream that answers, and
+   * a call as one user through either; everything is closed after `use`.
+   */
+  async function withTwoInstances(
+    rpm: number,
+    use: (call: (gateway: TestApp) => request.Test, first: TestApp, second: TestApp, upstream: FakeUpstream) => Promise<void>,
+  ): Promise<void> {
     const upstream = await FakeUpstream.start();
     upstream.reply(openAiChatCompletion());
     const environment = {
       OPENAI_BASE_URL: upstream.url,
       OPENAI_API_KEY: 'sk-proj-redisLimitTests012345',
       REDIS_URL,
-      RATE_LIMIT_USER_RPM: '5',
+      RATE_LIMIT_USER_RPM: String(rpm),
     };
     const first = await startTestApp(environment);
     const second = await startTestApp(environment);
     try {
       const userId = uniqueId('user');
-      const call = (gateway: TestApp) => request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody);
-
-      // Ten calls at once, five on each instance: exactly five may pass.
-      const responses = await Promise.all(Array.from({ length: 10 }, (_, index) => call(index % 2 === 0 ? first : second)));
-
-      const statuses = responses.map((response) => response.status).sort();
-      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429, 429, 429]);
-      expect(upstream.received).toHaveLength(5);
+      await use(
+        (gateway) => request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody),
+        first,
+        second,
+        upstream,
+      );
     } finally {
       // Both flush before either closes: on PGlite the two share one in-process database.
       await first.flushExecutionLog();
@@ -114,22 +119,21 @@ describe('rate limits shared through Redis by two instances', () => {
       await second.close();
       await upstream.stop();
     }
+  }
+
+  it('holds one limit exactly across both', async () => {
+    await withTwoInstances(5, async (call, first, second, upstream) => {
+      // Ten calls at once, five on each instance: exactly five may pass.
+      const responses = await Promise.all(Array.from({ length: 10 }, (_, index) => call(index % 2 === 0 ? first : second)));
+
+      const statuses = responses.map((response) => response.status).sort();
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429, 429, 429]);
+      expect(upstream.received).toHaveLength(5);
+    });
   });
 
   it('admits a steady caller from slots leased ahead by default, and still exactly up to the limit across both', async () => {
-    const upstream = await FakeUpstream.start();
-    upstream.reply(openAiChatCompletion());
-    const environment = {
-      OPENAI_BASE_URL: upstream.url,
-      OPENAI_API_KEY: 'sk-proj-redisLeaseTests0123456',
-      REDIS_URL,
-      RATE_LIMIT_USER_RPM: '40',
-    };
-    const first = await startTestApp(environment);
-    const second = await startTestApp(environment);
-    try {
-      const userId = uniqueId('user');
-      const call = (gateway: TestApp) => request(gateway.server).post('/api/integrations/execute').set(authAs(userId)).send(chatBody);
+    await withTwoInstances(40, async (call, first, second, upstream) => {
       const statuses: number[] = [];
       for (let index = 0; index < 60; index++) statuses.push((await call(index % 2 === 0 ? first : second)).status);
 
@@ -141,12 +145,6 @@ describe('rate limits shared through Redis by two instances', () => {
         return Number(/gateway_limit_admissions_total\{decided_by="lease"\} (\d+)/.exec(metrics.text)?.[1]);
       };
       expect((await leased(first)) + (await leased(second))).toBeGreaterThan(0);
-    } finally {
-      await first.flushExecutionLog();
-      await second.flushExecutionLog();
-      await first.close();
-      await second.close();
-      await upstream.stop();
-    }
+    });
   });
 });

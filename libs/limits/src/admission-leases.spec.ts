@@ -4,23 +4,22 @@ import type { CounterCheck } from './counter-store.js';
 
 const checksOfOneSubject = (): CounterCheck[] => [{ key: 'user:u1:requests', limit: 1_000, windowMs: 60_000, take: true }];
 
+/** Leases with a lease time and a clock of their own, and one subject's checks. */
 function leasesAt(leaseMs: number) {
   let now = 1_000_000;
   const leases = new AdmissionLeases(leaseMs, () => now);
-  return { leases, advance: (ms: number) => (now += ms) };
+  return { leases, checks: checksOfOneSubject(), advance: (ms: number) => (now += ms) };
 }
 
 describe('AdmissionLeases', () => {
   it('asks for no slots ahead on a subject’s first call, and admits nothing before the store has answered', () => {
-    const { leases } = leasesAt(5_000);
-    const checks = checksOfOneSubject();
+    const { leases, checks } = leasesAt(5_000);
     expect(leases.wanted(checks)).toBe(0);
     expect(leases.tryAdmit(checks)).toBe(false);
   });
 
   it('admits exactly the slots the store granted, then sends the next call to the store again', () => {
-    const { leases } = leasesAt(5_000);
-    const checks = checksOfOneSubject();
+    const { leases, checks } = leasesAt(5_000);
     leases.allowed(checks, 3, 40_000);
     expect([leases.tryAdmit(checks), leases.tryAdmit(checks), leases.tryAdmit(checks), leases.tryAdmit(checks)]).toEqual([
       true,
@@ -33,8 +32,7 @@ describe('AdmissionLeases', () => {
   });
 
   it('asks for as many slots as the subject’s pace would use within the lease, up to the most a call may take', () => {
-    const { leases, advance } = leasesAt(5_000);
-    const checks = checksOfOneSubject();
+    const { leases, checks, advance } = leasesAt(5_000);
     leases.allowed(checks, 0, 60_000);
     advance(1_500);
     expect(leases.wanted(checks)).toBe(3);
@@ -52,8 +50,7 @@ describe('AdmissionLeases', () => {
   });
 
   it('lets slots lapse after the lease time, or sooner when the counted window ends first', () => {
-    const { leases, advance } = leasesAt(5_000);
-    const checks = checksOfOneSubject();
+    const { leases, checks, advance } = leasesAt(5_000);
     leases.allowed(checks, 10, 60_000);
     advance(4_999);
     expect(leases.tryAdmit(checks)).toBe(true);
@@ -68,8 +65,7 @@ describe('AdmissionLeases', () => {
   });
 
   it('keeps live slots with newly taken ones until the earlier end', () => {
-    const { leases, advance } = leasesAt(5_000);
-    const checks = checksOfOneSubject();
+    const { leases, checks, advance } = leasesAt(5_000);
     leases.allowed(checks, 1, 1_000);
     leases.allowed(checks, 2, 60_000);
     advance(999);
@@ -80,8 +76,7 @@ describe('AdmissionLeases', () => {
   });
 
   it('hands back the unused slots of a lapsed lease once, with how long ago they were taken', () => {
-    const { leases, advance } = leasesAt(5_000);
-    const checks = checksOfOneSubject();
+    const { leases, checks, advance } = leasesAt(5_000);
     leases.allowed(checks, 10, 60_000);
     leases.tryAdmit(checks);
     advance(4_999);
@@ -102,8 +97,7 @@ describe('AdmissionLeases', () => {
   });
 
   it('drops what is left once the store refuses a call', () => {
-    const { leases } = leasesAt(5_000);
-    const checks = checksOfOneSubject();
+    const { leases, checks } = leasesAt(5_000);
     leases.allowed(checks, 5, 60_000);
     leases.refused(checks);
     expect(leases.tryAdmit(checks)).toBe(false);
@@ -111,8 +105,7 @@ describe('AdmissionLeases', () => {
   });
 
   it('with no lease time, never asks for slots nor admits without the store', () => {
-    const { leases, advance } = leasesAt(0);
-    const checks = checksOfOneSubject();
+    const { leases, checks, advance } = leasesAt(0);
     leases.allowed(checks, 5, 60_000);
     advance(1);
     expect(leases.wanted(checks)).toBe(0);

@@ -95,12 +95,14 @@ export class AdmissionLeases {
     }
     // Updated in place: a subject's lease is long-lived, and a new object per answer would be a young
     // object hanging off an old table for every collection to trace.
-    const live = lease.slots > 0 && now < lease.expiresAt;
-    if (slots > 0 || !live) {
-      lease.slots = live ? lease.slots + slots : slots;
-      lease.expiresAt = live ? Math.min(lease.expiresAt, expiresAt) : expiresAt;
-      lease.takenAt = live ? lease.takenAt : now;
-      lease.windowEndsAt = live ? lease.windowEndsAt : windowEndsAt;
+    if (lease.slots > 0 && now < lease.expiresAt) {
+      lease.slots += slots;
+      lease.expiresAt = Math.min(lease.expiresAt, expiresAt);
+    } else {
+      lease.slots = slots;
+      lease.expiresAt = expiresAt;
+      lease.takenAt = now;
+      lease.windowEndsAt = windowEndsAt;
     }
     lease.lastCallAt = now;
   }

@@ -409,6 +409,7 @@ export class RedisCounterStore implements CounterStore {
     const unused = this.leases.lapsed(all);
     if (unused.length === 0) return;
     const { keys, argument } = this.giveBackArguments(unused);
+    if (keys.length === 0) return; // slots leased under checked-only limits took nothing
     await this.guarded(() => this.redis.counterGiveBack(keys.length, ...keys, argument)).catch(() => undefined);
   }
 
