@@ -107,6 +107,30 @@ describe('RedisCounterStore (real Redis)', () => {
     expect(await raw.get(`integrations-test:${closed}`)).toBe('3');
   });
 
+  it('waits on flush for additions a check already carries (callers add without waiting for them)', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379));
+    const carrier = new RedisCounterStore(`redis://127.0.0.1:${proxy.listeningPort}`, { prefix: 'integrations-test:' });
+    try {
+      await carrier.ready(2_000);
+      const tokens = key('tokens');
+      void carrier.add([{ key: tokens, amount: 42, windowMs: 60_000 }]);
+      proxy.stall();
+      const checked = carrier.check([{ key: key('user'), limit: 10, windowMs: 60_000, take: true }]);
+      await new Promise((resolve) => setImmediate(resolve)); // the check has left, the addition with it
+      let flushed = false;
+      const flushing = carrier.flush().then(() => (flushed = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(flushed).toBe(false); // nothing is held any more, but the addition is not written yet
+      proxy.flow();
+      await flushing;
+      expect(await raw.get(`integrations-test:${tokens}`)).toBe('42');
+      await checked;
+    } finally {
+      await carrier.close();
+      await proxy.stop();
+    }
+  });
+
   it('decides checks made in one turn call after call, in the order they came', async () => {
     const [user, org, otherUser] = [key('user'), key('org'), key('user')];
     const call = (userKey: string) =>

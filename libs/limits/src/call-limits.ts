@@ -17,6 +17,9 @@ interface SubjectPlan {
   spendCounters: AddedCounter[];
 }
 
+/** A lost addition is already reported by the store as its outage. */
+const ignoreLoss = (): void => undefined;
+
 /** Subjects whose plans are kept; past it, they are all made again (a plan is cheap, only not per call). */
 const MAX_PLANS = 10_000;
 
@@ -49,12 +52,16 @@ export class CallLimits {
     if (!result.allowed) throw rules[result.blocked].refusal(result.count, result.resetMs);
   }
 
-  /** Adds a finished call's tokens and estimated cost to its counters. Never rejects (lost while the store is down). */
-  async record(subject: RateLimitSubject, tokens: number, costUsd: number | null, now = new Date()): Promise<void> {
+  /**
+   * Adds a finished call's tokens and estimated cost to its counters, in the background: the call
+   * neither waits for it nor keeps anything alive until it is written (`flush()` waits). Never throws;
+   * additions are lost while the store is down.
+   */
+  record(subject: RateLimitSubject, tokens: number, costUsd: number | null, now = new Date()): void {
     const { tokenCounters, spendCounters } = this.planFor(subject, now);
     const additions = [...this.rateLimiter.tokenAdditions(tokenCounters, tokens), ...this.budgets.spendAdditions(spendCounters, costUsd)];
     if (additions.length === 0) return;
-    await this.store.add(additions).catch(() => undefined);
+    this.store.add(additions).catch(ignoreLoss);
   }
 
   private planFor(subject: RateLimitSubject, now: Date): SubjectPlan {
@@ -77,7 +84,7 @@ export class CallLimits {
     return plan;
   }
 
-  /** Writes additions the store holds back for the next check (tests and shutdown use it). */
+  /** Resolves once every addition recorded so far is written (tests and shutdown use it). */
   async flush(): Promise<void> {
     await this.store.flush().catch(() => undefined);
   }

@@ -217,6 +217,8 @@ export class RedisCounterStore implements CounterStore {
   private closed = false;
   private readonly probeIntervalMs: number;
   private held: HeldAdditions | undefined;
+  /** Additions taken to be sent (with a check or on their own) and not yet written: `flush()` waits for them. */
+  private readonly sending = new Set<Promise<void>>();
   /** What runChecks derives from a check array (CallLimits passes a subject's same array on every call). */
   private readonly prepared = new WeakMap<readonly CounterCheck[], CallArguments>();
   /** Checks made in this event-loop turn, sent together at its end. */
@@ -373,14 +375,17 @@ export class RedisCounterStore implements CounterStore {
     return held ? held.written : Promise.resolve();
   }
 
-  /** Sends the additions held back now (the check script with no call). */
+  /** Sends the additions held back now (the check script with no call), and waits for those already on their way. */
   async flush(): Promise<void> {
+    const sending = [...this.sending];
     const held = this.takeHeld();
-    if (!held) return;
-    await this.guarded(() => this.runChecks([], held)).catch((error: unknown) => {
-      held.settle(error); // refused while Redis is unreachable: lost, as any command is while Redis is down
-      throw error;
-    });
+    if (held) {
+      await this.guarded(() => this.runChecks([], held)).catch((error: unknown) => {
+        held.settle(error); // refused while Redis is unreachable: lost, as any command is while Redis is down
+        throw error;
+      });
+    }
+    await Promise.all(sending);
   }
 
   /**
@@ -446,7 +451,13 @@ export class RedisCounterStore implements CounterStore {
   private takeHeld(): HeldAdditions | undefined {
     const held = this.held;
     this.held = undefined;
-    if (held) clearTimeout(held.timer);
+    if (held) {
+      clearTimeout(held.timer);
+      const { written } = held;
+      this.sending.add(written);
+      const sent = () => void this.sending.delete(written);
+      written.then(sent, sent);
+    }
     return held;
   }
 

@@ -13,9 +13,6 @@ import { ProviderHealthTracker } from '@app/providers';
  */
 @Injectable()
 export class AttemptAccounting {
-  /** Counting still under way (it runs after the answer): `settled()` lets tests and shutdown wait for it. */
-  private readonly counting = new Set<Promise<void>>();
-
   constructor(
     private readonly limits: CallLimits,
     private readonly pricing: PricingTable,
@@ -27,20 +24,14 @@ export class AttemptAccounting {
   succeeded(caller: Caller, provider: string, model: string, usage: NormalizedUsage): number | null {
     const subject = { userId: caller.userId, orgId: caller.orgId };
     const costUsd = this.pricing.costOf(model, usage);
-    this.track(this.limits.record(subject, usage.totalTokens, costUsd));
+    this.limits.record(subject, usage.totalTokens, costUsd);
     this.providerHealth.recordSuccess(provider, new Date());
     return costUsd;
   }
 
   /** Resolves once every count started so far is written (the counters never reject: they fail open). */
-  async settled(): Promise<void> {
-    await this.limits.flush();
-    await Promise.all(this.counting);
-  }
-
-  private track(counting: Promise<void>): void {
-    this.counting.add(counting);
-    void counting.finally(() => this.counting.delete(counting));
+  settled(): Promise<void> {
+    return this.limits.flush();
   }
 
   failed(caller: Caller, error: unknown): void {
