@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { ModelCatalog } from '@app/catalog';
+import { PricingTable } from '@app/limits';
 import { FakeCatalog } from './support/fake-catalog.js';
 import { FakeIdentity } from './support/fake-identity.js';
 import { FakeUpstream } from './support/fake-upstream.js';
@@ -456,6 +457,22 @@ describe('the platform callers’ wire', () => {
         }
       },
     );
+
+    it('prices calls of a model Catalog publishes later from its next refresh on, after calls found no price', async () => {
+      const pricing = gateway.app.get(PricingTable);
+      const usage = { promptTokens: 1_000_000, completionTokens: 1_000_000 };
+      expect(pricing.costOf('gpt-5-later', usage)).toBeNull();
+      catalog.published.push({ provider: 'openai', modelId: 'gpt-5-later', inputPricePerMillion: 3, outputPricePerMillion: 12 });
+      try {
+        expect(await gateway.app.get(ModelCatalog).refresh()).toBe('ok');
+        expect(pricing.costOf('gpt-5-later', usage)).toBe(15);
+        expect(pricing.costOf('GPT-5-later-2026-01-01', usage)).toBe(15);
+      } finally {
+        catalog.published.length = 0;
+        await gateway.app.get(ModelCatalog).refresh();
+      }
+      expect(pricing.costOf('gpt-5-later', usage)).toBeNull();
+    });
 
     it('treats /api/resources’ 429 as "no update", never as "no models"', async () => {
       const models = gateway.app.get(ModelCatalog);

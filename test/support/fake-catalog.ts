@@ -111,6 +111,8 @@ export class FakeCatalog {
   mode: CatalogMode = 'valid';
   /** Reads of /api/resources left before it answers 429. */
   resourceReadsLeft = 60;
+  /** Models published after the seed (as a Catalog admin would), as `{provider, modelId, …}` metadata. */
+  readonly published: Array<Record<string, unknown>> = [];
   readonly requests: string[] = [];
   private readonly server: Server;
 
@@ -145,6 +147,9 @@ export class FakeCatalog {
   private bootstrap(res: Parameters<typeof sendJson>[0]): void {
     if (this.mode === 'database-down') return sendJson(res, 500, { error: 'Failed to fetch bootstrap resources' });
     if (this.mode === 'malformed') return sendJson(res, 200, { resources: 'not a list' });
-    sendJson(res, 200, this.mode === 'partial' ? [...SEEDED_RESOURCES, ...BAD_RESOURCES] : SEEDED_RESOURCES);
+    const published = this.published.map((model) =>
+      resource(`integrations/ai/${String(model.provider)}/models/${String(model.modelId)}`, model),
+    );
+    sendJson(res, 200, [...SEEDED_RESOURCES, ...published, ...(this.mode === 'partial' ? BAD_RESOURCES : [])]);
   }
 }

@@ -42,6 +42,8 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
   private overlay: CatalogSnapshot = { providers: {}, models: {}, skipped: [] };
   private merged = new Map<string, ModelInfo[]>();
   private priced: Array<[string, ModelInfo]> = [];
+  /** Prices already looked up, by model name as asked (null: none known); emptied when prices change. */
+  private readonly knownPrices = new Map<string, ModelPrice | null>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly statistics: CatalogStats;
@@ -100,11 +102,22 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** USD per 1M tokens for `model` (any provider), or undefined when it has no known price. */
   priceOf(model: string): ModelPrice | undefined {
-    const normalized = model.toLowerCase();
-    const fromFile = longestPrefix(this.filePrices, normalized);
+    // Every finished call asks (its cost); a lookup scans every priced model, so answers are kept
+    // until the prices change.
+    let price = this.knownPrices.get(model);
+    if (price === undefined) {
+      price = this.lookUpPrice(model.toLowerCase()) ?? null;
+      if (this.knownPrices.size >= MAX_KNOWN_PRICES) this.knownPrices.clear();
+      this.knownPrices.set(model, price);
+    }
+    return price ?? undefined;
+  }
+
+  private lookUpPrice(model: string): ModelPrice | undefined {
+    const fromFile = longestPrefix(this.filePrices, model);
     if (fromFile) return fromFile;
-    const info = longestPrefix(this.priced, normalized);
-    return info ? { input: info.inputPricing ?? 0, output: info.outputPricing ?? 0 } : undefined;
+    const info = longestPrefix(this.priced, model);
+    return info ? Object.freeze({ input: info.inputPricing ?? 0, output: info.outputPricing ?? 0 }) : undefined;
   }
 
   stats(): CatalogStats {
@@ -156,8 +169,12 @@ export class ModelCatalog implements OnApplicationBootstrap, OnModuleDestroy {
     this.priced = [...merged.values()]
       .flat()
       .flatMap((model) => (model.inputPricing === undefined ? [] : [[model.id.toLowerCase(), model]]));
+    this.knownPrices.clear();
   }
 }
+
+/** Model names whose prices are kept looked up; past it, they are looked up afresh. */
+const MAX_KNOWN_PRICES = 1_000;
 
 /** The value whose key is `model`, or its longest key `model` extends (`key-…`) or ends with (`…/key`). */
 function longestPrefix<T>(entries: ReadonlyArray<readonly [string, T]>, model: string): T | undefined {
@@ -177,6 +194,6 @@ function readPricingFile(path: string): Array<[string, ModelPrice]> {
     if (typeof price?.input !== 'number' || typeof price?.output !== 'number' || price.input < 0 || price.output < 0) {
       throw new Error(`PRICING_FILE: ${model} needs non-negative numbers "input" and "output" (USD per 1k tokens)`);
     }
-    return [model.toLowerCase(), { input: price.input * 1000, output: price.output * 1000 }];
+    return [model.toLowerCase(), Object.freeze({ input: price.input * 1000, output: price.output * 1000 })];
   });
 }
