@@ -59,7 +59,8 @@ export class CallLimits {
    */
   record(subject: RateLimitSubject, tokens: number, costUsd: number | null, now = new Date()): void {
     const { tokenCounters, spendCounters } = this.planFor(subject, now);
-    const additions = [...this.rateLimiter.tokenAdditions(tokenCounters, tokens), ...this.budgets.spendAdditions(spendCounters, costUsd)];
+    const additions = this.rateLimiter.tokenAdditions(tokenCounters, tokens);
+    for (const addition of this.budgets.spendAdditions(spendCounters, costUsd)) additions.push(addition);
     if (additions.length === 0) return;
     this.store.add(additions).catch(ignoreLoss);
   }

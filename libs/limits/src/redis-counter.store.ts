@@ -129,7 +129,11 @@ const WARNING_INTERVAL_MS = 10_000;
  */
 const ADDITIONS_HELD_MS = 50;
 
-/** Additions held back, merged per counter, and the promise their senders wait on. */
+/**
+ * Additions held back, merged per counter, and the promise their senders wait on. Counters are held
+ * by their unprefixed names: callers pass the same name strings on every call, so holding one is a
+ * lookup of a string already hashed, not of a new prefixed one.
+ */
 class HeldAdditions {
   readonly byKey = new Map<string, { amount: number; windowMs: number }>();
   readonly written: Promise<void>;
@@ -151,9 +155,11 @@ class HeldAdditions {
     else this.byKey.set(key, { amount, windowMs });
   }
 
-  /** The counters' keys, in the order `argument()` gives their amounts and windows. */
-  keys(): string[] {
-    return [...this.byKey.keys()];
+  /** The counters' keys with `prefix`, in the order `argument()` gives their amounts and windows. */
+  keys(prefix: string): string[] {
+    const keys: string[] = [];
+    for (const key of this.byKey.keys()) keys.push(prefix + key);
+    return keys;
   }
 
   /** Amount and window per counter, as the check script takes them: "amount window amount window …". */
@@ -313,7 +319,7 @@ export class RedisCounterStore implements CounterStore {
       if (index === undefined) lists.set(list, (index = lists.size + 1));
       listOfCall.push(index);
     }
-    if (held) keys.push(...held.keys());
+    if (held) keys.push(...held.keys(this.prefix));
     try {
       const flat = await this.redis.counterCheck(
         keys.length,
@@ -370,7 +376,7 @@ export class RedisCounterStore implements CounterStore {
     for (const { key, amount, windowMs } of additions) {
       if (!(amount > 0)) continue;
       held ??= this.held ??= this.holdAdditions();
-      held.merge(this.prefix + key, Math.round(amount), windowMs);
+      held.merge(key, Math.round(amount), windowMs);
     }
     return held ? held.written : Promise.resolve();
   }
