@@ -21,8 +21,9 @@ export type CopyValue = string | number | boolean | null | undefined;
 function copyValue(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
-  const text = typeof value === 'number' ? String(value) : value;
-  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (character) => ESCAPES[character] ?? character) : text;
+  // A number's text has nothing to escape (most of a rollup row's columns are numbers).
+  if (typeof value === 'number') return String(value);
+  return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (character) => ESCAPES[character] ?? character) : value;
 }
 
 const SPECIAL = /[\\\t\n\r]/;

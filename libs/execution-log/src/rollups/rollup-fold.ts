@@ -26,27 +26,40 @@ export const FOLDED_ROLLUP_LENGTH = 7 + MAX + 1;
  * are merged.
  */
 export function foldIntoRollups(records: readonly ExecutionRecord[]): FoldedRollup[] {
-  const hourly = new Map<string, FoldedRollup>();
+  // Hour by hour (a batch spans one or two), then by key: one key string per record, and each
+  // hour's ISO time made once.
+  const hours = new Map<number, { bucket: string; rows: Map<string, FoldedRollup> }>();
+  const folded: FoldedRollup[] = [];
   for (const record of records) {
-    const time = record.createdAt.getTime();
+    const bucketStart = Math.floor(record.createdAt.getTime() / HOUR_MS) * HOUR_MS;
+    let hour = hours.get(bucketStart);
+    if (!hour) hours.set(bucketStart, (hour = { bucket: new Date(bucketStart).toISOString(), rows: new Map() }));
     const outcome = record.cached ? 'cached' : record.success ? 'ok' : (record.errorCode ?? 'error');
     // A NUL cannot occur in the fitted texts, so it separates the key's parts unambiguously.
     const key = `${record.orgId ?? ''}\u0000${record.userId}\u0000${record.provider}\u0000${record.model ?? ''}\u0000${record.operation}\u0000${outcome}`;
-    add(rowFor(hourly, Math.floor(time / HOUR_MS) * HOUR_MS, key, record, outcome), record);
+    let row = hour.rows.get(key);
+    if (!row) {
+      row = newRow(hour.bucket, record, outcome);
+      hour.rows.set(key, row);
+      folded.push(row);
+    }
+    add(row, record);
   }
-  return [...hourly.values()];
+  return folded;
 }
 
-function rowFor(rows: Map<string, FoldedRollup>, bucketStart: number, key: string, record: ExecutionRecord, outcome: string): FoldedRollup {
-  const mapKey = `${bucketStart}\u0000${key}`;
-  let row = rows.get(mapKey);
-  if (!row) {
-    const bucket = new Date(bucketStart).toISOString();
-    const keyParts = [record.orgId ?? '', record.userId, record.provider, record.model ?? '', record.operation, outcome] as const;
-    row = [bucket, ...keyParts, ...new Array<number>(MAX + 1).fill(0)] as FoldedRollup;
-    rows.set(mapKey, row);
-  }
-  return row;
+function newRow(bucket: string, record: ExecutionRecord, outcome: string): FoldedRollup {
+  const row: Array<string | number> = [
+    bucket,
+    record.orgId ?? '',
+    record.userId,
+    record.provider,
+    record.model ?? '',
+    record.operation,
+    outcome,
+  ];
+  for (let index = 0; index <= MAX; index++) row.push(0);
+  return row as FoldedRollup;
 }
 
 function add(row: FoldedRollup, record: ExecutionRecord): void {
@@ -63,7 +76,10 @@ function add(row: FoldedRollup, record: ExecutionRecord): void {
     sums[at(OVERHEAD_SUM)] += Math.max(duration - record.upstreamMs, 0);
     sums[at(OVERHEAD_CALLS)]++;
   }
-  const bucket = LATENCY_BUCKETS_MS.findIndex((bound) => duration <= bound);
-  if (bucket >= 0) sums[at(FIRST_LATENCY_BUCKET + bucket)]++;
+  for (let bucket = 0; bucket < LATENCY_BUCKETS_MS.length; bucket++) {
+    if (duration > LATENCY_BUCKETS_MS[bucket]) continue;
+    sums[at(FIRST_LATENCY_BUCKET + bucket)]++;
+    break;
+  }
   if (sums[at(CALLS)] === 1 || duration > sums[at(MAX)]) sums[at(MAX)] = duration;
 }
