@@ -277,16 +277,21 @@ async function timeToFirstChunk(target) {
   return median(samples);
 }
 
-/** Requests at half the measured maximum for SOAK_S seconds; RSS every 5 s. */
+/**
+ * Requests at half the measured maximum for SOAK_S seconds; RSS every 5 s. RSS rises and falls by a
+ * third with each major collection, so the drift compares the median of the first minute after
+ * 30 s of settling with the median of the last minute, not two single samples.
+ */
 async function soak(pid, requestsPerSecond) {
   const samples = [];
   const timer = setInterval(() => samples.push({ atS: samples.length * 5, rssMb: rssMb(pid) }), 5000);
   await load(targets.gateway, SOAK_S, { overallRate: Math.round(requestsPerSecond / 2) });
   clearInterval(timer);
-  const settled = samples.filter((sample) => sample.atS >= 30);
-  const first = settled[0]?.rssMb ?? samples[0]?.rssMb;
-  const last = samples.at(-1)?.rssMb;
-  return { seconds: SOAK_S, rate: Math.round(requestsPerSecond / 2), firstMb: first, lastMb: last, maxMb: Math.max(...samples.map((s) => s.rssMb)), driftPercent: round1(((last - first) / first) * 100), samples };
+  const settled = samples.filter((sample) => sample.atS >= 30).map((sample) => sample.rssMb);
+  const minute = 12; // samples
+  const first = median(settled.slice(0, minute));
+  const last = median(settled.slice(-minute));
+  return { seconds: SOAK_S, rate: Math.round(requestsPerSecond / 2), firstMinuteMedianMb: first, lastMinuteMedianMb: last, maxMb: Math.max(...samples.map((s) => s.rssMb)), driftPercent: round1(((last - first) / first) * 100), samples };
 }
 
 async function logWriterRowsPerSecond(url) {
@@ -458,7 +463,10 @@ try {
   const admissions = results.gateway.limitAdmissions;
   console.log(`limits: ${admissions.leasedPercent} % of calls admitted from slots leased ahead (${admissions.lease} of ${admissions.store + admissions.lease})`);
   console.log(`Redis CPU µs/req ${range(results.gateway.redisCpuMicrosPerRequest)}; execution-log writer ${results.logWriter.rowsPerSecond} rows/s with rollups (${results.logWriter.database}, batches of ${results.logWriter.batchSize})`);
-  if (results.soak) console.log(`soak: ${results.soak.seconds} s at ${results.soak.rate} req/s, RSS ${results.soak.firstMb} → ${results.soak.lastMb} MB (max ${results.soak.maxMb}, drift ${results.soak.driftPercent} %)`);
+  if (results.soak) {
+    const { seconds, rate, firstMinuteMedianMb, lastMinuteMedianMb, maxMb, driftPercent } = results.soak;
+    console.log(`soak: ${seconds} s at ${rate} req/s, RSS median ${firstMinuteMedianMb} MB in the first settled minute → ${lastMinuteMedianMb} MB in the last (max ${maxMb}, drift ${driftPercent} %)`);
+  }
 } finally {
   for (const child of children()) child.kill('SIGTERM');
   rmSync(logDirectory, { recursive: true, force: true });
