@@ -11,8 +11,8 @@ export function timeOrderedId(nowMs: number): string {
   const time = Math.max(0, Math.min(Math.trunc(nowMs), MAX_48_BITS));
   const high = Math.floor(time / 2 ** 24); // the first 24 bits
   const low = time % 2 ** 24;
-  const random = randomBytes();
-  const at = offset;
+  const at = nextRandomBytes();
+  const random = pool;
   return (
     HEX[high >>> 16] +
     HEX[(high >>> 8) & 0xff] +
@@ -44,11 +44,12 @@ const RANDOM_BYTES_PER_ID = 10;
 const pool = Buffer.alloc(256 * RANDOM_BYTES_PER_ID);
 let offset = pool.length;
 
-function randomBytes(): Buffer {
+/** Where the next id's ten random bytes start in `pool` (refilled once all are used). */
+function nextRandomBytes(): number {
   offset += RANDOM_BYTES_PER_ID;
   if (offset >= pool.length) {
     randomFillSync(pool);
     offset = 0;
   }
-  return pool;
+  return offset;
 }
