@@ -84,6 +84,16 @@ describe('CallLimits', () => {
     await expect(limits.flush()).resolves.toBeUndefined();
   });
 
+  it('never lets a store that throws at once turn a finished call into an error', () => {
+    const throwing = Object.assign(new MemoryCounterStore(), {
+      add: () => {
+        throw new Error('store bug');
+      },
+    });
+    const { limits } = limitsOf(throwing, { rpm: 2, tpm: 100 }, { rpm: 3, tpm: 0 }, 5);
+    expect(() => limits.record({ userId: 'u1' }, 10, 0.5)).not.toThrow();
+  });
+
   it('counts spend against the new day’s budget from UTC midnight, for a subject seen the day before', async () => {
     const { limits } = limitsOf(new MemoryCounterStore(), { rpm: 0, tpm: 0 }, { rpm: 0, tpm: 0 }, 1);
     const lateEvening = new Date('2026-11-30T23:59:00Z');

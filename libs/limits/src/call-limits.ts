@@ -58,11 +58,15 @@ export class CallLimits {
    * additions are lost while the store is down.
    */
   record(subject: RateLimitSubject, tokens: number, costUsd: number | null, now = new Date()): void {
-    const { tokenCounters, spendCounters } = this.planFor(subject, now);
-    const additions = this.rateLimiter.tokenAdditions(tokenCounters, tokens);
-    for (const addition of this.budgets.spendAdditions(spendCounters, costUsd)) additions.push(addition);
-    if (additions.length === 0) return;
-    this.store.add(additions).catch(ignoreLoss);
+    try {
+      const { tokenCounters, spendCounters } = this.planFor(subject, now);
+      const additions = this.rateLimiter.tokenAdditions(tokenCounters, tokens);
+      for (const addition of this.budgets.spendAdditions(spendCounters, costUsd)) additions.push(addition);
+      if (additions.length === 0) return;
+      this.store.add(additions).catch(ignoreLoss);
+    } catch {
+      // Counting runs after the answer is in hand: a store that throws must not turn it into an error.
+    }
   }
 
   private planFor(subject: RateLimitSubject, now: Date): SubjectPlan {
