@@ -14,6 +14,22 @@ describe('RedisCounterStore (real Redis)', () => {
   let raw: Redis;
   const key = (name: string) => `${name}:${randomUUID()}`;
 
+  /** A store whose connection to Redis goes through a TcpProxy the test can stall; both closed after `use`. */
+  async function withStoreBehindProxy(
+    options: ConstructorParameters<typeof RedisCounterStore>[1],
+    use: (store: RedisCounterStore, proxy: TcpProxy) => Promise<void>,
+  ): Promise<void> {
+    const proxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379));
+    const store = new RedisCounterStore(`redis://127.0.0.1:${proxy.listeningPort}`, { prefix: 'integrations-test:', ...options });
+    try {
+      await store.ready(2_000);
+      await use(store, proxy);
+    } finally {
+      await store.close();
+      await proxy.stop();
+    }
+  }
+
   beforeAll(async () => {
     store = new RedisCounterStore(REDIS_URL, { prefix: 'integrations-test:' });
     await store.ready(2_000);
@@ -108,10 +124,7 @@ describe('RedisCounterStore (real Redis)', () => {
   });
 
   it('waits on flush for additions a check already carries (callers add without waiting for them)', async () => {
-    const proxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379));
-    const carrier = new RedisCounterStore(`redis://127.0.0.1:${proxy.listeningPort}`, { prefix: 'integrations-test:' });
-    try {
-      await carrier.ready(2_000);
+    await withStoreBehindProxy({}, async (carrier, proxy) => {
       const tokens = key('tokens');
       void carrier.add([{ key: tokens, amount: 42, windowMs: 60_000 }]);
       proxy.stall();
@@ -125,10 +138,7 @@ describe('RedisCounterStore (real Redis)', () => {
       await flushing;
       expect(await raw.get(`integrations-test:${tokens}`)).toBe('42');
       await checked;
-    } finally {
-      await carrier.close();
-      await proxy.stop();
-    }
+    });
   });
 
   it('decides checks made in one turn call after call, in the order they came', async () => {
@@ -280,15 +290,8 @@ describe('RedisCounterStore (real Redis)', () => {
 
   describe('a Redis that stops answering without closing its connections', () => {
     it('makes only the command that found it wait: later calls fail at once, until a probe off their path is answered', async () => {
-      const proxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379));
       let now = 1_000_000;
-      const hung = new RedisCounterStore(`redis://127.0.0.1:${proxy.listeningPort}`, {
-        prefix: 'integrations-test:',
-        now: () => now,
-        probeIntervalMs: 20,
-      });
-      try {
-        await hung.ready(2_000);
+      await withStoreBehindProxy({ now: () => now, probeIntervalMs: 20 }, async (hung, proxy) => {
         const checks = [{ key: key('user'), limit: 100, windowMs: 60_000, take: true }];
         expect(await hung.check(checks)).toEqual({ allowed: true });
 
@@ -315,10 +318,7 @@ describe('RedisCounterStore (real Redis)', () => {
         // The first call, the one that timed out (delivered late, it still ran) and the last: the
         // calls refused at once never reached Redis.
         expect(await raw.get(`integrations-test:${checks[0].key}`)).toBe('3');
-      } finally {
-        await hung.close();
-        await proxy.stop();
-      }
+      });
     });
   });
 });
