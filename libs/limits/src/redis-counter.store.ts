@@ -428,9 +428,10 @@ export class RedisCounterStore implements CounterStore {
     const keys: string[] = [];
     let argument = '';
     for (const { checks, slots, takenMsAgo } of unused) {
+      const prefixedKeys = this.argumentsOf(checks).keys;
       checks.forEach(({ take, windowMs }, index) => {
         if (!take) return;
-        keys.push(this.argumentsOf(checks).keys[index]);
+        keys.push(prefixedKeys[index]);
         argument += `${slots} ${windowMs - takenMsAgo} `;
       });
     }
