@@ -100,6 +100,42 @@ describe('ExecutionLogWriter', () => {
     expect(queue.slice(20)).toEqual(Array.from({ length: 10 }, (_, index) => `r${20 + index}`));
   });
 
+  it('writes what was queued when a flush asked; records that arrive meanwhile wait for the next flush', async () => {
+    const database = pausedDatabase();
+    const writer = new ExecutionLogWriter(database.dataSource, config, partitions);
+    for (let index = 0; index < 3; index++) writer.record(record(`r${index}`));
+    const flushing = writer.flush();
+    await tick();
+    expect(database.pending).toHaveLength(1); // one batch of three
+    writer.record(record('r3'));
+    writer.record(record('r4'));
+
+    database.settle(true);
+    await tick();
+    // Not a second transaction for two records: under steady load that made one per insert's duration.
+    expect(database.pending).toHaveLength(0);
+    expect(writer.stats()).toMatchObject({ written: 3, queued: 2 });
+    await flushing;
+  });
+
+  it('writes the records of a flush asked for while a drain runs, in that drain', async () => {
+    const database = pausedDatabase();
+    const writer = new ExecutionLogWriter(database.dataSource, config, partitions);
+    for (let index = 0; index < 3; index++) writer.record(record(`r${index}`));
+    const first = writer.flush();
+    await tick();
+    writer.record(record('r3'));
+    writer.record(record('r4'));
+    const second = writer.flush();
+
+    for (let round = 0; round < 10 && writer.stats().written < 5; round++) {
+      database.settle(true);
+      await tick();
+    }
+    await Promise.all([first, second]);
+    expect(writer.stats()).toMatchObject({ written: 5, queued: 0 });
+  });
+
   it('counts a failed merge of pending rollups, and the next merge runs it again', async () => {
     const database = pausedDatabase();
     const writer = new ExecutionLogWriter(database.dataSource, config, partitions);

@@ -36,7 +36,11 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   private readonly sentBefore = new WeakSet<ExecutionRecord>();
   /** Records taken off the queue by the batch being written: they still count against the cap. */
   private writing = 0;
-  private inFlight: Promise<void> | null = null;
+  private inFlight: Promise<void> = Promise.resolve();
+  /** A drain is running: set and cleared synchronously, so a flush never joins a drain that has already finished. */
+  private draining = false;
+  /** How many records at the head of the queue a flush asked for; the drain writes those, then only full batches. */
+  private due = 0;
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private mergeTimer: NodeJS.Timeout | undefined;
@@ -81,11 +85,17 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
     }
   }
 
-  /** Writes everything queued so far. Concurrent calls share one drain, so batches never interleave. */
+  /**
+   * Writes everything queued so far (what fails goes back on the queue for the next interval).
+   * Concurrent calls share one drain, so batches never interleave: a call made while it runs adds
+   * what is queued by then to what that drain writes.
+   */
   flush(): Promise<void> {
-    this.inFlight ??= this.drain().finally(() => {
-      this.inFlight = null;
-    });
+    this.due = this.queue.length;
+    if (!this.draining) {
+      this.draining = true;
+      this.inFlight = this.drain();
+    }
     return this.inFlight;
   }
 
@@ -136,28 +146,39 @@ export class ExecutionLogWriter implements OnModuleInit, BeforeApplicationShutdo
   }
 
   /**
-   * Writes batches two at a time: while the database inserts one, the next is serialized, so the
-   * writer's rate is the slower of the two sides rather than their sum. Stops at the first batch
-   * that fails for a reason other than its data (it went back on the queue; the interval retries).
+   * Writes the records a flush asked for, and full batches: records that arrive meanwhile wait for
+   * a full batch or the next interval (chasing the queue's tail instead turned a steady load into a
+   * stream of small transactions, one per insert's duration). Batches go two at a time: while the
+   * database inserts one, the next is serialized, so the writer's rate is the slower of the two
+   * sides rather than their sum. Stops at the first batch that fails for a reason other than its
+   * data (it went back on the queue; the interval retries).
    */
   private async drain(): Promise<void> {
     const inFlight = new Set<Promise<boolean>>();
     let failed = false;
-    while (!failed && (this.queue.length > 0 || inFlight.size > 0)) {
-      while (!failed && this.queue.length > 0 && inFlight.size < BATCHES_IN_FLIGHT) {
-        const batch = this.queue.splice(0, this.config.batchSize);
-        this.writing += batch.length;
-        const writing: Promise<boolean> = this.write(batch).then((written) => {
-          this.writing -= batch.length;
-          inFlight.delete(writing);
-          failed ||= !written;
-          return written;
-        });
-        inFlight.add(writing);
+    const batchReady = () => this.queue.length > 0 && (this.due > 0 || this.queue.length >= this.config.batchSize);
+    try {
+      for (;;) {
+        while (!failed && batchReady() && inFlight.size < BATCHES_IN_FLIGHT) {
+          const batch = this.queue.splice(0, this.config.batchSize);
+          this.due = Math.max(this.due - batch.length, 0);
+          this.writing += batch.length;
+          const writing: Promise<boolean> = this.write(batch).then((written) => {
+            this.writing -= batch.length;
+            inFlight.delete(writing);
+            failed ||= !written;
+            return written;
+          });
+          inFlight.add(writing);
+        }
+        if (inFlight.size === 0) return;
+        await Promise.race(inFlight);
       }
-      if (inFlight.size > 0) await Promise.race(inFlight);
+    } finally {
+      // What a failed drain left is the next interval's to ask for.
+      this.due = 0;
+      this.draining = false;
     }
-    await Promise.all(inFlight);
   }
 
   /** False when the batch (or what was left of it) went back on the queue. */
