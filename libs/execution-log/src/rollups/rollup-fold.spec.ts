@@ -63,4 +63,11 @@ describe('foldIntoRollups', () => {
       ['2026-12-01T00:00:00.000Z', 1],
     ]);
   });
+
+  it('folds a user with many keys in an hour (rows found by key past a few) as it folds one with few', () => {
+    const models = Array.from({ length: 40 }, (_, index) => `model-${index}`);
+    const records = [...models, ...models.toReversed()].map((model) => record({ model }));
+    const folded = foldIntoRollups(records);
+    expect(folded.map((row) => [row[4], row[7]])).toEqual(models.map((model) => [model, 2]));
+  });
 });

@@ -26,27 +26,59 @@ export const FOLDED_ROLLUP_LENGTH = 7 + MAX + 1;
  * are merged.
  */
 export function foldIntoRollups(records: readonly ExecutionRecord[]): FoldedRollup[] {
-  // Hour by hour (a batch spans one or two), then by key: one key string per record, and each
-  // hour's ISO time made once.
-  const hours = new Map<number, { bucket: string; rows: Map<string, FoldedRollup> }>();
+  // Hour by hour (a batch spans one or two), then by user, whose few rows are compared field by
+  // field: no key string is built per record (hashing a new string for a map was most of the
+  // fold's time), and a caller's user id is usually one string object whose hash is kept.
+  const hours = new Map<number, { bucket: string; users: Map<string, UserRows> }>();
   const folded: FoldedRollup[] = [];
   for (const record of records) {
     const bucketStart = Math.floor(record.createdAt.getTime() / HOUR_MS) * HOUR_MS;
     let hour = hours.get(bucketStart);
-    if (!hour) hours.set(bucketStart, (hour = { bucket: new Date(bucketStart).toISOString(), rows: new Map() }));
+    if (!hour) hours.set(bucketStart, (hour = { bucket: new Date(bucketStart).toISOString(), users: new Map() }));
     const outcome = record.cached ? 'cached' : record.success ? 'ok' : (record.errorCode ?? 'error');
-    // A NUL cannot occur in the fitted texts, so it separates the key's parts unambiguously.
-    const key = `${record.orgId ?? ''}\u0000${record.userId}\u0000${record.provider}\u0000${record.model ?? ''}\u0000${record.operation}\u0000${outcome}`;
-    let row = hour.rows.get(key);
+    let user = hour.users.get(record.userId);
+    if (!user) hour.users.set(record.userId, (user = { rows: [], byKey: null }));
+    let row = user.byKey ? user.byKey.get(recordKey(record, outcome)) : user.rows.find((candidate) => sameKey(candidate, record, outcome));
     if (!row) {
       row = newRow(hour.bucket, record, outcome);
-      hour.rows.set(key, row);
+      addUserRow(user, row);
       folded.push(row);
     }
     add(row, record);
   }
   return folded;
 }
+
+/** A user's rows of one hour; past SCANNED_ROWS of them (many models or outcomes), also by key. */
+interface UserRows {
+  rows: FoldedRollup[];
+  byKey: Map<string, FoldedRollup> | null;
+}
+
+/** Beyond this many rows, a user's rows are found by key: a caller naming a new model per call must not make the fold quadratic. */
+const SCANNED_ROWS = 16;
+
+function addUserRow(user: UserRows, row: FoldedRollup): void {
+  user.rows.push(row);
+  if (user.byKey) user.byKey.set(rowKey(row), row);
+  else if (user.rows.length > SCANNED_ROWS) user.byKey = new Map(user.rows.map((each) => [rowKey(each), each]));
+}
+
+/** Whether `row` (of the record's hour and user) is the row of the record's key. */
+function sameKey(row: FoldedRollup, record: ExecutionRecord, outcome: string): boolean {
+  return (
+    row[6] === outcome &&
+    row[3] === record.provider &&
+    row[5] === record.operation &&
+    row[4] === (record.model ?? '') &&
+    row[1] === (record.orgId ?? '')
+  );
+}
+
+// A NUL cannot occur in the fitted texts, so it separates the key's parts unambiguously.
+const rowKey = (row: FoldedRollup) => `${row[1]}\u0000${row[3]}\u0000${row[4]}\u0000${row[5]}\u0000${row[6]}`;
+const recordKey = (record: ExecutionRecord, outcome: string) =>
+  `${record.orgId ?? ''}\u0000${record.provider}\u0000${record.model ?? ''}\u0000${record.operation}\u0000${outcome}`;
 
 function newRow(bucket: string, record: ExecutionRecord, outcome: string): FoldedRollup {
   const row: Array<string | number> = [
