@@ -27,6 +27,7 @@ export {
   type Rule,
 } from './validation/schema.js';
 export { CLOCK, type Clock } from './clock.js';
+export { isoTime } from './time/iso-time.js';
 export {
   configSlice,
   HTTP_URL,

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type Logger } from 'pino';
-import { redactSecrets } from '@app/common';
+import { isoTime, redactSecrets } from '@app/common';
 import type { ServerConfig } from '@app/config';
 import { batchedStdout } from './batched-stdout.js';
 
@@ -19,11 +19,11 @@ const PINO_LEVEL: Record<ServerConfig['logLevel'], string> = {
  * redacted on the way out.
  */
 export function createRootLogger(config: ServerConfig): Logger {
-  return pino(
-    { level: PINO_LEVEL[config.logLevel], base: { service: 'integrations-service' }, timestamp: pino.stdTimeFunctions.isoTime },
-    batchedStdout,
-  );
+  return pino({ level: PINO_LEVEL[config.logLevel], base: { service: 'integrations-service' }, timestamp: isoTimestamp }, batchedStdout);
 }
+
+/** pino's isoTime, with each second's text made once (isoTime). */
+const isoTimestamp = (): string => `,"time":"${isoTime(Date.now())}"`;
 
 /** Nest's logger interface over pino, so framework and module logs come out as the same JSON. */
 export class PinoNestLogger implements LoggerService {

@@ -2,12 +2,12 @@ import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
+import { isoTime } from '@app/common';
 import { EXECUTION_LOG_TEXT_LENGTH as LENGTH } from '../execution-log.entity.js';
 import type { ExecutionRecord } from '../execution-record.js';
 import { FOLDED_ROLLUP_LENGTH, foldIntoRollups, type FoldedRollup } from '../rollups/rollup-fold.js';
 import { foldedPendingInsert, PENDING_COPY_STATEMENT, pendingInsert } from '../rollups/rollup-statement.js';
 import { copyText, type CopyValue } from './copy-text.js';
-import { isoTime } from './iso-time.js';
 
 /**
  * How a batch of execution records gets into the database, rows and rollups in one transaction.
@@ -114,7 +114,7 @@ const COLUMNS: ReadonlyArray<readonly [column: string, sqlType: string, value: (
   ['is_proxy', 'boolean', (record) => record.isProxy],
   ['cached', 'boolean', (record) => record.cached],
   ['upstream_ms', 'integer', (record) => record.upstreamMs],
-  ['created_at', 'timestamptz', (record) => isoTime(record.createdAt)],
+  ['created_at', 'timestamptz', (record) => isoTime(record.createdAt.getTime())],
 ];
 
 const POSTGRES_INTEGER_MAX = 2_147_483_647;

@@ -2,11 +2,11 @@ let secondStart = Number.NaN;
 let secondText = '';
 
 /**
- * `date.toISOString()`, with each second's text made once: a batch's rows mostly share their
- * seconds, and formatting a date was the costliest column of a row's COPY text.
+ * `new Date(time).toISOString()`, with each second's text made once: log lines and a batch's
+ * execution-log rows mostly share their seconds, and formatting a date was the costliest column of
+ * a row's COPY text.
  */
-export function isoTime(date: Date): string {
-  const time = date.getTime();
+export function isoTime(time: number): string {
   const millis = ((time % 1000) + 1000) % 1000;
   const start = time - millis;
   if (start !== secondStart) {

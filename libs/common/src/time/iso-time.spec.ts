@@ -15,10 +15,10 @@ describe('isoTime', () => {
       0,
       Date.UTC(12_000, 0, 1, 0, 0, 0, 1),
     ];
-    for (const time of times) expect(isoTime(new Date(time))).toBe(new Date(time).toISOString());
+    for (const time of times) expect(isoTime(time)).toBe(new Date(time).toISOString());
   });
 
   it('throws for an invalid date, as toISOString does', () => {
-    expect(() => isoTime(new Date(Number.NaN))).toThrow(RangeError);
+    expect(() => isoTime(Number.NaN)).toThrow(RangeError);
   });
 });
