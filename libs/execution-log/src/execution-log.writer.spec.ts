@@ -100,12 +100,18 @@ describe('ExecutionLogWriter', () => {
     expect(queue.slice(20)).toEqual(Array.from({ length: 10 }, (_, index) => `r${20 + index}`));
   });
 
-  it('writes what was queued when a flush asked; records that arrive meanwhile wait for the next flush', async () => {
+  /** A writer whose flush of three records is under way, its one batch waiting on the database. */
+  async function flushingThree() {
     const database = pausedDatabase();
     const writer = new ExecutionLogWriter(database.dataSource, config, partitions);
     for (let index = 0; index < 3; index++) writer.record(record(`r${index}`));
     const flushing = writer.flush();
     await tick();
+    return { database, writer, flushing };
+  }
+
+  it('writes what was queued when a flush asked; records that arrive meanwhile wait for the next flush', async () => {
+    const { database, writer, flushing } = await flushingThree();
     expect(database.pending).toHaveLength(1); // one batch of three
     writer.record(record('r3'));
     writer.record(record('r4'));
@@ -119,11 +125,7 @@ describe('ExecutionLogWriter', () => {
   });
 
   it('writes the records of a flush asked for while a drain runs, in that drain', async () => {
-    const database = pausedDatabase();
-    const writer = new ExecutionLogWriter(database.dataSource, config, partitions);
-    for (let index = 0; index < 3; index++) writer.record(record(`r${index}`));
-    const first = writer.flush();
-    await tick();
+    const { database, writer, flushing: first } = await flushingThree();
     writer.record(record('r3'));
     writer.record(record('r4'));
     const second = writer.flush();

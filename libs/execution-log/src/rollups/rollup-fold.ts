@@ -75,10 +75,12 @@ function sameKey(row: FoldedRollup, record: ExecutionRecord, outcome: string): b
   );
 }
 
-// A NUL cannot occur in the fitted texts, so it separates the key's parts unambiguously.
-const rowKey = (row: FoldedRollup) => `${row[1]}\u0000${row[3]}\u0000${row[4]}\u0000${row[5]}\u0000${row[6]}`;
+/** A row's key within its hour and user. A NUL cannot occur in the fitted texts, so it separates the parts unambiguously. */
+const keyOf = (org: string, provider: string, model: string, operation: string, outcome: string) =>
+  `${org}\u0000${provider}\u0000${model}\u0000${operation}\u0000${outcome}`;
+const rowKey = (row: FoldedRollup) => keyOf(row[1], row[3], row[4], row[5], row[6]);
 const recordKey = (record: ExecutionRecord, outcome: string) =>
-  `${record.orgId ?? ''}\u0000${record.provider}\u0000${record.model ?? ''}\u0000${record.operation}\u0000${outcome}`;
+  keyOf(record.orgId ?? '', record.provider, record.model ?? '', record.operation, outcome);
 
 function newRow(bucket: string, record: ExecutionRecord, outcome: string): FoldedRollup {
   const row: Array<string | number> = [
