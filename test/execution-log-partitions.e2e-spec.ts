@@ -19,6 +19,9 @@ import {
 import { successfulChatRecord } from './support/execution-records.js';
 import { authAs, startTestApp, uniqueId, type TestApp } from './support/test-app.js';
 
+/** Only PostgreSQL takes rows by COPY from a stream; embedded PGlite runs its one statement on this thread. */
+const itOnPostgres = process.env.DATABASE_URL?.startsWith('postgres') ? it : it.skip;
+
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -470,6 +473,40 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
       orgId,
     ]);
     expect({ rows, calls }).toEqual({ rows: 1, calls: 1 });
+  });
+
+  itOnPostgres('writes a large batch a slice at a time, letting the event loop turn between slices', async () => {
+    const orgId = uniqueId('org');
+    const writer = gateway.app.get(ExecutionLogWriter);
+    // Event-loop turns are counted, and each record notes the turn its request id is read in (the writer reads it to write the row).
+    let turn = 0;
+    let counting = true;
+    const countTurn = () => {
+      turn++;
+      if (counting) setImmediate(countTurn);
+    };
+    setImmediate(countTurn);
+    const readsPerTurn = new Map<number, number>();
+    for (let index = 0; index < 3000; index++) {
+      const record = successfulChatRecord({ requestId: `${orgId}-${index}`, userId: `${orgId}-user`, orgId });
+      const requestId = record.requestId;
+      Object.defineProperty(record, 'requestId', {
+        enumerable: true,
+        get: () => {
+          readsPerTurn.set(turn, (readsPerTurn.get(turn) ?? 0) + 1);
+          return requestId;
+        },
+      });
+      writer.record(record);
+    }
+    await gateway.flushExecutionLog();
+    counting = false;
+
+    const [{ rows }] = await gateway.dataSource.query('SELECT count(*)::int AS rows FROM execution_logs WHERE org_id = $1', [orgId]);
+    expect(rows).toBe(3000);
+    // Read (fitted and written) over many turns, a few hundred at most in any one, not the whole batch at once.
+    expect(readsPerTurn.size).toBeGreaterThan(10);
+    expect(Math.max(...readsPerTurn.values())).toBeLessThanOrEqual(500);
   });
 
   it('shows the retention and the oldest day still kept on /status/details', async () => {
