@@ -2,7 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
+import { CallerGuard } from '@app/auth';
 import { AppModule } from './app.module.js';
+import { DirectRoutes } from './http/direct-routes.js';
+import { executeDirectRoute, IntegrationsController } from './integrations/integrations.controller.js';
 import { clientErrorHandler, frameworkErrors, installRequestGuards } from './http/framework-errors.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { RouteTable } from './http/route-table.js';
@@ -27,6 +30,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   });
   const routes = new RouteTable();
   adapter.getInstance().addHook('onRoute', (route) => routes.add(route.method, route.url));
+  const directRoutes = new DirectRoutes();
+  adapter.getInstance().addHook('onRoute', directRoutes.onRoute);
   const rootLogger = createRootLogger(config.server);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, rootLogger, options.clock), adapter, {
     logger: new PinoNestLogger(rootLogger),
@@ -43,12 +48,15 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   // other media type, instead of reaching validation as a string.
   fastify.removeContentTypeParser('text/plain');
   installRequestGuards(fastify);
-  app.useGlobalFilters(new GatewayExceptionFilter(routes));
+  const filter = new GatewayExceptionFilter(routes);
+  app.useGlobalFilters(filter);
+  directRoutes.serve([executeDirectRoute(app.get(IntegrationsController))], app.get(CallerGuard), filter);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setUpSwagger(app);
   try {
     await app.init();
+    directRoutes.assertRegistered();
   } catch (error) {
     // Release what did start (database pool, timers) so a failed boot exits cleanly.
     await app.close().catch(() => undefined);

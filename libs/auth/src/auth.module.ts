@@ -11,7 +11,8 @@ import { JwtStrategy } from './jwt/jwt.strategy.js';
 @Module({})
 export class AuthModule {
   static register(auth: AuthConfig): DynamicModule {
-    const providers: Provider[] = [TokenIntrospector, { provide: APP_GUARD, useClass: CallerGuard }];
+    // One instance: the global guard, also run by routes Fastify serves directly (apps/integrations/src/http/direct-routes.ts).
+    const providers: Provider[] = [TokenIntrospector, CallerGuard, { provide: APP_GUARD, useExisting: CallerGuard }];
     // The passport strategy registers itself on construction; only build it when it will be used.
     if (auth.mode === 'jwt') providers.push(JwtStrategy);
     return { module: AuthModule, imports: [IdentityModule, PassportModule], providers };

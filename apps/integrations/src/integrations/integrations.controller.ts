@@ -1,8 +1,8 @@
 import type { PassThrough } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Caller, CurrentCaller, Public } from '@app/auth';
+import { Caller, CALLER_KEY, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { callOptions } from '../http/call-options.js';
@@ -16,7 +16,8 @@ import { ExecutionsQueryDto } from './dto/executions-query.dto.js';
 import { ExecutionsResponseDto } from './dto/executions-response.dto.js';
 import { ExecuteResponseDto } from './dto/execute-response.dto.js';
 import { ProvidersResponseDto } from './dto/providers-response.dto.js';
-import { ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
+import { parseExecuteRequest, ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
+import type { DirectRoute } from '../http/direct-routes.js';
 import { ExecuteCalls } from '../routing/execute-calls.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
 import { visibilityOf } from '../http/visibility.js';
@@ -49,6 +50,7 @@ export class IntegrationsController {
   @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'PROVIDER_RATE_LIMITED (with retryAfterMs), PROVIDER_QUOTA_EXCEEDED' })
   @ApiResponse({ status: 502, type: ErrorResponseDto, description: 'PROVIDER_UNAVAILABLE, PROVIDER_INVALID_RESPONSE' })
   @ApiResponse({ status: 504, type: ErrorResponseDto, description: 'PROVIDER_TIMEOUT' })
+  // Served by Fastify directly (executeDirectRoute below): a change to the parameters goes there too.
   async execute(
     @CurrentCaller() caller: Caller,
     @Body(ParseExecuteRequestPipe) request: ExecuteRequest,
@@ -98,4 +100,23 @@ export class IntegrationsController {
     const scope = visibilityOf(caller);
     return this.executionLogs.find({ ...query, scope });
   }
+}
+
+/**
+ * POST /api/integrations/execute as Fastify serves it (http/direct-routes.ts): the method above,
+ * given what its parameter decorators would give it.
+ */
+export function executeDirectRoute(controller: IntegrationsController): DirectRoute {
+  return {
+    method: 'POST',
+    url: '/api/integrations/execute',
+    controller: IntegrationsController,
+    handlerName: 'execute' satisfies keyof IntegrationsController,
+    invoke: (request: FastifyRequest, reply: FastifyReply) =>
+      controller.execute(callerOf(request), parseExecuteRequest(request.body), request.id, reply),
+  };
+}
+
+function callerOf(request: FastifyRequest): Caller {
+  return (request as unknown as Record<string, Caller>)[CALLER_KEY];
 }
