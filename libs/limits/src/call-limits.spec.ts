@@ -23,6 +23,13 @@ describe('CallLimits', () => {
     await expect(limits.admit({ userId: 'u2' })).resolves.toBeUndefined();
   });
 
+  it('keeps apart users whose ids and organizations spell the same text together', async () => {
+    const { limits } = limitsOf(new MemoryCounterStore(), { rpm: 1, tpm: 0 }, { rpm: 0, tpm: 0 });
+    await limits.admit({ userId: 'ab', orgId: 'c' });
+    await expect(limits.admit({ userId: 'a', orgId: 'bc' })).resolves.toBeUndefined();
+    await expect(limits.admit({ userId: 'ab', orgId: 'c' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
   it('counts an organization across its users', async () => {
     const { limits } = limitsOf(new MemoryCounterStore(), { rpm: 0, tpm: 0 });
     for (const userId of ['a', 'b', 'c']) await limits.admit({ userId, orgId: 'o1' });

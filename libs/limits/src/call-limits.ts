@@ -31,7 +31,12 @@ const MAX_PLANS = 10_000;
  */
 @Injectable()
 export class CallLimits {
-  private readonly plans = new Map<string, SubjectPlan>();
+  /**
+   * By user id, then org id ('' for none): looked up by the strings the caller already holds (their
+   * hashes kept by V8), not by a key string made and hashed anew on every call.
+   */
+  private readonly plans = new Map<string, Map<string, SubjectPlan>>();
+  private planCount = 0;
 
   constructor(
     @Inject(COUNTER_STORE) private readonly store: CounterStore,
@@ -71,9 +76,9 @@ export class CallLimits {
 
   private planFor(subject: RateLimitSubject, now: Date): SubjectPlan {
     const period = this.budgets.periodName(now);
-    // The user id's length first: no user and org pair can spell another's.
-    const id = `${subject.userId.length}:${subject.userId}${subject.orgId ?? ''}`;
-    let plan = this.plans.get(id);
+    const orgId = subject.orgId ?? '';
+    let ofUser = this.plans.get(subject.userId);
+    let plan = ofUser?.get(orgId);
     if (plan?.period !== period) {
       const rules = [...this.rateLimiter.rules(subject), ...this.budgets.rules(subject, now)];
       plan = {
@@ -83,8 +88,14 @@ export class CallLimits {
         tokenCounters: this.rateLimiter.tokenCounters(subject),
         spendCounters: this.budgets.spendCounters(subject, now),
       };
-      if (this.plans.size >= MAX_PLANS) this.plans.clear();
-      this.plans.set(id, plan);
+      if (this.planCount >= MAX_PLANS) {
+        this.plans.clear();
+        this.planCount = 0;
+        ofUser = undefined;
+      }
+      if (!ofUser) this.plans.set(subject.userId, (ofUser = new Map<string, SubjectPlan>()));
+      if (!ofUser.has(orgId)) this.planCount++;
+      ofUser.set(orgId, plan);
     }
     return plan;
   }
