@@ -6,6 +6,8 @@ import { CallerGuard } from '@app/auth';
 import { AppModule } from './app.module.js';
 import { DirectRoutes } from './http/direct-routes.js';
 import { executeDirectRoute, IntegrationsController } from './integrations/integrations.controller.js';
+import { AnthropicCompatController, messagesDirectRoute } from './anthropic-compat/anthropic-compat.controller.js';
+import { chatDirectRoute, OpenAiCompatController } from './openai-compat/openai-compat.controller.js';
 import { clientErrorHandler, frameworkErrors, installRequestGuards } from './http/framework-errors.js';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { RouteTable } from './http/route-table.js';
@@ -50,7 +52,16 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   installRequestGuards(fastify);
   const filter = new GatewayExceptionFilter(routes);
   app.useGlobalFilters(filter);
-  directRoutes.serve([executeDirectRoute(app.get(IntegrationsController))], app.get(CallerGuard), filter);
+  // The call routes, where the gateway's own cost per call matters most.
+  directRoutes.serve(
+    [
+      executeDirectRoute(app.get(IntegrationsController)),
+      chatDirectRoute(app.get(OpenAiCompatController)),
+      messagesDirectRoute(app.get(AnthropicCompatController)),
+    ],
+    app.get(CallerGuard),
+    filter,
+  );
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setUpSwagger(app);

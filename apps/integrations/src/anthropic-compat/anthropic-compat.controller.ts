@@ -1,7 +1,7 @@
 import type { PassThrough } from 'node:stream';
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { cacheHeader } from '../http/cache-control.js';
@@ -12,6 +12,7 @@ import { anthropicErrorBody } from '../http/anthropic-error.js';
 import { callOptions } from '../http/call-options.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
+import { bodyOf, callerOf, type DirectRoute } from '../http/direct-routes.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { AnthropicEventWriter, messagesRequestFromAnthropic, messageToAnthropic } from './anthropic-wire.mapper.js';
 
@@ -42,6 +43,7 @@ export class AnthropicCompatController {
     },
   })
   @ApiOkResponse({ description: 'An Anthropic Message, or its event stream when stream is true' })
+  // Served by Fastify directly (messagesDirectRoute below): a change to the parameters goes there too.
   async messages(
     @CurrentCaller() caller: Caller,
     @Body() body: Record<string, unknown>,
@@ -66,4 +68,15 @@ export class AnthropicCompatController {
       });
     });
   }
+}
+
+/** POST /v1/messages as Fastify serves it (http/direct-routes.ts): the method above, given what its parameter decorators would give it. */
+export function messagesDirectRoute(controller: AnthropicCompatController): DirectRoute {
+  return {
+    method: 'POST',
+    url: '/v1/messages',
+    controller: AnthropicCompatController,
+    handlerName: 'messages' satisfies keyof AnthropicCompatController,
+    invoke: (request: FastifyRequest, reply: FastifyReply) => controller.messages(callerOf(request), bodyOf(request), request.id, reply),
+  };
 }

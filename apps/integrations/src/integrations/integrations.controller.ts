@@ -2,7 +2,7 @@ import type { PassThrough } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Caller, CALLER_KEY, CurrentCaller, Public } from '@app/auth';
+import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
 import { callOptions } from '../http/call-options.js';
@@ -17,7 +17,7 @@ import { ExecutionsResponseDto } from './dto/executions-response.dto.js';
 import { ExecuteResponseDto } from './dto/execute-response.dto.js';
 import { ProvidersResponseDto } from './dto/providers-response.dto.js';
 import { parseExecuteRequest, ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
-import type { DirectRoute } from '../http/direct-routes.js';
+import { callerOf, type DirectRoute } from '../http/direct-routes.js';
 import { ExecuteCalls } from '../routing/execute-calls.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
 import { visibilityOf } from '../http/visibility.js';
@@ -115,8 +115,4 @@ export function executeDirectRoute(controller: IntegrationsController): DirectRo
     invoke: (request: FastifyRequest, reply: FastifyReply) =>
       controller.execute(callerOf(request), parseExecuteRequest(request.body), request.id, reply),
   };
-}
-
-function callerOf(request: FastifyRequest): Caller {
-  return (request as unknown as Record<string, Caller>)[CALLER_KEY];
 }

@@ -1,7 +1,7 @@
 import type { PassThrough } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
@@ -9,6 +9,7 @@ import { cacheHeader } from '../http/cache-control.js';
 import { callOptions } from '../http/call-options.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
+import { bodyOf, callerOf, type DirectRoute } from '../http/direct-routes.js';
 import { openAiErrorType } from '../http/openai-error.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { responsesRequestFromOpenAi, ResponsesEventWriter, responseToOpenAi } from './responses-wire.mapper.js';
@@ -49,6 +50,7 @@ export class OpenAiCompatController {
     },
   })
   @ApiOkResponse({ description: 'An OpenAI chat.completion object, or chat.completion.chunk events when stream is true' })
+  // Served by Fastify directly (chatDirectRoute below): a change to the parameters goes there too.
   async chat(
     @CurrentCaller() caller: Caller,
     @Body() body: Record<string, unknown>,
@@ -144,4 +146,15 @@ export class OpenAiCompatController {
   models(): Record<string, unknown> {
     return modelsToOpenAi(this.registry.list(), STARTED_AT_SECONDS);
   }
+}
+
+/** POST /v1/chat/completions as Fastify serves it (http/direct-routes.ts): the method above, given what its parameter decorators would give it. */
+export function chatDirectRoute(controller: OpenAiCompatController): DirectRoute {
+  return {
+    method: 'POST',
+    url: '/v1/chat/completions',
+    controller: OpenAiCompatController,
+    handlerName: 'chat' satisfies keyof OpenAiCompatController,
+    invoke: (request: FastifyRequest, reply: FastifyReply) => controller.chat(callerOf(request), bodyOf(request), request.id, reply),
+  };
 }
