@@ -1,4 +1,4 @@
-import { ForbiddenException, type CanActivate, type ExceptionFilter } from '@nestjs/common';
+import { ForbiddenException, type ExceptionFilter, type ExecutionContext } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { CALLER_KEY, type Caller } from '@app/auth';
@@ -14,10 +14,15 @@ export interface DirectRoute {
   invoke(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }
 
+/** The global guard as the direct routes run it: one that answers with a promise (CallerGuard does). */
+export interface PromisedGuard {
+  canActivate(context: ExecutionContext): Promise<boolean>;
+}
+
 /**
  * Hot routes served by Fastify straight into their controller's method, past Nest's per-request
  * machinery (execution context, guard and pipe consumers, parameter factories, response
- * controller), which is about a tenth of an execute call's CPU (bench/README.md). A request meets
+ * controller), a measurable part of a call's CPU (bench/README.md). A request meets
  * the same things as on any other route: Fastify's hooks, the global guard (the same instance, with
  * the same execution context Nest would give it) and the one exception filter. The route stays
  * declared on its controller, so Swagger and the route table know it; only the handler Nest
@@ -25,7 +30,7 @@ export interface DirectRoute {
  */
 export class DirectRoutes {
   private readonly byRoute = new Map<string, { route: DirectRoute; registered: boolean }>();
-  private guard: CanActivate | undefined;
+  private guard: PromisedGuard | undefined;
   private filter: ExceptionFilter | undefined;
 
   /** For Fastify's onRoute hook: runs while Nest registers its routes (app.init()), after `serve`. */
@@ -38,7 +43,7 @@ export class DirectRoutes {
   };
 
   /** The routes to serve directly, the global guard and the exception filter; before Nest registers its routes. */
-  serve(routes: readonly DirectRoute[], guard: CanActivate, filter: ExceptionFilter): void {
+  serve(routes: readonly DirectRoute[], guard: PromisedGuard, filter: ExceptionFilter): void {
     this.guard = guard;
     this.filter = filter;
     for (const route of routes) this.byRoute.set(`${route.method} ${route.url}`, { route, registered: false });
