@@ -1,7 +1,7 @@
 import type { PassThrough } from 'node:stream';
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { cacheHeader } from '../http/cache-control.js';
@@ -12,7 +12,7 @@ import { anthropicErrorBody } from '../http/anthropic-error.js';
 import { callOptions } from '../http/call-options.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
-import { bodyOf, callerOf, type DirectRoute } from '../http/direct-routes.js';
+import { bodyAsItCame, postCallRoute, type DirectRoute } from '../http/direct-routes.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { AnthropicEventWriter, messagesRequestFromAnthropic, messageToAnthropic } from './anthropic-wire.mapper.js';
 
@@ -70,13 +70,9 @@ export class AnthropicCompatController {
   }
 }
 
-/** POST /v1/messages as Fastify serves it (http/direct-routes.ts): the method above, given what its parameter decorators would give it. */
+/** POST /v1/messages as Fastify serves it (http/direct-routes.ts): the method above. */
 export function messagesDirectRoute(controller: AnthropicCompatController): DirectRoute {
-  return {
-    method: 'POST',
-    url: '/v1/messages',
-    controller: AnthropicCompatController,
-    handlerName: 'messages' satisfies keyof AnthropicCompatController,
-    invoke: (request: FastifyRequest, reply: FastifyReply) => controller.messages(callerOf(request), bodyOf(request), request.id, reply),
-  };
+  return postCallRoute('/v1/messages', AnthropicCompatController, 'messages', bodyAsItCame, (caller, body, requestId, reply) =>
+    controller.messages(caller, body, requestId, reply),
+  );
 }

@@ -73,12 +73,28 @@ export class DirectRoutes {
   }
 }
 
-/** What @CurrentCaller() gives a method: the caller the guard authenticated. */
-export function callerOf(request: FastifyRequest): Caller {
-  return (request as unknown as Record<string, Caller>)[CALLER_KEY];
+/**
+ * A direct route to a call method, POST, whose parameters are (@CurrentCaller() caller, its body,
+ * @RequestId() requestId, @Res({ passthrough: true }) reply): `readBody` gives the body as the
+ * method's @Body() (and its pipe) would.
+ */
+export function postCallRoute<Controller, Body>(
+  url: string,
+  controller: abstract new (...args: never[]) => Controller,
+  handlerName: keyof Controller & string,
+  readBody: (body: unknown) => Body,
+  call: (caller: Caller, body: Body, requestId: string, reply: FastifyReply) => Promise<unknown>,
+): DirectRoute {
+  return {
+    method: 'POST',
+    url,
+    controller,
+    handlerName,
+    invoke: (request, reply) => call((request as unknown as Record<string, Caller>)[CALLER_KEY], readBody(request.body), request.id, reply),
+  };
 }
 
 /** What @Body() gives a method whose body is taken as it came (a Record: the global validation pipe passes it through). */
-export function bodyOf(request: FastifyRequest): Record<string, unknown> {
-  return request.body as Record<string, unknown>;
+export function bodyAsItCame(body: unknown): Record<string, unknown> {
+  return body as Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 import type { PassThrough } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller, Public } from '@app/auth';
 import { ExecutionLogQuery } from '@app/execution-log';
@@ -17,7 +17,7 @@ import { ExecutionsResponseDto } from './dto/executions-response.dto.js';
 import { ExecuteResponseDto } from './dto/execute-response.dto.js';
 import { ProvidersResponseDto } from './dto/providers-response.dto.js';
 import { parseExecuteRequest, ParseExecuteRequestPipe, type ExecuteRequest } from '../execute/execute-request.js';
-import { callerOf, type DirectRoute } from '../http/direct-routes.js';
+import { postCallRoute, type DirectRoute } from '../http/direct-routes.js';
 import { ExecuteCalls } from '../routing/execute-calls.js';
 import { ProviderCatalog } from './provider-catalog.service.js';
 import { visibilityOf } from '../http/visibility.js';
@@ -102,17 +102,13 @@ export class IntegrationsController {
   }
 }
 
-/**
- * POST /api/integrations/execute as Fastify serves it (http/direct-routes.ts): the method above,
- * given what its parameter decorators would give it.
- */
+/** POST /api/integrations/execute as Fastify serves it (http/direct-routes.ts): the method above, its body through its pipe's check. */
 export function executeDirectRoute(controller: IntegrationsController): DirectRoute {
-  return {
-    method: 'POST',
-    url: '/api/integrations/execute',
-    controller: IntegrationsController,
-    handlerName: 'execute' satisfies keyof IntegrationsController,
-    invoke: (request: FastifyRequest, reply: FastifyReply) =>
-      controller.execute(callerOf(request), parseExecuteRequest(request.body), request.id, reply),
-  };
+  return postCallRoute(
+    '/api/integrations/execute',
+    IntegrationsController,
+    'execute',
+    parseExecuteRequest,
+    (caller, request, requestId, reply) => controller.execute(caller, request, requestId, reply),
+  );
 }

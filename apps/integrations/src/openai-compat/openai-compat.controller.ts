@@ -1,7 +1,7 @@
 import type { PassThrough } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Caller, CurrentCaller } from '@app/auth';
 import { ProviderRegistry } from '@app/providers';
 import { ApiAuthenticated } from '../http/api-authenticated.decorator.js';
@@ -9,7 +9,7 @@ import { cacheHeader } from '../http/cache-control.js';
 import { callOptions } from '../http/call-options.js';
 import { callerHangUp } from '../http/caller-hang-up.js';
 import { eventStream } from '../http/event-stream.js';
-import { bodyOf, callerOf, type DirectRoute } from '../http/direct-routes.js';
+import { bodyAsItCame, postCallRoute, type DirectRoute } from '../http/direct-routes.js';
 import { openAiErrorType } from '../http/openai-error.js';
 import { RequestId } from '../http/request-id.decorator.js';
 import { responsesRequestFromOpenAi, ResponsesEventWriter, responseToOpenAi } from './responses-wire.mapper.js';
@@ -148,13 +148,9 @@ export class OpenAiCompatController {
   }
 }
 
-/** POST /v1/chat/completions as Fastify serves it (http/direct-routes.ts): the method above, given what its parameter decorators would give it. */
+/** POST /v1/chat/completions as Fastify serves it (http/direct-routes.ts): the method above. */
 export function chatDirectRoute(controller: OpenAiCompatController): DirectRoute {
-  return {
-    method: 'POST',
-    url: '/v1/chat/completions',
-    controller: OpenAiCompatController,
-    handlerName: 'chat' satisfies keyof OpenAiCompatController,
-    invoke: (request: FastifyRequest, reply: FastifyReply) => controller.chat(callerOf(request), bodyOf(request), request.id, reply),
-  };
+  return postCallRoute('/v1/chat/completions', OpenAiCompatController, 'chat', bodyAsItCame, (caller, body, requestId, reply) =>
+    controller.chat(caller, body, requestId, reply),
+  );
 }
