@@ -37,18 +37,21 @@ describe('structured call logs', () => {
       OPENAI_API_KEY: 'sk-proj-loggingTests0123456789',
       ...environment,
     });
+    const userId = uniqueId('user');
+    let requestId: string;
     try {
-      const userId = uniqueId('user');
       const response = await request(gateway.server)
         .post('/api/integrations/execute')
         .set(authAs(userId, { orgId: 'org-log' }))
         .send({ provider: 'openai', operation: 'chat.completions', params: { messages: [{ role: 'user', content: SECRET_CONTENT }] } })
         .expect(200);
-      const entry = lines.map((line) => JSON.parse(line)).find((parsed) => parsed.msg === 'provider call' && parsed.userId === userId);
-      return { entry, requestId: response.headers['x-request-id'] };
+      requestId = response.headers['x-request-id'];
     } finally {
+      // Closing writes the lines still waiting for their batch.
       await gateway.close();
     }
+    const entry = lines.map((line) => JSON.parse(line)).find((parsed) => parsed.msg === 'provider call' && parsed.userId === userId);
+    return { entry, requestId };
   }
 
   it('writes one JSON line per call with request id, caller, provider, outcome and durations, without content', async () => {

@@ -103,6 +103,7 @@ describe('no API key ever leaks', () => {
 
   it('finds no key in any response, log line, execution log row or vault row', async () => {
     await gateway.flushExecutionLog();
+    gateway.flushLogs();
     const executionRows = await gateway.dataSource.query('SELECT * FROM execution_logs WHERE user_id = ANY($1)', [userIds]);
     const vaultRows = await gateway.dataSource.query('SELECT * FROM stored_credentials WHERE owner_id = ANY($1)', [userIds]);
     expect(executionRows.length).toBeGreaterThanOrEqual(21);

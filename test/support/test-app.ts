@@ -6,6 +6,7 @@ import { loadConfig } from '@app/config';
 import { ExecutionLogWriter } from '@app/execution-log';
 import { createApp } from '../../apps/integrations/src/create-app.js';
 import { AttemptAccounting } from '../../apps/integrations/src/execute/attempt-accounting.js';
+import { batchedStdout } from '../../apps/integrations/src/logging/batched-stdout.js';
 import { waitFor } from './fake-opstage.js';
 
 export interface TestApp {
@@ -14,6 +15,8 @@ export interface TestApp {
   server: ReturnType<NestFastifyApplication['getHttpServer']>;
   dataSource: DataSource;
   flushExecutionLog(): Promise<void>;
+  /** Writes the log lines still waiting for their batch (they are written within 20 ms anyway). */
+  flushLogs(): void;
   /** Resolves once the token and spend counting of every answered call is done (it runs after the answer). */
   settleAccounting(): Promise<void>;
   /** Listens on 127.0.0.1 (for clients that read a response as it arrives); returns the base URL. */
@@ -58,6 +61,7 @@ export async function startTestApp(
     server: app.getHttpServer(),
     dataSource,
     flushExecutionLog: () => writer.flush(),
+    flushLogs: () => batchedStdout.flush(),
     settleAccounting: () => app.get(AttemptAccounting, { strict: false }).settled(),
     listen: async () => {
       await app.listen({ port: 0, host: '127.0.0.1' });

@@ -13,6 +13,7 @@ import { GatewayExceptionFilter } from './http/gateway-exception.filter.js';
 import { RouteTable } from './http/route-table.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
+import { batchedStdout } from './logging/batched-stdout.js';
 import { createRootLogger, PinoNestLogger } from './logging/pino-logger.js';
 import { readServiceVersion, type Clock } from '@app/common';
 
@@ -42,6 +43,11 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Log lines still waiting for their batch are written when the server closes, not up to 20 ms later.
+  fastify.addHook('onClose', (_instance, done) => {
+    batchedStdout.flush();
+    done();
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
