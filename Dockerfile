@@ -15,4 +15,5 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 5007
-CMD ["node", "dist/apps/integrations/src/main.js"]
+# A 32 MB young generation (V8's default is 16): half as many scavenges under load (bench/README.md).
+CMD ["node", "--max-semi-space-size=32", "dist/apps/integrations/src/main.js"]

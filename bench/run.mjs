@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { startArguments } from './start-command.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -129,7 +130,7 @@ async function startGateway(database, logFile) {
   const log = openSync(logFile, 'a');
   // BENCH_CPU_PROFILE=<dir>: the gateway writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = serverUnderTest([...profile, join(root, 'dist/apps/integrations/src/main.js')], { stdio: ['ignore', log, 'inherit'], env });
+  const child = serverUnderTest([...profile, ...startArguments(root)], { stdio: ['ignore', log, 'inherit'], env });
   for (let attempt = 0; attempt < 150; attempt++) {
     try {
       const response = await fetch(`${targets.gateway.url}/health/ready`);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { startArguments } from './start-command.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -99,7 +100,7 @@ async function load(dataSource) {
 }
 
 async function startGateway() {
-  const child = spawn(process.execPath, [join(root, 'dist/apps/integrations/src/main.js')], {
+  const child = spawn(process.execPath, startArguments(root), {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
