@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { serverConfig, type ServerConfig } from '@app/config';
+import { CallLogLine } from './call-log-line.js';
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
@@ -28,11 +29,13 @@ export interface CallLogEntry {
 @Injectable()
 export class CallLogger {
   private readonly logger: Logger;
+  private readonly line: CallLogLine;
   private readonly enabled: boolean;
   private readonly includeContent: boolean;
 
   constructor(@Inject(ROOT_LOGGER) root: Logger, @Inject(serverConfig.token) config: ServerConfig) {
     this.logger = root.child({ context: 'execute' });
+    this.line = new CallLogLine(this.logger);
     this.enabled = config.logging.executions;
     this.includeContent = config.logging.messageContent;
   }
@@ -40,8 +43,13 @@ export class CallLogger {
   /** `params` (the caller's) are logged only with LOG_MESSAGE_CONTENT=true (debugging). */
   log(entry: CallLogEntry, params?: unknown): void {
     if (!this.enabled) return;
-    const line = this.includeContent ? { ...entry, params } : entry;
-    if (entry.outcome === 'success') this.logger.info(line, 'provider call');
-    else this.logger.warn(line, 'provider call failed');
+    const success = entry.outcome === 'success';
+    if (this.includeContent) {
+      const line = { ...entry, params };
+      if (success) this.logger.info(line, 'provider call');
+      else this.logger.warn(line, 'provider call failed');
+      return;
+    }
+    this.line.write(entry, !success, success ? 'provider call' : 'provider call failed');
   }
 }
