@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { SecurityEvents } from '@app/common';
 import { ExecutionLogWriter, type ExecutionLogWriterStats } from '@app/execution-log';
 import { CircuitBreaker, ProviderRegistry } from '@app/providers';
 import { ModelCatalog } from '@app/catalog';
 import { COUNTER_STORE, type CounterStore } from '@app/limits';
+import { BucketCounts, GatheredHistogram, NestedTotals, gatheredCounter } from './call-figures.js';
 
 const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -28,38 +29,26 @@ export interface AttemptMeasurement {
 @Injectable()
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({
-    name: 'gateway_requests_total',
-    help: 'Provider calls by outcome (success or error code)',
-    labelNames: ['provider', 'operation', 'outcome'],
-    registers: [this.registry],
-  });
-  private readonly upstreamLatency = new Histogram({
+  // Per-call figures are gathered in plain maps and arrays and become series when scraped (call-figures.ts).
+  private readonly requestTotals = new NestedTotals(3);
+  private readonly tokenTotals = new NestedTotals(2);
+  private readonly costTotals = new NestedTotals(1);
+  private readonly upstreamLatency = new GatheredHistogram({
     name: 'gateway_upstream_latency_seconds',
     help: 'Time waiting on the upstream',
     labelNames: ['provider'],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
-  private readonly overhead = new Histogram({
+  private readonly overhead = new GatheredHistogram({
     name: 'gateway_overhead_seconds',
     help: 'Time the gateway itself adds (total minus upstream)',
     labelNames: ['provider'],
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
     registers: [this.registry],
   });
-  private readonly tokens = new Counter({
-    name: 'gateway_tokens_total',
-    help: 'Tokens used',
-    labelNames: ['provider', 'kind'],
-    registers: [this.registry],
-  });
-  private readonly cost = new Counter({
-    name: 'gateway_estimated_cost_usd_total',
-    help: 'Estimated spend in USD',
-    labelNames: ['provider'],
-    registers: [this.registry],
-  });
+  /** Each provider's histogram counts, found with one lookup per call. */
+  private readonly latencyCounts = new Map<string, { upstream: BucketCounts; overhead: BucketCounts }>();
   private readonly internalErrors = new Counter({
     name: 'gateway_internal_errors_total',
     help: 'Errors that escaped every handler (a bug), caught by the last-resort process handlers or the stream writer',
@@ -76,6 +65,23 @@ export class GatewayMetrics {
     @Inject(COUNTER_STORE) counters: CounterStore,
   ) {
     collectDefaultMetrics({ register: this.registry });
+    gatheredCounter(
+      {
+        name: 'gateway_requests_total',
+        help: 'Provider calls by outcome (success or error code)',
+        labelNames: ['provider', 'operation', 'outcome'],
+        registers: [this.registry],
+      },
+      this.requestTotals,
+    );
+    gatheredCounter(
+      { name: 'gateway_tokens_total', help: 'Tokens used', labelNames: ['provider', 'kind'], registers: [this.registry] },
+      this.tokenTotals,
+    );
+    gatheredCounter(
+      { name: 'gateway_estimated_cost_usd_total', help: 'Estimated spend in USD', labelNames: ['provider'], registers: [this.registry] },
+      this.costTotals,
+    );
     new Counter({
       name: 'gateway_limit_admissions_total',
       help: 'Calls under rate limits or budgets by what admitted or refused them: the counter store (Redis or memory), or slots this replica leased ahead (lease)',
@@ -146,15 +152,21 @@ export class GatewayMetrics {
   }
 
   observe(attempt: AttemptMeasurement): void {
-    this.requests.inc({ provider: attempt.provider, operation: attempt.operation, outcome: attempt.outcome });
+    const { provider } = attempt;
+    this.requestTotals.add(1, provider, attempt.operation, attempt.outcome);
     if (attempt.upstreamLatencyMs !== undefined) {
-      this.upstreamLatency.observe({ provider: attempt.provider }, attempt.upstreamLatencyMs / 1000);
-      this.overhead.observe({ provider: attempt.provider }, Math.max(0, attempt.durationMs - attempt.upstreamLatencyMs) / 1000);
+      let counts = this.latencyCounts.get(provider);
+      if (!counts) {
+        counts = { upstream: this.upstreamLatency.countsFor(provider), overhead: this.overhead.countsFor(provider) };
+        this.latencyCounts.set(provider, counts);
+      }
+      counts.upstream.observe(attempt.upstreamLatencyMs / 1000);
+      counts.overhead.observe(Math.max(0, attempt.durationMs - attempt.upstreamLatencyMs) / 1000);
     }
-    // prom-client throws on a negative or non-finite increment: count only what is a real amount.
-    if (isAmount(attempt.promptTokens)) this.tokens.inc({ provider: attempt.provider, kind: 'prompt' }, attempt.promptTokens);
-    if (isAmount(attempt.completionTokens)) this.tokens.inc({ provider: attempt.provider, kind: 'completion' }, attempt.completionTokens);
-    if (isAmount(attempt.costUsd)) this.cost.inc({ provider: attempt.provider }, attempt.costUsd);
+    // Only real amounts: prom-client refuses a negative or non-finite increment when it is scraped.
+    if (isAmount(attempt.promptTokens)) this.tokenTotals.add(attempt.promptTokens, provider, 'prompt');
+    if (isAmount(attempt.completionTokens)) this.tokenTotals.add(attempt.completionTokens, provider, 'completion');
+    if (isAmount(attempt.costUsd)) this.costTotals.add(attempt.costUsd, provider);
   }
 
   /** An error no handler caught: `kind` says where it was caught (unhandledRejection, uncaughtException, stream). */
