@@ -57,7 +57,7 @@ export class GatheredHistogram<Label extends string> extends Histogram<Label> {
     return counts;
   }
 
-  override async get(): Promise<MetricObjectWithValues<MetricValueWithName<Label | 'le'>>> {
+  override get(): Promise<MetricObjectWithValues<MetricValueWithName<Label | 'le'>>> {
     const { name, help, labelNames, aggregator = 'sum' } = this.configuration;
     const label = labelNames[0];
     const values: MetricValueWithName<Label | 'le'>[] = [];
@@ -73,7 +73,7 @@ export class GatheredHistogram<Label extends string> extends Histogram<Label> {
     }
     // prom-client's types name the type with an enum its code does not have: at run time it is the text.
     const metric = { name, help, type: 'histogram' as unknown as MetricType, values, aggregator };
-    return metric as MetricObjectWithValues<MetricValueWithName<Label | 'le'>>;
+    return Promise.resolve(metric as MetricObjectWithValues<MetricValueWithName<Label | 'le'>>);
   }
 
   /** What the registry reads for the text exposition (prom-client's Histogram has a variant of its own). */
