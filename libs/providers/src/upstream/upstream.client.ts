@@ -7,6 +7,7 @@ import type { HangUp } from './hang-up.js';
 import { RequestDeadline } from './request-deadline.js';
 import type { SerializedRequest, UpstreamReply, UpstreamRequest } from './upstream-types.js';
 import { urlParts } from './url-parts.js';
+import { dispatchWhole } from './whole-reply.js';
 
 /**
  * The hot-path HTTP client for provider calls: undici with pooled keep-alive connections per origin.
@@ -45,17 +46,20 @@ export class UpstreamClient implements OnApplicationShutdown {
     try {
       const hasBody = upstreamRequest.payload !== undefined;
       const { origin, path } = urlParts(upstreamRequest.url);
-      const response = await this.dispatcher.request({
-        origin,
-        path,
-        method: hasBody ? 'POST' : 'GET',
-        headers: hasBody
-          ? { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'application/json' }
-          : { ...upstreamRequest.headers, accept: 'application/json' },
-        body: upstreamRequest.payload,
-        signal: deadline,
-      });
-      return await wholeReply(response, startedAt);
+      const reply = await dispatchWhole(
+        this.dispatcher,
+        {
+          origin,
+          path,
+          method: hasBody ? 'POST' : 'GET',
+          headers: hasBody
+            ? { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'application/json' }
+            : { ...upstreamRequest.headers, accept: 'application/json' },
+          body: upstreamRequest.payload,
+        },
+        deadline,
+      );
+      return { status: reply.status, headers: reply.headers, body: parseJsonOrText(reply.text), latencyMs: performance.now() - startedAt };
     } catch (error) {
       if (hangUp?.happened) throw cancelled(provider, error);
       throw this.transportFailure(provider, error, deadline.timedOut, timeoutMs);

@@ -1,0 +1,80 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { errors, type Dispatcher } from 'undici';
+import type { RequestDeadline } from './request-deadline.js';
+
+/** A reply read to its end: status, headers and the body as text. */
+export interface RawReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * Sends one request and reads its whole reply through undici's handler API (`dispatch`), keeping
+ * the body's chunks as they arrive and decoding them once at the end. `dispatcher.request()` wraps
+ * every reply in a Readable stream and an async resource, which a reply read whole at once has no
+ * use for, at a measurable cost per call (bench/README.md). The deadline aborts the request as a
+ * `signal` would: a request aborted before, during or after connecting fails with undici's
+ * RequestAbortedError, and the reply's own failures (size limit, connection lost) are undici's.
+ */
+export function dispatchWhole(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, deadline: RequestDeadline): Promise<RawReply> {
+  return new Promise<RawReply>((resolve, reject) => {
+    dispatcher.dispatch(options, new WholeReplyHandler(deadline, resolve, reject));
+  });
+}
+
+class WholeReplyHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  private status = 0;
+  private headers: IncomingHttpHeaders = {};
+  private readonly chunks: Buffer[] = [];
+  private length = 0;
+  private readonly abortOnDeadline = (): void => this.controller?.abort(new errors.RequestAbortedError());
+
+  constructor(
+    private readonly deadline: RequestDeadline,
+    private readonly resolve: (reply: RawReply) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    deadline.once('abort', this.abortOnDeadline);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.deadline.aborted) return controller.abort(new errors.RequestAbortedError());
+    this.controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return; // informational (1xx): the reply proper follows
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    this.settle();
+    this.resolve({ status: this.status, headers: this.headers, text: decode(this.chunks, this.length) });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    this.settle();
+    this.reject(error);
+  }
+
+  private settle(): void {
+    this.deadline.removeListener('abort', this.abortOnDeadline);
+    this.controller = null;
+  }
+}
+
+/** UTF-8, a leading byte-order mark dropped: as undici's `body.text()` reads a reply. */
+function decode(chunks: readonly Buffer[], length: number): string {
+  if (length === 0) return '';
+  const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+  const start = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+  return buffer.toString('utf8', start);
+}
