@@ -83,8 +83,10 @@ async function postgresAvailable() {
   const client = new pg.Client({ connectionString: `${POSTGRES_SERVER}/postgres`, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [BENCH_DATABASE]);
-    if (rowCount === 0) await client.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+    // A fresh database every run: the execution log of earlier runs (millions of rows after a few)
+    // would make each run write into bigger indexes than the one before, and runs incomparable.
+    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${BENCH_DATABASE}`);
     return true;
   } catch {
     return false;
