@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
 import { GatewayError } from '@app/common';
 import { upstreamConfig, type UpstreamConfig } from './upstream.config.js';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -7,6 +7,7 @@ import type { HangUp } from './hang-up.js';
 import { RequestDeadline } from './request-deadline.js';
 import type { SerializedRequest, UpstreamReply, UpstreamRequest } from './upstream-types.js';
 import { urlParts } from './url-parts.js';
+import { dispatchStream } from './streamed-reply.js';
 import { dispatchWhole } from './whole-reply.js';
 
 /**
@@ -89,23 +90,29 @@ export class UpstreamClient implements OnApplicationShutdown {
     const startedAt = performance.now();
     try {
       const { origin, path } = urlParts(upstreamRequest.url);
-      const response = await this.dispatcher.request({
-        origin,
-        path,
-        method: 'POST',
-        headers: { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: upstreamRequest.payload,
-        signal: deadline,
-        bodyTimeout: timeoutMs,
-      });
-      if (response.statusCode >= 400) return await wholeReply(response, startedAt);
+      const reply = await dispatchStream(
+        this.dispatcher,
+        {
+          origin,
+          path,
+          method: 'POST',
+          headers: { ...upstreamRequest.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
+          body: upstreamRequest.payload,
+          bodyTimeout: timeoutMs,
+        },
+        deadline,
+      );
+      if (reply.status >= 400) {
+        const text = await reply.text();
+        return { status: reply.status, headers: reply.headers, body: parseJsonOrText(text), latencyMs: performance.now() - startedAt };
+      }
       streaming = true;
       const latencyMs = performance.now() - startedAt;
       deadline.restart(Math.max(1, this.streamTimeoutMs - latencyMs));
       return {
-        status: response.statusCode,
-        headers: response.headers,
-        stream: response.body,
+        status: reply.status,
+        headers: reply.headers,
+        stream: reply,
         latencyMs,
         deadline,
         finish: () => deadline.clear(),
@@ -199,12 +206,6 @@ export interface UpstreamStream {
   deadline: RequestDeadline;
   /** Stops the total deadline: call once the body has been read, or given up on. */
   finish(): void;
-}
-
-/** Reads a reply to the end; `latencyMs` runs from `startedAt` to the last byte. */
-async function wholeReply(response: Dispatcher.ResponseData, startedAt: number): Promise<UpstreamReply> {
-  const text = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, body: parseJsonOrText(text), latencyMs: performance.now() - startedAt };
 }
 
 function parseJsonOrText(text: string): unknown {

@@ -57,7 +57,7 @@ class WholeReplyHandler implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.settle();
-    this.resolve({ status: this.status, headers: this.headers, text: decode(this.chunks, this.length) });
+    this.resolve({ status: this.status, headers: this.headers, text: decodeText(this.chunks, this.length) });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
@@ -72,7 +72,7 @@ class WholeReplyHandler implements Dispatcher.DispatchHandler {
 }
 
 /** UTF-8, a leading byte-order mark dropped: as undici's `body.text()` reads a reply. */
-function decode(chunks: readonly Buffer[], length: number): string {
+export function decodeText(chunks: readonly Buffer[], length: number): string {
   if (length === 0) return '';
   const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
   const start = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
