@@ -5,7 +5,7 @@ import { ExecutionLogWriter, type ExecutionLogWriterStats } from '@app/execution
 import { CircuitBreaker, ProviderRegistry } from '@app/providers';
 import { ModelCatalog } from '@app/catalog';
 import { COUNTER_STORE, type CounterStore } from '@app/limits';
-import { BucketCounts, GatheredHistogram, NestedTotals, gatheredCounter } from './call-figures.js';
+import { GatheredHistogram, NestedTotals, gatheredCounter } from './call-figures.js';
 
 const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -47,8 +47,6 @@ export class GatewayMetrics {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
     registers: [this.registry],
   });
-  /** Each provider's histogram counts, found with one lookup per call. */
-  private readonly latencyCounts = new Map<string, { upstream: BucketCounts; overhead: BucketCounts }>();
   private readonly internalErrors = new Counter({
     name: 'gateway_internal_errors_total',
     help: 'Errors that escaped every handler (a bug), caught by the last-resort process handlers or the stream writer',
@@ -155,13 +153,8 @@ export class GatewayMetrics {
     const { provider } = attempt;
     this.requestTotals.add(1, provider, attempt.operation, attempt.outcome);
     if (attempt.upstreamLatencyMs !== undefined) {
-      let counts = this.latencyCounts.get(provider);
-      if (!counts) {
-        counts = { upstream: this.upstreamLatency.countsFor(provider), overhead: this.overhead.countsFor(provider) };
-        this.latencyCounts.set(provider, counts);
-      }
-      counts.upstream.observe(attempt.upstreamLatencyMs / 1000);
-      counts.overhead.observe(Math.max(0, attempt.durationMs - attempt.upstreamLatencyMs) / 1000);
+      this.upstreamLatency.countsFor(provider).observe(attempt.upstreamLatencyMs / 1000);
+      this.overhead.countsFor(provider).observe(Math.max(0, attempt.durationMs - attempt.upstreamLatencyMs) / 1000);
     }
     // Only real amounts: prom-client refuses a negative or non-finite increment when it is scraped.
     if (isAmount(attempt.promptTokens)) this.tokenTotals.add(attempt.promptTokens, provider, 'prompt');

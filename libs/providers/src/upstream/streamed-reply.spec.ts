@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, loopbackUrl } from '../../../../test/support/loopback-server.js';
 import { Agent, errors, type Dispatcher } from 'undici';
 import { RequestDeadline } from './request-deadline.js';
 import { dispatchStream } from './streamed-reply.js';
@@ -45,15 +45,14 @@ describe('dispatchStream', () => {
 
   beforeAll(async () => {
     server = createServer((request, response) => routes[request.url ?? '']?.(response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await listenOnLoopback(server);
+    origin = loopbackUrl(server);
   });
 
   afterAll(async () => {
     for (const created of deadlines) created.clear();
     await agent.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await closeServer(server);
   });
 
   it('resolves with the headers, then gives the body chunk by chunk to the end', async () => {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { errors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { DeadlineBoundHandler } from './deadline-bound-handler.js';
 import type { RequestDeadline } from './request-deadline.js';
 import { decodeText } from './whole-reply.js';
 
@@ -34,10 +35,7 @@ export function dispatchStream(
 
 type Waiting = { resolve: (result: IteratorResult<Buffer>) => void; reject: (error: Error) => void };
 
-class StreamedReplyHandler implements Dispatcher.DispatchHandler, StreamedReply, AsyncIterator<Buffer> {
-  status = 0;
-  headers: IncomingHttpHeaders = {};
-  private controller: Dispatcher.DispatchController | null = null;
+class StreamedReplyHandler extends DeadlineBoundHandler implements StreamedReply, AsyncIterator<Buffer> {
   private readonly queue: Buffer[] = [];
   private queuedBytes = 0;
   private paused = false;
@@ -45,25 +43,16 @@ class StreamedReplyHandler implements Dispatcher.DispatchHandler, StreamedReply,
   private ended = false;
   private failure: Error | null = null;
   private waiting: Waiting | null = null;
-  private readonly abortOnDeadline = (): void => this.abort();
 
   constructor(
-    private readonly deadline: RequestDeadline,
+    deadline: RequestDeadline,
     private readonly resolveOpened: (reply: StreamedReply) => void,
     private readonly rejectOpened: (error: Error) => void,
   ) {
-    deadline.once('abort', this.abortOnDeadline);
+    super(deadline);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    if (this.deadline.aborted) return controller.abort(new errors.RequestAbortedError());
-    this.controller = controller;
-  }
-
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    if (statusCode < 200) return; // informational (1xx): the reply proper follows
-    this.status = statusCode;
-    this.headers = headers;
+  protected override started(): void {
     this.opened = true;
     this.resolveOpened(this);
   }
@@ -130,14 +119,9 @@ class StreamedReplyHandler implements Dispatcher.DispatchHandler, StreamedReply,
     return decodeText(chunks, length);
   }
 
-  private abort(): void {
-    this.controller?.abort(new errors.RequestAbortedError());
-  }
-
   /** The body ended or failed: the reader waiting hears of it, and the deadline no longer needs this handler. */
   private finished(): void {
-    this.deadline.removeListener('abort', this.abortOnDeadline);
-    this.controller = null;
+    this.release();
     const waiting = this.waiting;
     if (!waiting) return;
     this.waiting = null;

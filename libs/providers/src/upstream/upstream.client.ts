@@ -60,7 +60,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         },
         deadline,
       );
-      return { status: reply.status, headers: reply.headers, body: parseJsonOrText(reply.text), latencyMs: performance.now() - startedAt };
+      return readReply(reply.status, reply.headers, reply.text, startedAt);
     } catch (error) {
       if (hangUp?.happened) throw cancelled(provider, error);
       throw this.transportFailure(provider, error, deadline.timedOut, timeoutMs);
@@ -102,10 +102,7 @@ export class UpstreamClient implements OnApplicationShutdown {
         },
         deadline,
       );
-      if (reply.status >= 400) {
-        const text = await reply.text();
-        return { status: reply.status, headers: reply.headers, body: parseJsonOrText(text), latencyMs: performance.now() - startedAt };
-      }
+      if (reply.status >= 400) return readReply(reply.status, reply.headers, await reply.text(), startedAt);
       streaming = true;
       const latencyMs = performance.now() - startedAt;
       deadline.restart(Math.max(1, this.streamTimeoutMs - latencyMs));
@@ -206,6 +203,11 @@ export interface UpstreamStream {
   deadline: RequestDeadline;
   /** Stops the total deadline: call once the body has been read, or given up on. */
   finish(): void;
+}
+
+/** A reply read to its end; `latencyMs` runs from `startedAt` to the last byte. */
+function readReply(status: number, headers: IncomingHttpHeaders, text: string, startedAt: number): UpstreamReply {
+  return { status, headers, body: parseJsonOrText(text), latencyMs: performance.now() - startedAt };
 }
 
 function parseJsonOrText(text: string): unknown {

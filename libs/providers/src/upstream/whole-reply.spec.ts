@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, loopbackUrl } from '../../../../test/support/loopback-server.js';
 import { Agent, errors } from 'undici';
 import { RequestDeadline } from './request-deadline.js';
 import { dispatchWhole } from './whole-reply.js';
@@ -26,7 +26,7 @@ const routes: Record<string, (response: ServerResponse) => void> = {
 describe('dispatchWhole', () => {
   let server: Server;
   let origin: string;
-  const agent = new Agent({ maxResponseSize: 1024 });
+  const agent = new Agent();
   const deadlines: RequestDeadline[] = [];
   const deadline = (ms = 5_000) => {
     const created = new RequestDeadline(ms);
@@ -37,15 +37,14 @@ describe('dispatchWhole', () => {
 
   beforeAll(async () => {
     server = createServer((request, response) => (routes[request.url ?? ''] ?? ((r) => r.writeHead(404).end()))(response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await listenOnLoopback(server);
+    origin = loopbackUrl(server);
   });
 
   afterAll(async () => {
     for (const created of deadlines) created.clear();
     await agent.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await closeServer(server);
   });
 
   it('reads status, headers and the whole body', async () => {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { errors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { DeadlineBoundHandler } from './deadline-bound-handler.js';
 import type { RequestDeadline } from './request-deadline.js';
 
 /** A reply read to its end: status, headers and the body as text. */
@@ -23,31 +24,16 @@ export function dispatchWhole(dispatcher: Dispatcher, options: Dispatcher.Dispat
   });
 }
 
-class WholeReplyHandler implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | null = null;
-  private status = 0;
-  private headers: IncomingHttpHeaders = {};
+class WholeReplyHandler extends DeadlineBoundHandler {
   private readonly chunks: Buffer[] = [];
   private length = 0;
-  private readonly abortOnDeadline = (): void => this.controller?.abort(new errors.RequestAbortedError());
 
   constructor(
-    private readonly deadline: RequestDeadline,
+    deadline: RequestDeadline,
     private readonly resolve: (reply: RawReply) => void,
     private readonly reject: (error: Error) => void,
   ) {
-    deadline.once('abort', this.abortOnDeadline);
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    if (this.deadline.aborted) return controller.abort(new errors.RequestAbortedError());
-    this.controller = controller;
-  }
-
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    if (statusCode < 200) return; // informational (1xx): the reply proper follows
-    this.status = statusCode;
-    this.headers = headers;
+    super(deadline);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -56,18 +42,13 @@ class WholeReplyHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.settle();
+    this.release();
     this.resolve({ status: this.status, headers: this.headers, text: decodeText(this.chunks, this.length) });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
-    this.settle();
+    this.release();
     this.reject(error);
-  }
-
-  private settle(): void {
-    this.deadline.removeListener('abort', this.abortOnDeadline);
-    this.controller = null;
   }
 }
 
