@@ -209,6 +209,46 @@ describe('RedisCounterStore (real Redis)', () => {
       expect(leasing.admissions()).toEqual({ checked: before.checked + 1, leased: before.leased + 2 });
     });
 
+    it('renews a steady caller’s lease without its calls waiting: after its second call, none is decided in Redis', async () => {
+      const checks = requests(1_000);
+      const counter = `integrations-test:${checks[0].key}`;
+      const before = leasing.admissions();
+      for (let call = 1; call <= 40; call++) {
+        expect(await outcome(leasing, checks)).toBe('allowed');
+        await leasing.flush(); // a renewal the call sent, answered
+        now += 1_000;
+        await raw.pexpire(counter, 60_000 - call * 1_000); // Redis's clock moves on as this test's clock does
+      }
+      expect(leasing.admissions()).toEqual({ checked: before.checked + 2, leased: before.leased + 38 });
+      // Redis counted each call and the few slots the lease still holds (at most what five calls at this pace use).
+      const counted = Number(await raw.get(counter));
+      expect(counted).toBeGreaterThan(40);
+      expect(counted).toBeLessThanOrEqual(45);
+    });
+
+    it('stops admitting from a renewed lease once a checked-only counter reaches its limit', async () => {
+      const tokens = key('tokens');
+      const checks = [{ key: tokens, limit: 1_000_000, windowMs: 60_000, take: false }, ...requests(1_000)];
+      for (let call = 1; call <= 8; call++) {
+        await leasing.check(checks);
+        await leasing.flush();
+        now += 1_000;
+        await raw.pexpire(`integrations-test:${checks[1].key}`, 60_000 - call * 1_000);
+      }
+      await raw.set(`integrations-test:${tokens}`, '1000000', 'PX', 60_000);
+      // Calls go on from the lease until its next renewal (due within four calls at this pace) is refused at the
+      // token limit; the slots it still held are dropped then, and every call after is refused.
+      const outcomes: string[] = [];
+      for (let call = 0; call < 8; call++) {
+        outcomes.push(await outcome(leasing, checks));
+        await leasing.flush();
+        now += 1_000;
+      }
+      expect(outcomes.indexOf('refused')).toBeGreaterThan(0);
+      expect(outcomes.indexOf('refused')).toBeLessThanOrEqual(4);
+      expect(outcomes.slice(outcomes.indexOf('refused'))).toEqual(outcomes.slice(outcomes.indexOf('refused')).map(() => 'refused'));
+    });
+
     it('lets a leased slot lapse after the lease time', async () => {
       const checks = requests(1_000);
       await leasing.check(checks);

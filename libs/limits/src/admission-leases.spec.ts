@@ -96,12 +96,100 @@ describe('AdmissionLeases', () => {
     expect(leases.tryAdmit(endingSoon)).toBe(false);
   });
 
-  it('drops what is left once the store refuses a call', () => {
+  it('drops what is left once the store refuses at a checked-only limit, keeps the slots held at a counted one', () => {
     const { leases, checks } = leasesAt(5_000);
     leases.allowed(checks, 5, 60_000);
-    leases.refused(checks);
+    leases.refused(checks, false);
     expect(leases.tryAdmit(checks)).toBe(false);
     expect(leases.wanted(checks)).toBe(0);
+
+    // Requests at their limit: the slots held were taken in that very counter, so they are still this replica's.
+    leases.allowed(checks, 2, 60_000);
+    leases.refused(checks, true);
+    expect([leases.tryAdmit(checks), leases.tryAdmit(checks), leases.tryAdmit(checks)]).toEqual([true, true, false]);
+  });
+
+  describe('renewal', () => {
+    /** A subject seen twice, `paceMs` apart: the second call took `slots` ahead, in a window that ends `windowMs` after the first. */
+    function steadySubject(paceMs: number, slots: number, windowMs = 60_000) {
+      const subject = leasesAt(5_000);
+      subject.leases.allowed(subject.checks, 0, windowMs);
+      subject.advance(paceMs);
+      subject.leases.allowed(subject.checks, slots, windowMs - paceMs);
+      return subject;
+    }
+
+    it('renews a steady subject’s lease once its slots or time run low, asking for what its pace wants, once at a time', () => {
+      const { leases, checks, advance } = steadySubject(1_000, 5);
+      for (let call = 0; call < 3; call++) {
+        advance(1_000);
+        expect(leases.tryAdmit(checks)).toBe(true);
+        expect(leases.renewal(checks)).toBe(0);
+      }
+      advance(1_000);
+      expect(leases.tryAdmit(checks)).toBe(true);
+      // One slot and one second left; five calls within the lease at one a second: its own slot and three ahead.
+      expect(leases.renewal(checks)).toBe(3);
+      expect(leases.renewal(checks)).toBe(0); // on its way
+    });
+
+    it('restarts the lease time with the renewal’s answer, so a steady subject’s calls never go to the store', () => {
+      const { leases, checks, advance } = steadySubject(1_000, 5);
+      for (let call = 0; call < 30; call++) {
+        advance(1_000);
+        expect(leases.tryAdmit(checks)).toBe(true);
+        const ahead = leases.renewal(checks);
+        if (ahead > 0) leases.renewed(checks, ahead, 60_000 - ((call * 1_000) % 60_000));
+      }
+    });
+
+    it('renews late in the lease time with slots left, unless the counted window ends first', () => {
+      const { leases, checks, advance } = steadySubject(1_000, 20);
+      advance(3_000);
+      expect(leases.tryAdmit(checks)).toBe(true);
+      expect(leases.renewal(checks)).toBe(0);
+      advance(800); // 1.2 s of the lease left
+      expect(leases.tryAdmit(checks)).toBe(true);
+      expect(leases.renewal(checks)).toBe(1); // slots enough: its own and one, to learn whether the store still leases
+
+      const ending = steadySubject(1_000, 20, 4_000); // the window ends 2 s before the lease would
+      ending.advance(2_000);
+      expect(ending.leases.tryAdmit(ending.checks)).toBe(true);
+      expect(ending.leases.renewal(ending.checks)).toBe(0);
+    });
+
+    it('adds a renewal’s own slot without more time when the store took nothing ahead (a counter near its limit)', () => {
+      const { leases, checks, advance } = steadySubject(1_000, 1);
+      advance(1_000);
+      leases.tryAdmit(checks);
+      expect(leases.renewal(checks)).toBeGreaterThan(0);
+      leases.renewed(checks, 0, -1);
+      advance(2_999); // the lease was taken 4 s ago
+      expect(leases.tryAdmit(checks)).toBe(true);
+      expect(leases.tryAdmit(checks)).toBe(false);
+    });
+
+    it('replaces the slots of an ended window with those of the new one, with their own take time', () => {
+      const { leases, checks, advance } = steadySubject(1_000, 2);
+      leases.allowed(checks, 0, 1_500); // the window ends in 1.5 s
+      advance(1_000);
+      leases.tryAdmit(checks);
+      expect(leases.renewal(checks)).toBeGreaterThan(0);
+      advance(600);
+      leases.renewed(checks, 3, 59_900);
+      expect(leases.lapsed(true)).toEqual([{ checks, slots: 4, takenMsAgo: 0 }]);
+    });
+
+    it('after a failed renewal, lets a later call try again with the slots still held', () => {
+      const { leases, checks, advance } = steadySubject(1_000, 2);
+      advance(1_000);
+      leases.tryAdmit(checks);
+      expect(leases.renewal(checks)).toBe(3);
+      leases.renewalFailed(checks);
+      advance(1_000);
+      expect(leases.tryAdmit(checks)).toBe(true);
+      expect(leases.renewal(checks)).toBe(4);
+    });
   });
 
   it('with no lease time, never asks for slots nor admits without the store', () => {

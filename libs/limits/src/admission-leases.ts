@@ -7,6 +7,10 @@ export const MAX_LEASED_SLOTS = 64;
 const MAX_LEASES = 20_000;
 /** Slots whose window has less than this left when their lease lapses are not given back: the window ends first. */
 const GIVE_BACK_MIN_WINDOW_MS = 1_000;
+/** Two answers whose shortest counted windows end this close together counted in the same window. */
+const SAME_WINDOW_MS = 1_000;
+/** A lease is renewed once its slots would last, or its time has, less than this share (1/n) of the lease time. */
+const RENEW_AT_SHARE = 4;
 
 /** Slots a replica took ahead in the shared counters for one subject's checks. */
 interface Lease {
@@ -20,6 +24,10 @@ interface Lease {
   windowEndsAt: number;
   /** The subject's latest call through this replica, however admitted. */
   lastCallAt: number;
+  /** The time between the subject's last two calls through this replica. */
+  paceMs: number;
+  /** A renewal is on its way to the store. */
+  renewing: boolean;
 }
 
 /** Slots of a lapsed lease to give back to its counted limits, while their windows still run. */
@@ -40,7 +48,12 @@ export interface UnusedSlots {
  * near a limit. Slots still unused when the lease lapses are given back (`lapsed`), so a burst
  * followed by silence does not use up a limit; until then another replica may refuse a call for
  * them. Checked-only counters (tokens, spend) are not re-read while a lease lasts, so a lease lasts
- * at most `leaseMs`.
+ * at most `leaseMs` after the store's latest answer.
+ *
+ * A steady subject's lease is renewed before it runs out (`renewal`): a call admitted from one of its
+ * last slots, or late in its time, also sends the store a check of its own that takes the slots the
+ * pace wants, without waiting for it; its answer (`renewed`) adds them and, having re-read every
+ * counter, restarts the lease time. So a steady subject's calls never wait on the store.
  *
  * Keyed by the checks array: CallLimits passes each subject's same array on every call.
  */
@@ -60,8 +73,61 @@ export class AdmissionLeases {
     const now = this.now();
     if (now >= lease.expiresAt) return false;
     lease.slots--;
+    lease.paceMs = now - lease.lastCallAt;
     lease.lastCallAt = now;
     return true;
+  }
+
+  /**
+   * After a call admitted from the lease: the slots a renewal should ask for ahead of its own (to
+   * hold what the pace wants within the lease time; at least one, so its answer tells whether the
+   * store still leases), or 0 when none is due: the lease still holds slots and time for a quarter
+   * of the lease time at the subject's pace, or a renewal is on its way. The lease is then marked
+   * renewing until `renewed` or `renewalEnded`.
+   */
+  renewal(checks: readonly CounterCheck[]): number {
+    const lease = this.leases.get(checks);
+    if (!lease || lease.renewing) return 0;
+    const now = this.now();
+    const reserveMs = this.leaseMs / RENEW_AT_SHARE;
+    const wanted = this.atPace(lease.paceMs);
+    const slotsLow = lease.slots <= wanted / RENEW_AT_SHARE;
+    // Late in the lease time, unless the counted window ends first: slots taken now would end with it.
+    const timeLow = lease.expiresAt - now <= reserveMs && !(lease.windowEndsAt - now <= reserveMs);
+    if (wanted === 0 || !(slotsLow || timeLow)) return 0;
+    lease.renewing = true;
+    return Math.max(1, wanted - lease.slots - 1);
+  }
+
+  /**
+   * The store allowed a renewal: it took its own slot and `ahead` more; `windowMs` is the time left
+   * in the shortest counted window (negative: no counted limit). With slots ahead (the store found
+   * every counter clear of its limit), they are added, or replace those of an ended window, and the
+   * lease time restarts; with none (a counter near its limit), only the own slot is added.
+   */
+  renewed(checks: readonly CounterCheck[], ahead: number, windowMs: number): void {
+    const lease = this.leases.get(checks);
+    if (!lease) return; // dropped meanwhile: the slots lapse with their window
+    lease.renewing = false;
+    if (ahead === 0) {
+      lease.slots += 1;
+      return;
+    }
+    const now = this.now();
+    const windowEndsAt = windowMs >= 0 ? now + windowMs : NaN;
+    if (Number.isNaN(windowEndsAt) || Math.abs(windowEndsAt - lease.windowEndsAt) < SAME_WINDOW_MS) lease.slots += 1 + ahead;
+    else {
+      lease.slots = 1 + ahead;
+      lease.takenAt = now;
+      lease.windowEndsAt = windowEndsAt;
+    }
+    lease.expiresAt = Math.min(now + this.leaseMs, Number.isNaN(windowEndsAt) ? Infinity : windowEndsAt);
+  }
+
+  /** A renewal failed (the store did not answer): the slots still held stay usable, and a later call may try again. */
+  renewalFailed(checks: readonly CounterCheck[]): void {
+    const lease = this.leases.get(checks);
+    if (lease) lease.renewing = false;
   }
 
   /**
@@ -73,8 +139,12 @@ export class AdmissionLeases {
     if (this.leaseMs === 0) return 0;
     const lease = this.leases.get(checks);
     if (!lease) return 0;
-    const sincePrevious = this.now() - lease.lastCallAt;
-    return sincePrevious > this.leaseMs ? 0 : Math.min(MAX_LEASED_SLOTS, Math.floor(this.leaseMs / Math.max(1, sincePrevious)));
+    return this.atPace(this.now() - lease.lastCallAt);
+  }
+
+  /** The calls a subject calling every `paceMs` makes within the lease time (0: slower than one per lease). */
+  private atPace(paceMs: number): number {
+    return paceMs > this.leaseMs ? 0 : Math.min(MAX_LEASED_SLOTS, Math.floor(this.leaseMs / Math.max(1, paceMs)));
   }
 
   /**
@@ -90,7 +160,7 @@ export class AdmissionLeases {
     const lease = this.leases.get(checks);
     if (!lease) {
       if (this.leases.size >= MAX_LEASES) this.leases.clear();
-      this.leases.set(checks, { slots, expiresAt, takenAt: now, windowEndsAt, lastCallAt: now });
+      this.leases.set(checks, { slots, expiresAt, takenAt: now, windowEndsAt, lastCallAt: now, paceMs: Infinity, renewing: false });
       return;
     }
     // Updated in place: a subject's lease is long-lived, and a new object per answer would be a young
@@ -104,12 +174,20 @@ export class AdmissionLeases {
       lease.takenAt = now;
       lease.windowEndsAt = windowEndsAt;
     }
+    lease.paceMs = now - lease.lastCallAt;
     lease.lastCallAt = now;
   }
 
-  /** The store refused a call: nothing is left to admit from. */
-  refused(checks: readonly CounterCheck[]): void {
-    this.leases.delete(checks);
+  /**
+   * The store refused a call or a renewal. At a checked-only limit (tokens, spend) nothing more is
+   * admitted from the lease; at a counted one (requests) the slots already held are real takes in
+   * that very counter (a renewal may have taken them while the call was on its way) and stay usable.
+   */
+  refused(checks: readonly CounterCheck[], atCountedLimit: boolean): void {
+    const lease = this.leases.get(checks);
+    if (!lease) return;
+    lease.renewing = false;
+    if (!atCountedLimit || lease.slots === 0) this.leases.delete(checks);
   }
 
   /**

@@ -180,14 +180,20 @@ interface CallArguments {
   list: string;
 }
 
-/** A call's checks waiting for the end of the event-loop turn, and its answer's callbacks. */
+/**
+ * A call's checks waiting for the end of the event-loop turn, and its answer's callbacks; or a
+ * lease's renewal (no call waits on it: its answer goes to the leases).
+ */
 interface PendingCheck {
   checks: readonly CounterCheck[];
   /** Slots asked for ahead of the subject's next calls. */
   ahead: number;
+  renewal: boolean;
   resolve: (result: CheckResult) => void;
   reject: (error: unknown) => void;
 }
+
+const ignore = () => undefined;
 
 /**
  * The scripts as ioredis commands, sent by SHA (EVALSHA, loaded once), not as source on every call:
@@ -233,6 +239,8 @@ export class RedisCounterStore implements CounterStore {
   private readonly prepared = new WeakMap<readonly CounterCheck[], CallArguments>();
   /** Checks made in this event-loop turn, sent together at its end. */
   private pendingChecks: PendingCheck[] = [];
+  /** Settles once the latest checks sent (or about to be) are answered; sendChecks never rejects. */
+  private checksAnswered: Promise<void> | undefined;
   private readonly leases: AdmissionLeases;
   private readonly decided: CounterAdmissions = { checked: 0, leased: 0 };
   private giveBackTimer: NodeJS.Timeout | undefined;
@@ -275,7 +283,8 @@ export class RedisCounterStore implements CounterStore {
   }
 
   /**
-   * A call with a slot leased ahead is admitted at once. Other checks wait for the end of this
+   * A call with a slot leased ahead is admitted at once (and, when the lease runs low, its renewal
+   * goes to the store without the call waiting for it). Other checks wait for the end of this
    * event-loop turn and go in one script run with every other check made in it (and the additions
    * held back): one round trip for all the calls that arrived together.
    */
@@ -283,13 +292,19 @@ export class RedisCounterStore implements CounterStore {
     if (checks.length === 0) return ALLOWED;
     if (this.leases.tryAdmit(checks)) {
       this.decided.leased++;
+      const ahead = this.leases.renewal(checks);
+      if (ahead > 0) this.enqueue({ checks, ahead, renewal: true, resolve: ignore, reject: ignore });
       return ALLOWED;
     }
     this.decided.checked++;
-    return new Promise<CheckResult>((resolve, reject) => {
-      if (this.pendingChecks.length === 0) setImmediate(() => void this.sendChecks());
-      this.pendingChecks.push({ checks, ahead: this.leases.wanted(checks), resolve, reject });
-    });
+    return new Promise<CheckResult>((resolve, reject) =>
+      this.enqueue({ checks, ahead: this.leases.wanted(checks), renewal: false, resolve, reject }),
+    );
+  }
+
+  private enqueue(pending: PendingCheck): void {
+    if (this.pendingChecks.length === 0) this.checksAnswered = new Promise((answered) => setImmediate(() => answered(this.sendChecks())));
+    this.pendingChecks.push(pending);
   }
 
   private async sendChecks(): Promise<void> {
@@ -297,17 +312,23 @@ export class RedisCounterStore implements CounterStore {
     this.pendingChecks = [];
     try {
       const answer = await this.guarded(() => this.runChecks(calls, this.takeHeld()));
-      calls.forEach(({ checks, resolve }, index) => {
+      calls.forEach(({ checks, renewal, resolve }, index) => {
         const [blocked, countOrSlots, ttl] = answer.slice(3 * index, 3 * index + 3);
-        if (!blocked) {
+        if (blocked) {
+          this.leases.refused(checks, checks[blocked - 1].take);
+          if (!renewal)
+            resolve({ allowed: false, blocked: blocked - 1, count: countOrSlots, resetMs: ttl > 0 ? ttl : checks[blocked - 1].windowMs });
+        } else if (renewal) this.leases.renewed(checks, countOrSlots, ttl);
+        else {
           this.leases.allowed(checks, countOrSlots, ttl);
-          return resolve({ allowed: true });
+          resolve({ allowed: true });
         }
-        this.leases.refused(checks);
-        resolve({ allowed: false, blocked: blocked - 1, count: countOrSlots, resetMs: ttl > 0 ? ttl : checks[blocked - 1].windowMs });
       });
     } catch (error) {
-      for (const { reject } of calls) reject(error);
+      for (const { checks, renewal, reject } of calls) {
+        if (renewal) this.leases.renewalFailed(checks);
+        else reject(error);
+      }
     }
   }
 
@@ -385,9 +406,13 @@ export class RedisCounterStore implements CounterStore {
     return held ? held.written : Promise.resolve();
   }
 
-  /** Sends the additions held back now (the check script with no call), and waits for those already on their way. */
+  /**
+   * Sends the additions held back now (the check script with no call), and waits for those already
+   * on their way and for the checks already queued (leases' renewals among them) to be answered.
+   */
   async flush(): Promise<void> {
     const sending = [...this.sending];
+    const checksAnswered = this.checksAnswered;
     const held = this.takeHeld();
     if (held) {
       await this.guarded(() => this.runChecks([], held)).catch((error: unknown) => {
@@ -396,6 +421,7 @@ export class RedisCounterStore implements CounterStore {
       });
     }
     await Promise.all(sending);
+    await checksAnswered;
   }
 
   /**
