@@ -9,8 +9,8 @@ import type { ExecuteRequest } from './execute-request.js';
 
 /**
  * What every call passes before anything is sent: the control plane's switch, a known provider and
- * operation, valid params, and the caller's rate limits and spend caps. A refusal is the caller's
- * 4xx (or the switch's 503), never a provider error.
+ * operation, valid params (`check`), and the caller's rate limits and spend caps (`limit`). A
+ * refusal is the caller's 4xx (or the switch's 503), never a provider error.
  */
 @Injectable()
 export class Admission {
@@ -21,14 +21,19 @@ export class Admission {
     private readonly catalog: ModelCatalog,
   ) {}
 
-  async admit(caller: Caller, request: ExecuteRequest): Promise<{ adapter: ProviderAdapter; call: PreparedCall }> {
+  /** The request as its provider's call, or the refusal; checked on this turn, before the limits are asked. */
+  check(request: ExecuteRequest): { adapter: ProviderAdapter; call: PreparedCall } {
     // Fail closed: an operator who disabled the agent in Opstage has stopped all upstream calls.
     this.integration.assertEnabled();
     const adapter = this.registry.get(request.provider);
     const call = adapter.validate(request.operation, request.params);
     this.assertFitsContext(adapter, call);
-    await this.limits.admit({ userId: caller.userId, orgId: caller.orgId });
     return { adapter, call };
+  }
+
+  /** Settles once the caller's limits admit the call (at once from a lease; else Redis answers), or rejects with the refusal. */
+  limit(caller: Caller): Promise<void> {
+    return this.limits.admit({ userId: caller.userId, orgId: caller.orgId });
   }
 
   /**

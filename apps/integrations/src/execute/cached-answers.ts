@@ -23,6 +23,11 @@ export class CachedAnswers {
     private readonly recorder: AttemptRecorder,
   ) {}
 
+  /** Whether `find` may answer this call from the cache (then nothing else need be done for it first). */
+  mayAnswer(call: PreparedCall, wish: CacheWish | undefined): boolean {
+    return !wish?.refresh && this.cache.ttlFor(call, wish) !== undefined;
+  }
+
   async find(
     caller: Caller,
     adapter: ProviderAdapter,

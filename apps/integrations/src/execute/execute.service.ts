@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@app/auth';
 import { GatewayError } from '@app/common';
-import { CredentialResolver } from '@app/credentials';
+import { CredentialResolver, type ResolvedCredential } from '@app/credentials';
 import type { NormalizedResponse } from '@app/normalization';
 import {
   FallbackPlanner,
@@ -71,13 +71,13 @@ export class ExecuteService {
     hangUp?: HangUp,
     options: CallOptions = {},
   ): Promise<NormalizedResponse> {
-    const { adapter, call } = await this.admitted(caller, request, requestId, options.trace);
+    const { adapter, call, credential } = await this.admitted(caller, request, requestId, options);
     const cached = await this.cachedAnswers.find(caller, adapter, call, requestId, options.cache, options.trace);
     if ('hit' in cached) return cached.hit;
-    const attempt = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
-      this.whole(caller, step.adapter, step.call, requestId, hangUp, options);
+    const attempt = (step: { adapter: ProviderAdapter; call: PreparedCall }, credential?: Promise<ResolvedCredential>) =>
+      this.whole(caller, step.adapter, step.call, requestId, hangUp, options, credential);
     try {
-      const result = await attempt({ adapter, call });
+      const result = await attempt({ adapter, call }, credential);
       cached.keep?.(result);
       return result;
     } catch (error) {
@@ -102,14 +102,20 @@ export class ExecuteService {
     hangUp: HangUp,
     options: CallOptions = {},
   ): Promise<StreamSession> {
-    const admitted = await this.admitted(caller, request, requestId, options.trace);
-    const open = (step: { adapter: ProviderAdapter; call: PreparedCall }) =>
-      this.runAttempt(caller, step.adapter, step.call, requestId, options.trace, (apiKey) =>
-        this.executor.openStream(step.adapter, step.call, apiKey, hangUp, options.maxAttempts, options.trace?.traceparent),
+    const admitted = await this.admitted(caller, request, requestId, options);
+    const open = (step: { adapter: ProviderAdapter; call: PreparedCall }, credential?: Promise<ResolvedCredential>) =>
+      this.runAttempt(
+        caller,
+        step.adapter,
+        step.call,
+        requestId,
+        options.trace,
+        (apiKey) => this.executor.openStream(step.adapter, step.call, apiKey, hangUp, options.maxAttempts, options.trace?.traceparent),
+        credential,
       );
     let opened: { value: OpenedStream; attempt: Attempt };
     try {
-      opened = await open(admitted);
+      opened = await open(admitted, admitted.credential);
     } catch (error) {
       const fallback = await this.fallBack(admitted.adapter.name, error, request, open);
       if (!fallback) throw error;
@@ -134,16 +140,39 @@ export class ExecuteService {
     };
   }
 
-  /** Admission; a refused call is recorded as an attempt that never reached a provider. */
-  private async admitted(caller: Caller, request: ExecuteRequest, requestId: string, trace: CallTrace | undefined) {
+  /**
+   * Admission; a refused call is recorded as an attempt that never reached a provider. The caller's
+   * key for the first attempt is looked up while the limits are asked (both are needed before
+   * anything is sent, and either may wait on a round trip: Redis when the caller's lease has lapsed,
+   * Identity when its cached answer has), unless a cached answer may stand in for the call. A
+   * refusal by the limits wins over a failed lookup, as when the lookup came after.
+   */
+  private async admitted(caller: Caller, request: ExecuteRequest, requestId: string, options: CallOptions) {
     try {
-      return await this.admission.admit(caller, request);
+      const { adapter, call } = this.admission.check(request);
+      const limited = this.admission.limit(caller);
+      let credential: Promise<ResolvedCredential> | undefined;
+      if (adapter.requiresCredential && !this.cachedAnswers.mayAnswer(call, options.cache)) {
+        credential = this.credentialFor(caller, adapter);
+        credential.catch(() => undefined); // awaited by the attempt; unheard of when the limits refuse
+      }
+      await limited;
+      return { adapter, call, credential };
     } catch (error) {
-      const refused = new Attempt(caller, request.provider, request.operation, requestId, null, request.params, trace);
+      const refused = new Attempt(caller, request.provider, request.operation, requestId, null, request.params, options.trace);
       refused.failed(error);
       this.recorder.record(refused);
       throw error;
     }
+  }
+
+  private credentialFor(caller: Caller, adapter: ProviderAdapter): Promise<ResolvedCredential> {
+    return this.credentials.resolve({
+      userId: caller.userId,
+      orgId: caller.orgId,
+      provider: adapter.name,
+      bearerToken: caller.bearerToken,
+    });
   }
 
   /** One whole-answer attempt: recorded when it ends, either way. */
@@ -154,9 +183,16 @@ export class ExecuteService {
     requestId: string,
     hangUp: HangUp | undefined,
     options: CallOptions,
+    credential?: Promise<ResolvedCredential>,
   ): Promise<NormalizedResponse> {
-    const { value: response, attempt } = await this.runAttempt(caller, adapter, call, requestId, options.trace, (apiKey) =>
-      this.executor.execute(adapter, call, apiKey, requestId, hangUp, options.maxAttempts, options.trace?.traceparent),
+    const { value: response, attempt } = await this.runAttempt(
+      caller,
+      adapter,
+      call,
+      requestId,
+      options.trace,
+      (apiKey) => this.executor.execute(adapter, call, apiKey, requestId, hangUp, options.maxAttempts, options.trace?.traceparent),
+      credential,
     );
     response.metadata.estimatedCostUsd = this.succeeded(caller, attempt, response, false);
     this.recorder.record(attempt);
@@ -165,8 +201,9 @@ export class ExecuteService {
 
   /**
    * The part every attempt shares: the caller's key (keyless endpoints such as a local Ollama need
-   * none), then `run` with it. A failure here is accounted and recorded at once; a success is the
-   * caller's to finish (a whole answer at once, a stream when it ends).
+   * none; `credential` when its lookup already started), then `run` with it. A failure here is
+   * accounted and recorded at once; a success is the caller's to finish (a whole answer at once, a
+   * stream when it ends).
    */
   private async runAttempt<T>(
     caller: Caller,
@@ -175,17 +212,11 @@ export class ExecuteService {
     requestId: string,
     trace: CallTrace | undefined,
     run: (apiKey: string | undefined) => Promise<T>,
+    credential?: Promise<ResolvedCredential>,
   ): Promise<{ value: T; attempt: Attempt }> {
     const attempt = new Attempt(caller, adapter.name, call.operation, requestId, call.model, call.params, trace);
     try {
-      if (adapter.requiresCredential) {
-        attempt.credential = await this.credentials.resolve({
-          userId: caller.userId,
-          orgId: caller.orgId,
-          provider: adapter.name,
-          bearerToken: caller.bearerToken,
-        });
-      }
+      if (adapter.requiresCredential) attempt.credential = await (credential ?? this.credentialFor(caller, adapter));
       return { value: await run(attempt.credential?.apiKey), attempt };
     } catch (error) {
       this.accounting.failed(caller, error);
