@@ -53,7 +53,8 @@ export interface UnusedSlots {
  * A steady subject's lease is renewed before it runs out (`renewal`): a call admitted from one of its
  * last slots, or late in its time, also sends the store a check of its own that takes the slots the
  * pace wants, without waiting for it; its answer (`renewed`) adds them and, having re-read every
- * counter, restarts the lease time. So a steady subject's calls never wait on the store.
+ * counter, restarts the lease time. So a steady subject's calls wait on the store only when its
+ * shortest counted window turns over (slots belong to one window).
  *
  * Keyed by the checks array: CallLimits passes each subject's same array on every call.
  */
