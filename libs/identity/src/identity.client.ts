@@ -75,9 +75,12 @@ export class IdentityClient implements OnApplicationShutdown {
       this.timeoutMs,
     );
     try {
+      // Set on the caller's own header object (each lookup builds one), not spread into a copy: see
+      // withGatewayHeaders in the upstream client for what such a copy cost.
+      headers.accept = 'application/json';
       const response = await request(`${this.baseUrl}${path}`, {
         method,
-        headers: { accept: 'application/json', ...headers },
+        headers,
         body,
         dispatcher: this.dispatcher,
         signal: deadline.signal,
