@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import { closeServer, listenOnLoopback, loopbackUrl } from '../../../../test/support/loopback-server.js';
-import { Agent, errors, type Dispatcher } from 'undici';
+import { describe, expect, it } from '@jest/globals';
+import type { ServerResponse } from 'node:http';
+import { errors, type Dispatcher } from 'undici';
+import { dispatchFixture } from '../../../../test/support/dispatch-fixture.js';
 import { RequestDeadline } from './request-deadline.js';
 import { dispatchStream } from './streamed-reply.js';
 
@@ -27,33 +27,14 @@ const routes: Record<string, (response: ServerResponse) => void> = {
 };
 
 describe('dispatchStream', () => {
-  let server: Server;
-  let origin: string;
-  const agent = new Agent();
-  const deadlines: RequestDeadline[] = [];
-  const deadline = () => {
-    const created = new RequestDeadline(5_000);
-    deadlines.push(created);
-    return created;
-  };
-  const open = (path: string, until = deadline()) => dispatchStream(agent, { origin, path, method: 'GET' }, until);
+  const fixture = dispatchFixture(routes);
+  const deadline = fixture.deadline;
+  const open = (path: string, until = deadline()) => dispatchStream(fixture.agent, { origin: fixture.origin, path, method: 'GET' }, until);
   const read = async (reply: AsyncIterable<Buffer>) => {
     let text = '';
     for await (const chunk of reply) text += chunk.toString('utf8');
     return text;
   };
-
-  beforeAll(async () => {
-    server = createServer((request, response) => routes[request.url ?? '']?.(response));
-    await listenOnLoopback(server);
-    origin = loopbackUrl(server);
-  });
-
-  afterAll(async () => {
-    for (const created of deadlines) created.clear();
-    await agent.destroy();
-    await closeServer(server);
-  });
 
   it('resolves with the headers, then gives the body chunk by chunk to the end', async () => {
     const reply = await open('/events');

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import { closeServer, listenOnLoopback, loopbackUrl } from '../../../../test/support/loopback-server.js';
-import { Agent, errors } from 'undici';
-import { RequestDeadline } from './request-deadline.js';
+import { describe, expect, it } from '@jest/globals';
+import type { ServerResponse } from 'node:http';
+import { errors } from 'undici';
+import { dispatchFixture } from '../../../../test/support/dispatch-fixture.js';
 import { dispatchWhole } from './whole-reply.js';
 
 /** A real server on 127.0.0.1: each path answers one way. */
@@ -24,28 +23,9 @@ const routes: Record<string, (response: ServerResponse) => void> = {
 };
 
 describe('dispatchWhole', () => {
-  let server: Server;
-  let origin: string;
-  const agent = new Agent();
-  const deadlines: RequestDeadline[] = [];
-  const deadline = (ms = 5_000) => {
-    const created = new RequestDeadline(ms);
-    deadlines.push(created);
-    return created;
-  };
-  const get = (path: string, until = deadline()) => dispatchWhole(agent, { origin, path, method: 'GET' }, until);
-
-  beforeAll(async () => {
-    server = createServer((request, response) => (routes[request.url ?? ''] ?? ((r) => r.writeHead(404).end()))(response));
-    await listenOnLoopback(server);
-    origin = loopbackUrl(server);
-  });
-
-  afterAll(async () => {
-    for (const created of deadlines) created.clear();
-    await agent.destroy();
-    await closeServer(server);
-  });
+  const fixture = dispatchFixture(routes);
+  const deadline = fixture.deadline;
+  const get = (path: string, until = deadline()) => dispatchWhole(fixture.agent, { origin: fixture.origin, path, method: 'GET' }, until);
 
   it('reads status, headers and the whole body', async () => {
     const reply = await get('/json');
