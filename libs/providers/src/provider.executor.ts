@@ -147,7 +147,7 @@ export class ProviderExecutor {
     const result = this.normalize(adapter, call, reply, apiKey);
     // Set on the adapter's own metadata object (a fresh one per reply), not copied with an object
     // spread: in this V8 such a spread copy outlived young-generation collections on every call
-    // (bench/README.md, "what execute calls promote").
+    // (bench/README.md, "what execute calls promoted").
     const metadata = result.metadata;
     metadata.requestId = requestId;
     metadata.upstreamLatencyMs = Math.round(reply.latencyMs * 100) / 100;

@@ -68,6 +68,14 @@ export class CachedAnswers {
     this.recorder.record(attempt);
     const saved = hit.metadata.estimatedCostUsd;
     this.cache.countSaved(typeof saved === 'number' ? saved : 0);
-    return { ...hit, metadata: { ...hit.metadata, requestId, cache: 'hit', estimatedCostUsd: 0, attempts: 0 } };
+    // Set on the hit itself (parsed afresh from the cache on every lookup), not spread into copies:
+    // the executor does the same with an upstream answer's metadata (bench/README.md, "what execute
+    // calls promoted").
+    const metadata = hit.metadata;
+    metadata.requestId = requestId;
+    metadata.cache = 'hit';
+    metadata.estimatedCostUsd = 0;
+    metadata.attempts = 0;
+    return hit;
   }
 }

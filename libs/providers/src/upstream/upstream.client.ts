@@ -190,7 +190,7 @@ export function serializeRequest(provider: string, request: UpstreamRequest): Se
  * header object, which is the call's own (adapters build one per request, serializeRequest keeps
  * it): assigned rather than copied with an object spread, because in this V8 a spread copy of a
  * fresh per-call object outlived young-generation collections on every call (bench/README.md,
- * "what execute calls promote"). Setting them again on a retry changes nothing.
+ * "what execute calls promoted"). Setting them again on a retry changes nothing.
  */
 function withGatewayHeaders(request: SerializedRequest, accept: string): Record<string, string> {
   const headers = request.headers;
