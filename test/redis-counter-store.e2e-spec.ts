@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { RedisCounterStore } from '@app/limits';
+import { GIVE_BACK_RUN_COUNTERS, RedisCounterStore } from '@app/limits';
 import { waitFor } from './support/fake-opstage.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -290,6 +290,41 @@ describe('RedisCounterStore (real Redis)', () => {
       expect(await raw.get(counter)).toBe('3');
       await leasing.giveBackLapsedSlots();
       expect(await raw.get(counter)).toBe('3');
+    });
+
+    it('gives many lapsed leases’ slots back in runs of a bounded size, so Redis answers other callers between them', async () => {
+      const subjects = Array.from({ length: 2 * GIVE_BACK_RUN_COUNTERS + 88 }, () => requests(1_000));
+      const counters = subjects.map((checks) => `integrations-test:${checks[0].key}`);
+      await Promise.all(subjects.map((checks) => leasing.check(checks)));
+      now += 100;
+      await Promise.all(subjects.map((checks) => leasing.check(checks)));
+      await Promise.all(subjects.map((checks) => leasing.check(checks)));
+      expect(new Set(await raw.mget(...counters))).toEqual(new Set(['52']));
+      now += LEASE_MS;
+      // Redis's clock moves on as this test's clock did.
+      await Promise.all(counters.map((counter) => raw.pexpire(counter, 60_000 - LEASE_MS - 100)));
+
+      // Every script run Redis is sent, by its first counter (a run sent by SHA and again as source counts once).
+      const monitored = raw.duplicate();
+      const monitor = await monitored.monitor();
+      const runs = new Map<string, number>();
+      let markerSeen: () => void = () => undefined;
+      const marker = new Promise<void>((resolve) => (markerSeen = resolve));
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        const command = args[0].toLowerCase();
+        if ((command === 'evalsha' || command === 'eval') && counters.includes(args[3])) runs.set(args[3], Number(args[2]));
+        if (command === 'echo' && args[1] === 'give-back done') markerSeen();
+      });
+      try {
+        await leasing.giveBackLapsedSlots();
+        await raw.echo('give-back done');
+        await marker;
+      } finally {
+        monitor.disconnect();
+        monitored.disconnect();
+      }
+      expect(new Set(await raw.mget(...counters))).toEqual(new Set(['3']));
+      expect([...runs.values()]).toEqual([GIVE_BACK_RUN_COUNTERS, GIVE_BACK_RUN_COUNTERS, 88]);
     });
 
     it('gives nothing back to a newer window of the same counter', async () => {
