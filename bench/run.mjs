@@ -428,6 +428,9 @@ try {
     try {
       const run = { ...(await throughput(targets.floor, floor.pid, { kind: 'none' })), ...(await latency(targets.floor)) };
       results.stackFloor = { ...run, peakRssMb: peakRssMb(floor.pid) };
+      // The gateway's CPU per request over the bare stack's: µs per request move with the machine's
+      // phase (the stack floor itself from 40 to 235 µs between runs, bench/README.md), this ratio much less.
+      results.gateway.cpuOverStackFloor = round3(results.gateway.cpuMicrosPerRequest.median / run.cpuMicrosPerRequest);
     } finally {
       floor.kill('SIGTERM');
     }
@@ -468,7 +471,7 @@ try {
   console.log(`| stack floor: bare NestJS + Fastify + undici relay (1 run) | ${f.requestsPerSecond} | ${f.p50Ms} | ${f.p99Ms} | ${f.cpuMicrosPerRequest} | — | — | ${f.peakRssMb} |`);
   const r = results.ratios;
   console.log(`\nthroughput gateway/pass-through ${range(r.throughput)}; added p50 ${range(r.addedP50Ms)} ms, p99 ${range(r.addedP99Ms)} ms; first chunk ${range(r.addedFirstChunkMs)} ms`);
-  console.log(`stack floor: ${round3(f.requestsPerSecond / results.passthrough.requestsPerSecond.median)} × the pass-through's throughput, ${f.cpuMicrosPerRequest} µs/req`);
+  console.log(`stack floor: ${round3(f.requestsPerSecond / results.passthrough.requestsPerSecond.median)} × the pass-through's throughput, ${f.cpuMicrosPerRequest} µs/req; the gateway's CPU per request ${results.gateway.cpuOverStackFloor} × the stack floor's`);
   const admissions = results.gateway.limitAdmissions;
   console.log(`limits: ${admissions.leasedPercent} % of calls admitted from slots leased ahead (${admissions.lease} of ${admissions.store + admissions.lease})`);
   console.log(`Redis CPU µs/req ${range(results.gateway.redisCpuMicrosPerRequest)}; execution-log writer ${results.logWriter.rowsPerSecond} rows/s with rollups (${results.logWriter.database}, batches of ${results.logWriter.batchSize})`);
