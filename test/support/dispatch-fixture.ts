@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Agent } from 'undici';
-import { RequestDeadline } from '../../libs/providers/src/upstream/request-deadline.js';
+import { RequestDeadline } from '@app/common';
 import { closeServer, listenOnLoopback, loopbackUrl } from './loopback-server.js';
 
 /**

@@ -1,4 +1,8 @@
 export { withTimeout } from './async/with-timeout.js';
+export { DeadlineBoundHandler } from './http/deadline-bound-handler.js';
+export { RequestDeadline } from './http/request-deadline.js';
+export { urlParts, type UrlParts } from './http/url-parts.js';
+export { decodeText, dispatchWhole, type RawReply } from './http/whole-reply.js';
 export { SingleFlight } from './cache/single-flight.js';
 export { TtlCache, refreshAheadDue } from './cache/ttl-cache.js';
 export { ErrorCode, type ErrorCategory } from './errors/error-code.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Agent, request } from 'undici';
-import { GatewayError } from '@app/common';
+import { Agent } from 'undici';
+import { dispatchWhole, GatewayError, RequestDeadline, urlParts } from '@app/common';
 import { identityConfig, type IdentityConfig } from './identity.config.js';
 import type { IdentityCredential, Introspection } from './identity-contract.js';
 
@@ -65,43 +65,39 @@ export class IdentityClient implements OnApplicationShutdown {
     await this.dispatcher.close();
   }
 
+  /**
+   * One request, its reply read whole through undici's handler API (dispatchWhole): `request()`
+   * wraps each reply in a stream and an abort signal, which cost more than the rest of a lookup
+   * (bench/README.md). The deadline's timer is cleared once the answer is in.
+   */
   private async send(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) {
-    // A timer cleared once the answer is read, not AbortSignal.timeout: that one's timer stays armed
-    // for the whole timeout after a call that took a millisecond, so every lookup's signal and timer
-    // outlived young-generation collections and were promoted to the old one.
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError')),
-      this.timeoutMs,
-    );
+    const deadline = new RequestDeadline(this.timeoutMs);
     try {
       // Set on the caller's own header object (each lookup builds one), not spread into a copy: see
       // withGatewayHeaders in the upstream client for what such a copy cost.
       headers.accept = 'application/json';
-      const response = await request(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body,
-        dispatcher: this.dispatcher,
-        signal: deadline.signal,
-      });
-      const text = await response.body.text();
+      const { origin, path: basePath } = urlParts(this.baseUrl);
+      const reply = await dispatchWhole(
+        this.dispatcher,
+        { origin, path: basePath === '/' ? path : basePath + path, method, headers, body },
+        deadline,
+      );
       let parsed: unknown = null;
       try {
-        parsed = text ? JSON.parse(text) : null;
+        parsed = reply.text ? JSON.parse(reply.text) : null;
       } catch {
         parsed = null;
       }
-      return { status: response.statusCode, body: parsed };
+      return { status: reply.status, body: parsed };
     } catch (error) {
-      const kind = failureKind(error);
+      const kind = deadline.timedOut ? 'timeout' : failureKind(error);
       throw unavailable(
         kind === 'timeout' ? `no answer within ${this.timeoutMs} ms` : kind === 'refused' ? 'connection refused' : 'unreachable',
         kind,
         error,
       );
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
 import { errors, type Dispatcher } from 'undici';
 import { dispatchFixture } from '../../../../test/support/dispatch-fixture.js';
-import { RequestDeadline } from './request-deadline.js';
+import { RequestDeadline } from '@app/common';
 import { dispatchStream } from './streamed-reply.js';
 
 const routes: Record<string, (response: ServerResponse) => void> = {

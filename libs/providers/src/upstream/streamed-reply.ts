@@ -1,8 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { DeadlineBoundHandler } from './deadline-bound-handler.js';
-import type { RequestDeadline } from './request-deadline.js';
-import { decodeText } from './whole-reply.js';
+import { DeadlineBoundHandler, decodeText, type RequestDeadline } from '@app/common';
 
 /** Chunks held before the upstream is asked to pause (it resumes once the reader has taken half). */
 const HIGH_WATER_BYTES = 64 * 1024;

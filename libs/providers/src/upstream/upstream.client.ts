@@ -1,14 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent } from 'undici';
-import { GatewayError } from '@app/common';
+import { dispatchWhole, GatewayError, RequestDeadline, urlParts } from '@app/common';
 import { upstreamConfig, type UpstreamConfig } from './upstream.config.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HangUp } from './hang-up.js';
-import { RequestDeadline } from './request-deadline.js';
 import type { SerializedRequest, UpstreamReply, UpstreamRequest } from './upstream-types.js';
-import { urlParts } from './url-parts.js';
 import { dispatchStream } from './streamed-reply.js';
-import { dispatchWhole } from './whole-reply.js';
 
 /**
  * The hot-path HTTP client for provider calls: undici with pooled keep-alive connections per origin.

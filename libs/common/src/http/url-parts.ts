@@ -1,4 +1,4 @@
-/** Origin and path of an upstream URL, as undici's dispatcher takes them. */
+/** Origin and path of a URL, as undici's dispatcher takes them. */
 export interface UrlParts {
   origin: string;
   path: string;

@@ -3,10 +3,11 @@ import { errors, type Dispatcher } from 'undici';
 import type { RequestDeadline } from './request-deadline.js';
 
 /**
- * What the upstream client's undici handlers share. The request's deadline (and the caller's
- * hang-up, which aborts it) aborts the request as a `signal` would: before, during or after
- * connecting, with undici's RequestAbortedError, so failures keep the codes the client maps. The
- * reply's status and headers are kept, informational (1xx) ones skipped.
+ * What the undici handlers of the gateway's outgoing calls (upstreams, Identity) share. The
+ * request's deadline (and, for an upstream, the caller's hang-up, which aborts it) aborts the
+ * request as a `signal` would: before, during or after connecting, with undici's
+ * RequestAbortedError, so failures keep the codes the clients map. The reply's status and headers
+ * are kept, informational (1xx) ones skipped.
  */
 export abstract class DeadlineBoundHandler implements Dispatcher.DispatchHandler {
   status = 0;
