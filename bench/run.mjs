@@ -429,7 +429,7 @@ try {
       const run = { ...(await throughput(targets.floor, floor.pid, { kind: 'none' })), ...(await latency(targets.floor)) };
       results.stackFloor = { ...run, peakRssMb: peakRssMb(floor.pid) };
       // The gateway's CPU per request over the bare stack's: µs per request move with the machine's
-      // phase (the stack floor itself from 40 to 235 µs between runs, bench/README.md), this ratio much less.
+      // phase (the stack floor itself from 40 to 247 µs between runs, bench/README.md), this ratio much less.
       results.gateway.cpuOverStackFloor = round3(results.gateway.cpuMicrosPerRequest.median / run.cpuMicrosPerRequest);
     } finally {
       floor.kill('SIGTERM');
