@@ -18,12 +18,16 @@ export interface CredentialLookup {
  */
 @Injectable()
 export class IdentityClient implements OnApplicationShutdown {
-  private readonly baseUrl: string;
+  /** IDENTITY_SERVICE_URL's origin, and its path ('' at the root) that every endpoint's path follows. */
+  private readonly origin: string;
+  private readonly basePath: string;
   private readonly timeoutMs: number;
   private readonly dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
 
   constructor(@Inject(identityConfig.token) config: IdentityConfig) {
-    this.baseUrl = config.serviceUrl;
+    const { origin, path } = urlParts(config.serviceUrl);
+    this.origin = origin;
+    this.basePath = path === '/' ? '' : path;
     this.timeoutMs = config.timeoutMs;
   }
 
@@ -67,7 +71,7 @@ export class IdentityClient implements OnApplicationShutdown {
 
   /**
    * One request, its reply read whole through undici's handler API (dispatchWhole): `request()`
-   * wraps each reply in a stream and an abort signal, which cost more than the rest of a lookup
+   * wraps each reply in a stream and an abort signal, at a measured cost per lookup
    * (bench/README.md). The deadline's timer is cleared once the answer is in.
    */
   private async send(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) {
@@ -76,10 +80,9 @@ export class IdentityClient implements OnApplicationShutdown {
       // Set on the caller's own header object (each lookup builds one), not spread into a copy: see
       // withGatewayHeaders in the upstream client for what such a copy cost.
       headers.accept = 'application/json';
-      const { origin, path: basePath } = urlParts(this.baseUrl);
       const reply = await dispatchWhole(
         this.dispatcher,
-        { origin, path: basePath === '/' ? path : basePath + path, method, headers, body },
+        { origin: this.origin, path: this.basePath + path, method, headers, body },
         deadline,
       );
       let parsed: unknown = null;
