@@ -108,11 +108,12 @@ export class IdentityClient implements OnApplicationShutdown {
 /** Why Identity could not be asked: an operator fixes a timeout and a refused connection differently. */
 export type IdentityFailureKind = 'timeout' | 'refused' | 'error';
 
+/** What undici's own error (or one in its causes) says; the lookup's deadline passing is told by the deadline itself. */
 function failureKind(error: unknown): IdentityFailureKind {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && current && typeof current === 'object'; depth++) {
-    const { name, code } = current as { name?: unknown; code?: unknown };
-    if (name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') return 'timeout';
+    const { code } = current as { code?: unknown };
+    if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') return 'timeout';
     if (code === 'ECONNREFUSED') return 'refused';
     current = (current as { cause?: unknown }).cause;
   }

@@ -459,11 +459,11 @@ export class RedisCounterStore implements CounterStore {
     const unused = this.leases.lapsed(all);
     if (unused.length === 0) return;
     for (const { keys, argument } of this.giveBackRuns(unused)) {
-      const given = await this.guarded(() => this.redis.counterGiveBack(keys.length, ...keys, argument)).then(
-        () => true,
-        () => false,
-      );
-      if (!given) return;
+      try {
+        await this.guarded(() => this.redis.counterGiveBack(keys.length, ...keys, argument));
+      } catch {
+        return; // Redis is failing: the rest lapse with their windows too
+      }
     }
   }
 

@@ -221,8 +221,10 @@ export class ProviderExecutor {
   }
 }
 
-/** The request carrying the call's W3C traceparent, so the provider's spans join the caller's trace. */
-/** The call's trace context added to the request the adapter built for this call (its own header object). */
+/**
+ * The call's W3C traceparent added to the request the adapter built for this call (its own header
+ * object), so the provider's spans join the caller's trace.
+ */
 function traced(request: UpstreamRequest, traceparent: string | undefined): UpstreamRequest {
   if (traceparent !== undefined) request.headers.traceparent = traceparent;
   return request;

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 
 /**
- * The abort signal of one outgoing call (an upstream's, Identity's), as undici takes it (undici accepts an EventEmitter that
- * emits 'abort' as well as an AbortSignal): fires when the deadline passes or `abort()` is called.
+ * The abort signal of one outgoing call (an upstream's, Identity's), as undici takes it (undici
+ * accepts an EventEmitter that emits 'abort' as well as an AbortSignal): fires when the deadline
+ * passes or `abort()` is called.
  * An AbortController per call (and AbortSignal.any to join it with the caller's hang-up), with their
  * EventTarget machinery, cost more CPU than this timer and emitter.
  */
