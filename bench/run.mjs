@@ -79,6 +79,21 @@ function startHelper(role, port, extra = []) {
   });
 }
 
+/**
+ * The share of an idle core's time the host takes away, per core (bench/host-stalls.mjs): on a
+ * shared virtual machine these pauses, not the servers, set much of the p99 at one connection.
+ */
+function hostStalls() {
+  const cores = PINNED ? ['0', '1'] : [null];
+  return Object.fromEntries(
+    cores.map((core) => {
+      const script = join(here, 'host-stalls.mjs');
+      const output = core === null ? execFileSync(process.execPath, [script], { encoding: 'utf8' }) : execFileSync('taskset', ['-c', core, process.execPath, script], { encoding: 'utf8' });
+      return [core === null ? 'any' : `cpu${core}`, JSON.parse(output)];
+    }),
+  );
+}
+
 async function postgresAvailable() {
   const client = new pg.Client({ connectionString: `${POSTGRES_SERVER}/postgres`, connectionTimeoutMillis: 2000 });
   try {
@@ -165,6 +180,19 @@ async function storeVaultKeys() {
   }
   await Promise.all(puts);
   await pool.close();
+}
+
+/**
+ * Stops a server and settles once it has exited (SIGKILL after `graceMs`). A gateway must be gone
+ * before its PGlite folder is removed: one whose files had been deleted under it spun in PGlite's WAL
+ * flush on its pinned core for minutes after SIGTERM, with the bench, its table printed, waiting on it.
+ */
+function stopped(child, graceMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  return exited.finally(() => clearTimeout(timer));
 }
 
 function processCpuMicros(pid) {
@@ -367,6 +395,7 @@ async function measure(name, pid, database) {
 
 // --- the run -------------------------------------------------------------------------------------
 
+const stallsBefore = hostStalls();
 const postgres = await postgresAvailable();
 const redis = await redisAvailable();
 const primary = postgres ? { kind: 'postgres', url: `${POSTGRES_SERVER}/${BENCH_DATABASE}`, redis } : { kind: 'pglite', dataDir: mkdtempSync(join(tmpdir(), 'bench-pglite-')), redis };
@@ -400,7 +429,13 @@ try {
     addedFirstChunkMs: round3(run.firstChunkMs - runs.passthrough[index].firstChunkMs),
   }));
   const results = {
-    machine: { cpus: `${cpus().length} × ${cpus()[0]?.model}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, pinned: PINNED },
+    machine: {
+      cpus: `${cpus().length} × ${cpus()[0]?.model}`,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      pinned: PINNED,
+      hostStalls: { before: stallsBefore },
+    },
     at: new Date().toISOString(),
     setup: {
       database: primary.kind,
@@ -432,21 +467,24 @@ try {
       // phase (the stack floor itself from 40 to 247 µs between runs, bench/README.md), this ratio much less.
       results.gateway.cpuOverStackFloor = round3(results.gateway.cpuMicrosPerRequest.median / run.cpuMicrosPerRequest);
     } finally {
-      floor.kill('SIGTERM');
+      await stopped(floor);
     }
   }
   if (postgres) {
     // The embedded default, as a labelled extra row: same setup, PGlite in a scratch folder.
-    gateway.kill('SIGTERM');
-    await new Promise((resolve) => gateway.once('exit', resolve));
+    await stopped(gateway);
     const embedded = { kind: 'pglite', dataDir: mkdtempSync(join(tmpdir(), 'bench-pglite-')), redis };
     gateway = await startGateway(embedded, join(logDirectory, 'gateway-pglite.log'));
     await storeVaultKeys();
     const run = await measure('gateway', gateway.pid, embedded);
     results.gatewayPglite = { ...run, peakRssMb: peakRssMb(gateway.pid) };
+    await stopped(gateway);
     rmSync(embedded.dataDir, { recursive: true, force: true });
   }
   results.logWriter = await logWriterRowsPerSecond(postgres ? primary.url : undefined);
+  // Measured with every server stopped: the gateway pinned to CPU 0 would otherwise be what the probe sees.
+  await Promise.all(children().map((child) => stopped(child)));
+  results.machine.hostStalls.after = hostStalls();
 
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -472,6 +510,11 @@ try {
   const r = results.ratios;
   console.log(`\nthroughput gateway/pass-through ${range(r.throughput)}; added p50 ${range(r.addedP50Ms)} ms, p99 ${range(r.addedP99Ms)} ms; first chunk ${range(r.addedFirstChunkMs)} ms`);
   console.log(`stack floor: ${round3(f.requestsPerSecond / results.passthrough.requestsPerSecond.median)} × the pass-through's throughput, ${f.cpuMicrosPerRequest} µs/req; the gateway's CPU per request ${results.gateway.cpuOverStackFloor} × the stack floor's`);
+  const stalls = (when) =>
+    Object.entries(results.machine.hostStalls[when])
+      .map(([core, probe]) => `${core} ${probe.stalledPercent} % (longest ${probe.longestMs} ms)`)
+      .join(', ');
+  console.log(`host pauses on idle cores (a busy loop's time lost in gaps ≥ 0.5 ms): before ${stalls('before')}; after ${stalls('after')}`);
   const admissions = results.gateway.limitAdmissions;
   console.log(`limits: ${admissions.leasedPercent} % of calls admitted from slots leased ahead (${admissions.lease} of ${admissions.store + admissions.lease})`);
   console.log(`Redis CPU µs/req ${range(results.gateway.redisCpuMicrosPerRequest)}; execution-log writer ${results.logWriter.rowsPerSecond} rows/s with rollups (${results.logWriter.database}, batches of ${results.logWriter.batchSize})`);
@@ -480,7 +523,7 @@ try {
     console.log(`soak: ${seconds} s at ${rate} req/s, RSS median ${firstMinuteMedianMb} MB in the first settled minute → ${lastMinuteMedianMb} MB in the last (max ${maxMb}, drift ${driftPercent} %)`);
   }
 } finally {
-  for (const child of children()) child.kill('SIGTERM');
+  await Promise.all(children().map((child) => stopped(child)));
   rmSync(logDirectory, { recursive: true, force: true });
   if (primary.kind === 'pglite') rmSync(primary.dataDir, { recursive: true, force: true });
 }
