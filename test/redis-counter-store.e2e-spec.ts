@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { GIVE_BACK_RUN_COUNTERS, RedisCounterStore } from '@app/limits';
 import { waitFor } from './support/fake-opstage.js';
@@ -224,6 +224,43 @@ describe('RedisCounterStore (real Redis)', () => {
       const counted = Number(await raw.get(counter));
       expect(counted).toBeGreaterThan(40);
       expect(counted).toBeLessThanOrEqual(45);
+    });
+
+    it('sends a renewal after the request its call sends on the same turn, and a check a call waits on before it', async () => {
+      const checks = requests(1_000);
+      const counter = `integrations-test:${checks[0].key}`;
+      /** What went out during each call, in order: 'script' for a script run on this counter, 'call' for the call's own request. */
+      const sent: string[][] = [];
+      const sendCommand = Object.getOwnPropertyDescriptor(Redis.prototype, 'sendCommand')!.value as Redis['sendCommand'];
+      const spy = jest.spyOn(Redis.prototype, 'sendCommand').mockImplementation(function (
+        this: Redis,
+        ...args: Parameters<Redis['sendCommand']>
+      ) {
+        const [command] = args;
+        if (command.name === 'evalsha' && command.args.includes(counter)) sent.at(-1)!.push('script');
+        return sendCommand.apply(this, args);
+      });
+      try {
+        for (let call = 1; call <= 12; call++) {
+          sent.push([]);
+          const admitted = leasing.check(checks);
+          // Where undici writes a request on a kept-alive connection: an Immediate queued after the admission.
+          setImmediate(() => sent.at(-1)!.push('call'));
+          expect((await admitted).allowed).toBe(true);
+          await leasing.flush();
+          now += 1_000;
+          await raw.pexpire(counter, 60_000 - call * 1_000);
+        }
+      } finally {
+        spy.mockRestore();
+      }
+      // The first two calls wait on Redis; the rest are admitted from the lease, some sending its renewal.
+      expect(sent.slice(0, 2)).toEqual([
+        ['script', 'call'],
+        ['script', 'call'],
+      ]);
+      const leased = sent.slice(2).map((during) => during.join(' then '));
+      expect(new Set(leased)).toEqual(new Set(['call', 'call then script']));
     });
 
     it('stops admitting from a renewed lease once a checked-only counter reaches its limit', async () => {

@@ -311,8 +311,18 @@ export class RedisCounterStore implements CounterStore {
   }
 
   private enqueue(pending: PendingCheck): void {
-    if (this.pendingChecks.length === 0) this.checksAnswered = new Promise((answered) => setImmediate(() => answered(this.sendChecks())));
+    if (this.pendingChecks.length === 0) this.checksAnswered = new Promise((answered) => setImmediate(() => this.sendWhenDue(answered)));
     this.pendingChecks.push(pending);
+  }
+
+  /**
+   * Sends the turn's checks at its end. Renewals alone (no call waits on them) go one turn later, so
+   * the calls admitted from their leases send their own requests first: undici writes a request on a
+   * kept-alive connection from an Immediate of its own, queued after this one in the same turn.
+   */
+  private sendWhenDue(answered: (sent: Promise<void>) => void): void {
+    if (this.pendingChecks.some(({ renewal }) => !renewal)) answered(this.sendChecks());
+    else setImmediate(() => answered(this.sendChecks()));
   }
 
   private async sendChecks(): Promise<void> {
