@@ -1,8 +1,9 @@
 // `node bench/host-stalls.mjs [milliseconds]`: how much of an idle core's time the host takes away.
 // A busy loop reads the clock as fast as it can; a gap of 0.5 ms or more between two readings is
 // time this process did not run, on a core nothing else of ours was using (on a virtual machine,
-// the hypervisor running someone else). The bench prints it beside the p99 at one connection, which
-// such pauses make: a call in flight when one strikes takes that much longer. Prints one JSON line.
+// the hypervisor running someone else). The bench prints it under its table, as the background of
+// the p99 at one connection: a call in flight when such a pause strikes takes that much longer.
+// Prints one JSON line.
 const durationMs = Math.min(10_000, Math.max(100, Number(process.argv[2] ?? 1500)));
 const STALL_NS = 500_000n;
 
