@@ -185,7 +185,7 @@ async function storeVaultKeys() {
 /**
  * Stops a server and settles once it has exited (SIGKILL after `graceMs`). A gateway must be gone
  * before its PGlite folder is removed: one whose files had been deleted under it spun in PGlite's WAL
- * flush on its pinned core for minutes after SIGTERM, with the bench, its table printed, waiting on it.
+ * flush on its pinned core past its SIGTERM, with the bench, its table printed, waiting on it.
  */
 function stopped(child, graceMs = 10_000) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
