@@ -5,10 +5,10 @@ import { RequestDeadline } from '@app/common';
 import { closeServer, listenOnLoopback, loopbackUrl } from './loopback-server.js';
 
 /**
- * What the specs of the dispatch reply readers (whole and streamed) share: a real server on 127.0.0.1 answering each path its
- * own way (404 for any other), an undici Agent to send through, and request deadlines that are all
- * cleared when the suite ends. Call it inside `describe`: it registers its own beforeAll/afterAll,
- * and `origin` is set once the server listens.
+ * What the specs of the dispatch reply readers (whole and streamed) share: a real server on
+ * 127.0.0.1 answering each path its own way (404 for any other), an undici Agent to send through,
+ * and request deadlines that are all cleared when the suite ends. Call it inside `describe`: it
+ * registers its own beforeAll/afterAll, and `origin` is set once the server listens.
  */
 export function dispatchFixture(routes: Record<string, (response: ServerResponse) => void>) {
   let server: Server;

@@ -176,9 +176,9 @@ class HeldAdditions {
 
   /** Amount and window per counter, as the check script takes them: [amount, window, amount, window, …]. */
   argument(): string {
-    let json = '';
-    for (const { amount, windowMs } of this.byKey.values()) json += `${json === '' ? '[' : ','}${amount},${windowMs}`;
-    return json === '' ? '[]' : json + ']';
+    const values: number[] = [];
+    for (const { amount, windowMs } of this.byKey.values()) values.push(amount, windowMs);
+    return JSON.stringify(values);
   }
 }
 
