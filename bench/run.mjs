@@ -4,9 +4,10 @@
 // range; a labelled extra row runs the gateway on embedded PGlite. Prints a table, writes
 // bench/results/latest.json and appends it to bench/results/history.jsonl. Method: bench/README.md.
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -120,7 +121,7 @@ async function redisAvailable() {
 }
 
 /** The gateway as production runs it: Identity auth and keys, vault, Redis limits and budgets, logs to a file. */
-async function startGateway(database, logFile) {
+async function startGateway(database, logFile, nodeFlags = []) {
   const env = {
     ...process.env,
     PORT: String(PORTS.gateway),
@@ -148,7 +149,8 @@ async function startGateway(database, logFile) {
   const log = openSync(logFile, 'a');
   // BENCH_CPU_PROFILE=<dir>: the gateway writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = serverUnderTest([...profile, ...startArguments(root)], { stdio: ['ignore', log, 'inherit'], env });
+  const child = serverUnderTest([...profile, ...nodeFlags, ...startArguments(root)], { stdio: ['ignore', log, 'inherit'], env });
+  child.startedAt = performance.now();
   for (let attempt = 0; attempt < 150; attempt++) {
     try {
       const response = await fetch(`${targets.gateway.url}/health/ready`);
@@ -320,21 +322,28 @@ async function timeToFirstChunk(target) {
  * token, key and counters met, V8 done compiling), then SOAK_S seconds with RSS every 5 s. A fresh
  * process, because the gateway that just ran the full-load phases starts the soak with their heap,
  * which then shrinks (bench/README.md): that measured the load before, not the soak. RSS rises and
- * falls by a third with each major collection, so the drift compares the median of the first minute
- * with the median of the last minute, not two single samples.
+ * falls with V8's old generation, which grows to several times the live data between full
+ * collections, so the drift compares the median of the first minute with the median of the last,
+ * and the live heap after each full collection in the soak (V8's --trace-gc, in the gateway's log)
+ * tells whether anything is kept: a leak raises it, the sawtooth does not.
  */
-async function soak(start, requestsPerSecond) {
+async function soak(start, requestsPerSecond, logFile) {
   const rate = Math.round(requestsPerSecond / 2);
   const child = await start();
   await storeVaultKeys();
   await load(targets.gateway, SOAK_WARMUP_S, { overallRate: rate });
   const samples = [];
   const timer = setInterval(() => samples.push({ atS: (samples.length + 1) * 5, rssMb: rssMb(child.pid) }), 5000);
+  const from = performance.now() - child.startedAt;
   const result = await load(targets.gateway, SOAK_S, { overallRate: rate });
+  const to = performance.now() - child.startedAt;
   clearInterval(timer);
   const minute = 12; // samples
   const first = median(samples.slice(0, minute).map((sample) => sample.rssMb));
   const last = median(samples.slice(-minute).map((sample) => sample.rssMb));
+  const liveHeapMb = (await fullCollections(logFile))
+    .filter((collection) => collection.atMs >= from && collection.atMs <= to)
+    .map((collection) => collection.liveMb);
   return {
     seconds: SOAK_S,
     warmupS: SOAK_WARMUP_S,
@@ -343,10 +352,24 @@ async function soak(start, requestsPerSecond) {
     non2xx: result.non2xx + result.errors,
     firstMinuteMedianMb: first,
     lastMinuteMedianMb: last,
+    minMb: Math.min(...samples.map((s) => s.rssMb)),
     maxMb: Math.max(...samples.map((s) => s.rssMb)),
     driftPercent: round1(((last - first) / first) * 100),
+    liveHeapAfterFullCollectionsMb: liveHeapMb,
     samples,
   };
+}
+
+/** V8's --trace-gc lines for full collections: when (ms since the isolate started) and the heap left after it. */
+async function fullCollections(logFile) {
+  const collections = [];
+  // Read line by line: with the per-call log lines, a soak's log is hundreds of megabytes.
+  for await (const line of createInterface({ input: createReadStream(logFile), crlfDelay: Infinity })) {
+    if (!line.includes('Mark-Compact')) continue;
+    const match = /\s(\d+) ms: Mark-Compact (?:\([a-z ]+\) )?[\d.]+ \([\d.]+\) -> ([\d.]+)/.exec(line);
+    if (match) collections.push({ atMs: Number(match[1]), liveMb: Number(match[2]) });
+  }
+  return collections;
 }
 
 async function logWriterRowsPerSecond(url) {
@@ -475,11 +498,16 @@ try {
   };
   results.gateway.limitAdmissions = await limitAdmissions();
   if (SOAK_S > 0) {
-    results.soak = await soak(async () => {
-      await stopped(gateway);
-      gateway = await startGateway(primary, join(logDirectory, 'gateway-soak.log'));
-      return gateway;
-    }, results.gateway.requestsPerSecond.median);
+    const soakLog = join(logDirectory, 'gateway-soak.log');
+    results.soak = await soak(
+      async () => {
+        await stopped(gateway);
+        gateway = await startGateway(primary, soakLog, ['--trace-gc']);
+        return gateway;
+      },
+      results.gateway.requestsPerSecond.median,
+      soakLog,
+    );
   }
   {
     // The stack floor, once, pinned like the others: the same body through bare NestJS + Fastify + undici.
@@ -543,8 +571,9 @@ try {
   console.log(`limits: ${admissions.leasedPercent} % of calls admitted from slots leased ahead (${admissions.lease} of ${admissions.store + admissions.lease})`);
   console.log(`Redis CPU µs/req ${range(results.gateway.redisCpuMicrosPerRequest)}; execution-log writer ${results.logWriter.rowsPerSecond} rows/s with rollups (${results.logWriter.database}, batches of ${results.logWriter.batchSize})`);
   if (results.soak) {
-    const { seconds, warmupS, rate, firstMinuteMedianMb, lastMinuteMedianMb, maxMb, driftPercent, non2xx } = results.soak;
-    console.log(`soak (a fresh gateway, ${warmupS} s warm-up): ${seconds} s at ${rate} req/s, RSS median ${firstMinuteMedianMb} MB in the first minute → ${lastMinuteMedianMb} MB in the last (max ${maxMb}, drift ${driftPercent} %, ${non2xx} not 2xx)`);
+    const { seconds, warmupS, rate, firstMinuteMedianMb, lastMinuteMedianMb, minMb, maxMb, driftPercent, non2xx, liveHeapAfterFullCollectionsMb: live } = results.soak;
+    console.log(`soak (a fresh gateway, ${warmupS} s warm-up): ${seconds} s at ${rate} req/s, RSS median ${firstMinuteMedianMb} MB in the first minute → ${lastMinuteMedianMb} MB in the last (drift ${driftPercent} %; ${minMb}–${maxMb} MB), ${non2xx} not 2xx`);
+    console.log(`soak: live heap after each of its ${live.length} full collections ${live.length ? `${live[0]} → ${live[live.length - 1]} MB (${Math.min(...live)}–${Math.max(...live)})` : '(none)'}`);
   }
 } finally {
   await Promise.all(children().map((child) => stopped(child)));
