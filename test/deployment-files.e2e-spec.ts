@@ -118,7 +118,7 @@ describe('Dockerfile', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const command = JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]) as string[];
-    expect(command).toEqual(['node', '--max-semi-space-size=32', 'dist/apps/integrations/src/main.js']);
+    expect(command).toEqual(['node', '--max-semi-space-size=32', '--heap-growing-percent=100', 'dist/apps/integrations/src/main.js']);
     expect(packageJson.scripts.start).toBe(command.join(' '));
   });
 });
