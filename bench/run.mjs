@@ -444,14 +444,21 @@ const logDirectory = mkdtempSync(join(tmpdir(), 'bench-logs-'));
 const upstream = await startHelper('upstream', PORTS.upstream);
 const identity = await startHelper('identity', PORTS.identity);
 const passthrough = await startHelper('passthrough', PORTS.passthrough, [`http://127.0.0.1:${PORTS.upstream}`]);
+// The stack floor: the same body through bare NestJS + Fastify + undici, pinned like the others.
+const floor = await startHelper('floor', PORTS.floor, [`http://127.0.0.1:${PORTS.upstream}`]);
 let gateway = await startGateway(primary, join(logDirectory, 'gateway.log'));
-const children = () => [gateway, passthrough, identity, upstream];
+const children = () => [gateway, floor, passthrough, identity, upstream];
 try {
   await storeVaultKeys();
-  const runs = { passthrough: [], gateway: [] };
+  const runs = { passthrough: [], gateway: [], floor: [] };
+  // The floor in every repetition too, next to the gateway's: measured once at the end it twice fell
+  // in one of the machine's slow spells, and the gateway's CPU over it read 1.04 instead of ~2.
   for (let repetition = 0; repetition < REPETITIONS; repetition++) {
-    for (const [name, child] of [['passthrough', passthrough], ['gateway', gateway]]) {
-      const result = await measure(name, child.pid, name === 'gateway' ? primary : { kind: 'none' });
+    for (const [name, child] of [['passthrough', passthrough], ['gateway', gateway], ['floor', floor]]) {
+      const result =
+        name === 'floor'
+          ? { ...(await throughput(targets.floor, child.pid, { kind: 'none' })), ...(await latency(targets.floor)) }
+          : await measure(name, child.pid, name === 'gateway' ? primary : { kind: 'none' });
       runs[name].push(result);
       console.log(`repetition ${repetition + 1}/${REPETITIONS} ${name}: ${JSON.stringify(result)}`);
     }
@@ -468,6 +475,9 @@ try {
     addedP50Ms: round3(run.p50Ms - runs.passthrough[index].p50Ms),
     addedP99Ms: round3(run.p99Ms - runs.passthrough[index].p99Ms),
     addedFirstChunkMs: round3(run.firstChunkMs - runs.passthrough[index].firstChunkMs),
+    // The gateway's CPU per request over the bare stack's in the same repetition: µs per request move
+    // with the machine's phase (the stack floor itself from 40 to 247 µs between runs), this much less.
+    cpuOverStackFloor: round3(run.cpuMicrosPerRequest / runs.floor[index].cpuMicrosPerRequest),
   }));
   const results = {
     machine: {
@@ -493,9 +503,11 @@ try {
     },
     passthrough: { ...summarize(runs.passthrough), peakRssMb: peakRssMb(passthrough.pid) },
     gateway: { ...summarize(runs.gateway), peakRssMb: peakRssMb(gateway.pid) },
-    ratios: Object.fromEntries(['throughput', 'addedP50Ms', 'addedP99Ms', 'addedFirstChunkMs'].map((key) => [key, spread(ratios.map((ratio) => ratio[key]))])),
+    stackFloor: { ...summarize(runs.floor), peakRssMb: peakRssMb(floor.pid) },
+    ratios: Object.fromEntries(['throughput', 'addedP50Ms', 'addedP99Ms', 'addedFirstChunkMs', 'cpuOverStackFloor'].map((key) => [key, spread(ratios.map((ratio) => ratio[key]))])),
     runs,
   };
+  results.gateway.cpuOverStackFloor = results.ratios.cpuOverStackFloor.median;
   results.gateway.limitAdmissions = await limitAdmissions();
   if (SOAK_S > 0) {
     const soakLog = join(logDirectory, 'gateway-soak.log');
@@ -508,19 +520,6 @@ try {
       results.gateway.requestsPerSecond.median,
       soakLog,
     );
-  }
-  {
-    // The stack floor, once, pinned like the others: the same body through bare NestJS + Fastify + undici.
-    const floor = await startHelper('floor', PORTS.floor, [`http://127.0.0.1:${PORTS.upstream}`]);
-    try {
-      const run = { ...(await throughput(targets.floor, floor.pid, { kind: 'none' })), ...(await latency(targets.floor)) };
-      results.stackFloor = { ...run, peakRssMb: peakRssMb(floor.pid) };
-      // The gateway's CPU per request over the bare stack's: µs per request move with the machine's
-      // phase (the stack floor itself from 40 to 247 µs between runs, bench/README.md), this ratio much less.
-      results.gateway.cpuOverStackFloor = round3(results.gateway.cpuMicrosPerRequest.median / run.cpuMicrosPerRequest);
-    } finally {
-      await stopped(floor);
-    }
   }
   if (postgres) {
     // The embedded default, as a labelled extra row: same setup, PGlite in a scratch folder.
@@ -558,10 +557,10 @@ try {
     console.log(`| gateway, everything on (embedded PGlite, 1 run) | ${p.requestsPerSecond} | ${p.p50Ms} | ${p.p99Ms} | ${p.cpuMicrosPerRequest} | in process | ${p.firstChunkMs} | ${p.peakRssMb} |`);
   }
   const f = results.stackFloor;
-  console.log(`| stack floor: bare NestJS + Fastify + undici relay (1 run) | ${f.requestsPerSecond} | ${f.p50Ms} | ${f.p99Ms} | ${f.cpuMicrosPerRequest} | — | — | ${f.peakRssMb} |`);
+  console.log(`| stack floor: bare NestJS + Fastify + undici relay | ${range(f.requestsPerSecond)} | ${range(f.p50Ms)} | ${range(f.p99Ms)} | ${range(f.cpuMicrosPerRequest)} | — | — | ${f.peakRssMb} |`);
   const r = results.ratios;
   console.log(`\nthroughput gateway/pass-through ${range(r.throughput)}; added p50 ${range(r.addedP50Ms)} ms, p99 ${range(r.addedP99Ms)} ms; first chunk ${range(r.addedFirstChunkMs)} ms`);
-  console.log(`stack floor: ${round3(f.requestsPerSecond / results.passthrough.requestsPerSecond.median)} × the pass-through's throughput, ${f.cpuMicrosPerRequest} µs/req; the gateway's CPU per request ${results.gateway.cpuOverStackFloor} × the stack floor's`);
+  console.log(`stack floor: ${round3(f.requestsPerSecond.median / results.passthrough.requestsPerSecond.median)} × the pass-through's throughput, ${f.cpuMicrosPerRequest.median} µs/req; the gateway's CPU per request ${range(r.cpuOverStackFloor)} × the stack floor's (per repetition)`);
   const stalls = (when) =>
     Object.entries(results.machine.hostStalls[when])
       .map(([core, probe]) => `${core} ${probe.stalledPercent} % (longest ${probe.longestMs} ms)`)
