@@ -318,18 +318,17 @@ async function timeToFirstChunk(target) {
 }
 
 /**
- * A fresh gateway at half the measured maximum: SOAK_WARMUP_S of that load unsampled (every user's
- * token, key and counters met, V8 done compiling), then SOAK_S seconds with RSS every 5 s. A fresh
- * process, because the gateway that just ran the full-load phases starts the soak with their heap,
+ * `child`, a gateway started for the soak, at half the measured maximum: SOAK_WARMUP_S of that load
+ * unsampled (every user's token, key and counters met, V8 done compiling), then SOAK_S seconds with
+ * RSS every 5 s. A fresh process, because the gateway that just ran the full-load phases starts the soak with their heap,
  * which then shrinks (bench/README.md): that measured the load before, not the soak. RSS rises and
  * falls with V8's old generation, which grows to several times the live data between full
  * collections, so the drift compares the median of the first minute with the median of the last,
  * and the live heap after each full collection in the soak (V8's --trace-gc, in the gateway's log)
  * tells whether anything is kept: a leak raises it, the sawtooth does not.
  */
-async function soak(start, requestsPerSecond, logFile) {
+async function soak(child, requestsPerSecond, logFile) {
   const rate = Math.round(requestsPerSecond / 2);
-  const child = await start();
   await storeVaultKeys();
   await load(targets.gateway, SOAK_WARMUP_S, { overallRate: rate });
   const samples = [];
@@ -431,7 +430,9 @@ const spread = (values) => ({ median: median(values), min: round3(Math.min(...va
 
 async function measure(name, pid, database) {
   const target = targets[name];
-  return { ...(await throughput(target, pid, database)), ...(await latency(target)), firstChunkMs: await timeToFirstChunk(target) };
+  const measured = { ...(await throughput(target, pid, database)), ...(await latency(target)) };
+  // The stack floor has no streaming route: its first chunk is not measured.
+  return { ...measured, firstChunkMs: target.streamBody ? await timeToFirstChunk(target) : null };
 }
 
 // --- the run -------------------------------------------------------------------------------------
@@ -455,10 +456,7 @@ try {
   // in one of the machine's slow spells, and the gateway's CPU over it read 1.04 instead of ~2.
   for (let repetition = 0; repetition < REPETITIONS; repetition++) {
     for (const [name, child] of [['passthrough', passthrough], ['gateway', gateway], ['floor', floor]]) {
-      const result =
-        name === 'floor'
-          ? { ...(await throughput(targets.floor, child.pid, { kind: 'none' })), ...(await latency(targets.floor)) }
-          : await measure(name, child.pid, name === 'gateway' ? primary : { kind: 'none' });
+      const result = await measure(name, child.pid, name === 'gateway' ? primary : { kind: 'none' });
       runs[name].push(result);
       console.log(`repetition ${repetition + 1}/${REPETITIONS} ${name}: ${JSON.stringify(result)}`);
     }
@@ -510,16 +508,10 @@ try {
   results.gateway.cpuOverStackFloor = results.ratios.cpuOverStackFloor.median;
   results.gateway.limitAdmissions = await limitAdmissions();
   if (SOAK_S > 0) {
+    await stopped(gateway);
     const soakLog = join(logDirectory, 'gateway-soak.log');
-    results.soak = await soak(
-      async () => {
-        await stopped(gateway);
-        gateway = await startGateway(primary, soakLog, ['--trace-gc']);
-        return gateway;
-      },
-      results.gateway.requestsPerSecond.median,
-      soakLog,
-    );
+    gateway = await startGateway(primary, soakLog, ['--trace-gc']);
+    results.soak = await soak(gateway, results.gateway.requestsPerSecond.median, soakLog);
   }
   if (postgres) {
     // The embedded default, as a labelled extra row: same setup, PGlite in a scratch folder.
