@@ -41,7 +41,7 @@ const targets = {
   passthrough: { url: `http://127.0.0.1:${PORTS.passthrough}`, path: '/', body: PASSTHROUGH_BODY, streamBody: PASSTHROUGH_STREAM_BODY, authenticated: false },
   gateway: { url: `http://127.0.0.1:${PORTS.gateway}`, path: '/api/integrations/execute', body: BODY, streamBody: STREAM_BODY, authenticated: true },
   // The decided stack alone (bench/stack-floor.mjs): what NestJS, Fastify and undici cost before any feature.
-  floor: { url: `http://127.0.0.1:${PORTS.floor}`, path: '/api/integrations/execute', body: BODY, streamBody: null, authenticated: false },
+  floor: { url: `http://127.0.0.1:${PORTS.floor}`, path: '/api/integrations/execute', body: BODY, streamBody: STREAM_BODY, authenticated: false },
 };
 const headersFor = (target) => ({ 'content-type': 'application/json', ...(target.authenticated ? { authorization: `Bearer ${nextToken()}` } : {}) });
 
@@ -431,8 +431,7 @@ const spread = (values) => ({ median: median(values), min: round3(Math.min(...va
 async function measure(name, pid, database) {
   const target = targets[name];
   const measured = { ...(await throughput(target, pid, database)), ...(await latency(target)) };
-  // The stack floor has no streaming route: its first chunk is not measured.
-  return { ...measured, firstChunkMs: target.streamBody ? await timeToFirstChunk(target) : null };
+  return { ...measured, firstChunkMs: await timeToFirstChunk(target) };
 }
 
 // --- the run -------------------------------------------------------------------------------------
@@ -476,6 +475,9 @@ try {
     // The gateway's CPU per request over the bare stack's in the same repetition: µs per request move
     // with the machine's phase (the stack floor itself from 40 to 247 µs between runs), this much less.
     cpuOverStackFloor: round3(run.cpuMicrosPerRequest / runs.floor[index].cpuMicrosPerRequest),
+    // What the bare stack adds to the first chunk on its own, in the same repetition: the part of
+    // the gateway's that no feature of it can take back.
+    stackFloorAddedFirstChunkMs: round3(runs.floor[index].firstChunkMs - runs.passthrough[index].firstChunkMs),
   }));
   const results = {
     machine: {
@@ -502,7 +504,7 @@ try {
     passthrough: { ...summarize(runs.passthrough), peakRssMb: peakRssMb(passthrough.pid) },
     gateway: { ...summarize(runs.gateway), peakRssMb: peakRssMb(gateway.pid) },
     stackFloor: { ...summarize(runs.floor), peakRssMb: peakRssMb(floor.pid) },
-    ratios: Object.fromEntries(['throughput', 'addedP50Ms', 'addedP99Ms', 'addedFirstChunkMs', 'cpuOverStackFloor'].map((key) => [key, spread(ratios.map((ratio) => ratio[key]))])),
+    ratios: Object.fromEntries(['throughput', 'addedP50Ms', 'addedP99Ms', 'addedFirstChunkMs', 'cpuOverStackFloor', 'stackFloorAddedFirstChunkMs'].map((key) => [key, spread(ratios.map((ratio) => ratio[key]))])),
     runs,
   };
   results.gateway.cpuOverStackFloor = results.ratios.cpuOverStackFloor.median;
@@ -549,10 +551,10 @@ try {
     console.log(`| gateway, everything on (embedded PGlite, 1 run) | ${p.requestsPerSecond} | ${p.p50Ms} | ${p.p99Ms} | ${p.cpuMicrosPerRequest} | in process | ${p.firstChunkMs} | ${p.peakRssMb} |`);
   }
   const f = results.stackFloor;
-  console.log(`| stack floor: bare NestJS + Fastify + undici relay | ${range(f.requestsPerSecond)} | ${range(f.p50Ms)} | ${range(f.p99Ms)} | ${range(f.cpuMicrosPerRequest)} | — | — | ${f.peakRssMb} |`);
+  console.log(`| stack floor: bare NestJS + Fastify + undici relay | ${range(f.requestsPerSecond)} | ${range(f.p50Ms)} | ${range(f.p99Ms)} | ${range(f.cpuMicrosPerRequest)} | — | ${range(f.firstChunkMs)} | ${f.peakRssMb} |`);
   const r = results.ratios;
   console.log(`\nthroughput gateway/pass-through ${range(r.throughput)}; added p50 ${range(r.addedP50Ms)} ms, p99 ${range(r.addedP99Ms)} ms; first chunk ${range(r.addedFirstChunkMs)} ms`);
-  console.log(`stack floor: ${round3(f.requestsPerSecond.median / results.passthrough.requestsPerSecond.median)} × the pass-through's throughput, ${f.cpuMicrosPerRequest.median} µs/req; the gateway's CPU per request ${range(r.cpuOverStackFloor)} × the stack floor's (per repetition)`);
+  console.log(`stack floor: ${round3(f.requestsPerSecond.median / results.passthrough.requestsPerSecond.median)} × the pass-through's throughput, ${f.cpuMicrosPerRequest.median} µs/req; the gateway's CPU per request ${range(r.cpuOverStackFloor)} × the stack floor's (per repetition); its first chunk ${range(r.stackFloorAddedFirstChunkMs)} ms over the pass-through's`);
   const stalls = (when) =>
     Object.entries(results.machine.hostStalls[when])
       .map(([core, probe]) => `${core} ${probe.stalledPercent} % (longest ${probe.longestMs} ms)`)

@@ -1,9 +1,11 @@
 // The decided stack with no gateway feature: a bare NestJS + Fastify app whose one route takes the
-// execute body, relays it to the upstream with undici and answers the parsed JSON. The bench reports
-// it as its own row, so the gateway's cost splits into what the stack costs and what its features do.
+// execute body, relays it to the upstream with undici and answers the parsed JSON, or, for a body
+// with `stream: true`, the upstream's event stream as it comes (Nest's StreamableFile, which Fastify
+// sends as a stream). The bench reports it as its own row, so the gateway's cost splits into what
+// the stack costs and what its features do.
 // `node bench/stack-floor.mjs <port> <upstreamUrl>`
 import 'reflect-metadata';
-import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Module, Post, StreamableFile } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Agent } from 'undici';
@@ -13,13 +15,15 @@ const agent = new Agent({ connections: 256 });
 
 class RelayController {
   async execute(body) {
+    const stream = body.params.stream === true;
     const response = await agent.request({
       origin: upstreamUrl,
       path: '/v1/chat/completions',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages: body.params.messages, max_tokens: body.params.maxTokens }),
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: body.params.messages, max_tokens: body.params.maxTokens, ...(stream ? { stream } : {}) }),
     });
+    if (stream) return new StreamableFile(response.body, { type: 'text/event-stream' });
     return { success: true, data: await response.body.json() };
   }
 }
