@@ -20,7 +20,6 @@ const requiredEsmPackages = ['content-disposition', 'jose'];
 const commonJsOptions = { ...swcOptions, module: { type: 'commonjs' } };
 
 export default {
-  testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', swcOptions],
@@ -33,10 +32,6 @@ export default {
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 30000,
-  // Jest's native-ESM mode keeps every test file's module graph (jestjs/jest#14605): a worker's heap
-  // grows by 30-50 MB per e2e suite, to 700-900 MB by the end. Its event loop is empty as soon as Jest
-  // tells it to end, but tearing down that heap outlasts Jest's 500 ms grace, and Jest then reports
-  // "A worker process has failed to exit gracefully". A worker past this limit is replaced between files.
-  workerIdleMemoryLimit: '400MB',
+  testEnvironment: '<rootDir>/test/support/node-environment.mjs',
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
 };
