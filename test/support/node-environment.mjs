@@ -14,7 +14,8 @@ export default class GatewayTestEnvironment extends NodeEnvironment {
     exitHooked = true;
     // 'beforeExit' comes only once the worker has nothing left to do (Jest told it to end); the
     // 'exit' listener added then runs after every other one, and process.exit() inside an 'exit'
-    // listener skips straight to the end of the process.
-    process.once('beforeExit', () => process.once('exit', (code) => process.exit(code)));
+    // listener skips straight to the end of the process. Called without a code, it keeps the one
+    // the listeners before it set (Jest sets a failed run's there when it runs in band).
+    process.once('beforeExit', () => process.once('exit', () => process.exit()));
   }
 }
