@@ -430,8 +430,7 @@ const spread = (values) => ({ median: median(values), min: round3(Math.min(...va
 
 async function measure(name, pid, database) {
   const target = targets[name];
-  const measured = { ...(await throughput(target, pid, database)), ...(await latency(target)) };
-  return { ...measured, firstChunkMs: await timeToFirstChunk(target) };
+  return { ...(await throughput(target, pid, database)), ...(await latency(target)), firstChunkMs: await timeToFirstChunk(target) };
 }
 
 // --- the run -------------------------------------------------------------------------------------

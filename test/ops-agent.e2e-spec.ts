@@ -14,6 +14,12 @@ const ENV_KEY = 'sk-proj-opsEnvironmentKey000001';
 const NEW_KEY = 'sk-proj-opsRotatedKeyValid00002';
 const BAD_KEY = 'sk-proj-opsRejectedKeyBad000003';
 
+/**
+ * How long a test waits for the agent's loops (the fake Opstage sets 0.2 s heartbeats and 0.05 s
+ * polls) before it fails: far longer than they take, since it only counts when a test fails.
+ */
+const AGENT_WAIT_MS = 10_000;
+
 /** On a shared PostgreSQL, service keys and the config snapshot outlive a run: start and end clean. */
 async function resetOpsState(): Promise<void> {
   if (!process.env.DATABASE_URL) return;
@@ -81,7 +87,7 @@ describe('OpsAgent against a fake Opstage', () => {
       return sent.method === 'GET' ? { body: { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model' }] } } : openAiChatCompletion();
     });
     gateway = await startTestApp({ ...environment(), OPSTAGE_REGISTRATION_TOKEN: opstage.issueRegistrationToken() }, { clock: clock.now });
-    await waitFor(() => opstage.heartbeats.some((beat) => beat.serviceId), 10_000, 'the first heartbeat with a service id');
+    await waitFor(() => opstage.heartbeats.some((beat) => beat.serviceId), AGENT_WAIT_MS, 'the first heartbeat with a service id');
     agentId = opstage.agentIds()[0]!;
   });
 
@@ -242,7 +248,11 @@ describe('OpsAgent against a fake Opstage', () => {
     await execute().expect(200);
     expect(upstream.lastRequest().headers.authorization).toBe(`Bearer ${NEW_KEY}`);
 
-    await waitFor(() => opstage.lastReportedService().manifest.configRevision > revisionBefore, 10_000, 'a re-report after rotation');
+    await waitFor(
+      () => opstage.lastReportedService().manifest.configRevision > revisionBefore,
+      AGENT_WAIT_MS,
+      'a re-report after rotation',
+    );
     const configs = opstage.lastReportedService().configs;
     expect(configs.find((config: { key: string }) => config.key === 'providers.openai.keyFingerprint')).toMatchObject({
       valuePreview: 'sk-proj-…0002',
@@ -306,7 +316,7 @@ describe('OpsAgent against a fake Opstage', () => {
       expect(failing.data.checks).toEqual([
         expect.objectContaining({ provider: 'openai', status: 'DOWN', errorCode: 'PROVIDER_AUTH_FAILED' }),
       ]);
-      await waitFor(() => opstage.heartbeats.at(-1)?.health?.status === 'DEGRADED', 10_000, 'a DEGRADED heartbeat');
+      await waitFor(() => opstage.heartbeats.at(-1)?.health?.status === 'DEGRADED', AGENT_WAIT_MS, 'a DEGRADED heartbeat');
       expect(opstage.heartbeats.at(-1)!.health.details.providers.openai).toMatchObject({
         state: 'failing',
         lastError: 'PROVIDER_AUTH_FAILED',
@@ -318,7 +328,7 @@ describe('OpsAgent against a fake Opstage', () => {
 
   it('fails closed while Opstage has the agent disabled, and resumes when it is enabled again', async () => {
     opstage.setDisabled(agentId, true);
-    await waitFor(async () => (await execute()).status === 503, 10_000, 'execute to be refused');
+    await waitFor(async () => (await execute()).status === 503, AGENT_WAIT_MS, 'execute to be refused');
 
     const refused = await execute().expect(503);
     expect(refused.body).toMatchObject({ code: 'INTEGRATION_DISABLED', retryable: true });
@@ -330,7 +340,7 @@ describe('OpsAgent against a fake Opstage', () => {
     await request(gateway.server).get('/health/ready').expect(503);
 
     opstage.setDisabled(agentId, false);
-    await waitFor(async () => (await execute()).status === 200, 10_000, 'execute to be accepted again');
+    await waitFor(async () => (await execute()).status === 200, AGENT_WAIT_MS, 'execute to be accepted again');
     await request(gateway.server).get('/health/ready').expect(200);
   });
 
@@ -342,7 +352,7 @@ describe('OpsAgent against a fake Opstage', () => {
       createdByUserId: 'usr_operator_1',
       cancelOnPoll: true,
     });
-    await waitFor(() => cancelled.status === 'COMPLETED', 10_000, 'the cancelled command to be polled');
+    await waitFor(() => cancelled.status === 'COMPLETED', AGENT_WAIT_MS, 'the cancelled command to be polled');
 
     const next = await run('runHealthCheck', { provider: 'openai' });
 
@@ -368,16 +378,16 @@ describe('OpsAgent against a fake Opstage', () => {
     const heartbeatsBefore = opstage.heartbeats.length;
 
     gateway = await startTestApp(environment()); // no registration token: the saved one must do
-    await waitFor(() => opstage.heartbeats.length > heartbeatsBefore, 10_000, 'a heartbeat after restart');
+    await waitFor(() => opstage.heartbeats.length > heartbeatsBefore, AGENT_WAIT_MS, 'a heartbeat after restart');
     expect(opstage.registrations).toHaveLength(1);
     expect(opstage.heartbeats.at(-1)!.agentId).toBe(agentId);
 
     await gateway.close();
     gateway = await startTestApp({ ...environment(), OPSTAGE_REGISTRATION_TOKEN: opstage.issueRegistrationToken() });
-    await waitFor(() => opstage.heartbeats.length > heartbeatsBefore + 1, 10_000, 'heartbeats');
+    await waitFor(() => opstage.heartbeats.length > heartbeatsBefore + 1, AGENT_WAIT_MS, 'heartbeats');
     opstage.revokeTokens(agentId);
-    await waitFor(() => opstage.registrations.length === 2, 10_000, 'a second registration');
-    await waitFor(async () => (await execute()).status === 200, 10_000, 'execute after re-registration');
+    await waitFor(() => opstage.registrations.length === 2, AGENT_WAIT_MS, 'a second registration');
+    await waitFor(async () => (await execute()).status === 200, AGENT_WAIT_MS, 'execute after re-registration');
     expect(JSON.parse(readFileSync(tokenFile, 'utf8')).agentId).toBe(agentId);
   });
 });
@@ -406,7 +416,7 @@ describe('OpsAgent when Opstage is unreachable', () => {
               .get('/api/integrations/status/details')
               .set(authAs('user-1', { roles: ['operator'] }))
           ).body.opsAgent.lastError !== null,
-        10_000,
+        AGENT_WAIT_MS,
         'lastError',
       );
       const status = await request(gateway.server)
@@ -458,7 +468,11 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       .set(authAs(uniqueId('user')))
       .send(chatBody);
   const firstHeartbeat = (agentCount: number) =>
-    waitFor(() => opstage.agentIds().length >= agentCount && opstage.heartbeats.some((beat) => beat.serviceId), 10_000, 'registration');
+    waitFor(
+      () => opstage.agentIds().length >= agentCount && opstage.heartbeats.some((beat) => beat.serviceId),
+      AGENT_WAIT_MS,
+      'registration',
+    );
 
   it('a revoked gateway does not serve again after a restart (its single-use registration token is refused)', async () => {
     opstage = await FakeOpstage.start();
@@ -470,7 +484,7 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       await execute(gateway).expect(200);
 
       opstage.revokeTokens(agentId);
-      await waitFor(async () => (await execute(gateway)).status === 503, 10_000, 'the revocation to take effect');
+      await waitFor(async () => (await execute(gateway)).status === 503, AGENT_WAIT_MS, 'the revocation to take effect');
       await gateway.close();
 
       // The same configuration, restarted: the used registration token must not bring it back.
@@ -479,7 +493,7 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       expect(refused.body.code).toBe('INTEGRATION_DISABLED');
       await waitFor(
         () => opstage.rawBodies.filter((body) => body.includes(registrationToken)).length >= 2,
-        10_000,
+        AGENT_WAIT_MS,
         'the refused re-registration',
       );
       await execute(gateway).expect(503);
@@ -505,7 +519,7 @@ describe('OpsAgent: fail closed survives restarts, results survive Opstage outag
       await firstHeartbeat(1);
       const agentId = opstage.agentIds()[0];
       opstage.setDisabled(agentId, true);
-      await waitFor(async () => (await execute(gateway!)).status === 503, 10_000, 'the disable to take effect');
+      await waitFor(async () => (await execute(gateway!)).status === 503, AGENT_WAIT_MS, 'the disable to take effect');
       await gateway.close();
       gateway = undefined;
       await opstage.stop();

@@ -14,7 +14,7 @@ function jestOnFixture(): Promise<{ code: number | null; output: string }> {
         '--testMatch',
         '<rootDir>/test/support/fails-on-purpose.fixture.ts',
       ],
-      { cwd: process.cwd(), env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.on('data', (part: Buffer) => (output += part.toString()));
