@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { waitFor } from './support/fake-opstage.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { TestClock } from './support/test-clock.js';
 import { FakeIdentity } from './support/fake-identity.js';
 import { FakeUpstream } from './support/fake-upstream.js';
@@ -210,6 +211,45 @@ describe('Identity service: introspection and on-demand keys', () => {
     const impersonation = await execute(userA.token, { 'x-on-behalf-of': userB.userId }).expect(403);
     expect(impersonation.body.code).toBe('FORBIDDEN');
     expect(lookupsFor(userB.userId).every((lookup) => lookup.headers.authorization === `Bearer ${userB.token}`)).toBe(true);
+  });
+});
+
+describe('A caller whose key comes from a later source than Identity', () => {
+  it('is served from that source without waiting on Identity once "no key here" is past its TTL (Identity is asked behind the call)', async () => {
+    const clock = new TestClock();
+    const identity = await FakeIdentity.start(clock.now);
+    const path = await TcpProxy.start(Number(new URL(identity.url).port));
+    const upstream = await FakeUpstream.start();
+    const gateway = await startTestApp(
+      {
+        AUTH_MODE: 'introspection',
+        JWT_SECRET: undefined,
+        IDENTITY_SERVICE_URL: `http://127.0.0.1:${path.listeningPort}`,
+        CREDENTIAL_SOURCES: 'identity,environment',
+        OPENAI_API_KEY: 'sk-proj-environmentKey0123456789',
+        OPENAI_BASE_URL: upstream.url,
+      },
+      { clock: clock.now },
+    );
+    try {
+      const userId = uniqueId('user');
+      const token = identity.userToken(uniqueId('tok'), userId);
+      upstream.reply(openAiChatCompletion());
+      const call = () => request(gateway.server).post('/api/integrations/execute').set('authorization', `Bearer ${token}`).send(chatBody);
+      await call().expect(200); // Identity: no key here; the environment's key serves
+
+      await path.cut(); // Identity unreachable: a lookup the call waited on would fail it (503)
+      clock.advance(10_001); // past IDENTITY_CREDENTIAL_MISS_CACHE_TTL_MS, within the key TTL (60 s) and the token's (30 s)
+      await call().expect(200);
+
+      expect(upstream.lastRequest().headers.authorization).toBe('Bearer sk-proj-environmentKey0123456789');
+      expect(identity.credentialLookups.filter((lookup) => lookup.userId === userId)).toHaveLength(1);
+    } finally {
+      await gateway.close();
+      await upstream.stop();
+      await path.cut();
+      await identity.stop();
+    }
   });
 });
 

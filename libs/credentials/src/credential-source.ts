@@ -34,6 +34,12 @@ export interface ResolvedCredential {
 export interface CredentialSource {
   readonly name: string;
   resolve(request: CredentialRequest): Promise<ResolvedCredential | null>;
+  /**
+   * The lookup this source is making in the background for this request, if any: it answered from
+   * memory and is asking again behind the call. The resolver waits for it before it answers that no
+   * key exists.
+   */
+  recheck?(request: CredentialRequest): Promise<unknown> | undefined;
   /** Forget anything cached for this caller and provider (e.g. after the provider rejected the key). */
   invalidate?(request: CredentialRequest): void;
 }

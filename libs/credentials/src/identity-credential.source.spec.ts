@@ -71,4 +71,50 @@ describe('IdentityCredentialSource', () => {
     await tick();
     await expect(source.resolve(request)).resolves.toBeNull();
   });
+
+  it('past its TTL, answers "no key here" at once while asking Identity again, until a key\'s TTL has passed too', async () => {
+    const { source, pending, at } = await sourceAnswered(null);
+
+    at(30_000); // the miss is 30 s old: past its 10 s, within the key's 60 s
+    let settled = false;
+    const answer = source.resolve(request).then((credential) => ((settled = true), credential));
+    await tick();
+    expect(settled).toBe(true);
+    await expect(answer).resolves.toBeNull();
+    expect(pending).toHaveLength(1);
+    const recheck = source.recheck(request);
+    expect(recheck).toBeDefined();
+    pending.shift()!(key('sk-added-0123456789'));
+    await recheck;
+    await expect(source.resolve(request)).resolves.toMatchObject({ apiKey: 'sk-added-0123456789' });
+  });
+
+  it('makes the call wait on Identity once "no key here" is older than a key would be kept', async () => {
+    const { source, pending, at } = await sourceAnswered(null);
+
+    at(60_001);
+    let settled = false;
+    const answer = source.resolve(request).then((credential) => ((settled = true), credential));
+    await tick();
+    expect(settled).toBe(false);
+    expect(source.recheck(request)).toBeDefined();
+    pending.shift()!(null);
+    await expect(answer).resolves.toBeNull();
+    expect(source.recheck(request)).toBeUndefined();
+  });
+
+  it('asks Identity on every call when the miss TTL is 0', async () => {
+    let now = 0;
+    const { identity, pending } = identityAnswering();
+    const source = new IdentityCredentialSource(identity, {} as SecurityEvents, { ...config, identityMissCacheTtlMs: 0 }, () => now);
+    const first = source.resolve(request);
+    pending.shift()!(null);
+    await first;
+    now = 1;
+    let settled = false;
+    void source.resolve(request).then(() => (settled = true));
+    await tick();
+    expect(settled).toBe(false);
+    expect(pending).toHaveLength(1);
+  });
 });

@@ -12,7 +12,12 @@ import { IdentityServiceToken } from './identity-service-token.js';
  * "No key here" (404) is remembered too, for IDENTITY_CREDENTIAL_MISS_CACHE_TTL_MS: callers whose key
  * lives in the vault or the environment would otherwise cost an Identity round trip on every call.
  * Either answer, used in the last fifth of its TTL, is fetched again in the background while the
- * call goes on with it, so callers in steady use never wait on Identity; it is never used past its TTL.
+ * call goes on with it, so callers in steady use never wait on Identity. A key is never used past its
+ * TTL. "No key here" past its TTL, until a key's TTL has passed too, still lets the call go on to the
+ * next source while Identity is asked again behind it (`recheck`): a caller whose key is in the vault
+ * and who calls every half minute does not wait on Identity each time, and a key added to Identity
+ * meanwhile is used from the next call (at once if no other source has one: the resolver waits for
+ * the lookup before it answers CREDENTIAL_NOT_FOUND).
  */
 @Injectable()
 export class IdentityCredentialSource implements CredentialSource {
@@ -21,6 +26,8 @@ export class IdentityCredentialSource implements CredentialSource {
   /** Callers Identity holds no key for, recently asked. */
   private readonly misses: TtlCache<string, true>;
   private readonly missTtlMs: number;
+  /** How long "no key here" is kept: past missTtlMs it is only used while Identity is asked again. */
+  private readonly missKeepMs: number;
   private readonly flights = new SingleFlight<string, ResolvedCredential | null>();
   private readonly ttlMs: number;
   private readonly serviceToken: IdentityServiceToken;
@@ -35,6 +42,7 @@ export class IdentityCredentialSource implements CredentialSource {
     this.misses = new TtlCache(10_000, clock);
     this.ttlMs = config.identityCacheTtlMs;
     this.missTtlMs = config.identityMissCacheTtlMs;
+    this.missKeepMs = this.missTtlMs > 0 ? Math.max(this.missTtlMs, this.ttlMs) : 0;
     this.serviceToken = new IdentityServiceToken(config.identityServiceToken, config.identityServiceTokenFile, clock);
   }
 
@@ -52,7 +60,8 @@ export class IdentityCredentialSource implements CredentialSource {
     }
     const missed = this.misses.entry(key);
     if (missed) {
-      if (refreshAheadDue(missed.remainingMs, this.missTtlMs)) void load().catch(() => undefined);
+      const missTtlLeftMs = missed.remainingMs - (this.missKeepMs - this.missTtlMs);
+      if (refreshAheadDue(missTtlLeftMs, this.missTtlMs)) void load().catch(() => undefined);
       return null;
     }
     return load();
@@ -63,7 +72,7 @@ export class IdentityCredentialSource implements CredentialSource {
     const credential = await this.fetch(request, bearerToken, ownToken);
     if (!credential) {
       this.cache.delete(key);
-      this.misses.set(key, true, this.missTtlMs);
+      this.misses.set(key, true, this.missKeepMs);
       return null;
     }
     const resolved: ResolvedCredential = {
@@ -98,6 +107,10 @@ export class IdentityCredentialSource implements CredentialSource {
         },
       );
     }
+  }
+
+  recheck(request: CredentialRequest): Promise<unknown> | undefined {
+    return this.flights.pending(credentialRequestKey(request));
   }
 
   invalidate(request: CredentialRequest): void {
