@@ -214,8 +214,13 @@ describe('Identity service: introspection and on-demand keys', () => {
   });
 });
 
-describe('A caller whose key comes from a later source than Identity', () => {
-  it('is served from that source without waiting on Identity once "no key here" is past its TTL (Identity is asked behind the call)', async () => {
+describe('"No key here" from Identity past its TTL, with Identity unreachable', () => {
+  /**
+   * A gateway whose first call learned that Identity holds no key for the caller; then Identity
+   * becomes unreachable and the clock passes IDENTITY_CREDENTIAL_MISS_CACHE_TTL_MS (10 s), staying
+   * within the key TTL (60 s) and the token's introspection (30 s). `call` makes the next call.
+   */
+  async function pastTheMissWithIdentityCut(sources: string) {
     const clock = new TestClock();
     const identity = await FakeIdentity.start(clock.now);
     const path = await TcpProxy.start(Number(new URL(identity.url).port));
@@ -225,30 +230,52 @@ describe('A caller whose key comes from a later source than Identity', () => {
         AUTH_MODE: 'introspection',
         JWT_SECRET: undefined,
         IDENTITY_SERVICE_URL: `http://127.0.0.1:${path.listeningPort}`,
-        CREDENTIAL_SOURCES: 'identity,environment',
+        CREDENTIAL_SOURCES: sources,
         OPENAI_API_KEY: 'sk-proj-environmentKey0123456789',
         OPENAI_BASE_URL: upstream.url,
       },
       { clock: clock.now },
     );
-    try {
-      const userId = uniqueId('user');
-      const token = identity.userToken(uniqueId('tok'), userId);
-      upstream.reply(openAiChatCompletion());
-      const call = () => request(gateway.server).post('/api/integrations/execute').set('authorization', `Bearer ${token}`).send(chatBody);
-      await call().expect(200); // Identity: no key here; the environment's key serves
+    const userId = uniqueId('user');
+    const token = identity.userToken(uniqueId('tok'), userId);
+    upstream.reply(openAiChatCompletion());
+    const call = () => request(gateway.server).post('/api/integrations/execute').set('authorization', `Bearer ${token}`).send(chatBody);
+    const first = await call();
+    await path.cut();
+    clock.advance(10_001);
+    const lookups = () => identity.credentialLookups.filter((lookup) => lookup.userId === userId);
+    const stop = async () => {
+      await gateway.close();
+      await upstream.stop();
+      await identity.stop();
+    };
+    return { first, call, upstream, lookups, stop };
+  }
 
-      await path.cut(); // Identity unreachable: a lookup the call waited on would fail it (503)
-      clock.advance(10_001); // past IDENTITY_CREDENTIAL_MISS_CACHE_TTL_MS, within the key TTL (60 s) and the token's (30 s)
+  it('serves a caller whose key is in a later source without waiting on Identity (it is asked behind the call)', async () => {
+    const { first, call, upstream, lookups, stop } = await pastTheMissWithIdentityCut('identity,environment');
+    try {
+      expect(first.status).toBe(200);
+
       await call().expect(200);
 
       expect(upstream.lastRequest().headers.authorization).toBe('Bearer sk-proj-environmentKey0123456789');
-      expect(identity.credentialLookups.filter((lookup) => lookup.userId === userId)).toHaveLength(1);
+      expect(lookups()).toHaveLength(1);
     } finally {
-      await gateway.close();
-      await upstream.stop();
-      await path.cut();
-      await identity.stop();
+      await stop();
+    }
+  });
+
+  it('answers 503 IDENTITY_UNAVAILABLE, as before, to a caller no other source has a key for', async () => {
+    const { first, call, stop } = await pastTheMissWithIdentityCut('identity');
+    try {
+      expect(first.status).toBe(424);
+
+      const response = await call().expect(503);
+
+      expect(response.body.code).toBe('IDENTITY_UNAVAILABLE');
+    } finally {
+      await stop();
     }
   });
 });

@@ -28,18 +28,24 @@ export interface ResolvedCredential {
 }
 
 /**
+ * A source's "not here" that is past its TTL, answered at once together with the lookup now checking
+ * it: the resolver goes on to the next sources and waits for `lookup` only if none of them has a key
+ * (its failure is then the call's, as if the call had waited for it from the start).
+ */
+export class MissBeingChecked {
+  constructor(readonly lookup: Promise<ResolvedCredential | null>) {
+    lookup.catch(() => undefined); // nobody awaits it when a later source has the key
+  }
+}
+
+/**
  * One place keys can come from (Identity service, local vault, environment). Sources are asked in
- * order; `null` means "not here, ask the next one", a thrown GatewayError stops the chain.
+ * order; `null` means "not here, ask the next one", a thrown GatewayError stops the chain, and a
+ * MissBeingChecked means "not here as far as I knew; checking".
  */
 export interface CredentialSource {
   readonly name: string;
-  resolve(request: CredentialRequest): Promise<ResolvedCredential | null>;
-  /**
-   * The lookup this source is making in the background for this request, if any: it answered from
-   * memory and is asking again behind the call. The resolver waits for it before it answers that no
-   * key exists.
-   */
-  recheck?(request: CredentialRequest): Promise<unknown> | undefined;
+  resolve(request: CredentialRequest): Promise<ResolvedCredential | null | MissBeingChecked>;
   /** Forget anything cached for this caller and provider (e.g. after the provider rejected the key). */
   invalidate?(request: CredentialRequest): void;
 }

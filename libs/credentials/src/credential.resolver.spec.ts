@@ -1,56 +1,59 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CredentialRequest, CredentialSource, ResolvedCredential } from './credential-source.js';
+import { GatewayError } from '@app/common';
+import { MissBeingChecked, type CredentialRequest, type CredentialSource, type ResolvedCredential } from './credential-source.js';
 import { CredentialResolver } from './credential.resolver.js';
 
 const request: CredentialRequest = { userId: 'user-1', provider: 'openai' };
 const key = (source: string): ResolvedCredential => ({ apiKey: `sk-${source}-0123456789`, source, isProxy: false });
+const answering = (name: string, answer: ResolvedCredential | null | MissBeingChecked): CredentialSource => ({
+  name,
+  resolve: () => Promise.resolve(answer),
+});
 
-/** A source that answers from memory and, when told to, is asking again in the background. */
-function sourceNamed(
-  name: string,
-  answers: Array<ResolvedCredential | null>,
-  recheck?: Promise<unknown>,
-): CredentialSource & { asked: number } {
-  const source = {
-    name,
-    asked: 0,
-    resolve: () => Promise.resolve(answers[Math.min(source.asked++, answers.length - 1)]),
-    recheck: () => recheck,
-  };
-  return source;
+/** A lookup the test settles by hand. */
+function lookup() {
+  let settle!: (credential: ResolvedCredential | null) => void;
+  let fail!: (error: Error) => void;
+  const promise = new Promise<ResolvedCredential | null>((resolve, reject) => ((settle = resolve), (fail = reject)));
+  return { promise, settle, fail };
 }
 
 describe('CredentialResolver', () => {
-  it('takes the first source with a key, in order, without waiting on a background lookup', async () => {
-    let finishRecheck!: () => void;
-    const recheck = new Promise<void>((resolve) => (finishRecheck = resolve));
-    const identity = sourceNamed('identity', [null], recheck);
-    const vault = sourceNamed('vault', [key('vault')]);
+  it('goes on to the next source past a "not here" being checked, without waiting for the check', async () => {
+    const check = lookup();
+    const resolver = new CredentialResolver([answering('identity', new MissBeingChecked(check.promise)), answering('vault', key('vault'))]);
 
-    await expect(new CredentialResolver([identity, vault]).resolve(request)).resolves.toMatchObject({ source: 'vault' });
-    finishRecheck();
+    await expect(resolver.resolve(request)).resolves.toMatchObject({ source: 'vault' });
+    check.fail(new Error('Identity is down')); // nobody awaits it: no unhandled rejection
   });
 
-  it('before answering that no key exists, waits for a background lookup and asks every source again', async () => {
-    let finishRecheck!: () => void;
-    const recheck = new Promise<void>((resolve) => (finishRecheck = resolve));
-    const identity = sourceNamed('identity', [null, key('identity')], recheck);
-    const vault = sourceNamed('vault', [null]);
+  it('waits for the check when no later source has a key, and takes the key it finds', async () => {
+    const check = lookup();
+    const resolver = new CredentialResolver([answering('identity', new MissBeingChecked(check.promise)), answering('vault', null)]);
 
-    const answer = new CredentialResolver([identity, vault]).resolve(request);
-    finishRecheck();
+    const answer = resolver.resolve(request);
+    check.settle(key('identity'));
 
     await expect(answer).resolves.toMatchObject({ source: 'identity' });
-    expect(identity.asked).toBe(2);
   });
 
-  it('answers CREDENTIAL_NOT_FOUND when no source has a key, after a failed background lookup too', async () => {
-    const failedLookup = Promise.reject(new Error('Identity is down'));
-    failedLookup.catch(() => undefined); // handled here; the resolver still sees it rejected
-    const identity = sourceNamed('identity', [null], failedLookup);
-    const vault = sourceNamed('vault', [null]);
+  it("fails the call with the check's failure when no later source has a key", async () => {
+    const check = lookup();
+    const resolver = new CredentialResolver([answering('identity', new MissBeingChecked(check.promise)), answering('vault', null)]);
 
-    await expect(new CredentialResolver([identity, vault]).resolve(request)).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
-    expect(vault.asked).toBe(2);
+    const answer = resolver.resolve(request);
+    check.fail(new GatewayError('IDENTITY_UNAVAILABLE', 'Identity did not answer'));
+
+    await expect(answer).rejects.toMatchObject({ code: 'IDENTITY_UNAVAILABLE' });
+  });
+
+  it('answers CREDENTIAL_NOT_FOUND when the check finds no key either', async () => {
+    const check = lookup();
+    const resolver = new CredentialResolver([answering('identity', new MissBeingChecked(check.promise)), answering('vault', null)]);
+
+    const answer = resolver.resolve(request);
+    check.settle(null);
+
+    await expect(answer).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
   });
 });

@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, GatewayError, SecurityEvents, SingleFlight, TtlCache, refreshAheadDue, type Clock } from '@app/common';
 import { credentialsConfig, type CredentialsConfig } from './credentials.config.js';
 import { IdentityClient } from '@app/identity';
-import { credentialRequestKey, type CredentialRequest, type CredentialSource, type ResolvedCredential } from './credential-source.js';
+import {
+  credentialRequestKey,
+  MissBeingChecked,
+  type CredentialRequest,
+  type CredentialSource,
+  type ResolvedCredential,
+} from './credential-source.js';
 import { IdentityServiceToken } from './identity-service-token.js';
 
 /**
@@ -13,11 +19,11 @@ import { IdentityServiceToken } from './identity-service-token.js';
  * lives in the vault or the environment would otherwise cost an Identity round trip on every call.
  * Either answer, used in the last fifth of its TTL, is fetched again in the background while the
  * call goes on with it, so callers in steady use never wait on Identity. A key is never used past its
- * TTL. "No key here" past its TTL, until a key's TTL has passed too, still lets the call go on to the
- * next source while Identity is asked again behind it (`recheck`): a caller whose key is in the vault
- * and who calls every half minute does not wait on Identity each time, and a key added to Identity
- * meanwhile is used from the next call (at once if no other source has one: the resolver waits for
- * the lookup before it answers CREDENTIAL_NOT_FOUND).
+ * TTL. "No key here" past its TTL, until a key's TTL has passed too, lets the call go on to the next
+ * source while Identity is asked again (MissBeingChecked): a caller whose key is in the vault and who
+ * calls every half minute does not wait on Identity each time, and a key added to Identity meanwhile
+ * is used from the next call (from this one if no other source has one: the resolver then waits for
+ * the lookup, as the call would have before).
  */
 @Injectable()
 export class IdentityCredentialSource implements CredentialSource {
@@ -46,7 +52,7 @@ export class IdentityCredentialSource implements CredentialSource {
     this.serviceToken = new IdentityServiceToken(config.identityServiceToken, config.identityServiceTokenFile, clock);
   }
 
-  async resolve(request: CredentialRequest): Promise<ResolvedCredential | null> {
+  async resolve(request: CredentialRequest): Promise<ResolvedCredential | null | MissBeingChecked> {
     const ownToken = request.bearerToken === undefined;
     const bearerToken = request.bearerToken ?? this.serviceToken.current();
     if (!bearerToken) return null; // e.g. a service-key caller with no gateway token configured
@@ -61,6 +67,7 @@ export class IdentityCredentialSource implements CredentialSource {
     const missed = this.misses.entry(key);
     if (missed) {
       const missTtlLeftMs = missed.remainingMs - (this.missKeepMs - this.missTtlMs);
+      if (missTtlLeftMs <= 0) return new MissBeingChecked(load());
       if (refreshAheadDue(missTtlLeftMs, this.missTtlMs)) void load().catch(() => undefined);
       return null;
     }
@@ -107,10 +114,6 @@ export class IdentityCredentialSource implements CredentialSource {
         },
       );
     }
-  }
-
-  recheck(request: CredentialRequest): Promise<unknown> | undefined {
-    return this.flights.pending(credentialRequestKey(request));
   }
 
   invalidate(request: CredentialRequest): void {

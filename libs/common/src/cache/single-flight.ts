@@ -12,9 +12,4 @@ export class SingleFlight<Key, Value> {
     this.inFlight.set(key, promise);
     return promise;
   }
-
-  /** The load under way for this key, if there is one. */
-  pending(key: Key): Promise<Value> | undefined {
-    return this.inFlight.get(key);
-  }
 }
