@@ -1,4 +1,5 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { waitFor } from './support/fake-opstage.js';
@@ -57,6 +58,44 @@ const ANTHROPIC_STREAM = [
   },
   { event: 'message_stop', data: JSON.stringify({ type: 'message_stop' }) },
 ];
+
+/**
+ * What the server wrote to its connections, one entry per socket write (what Node hands the kernel
+ * at once: a flush of corked writes is one). Stops recording when `stop` is called.
+ */
+function recordSocketWrites(server: Server): { writes: string[]; stop(): void } {
+  const writes: string[] = [];
+  const text = (chunk: unknown, encoding?: BufferEncoding) =>
+    typeof chunk === 'string' ? Buffer.from(chunk, encoding).toString('latin1') : Buffer.from(chunk as Uint8Array).toString('latin1');
+  const record = (socket: Socket) => {
+    const write = socket._write.bind(socket);
+    const writev = socket._writev?.bind(socket);
+    socket._write = (chunk, encoding, callback) => {
+      writes.push(text(chunk, encoding));
+      write(chunk, encoding, callback);
+    };
+    if (writev) {
+      socket._writev = (chunks, callback) => {
+        writes.push(chunks.map(({ chunk, encoding }) => text(chunk, encoding)).join(''));
+        writev(chunks, callback);
+      };
+    }
+  };
+  server.on('connection', record);
+  return { writes, stop: () => server.off('connection', record) };
+}
+
+function postOnNewConnection(url: string, body: object, headers: Record<string, string>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const call = httpRequest(url, { method: 'POST', agent: false, headers: { ...headers, 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => resolve(text));
+    });
+    call.on('error', reject);
+    call.end(JSON.stringify(body));
+  });
+}
 
 describe('streaming (params.stream: true)', () => {
   let openai: FakeUpstream;
@@ -294,6 +333,44 @@ describe('streaming (params.stream: true)', () => {
     expect(total).toBeGreaterThanOrEqual(1400); // five gaps of 300 ms
     expect(firstDeltaAt).toBeLessThan(total - 600);
     expect(body).toContain('[DONE]');
+  });
+
+  it.each([
+    {
+      surface: 'execute',
+      path: '/api/integrations/execute',
+      body: { provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } },
+      lastFrame: 'data: [DONE]',
+    },
+    {
+      surface: '/v1/chat/completions',
+      path: '/v1/chat/completions',
+      body: { model: 'gpt-4o-mini', messages, stream: true },
+      lastFrame: 'data: [DONE]',
+    },
+    {
+      surface: '/v1/messages',
+      path: '/v1/messages',
+      body: { model: 'claude-3-5-sonnet-20241022', max_tokens: 32, messages, stream: true },
+      lastFrame: 'event: message_stop',
+    },
+    {
+      surface: '/v1/responses (translated)',
+      path: '/v1/responses',
+      body: { model: 'anthropic/claude-3-5-sonnet-latest', input: 'Say hello', max_output_tokens: 32, stream: true },
+      lastFrame: 'event: response.completed',
+    },
+  ])('$surface: sends the last frame and the end of the body in one socket write', async ({ path, body, lastFrame }) => {
+    openai.reply({ sse: OPENAI_STREAM });
+    anthropic.reply({ sse: ANTHROPIC_STREAM });
+    const recording = recordSocketWrites(gateway.server);
+
+    const text = await postOnNewConnection(`${baseUrl}${path}`, body, authAs(uniqueId('user')));
+    recording.stop();
+
+    expect(text).toContain(lastFrame);
+    const lastFrameWrite = recording.writes.find((write) => write.includes(lastFrame));
+    expect(lastFrameWrite?.endsWith('0\r\n\r\n')).toBe(true);
   });
 
   it('aborts the upstream call when the caller hangs up, and logs the call as CANCELLED', async () => {

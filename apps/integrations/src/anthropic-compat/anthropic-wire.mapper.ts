@@ -218,7 +218,7 @@ export class AnthropicEventWriter {
       delta: { stop_reason: STOP_REASON[final.finishReason], stop_sequence: null },
       usage: { input_tokens: final.usage.promptTokens, output_tokens: final.usage.completionTokens },
     });
-    this.out.event('message_stop', { type: 'message_stop' });
+    this.out.lastEvent('message_stop', { type: 'message_stop' });
   }
 
   private start(): void {

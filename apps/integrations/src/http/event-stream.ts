@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { Logger } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { redactSecrets } from '@app/common';
 
@@ -10,8 +11,10 @@ export interface EventStreamWriter {
   data(payload: unknown): void;
   /** `event: <name>` then `data: <json>` */
   event(name: string, payload: unknown): void;
-  /** `data: [DONE]` */
+  /** `data: [DONE]`, the last frame: it leaves in one socket write with the frames before it in this turn and the body's end. */
   done(): void;
+  /** `event: <name>` then `data: <json>`, as the last frame (like `done`). */
+  lastEvent(name: string, payload: unknown): void;
 }
 
 /**
@@ -26,14 +29,38 @@ export function eventStream(reply: FastifyReply, write: (writer: EventStreamWrit
     .header('cache-control', 'no-cache')
     .header('x-accel-buffering', 'no');
   const body = new PassThrough();
+  const holdUntilEnd = (): void => holdLastWrites(reply.raw);
   void write({
     data: (payload) => body.write(`data: ${JSON.stringify(payload)}\n\n`),
     event: (name, payload) => body.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`),
-    done: () => body.write('data: [DONE]\n\n'),
+    done: () => {
+      holdUntilEnd();
+      body.write('data: [DONE]\n\n');
+    },
+    lastEvent: (name, payload) => {
+      holdUntilEnd();
+      body.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+    },
   })
     .catch((error: unknown) =>
       logger.error(`A stream writer failed: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`),
     )
     .finally(() => body.end());
   return body;
+}
+
+/**
+ * Holds what the response writes from now until its end (or the end of this turn of the event loop,
+ * whichever comes first) in one socket write. Without it the last frame leaves on its own (Node
+ * flushes a response's writes at the end of the tick) and the chunked terminator a tick later, when
+ * the piped body's end reaches the response: two writes where one does. `end()` flushes a corked
+ * response itself; the Immediate only covers a body that does not end within the turn (a slow
+ * client's backlog, a writer still busy), so nothing is held longer than that.
+ */
+function holdLastWrites(response: ServerResponse): void {
+  if (response.writableEnded) return;
+  response.cork();
+  setImmediate(() => {
+    if (!response.writableEnded) response.uncork();
+  });
 }

@@ -282,14 +282,18 @@ export class ResponsesEventWriter {
     this.start();
     this.closeItem();
     const outcome = outcomeOf(final.finishReason);
-    this.emit(`response.${outcome.status}`, {
-      response: {
-        ...responseBase(this.requestId, this.model, this.createdAt),
-        ...outcome,
-        output: this.output,
-        usage: usageOf(final.usage),
+    this.emit(
+      `response.${outcome.status}`,
+      {
+        response: {
+          ...responseBase(this.requestId, this.model, this.createdAt),
+          ...outcome,
+          output: this.output,
+          usage: usageOf(final.usage),
+        },
       },
-    });
+      { last: true },
+    );
   }
 
   error(code: string, message: string): void {
@@ -329,7 +333,9 @@ export class ResponsesEventWriter {
     this.emit('response.output_item.done', { output_index: open.outputIndex, item: this.output[open.outputIndex] });
   }
 
-  private emit(type: string, payload: Body): void {
-    this.out.event(type, { type, sequence_number: this.sequence++, ...payload });
+  private emit(type: string, payload: Body, { last = false } = {}): void {
+    const frame = { type, sequence_number: this.sequence++, ...payload };
+    if (last) this.out.lastEvent(type, frame);
+    else this.out.event(type, frame);
   }
 }
