@@ -1,4 +1,4 @@
-import { request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
@@ -371,6 +371,45 @@ describe('streaming (params.stream: true)', () => {
     expect(text).toContain(lastFrame);
     const lastFrameWrite = recording.writes.find((write) => write.includes(lastFrame));
     expect(lastFrameWrite?.endsWith('0\r\n\r\n')).toBe(true);
+  });
+
+  it('holds nothing back from a caller that reads slowly: every frame and the end arrive once it reads again', async () => {
+    const piece = 'x'.repeat(100_000);
+    openai.reply({ sse: [...Array.from({ length: 40 }, () => openAiChunk(piece)), ...OPENAI_STREAM.slice(3)] });
+    let response: ServerResponse | undefined;
+    let backpressure = false;
+    const onRequest = (_request: unknown, res: ServerResponse) => (response = res);
+    gateway.server.on('request', onRequest);
+
+    const text = await new Promise<string>((resolve, reject) => {
+      const call = httpRequest(
+        `${baseUrl}/api/integrations/execute`,
+        { method: 'POST', agent: false, headers: { ...authAs(uniqueId('user')), 'content-type': 'application/json' } },
+        (res) => {
+          let received = '';
+          res.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+          res.on('end', () => resolve(received));
+          // Stops reading until the gateway's side of the connection is full, then reads on.
+          res.pause();
+          let turns = 0;
+          const waitForBackpressure = () => {
+            backpressure ||= response?.writableNeedDrain === true;
+            if (backpressure || ++turns > 100_000) res.resume();
+            else setImmediate(waitForBackpressure);
+          };
+          waitForBackpressure();
+        },
+      );
+      call.on('error', reject);
+      call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
+    });
+    gateway.server.off('request', onRequest);
+
+    expect(backpressure).toBe(true);
+    const received = frames(text);
+    expect(received.filter((frame) => frame.data?.delta === piece)).toHaveLength(40);
+    expect(received.at(-2)?.data).toMatchObject({ finishReason: 'stop', usage: { totalTokens: 29 } });
+    expect(received.at(-1)?.data).toBe('[DONE]');
   });
 
   it('aborts the upstream call when the caller hangs up, and logs the call as CANCELLED', async () => {
