@@ -374,8 +374,10 @@ describe('streaming (params.stream: true)', () => {
   });
 
   it('holds nothing back from a caller that reads slowly: every frame and the end arrive once it reads again', async () => {
+    // 12 MB: more than the kernel's socket buffers on both sides take (4 MB at most here), so the gateway's
+    // own buffer fills (with 4 MB it never did without the cork, which only held the last frames).
     const piece = 'x'.repeat(100_000);
-    openai.reply({ sse: [...Array.from({ length: 40 }, () => openAiChunk(piece)), ...OPENAI_STREAM.slice(3)] });
+    openai.reply({ sse: [...Array.from({ length: 120 }, () => openAiChunk(piece)), ...OPENAI_STREAM.slice(3)] });
     let response: ServerResponse | undefined;
     let backpressure = false;
     const onRequest = (_request: unknown, res: ServerResponse) => (response = res);
@@ -407,7 +409,7 @@ describe('streaming (params.stream: true)', () => {
 
     expect(backpressure).toBe(true);
     const received = frames(text);
-    expect(received.filter((frame) => frame.data?.delta === piece)).toHaveLength(40);
+    expect(received.filter((frame) => frame.data?.delta === piece)).toHaveLength(120);
     expect(received.at(-2)?.data).toMatchObject({ finishReason: 'stop', usage: { totalTokens: 29 } });
     expect(received.at(-1)?.data).toBe('[DONE]');
   });
