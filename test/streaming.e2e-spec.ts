@@ -414,6 +414,38 @@ describe('streaming (params.stream: true)', () => {
     expect(received.at(-1)?.data).toBe('[DONE]');
   });
 
+  it('ends a stream whose caller stopped reading and then hung up as CANCELLED', async () => {
+    openai.reply({ sse: [...Array.from({ length: 120 }, () => openAiChunk('x'.repeat(100_000))), ...OPENAI_STREAM.slice(3)] });
+    const userId = uniqueId('user');
+    let response: ServerResponse | undefined;
+    const onRequest = (_request: unknown, res: ServerResponse) => (response = res);
+    gateway.server.on('request', onRequest);
+
+    await new Promise<void>((resolve, reject) => {
+      const call = httpRequest(
+        `${baseUrl}/api/integrations/execute`,
+        { method: 'POST', agent: false, headers: { ...authAs(userId), 'content-type': 'application/json' } },
+        (res) => {
+          res.pause();
+          let turns = 0;
+          const hangUpOnceBehind = () => {
+            if (response?.writableNeedDrain) {
+              call.destroy();
+              resolve();
+            } else if (++turns > 100_000) reject(new Error('the gateway never had to wait for this caller'));
+            else setImmediate(hangUpOnceBehind);
+          };
+          hangUpOnceBehind();
+        },
+      );
+      call.on('error', () => undefined);
+      call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
+    });
+    gateway.server.off('request', onRequest);
+
+    await waitForLoggedError(gateway, userId, 'CANCELLED');
+  });
+
   it('aborts the upstream call when the caller hangs up, and logs the call as CANCELLED', async () => {
     openai.reply({ sse: OPENAI_STREAM.slice(0, 2), afterEvents: 'hang' });
     const userId = uniqueId('user');

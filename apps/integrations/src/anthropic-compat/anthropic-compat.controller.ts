@@ -65,6 +65,7 @@ export class AnthropicCompatController {
         model: (name) => events.answeringModel(name),
         end: (final) => events.end(final),
         error: (error) => out.event('error', anthropicErrorBody(error, requestId)),
+        ready: () => out.ready(),
       });
     });
   }

@@ -15,6 +15,8 @@ export interface EventStreamWriter {
   done(): void;
   /** `event: <name>` then `data: <json>`, as the last frame (like `done`). */
   lastEvent(name: string, payload: unknown): void;
+  /** Undefined while the caller takes what is written; else settles once it has caught up, or gone. */
+  ready(): Promise<void> | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export function eventStream(reply: FastifyReply, write: (writer: EventStreamWrit
       holdUntilEnd();
       body.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     },
+    ready: () => (body.writableNeedDrain ? caughtUp(body) : undefined),
   })
     .catch((error: unknown) =>
       logger.error(`A stream writer failed: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`),
@@ -62,5 +65,18 @@ function holdLastWrites(response: ServerResponse): void {
   response.cork();
   setImmediate(() => {
     if (!response.writableEnded) response.uncork();
+  });
+}
+
+/** Settles once the body has been drained (its reader caught up) or destroyed (the caller went away). */
+function caughtUp(body: PassThrough): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const settle = (): void => {
+      body.off('drain', settle);
+      body.off('close', settle);
+      resolve();
+    };
+    body.on('drain', settle);
+    body.on('close', settle);
   });
 }

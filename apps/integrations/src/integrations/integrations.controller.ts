@@ -73,6 +73,7 @@ export class IntegrationsController {
           out.done();
         },
         error: (error) => out.event('error', { error: { code: error.code, message: error.message, requestId } }),
+        ready: () => out.ready(),
       }),
     );
   }

@@ -83,6 +83,7 @@ export class OpenAiCompatController {
         },
         error: (error) =>
           out.data({ error: { message: error.message, type: openAiErrorType(error, error.status), param: null, code: error.code } }),
+        ready: () => out.ready(),
       }),
     );
   }
@@ -116,6 +117,7 @@ export class OpenAiCompatController {
         model: (name) => events.answeringModel(name),
         end: (final) => events.end(final),
         error: (error) => events.error(error.code, error.message),
+        ready: () => out.ready(),
       });
     });
   }

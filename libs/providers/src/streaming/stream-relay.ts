@@ -78,6 +78,8 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
         }
       }
     }
+    const ready = listener.ready?.();
+    if (ready) await callerCaughtUp(ready, opened);
   }
   // A clean close is not a finished answer: without the upstream's end marker or a finish reason the
   // stream was cut short (a proxy timeout, a crashed server), and the caller must not take it as whole.
@@ -106,6 +108,30 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
       ...(usageEstimated && { usageEstimated: true }),
     },
   };
+}
+
+/**
+ * Waits until the caller has taken what it was given. Meanwhile nothing more is read from the
+ * upstream: undici stops reading its socket past a small queue (and its silence timer stops with
+ * it), and the upstream's server waits as it would for a slow network. A caller that takes nothing
+ * more before the stream's total deadline has in effect gone: CANCELLED, which, unlike the
+ * PROVIDER_TIMEOUT the deadline means otherwise, says nothing about the provider.
+ */
+async function callerCaughtUp(ready: Promise<void>, opened: OpenedStream): Promise<void> {
+  const deadline = opened.upstream.deadline;
+  if (deadline.aborted) return; // ended meanwhile (timed out, or the caller hung up): the next read says how
+  let deadlinePassed!: () => void;
+  await Promise.race([ready, new Promise<void>((resolve) => deadline.once('abort', (deadlinePassed = resolve)))]);
+  deadline.removeListener('abort', deadlinePassed);
+  if (deadline.timedOut) {
+    throw new GatewayError(
+      'CANCELLED',
+      `The caller read no further of the ${opened.adapter.name} stream before its deadline (STREAM_TIMEOUT_MS)`,
+      {
+        provider: opened.adapter.name,
+      },
+    );
+  }
 }
 
 /** Puts streamed tool-call pieces back together, in the order of their index. */

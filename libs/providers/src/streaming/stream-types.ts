@@ -50,6 +50,12 @@ export interface StreamListener {
   toolCall(delta: ToolCallDelta): void;
   /** The model the upstream says is answering, as soon as it says so (before the first delta it comes with). */
   model?(name: string): void;
+  /**
+   * Undefined while the caller can take more; else a promise that settles once it has taken what it
+   * was given, or has gone. The relay reads no further from the upstream meanwhile: a caller that
+   * reads slowly holds its upstream back, not the rest of its stream in the gateway's memory.
+   */
+  ready?(): Promise<void> | undefined;
 }
 
 /**
