@@ -34,7 +34,8 @@ export type FinalStreamChunk = Extract<NormalizedStreamChunk, { usage: unknown }
 export async function relayStream(opened: OpenedStream, requestId: string, listener: StreamListener): Promise<FinalStreamChunk> {
   const parser = new SseParser();
   let index = 0;
-  let text = '';
+  /** Characters of text relayed: what an estimate of the completion's tokens needs, without keeping the text. */
+  let textLength = 0;
   let finishReason: FinishReason | undefined;
   let promptTokens: number | undefined;
   let completionTokens: number | undefined;
@@ -69,7 +70,7 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
         if (update.usageInvalid) usageInvalid = true;
         if (update.end) ended = true;
         if (update.delta) {
-          text += update.delta;
+          textLength += update.delta.length;
           listener.delta({ delta: update.delta, index: index++ });
         }
         for (const toolCall of update.toolCalls ?? []) {
@@ -90,7 +91,7 @@ export async function relayStream(opened: OpenedStream, requestId: string, liste
   }
   const usageEstimated = usageInvalid || promptTokens === undefined || completionTokens === undefined;
   const prompt = usageInvalid ? 0 : (promptTokens ?? 0);
-  const completion = usageInvalid || completionTokens === undefined ? Math.ceil(text.length / 4) : completionTokens;
+  const completion = usageInvalid || completionTokens === undefined ? Math.ceil(textLength / 4) : completionTokens;
   const requestIdHeader = opened.upstream.headers['x-request-id'] ?? opened.upstream.headers['request-id'];
   return {
     provider: opened.adapter.name,
