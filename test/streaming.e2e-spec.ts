@@ -1,4 +1,4 @@
-import { request as httpRequest, type Server, type ServerResponse } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
@@ -96,6 +96,13 @@ function postOnNewConnection(url: string, body: object, headers: Record<string, 
     call.end(JSON.stringify(body));
   });
 }
+
+/**
+ * A 12 MB answer: more than the kernel's socket buffers on both sides take (4 MB at most here), so
+ * the gateway's own buffer for a caller that reads nothing fills (with 4 MB it never did).
+ */
+const LONG_PIECE = 'x'.repeat(100_000);
+const LONG_OPENAI_STREAM = [...Array.from({ length: 120 }, () => openAiChunk(LONG_PIECE)), ...OPENAI_STREAM.slice(3)];
 
 describe('streaming (params.stream: true)', () => {
   let openai: FakeUpstream;
@@ -373,76 +380,64 @@ describe('streaming (params.stream: true)', () => {
     expect(lastFrameWrite?.endsWith('0\r\n\r\n')).toBe(true);
   });
 
-  it('holds nothing back from a caller that reads slowly: every frame and the end arrive once it reads again', async () => {
-    // 12 MB: more than the kernel's socket buffers on both sides take (4 MB at most here), so the gateway's
-    // own buffer fills (with 4 MB it never did without the cork, which only held the last frames).
-    const piece = 'x'.repeat(100_000);
-    openai.reply({ sse: [...Array.from({ length: 120 }, () => openAiChunk(piece)), ...OPENAI_STREAM.slice(3)] });
+  /**
+   * Starts a stream of LONG_OPENAI_STREAM to a caller that reads nothing, and settles once the
+   * gateway has had to wait for it (its response to the caller backpressured), or after a bounded
+   * number of event-loop turns without that (`behind: false`).
+   */
+  async function streamToCallerThatFallsBehind(userId: string): Promise<{ call: ClientRequest; res: IncomingMessage; behind: boolean }> {
+    openai.reply({ sse: LONG_OPENAI_STREAM });
     let response: ServerResponse | undefined;
-    let backpressure = false;
     const onRequest = (_request: unknown, res: ServerResponse) => (response = res);
     gateway.server.on('request', onRequest);
+    try {
+      return await new Promise((resolve, reject) => {
+        const call = httpRequest(
+          `${baseUrl}/api/integrations/execute`,
+          { method: 'POST', agent: false, headers: { ...authAs(userId), 'content-type': 'application/json' } },
+          (res) => {
+            res.pause();
+            let turns = 0;
+            const waitUntilBehind = () => {
+              const behind = response?.writableNeedDrain === true;
+              if (behind || ++turns > 100_000) resolve({ call, res, behind });
+              else setImmediate(waitUntilBehind);
+            };
+            waitUntilBehind();
+          },
+        );
+        call.on('error', reject);
+        call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
+      });
+    } finally {
+      gateway.server.off('request', onRequest);
+    }
+  }
 
+  it('holds nothing back from a caller that reads slowly: every frame and the end arrive once it reads again', async () => {
+    const { res, behind } = await streamToCallerThatFallsBehind(uniqueId('user'));
     const text = await new Promise<string>((resolve, reject) => {
-      const call = httpRequest(
-        `${baseUrl}/api/integrations/execute`,
-        { method: 'POST', agent: false, headers: { ...authAs(uniqueId('user')), 'content-type': 'application/json' } },
-        (res) => {
-          let received = '';
-          res.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
-          res.on('end', () => resolve(received));
-          // Stops reading until the gateway's side of the connection is full, then reads on.
-          res.pause();
-          let turns = 0;
-          const waitForBackpressure = () => {
-            backpressure ||= response?.writableNeedDrain === true;
-            if (backpressure || ++turns > 100_000) res.resume();
-            else setImmediate(waitForBackpressure);
-          };
-          waitForBackpressure();
-        },
-      );
-      call.on('error', reject);
-      call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
+      let received = '';
+      res.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      res.on('end', () => resolve(received));
+      res.on('error', reject);
+      res.resume();
     });
-    gateway.server.off('request', onRequest);
 
-    expect(backpressure).toBe(true);
+    expect(behind).toBe(true);
     const received = frames(text);
-    expect(received.filter((frame) => frame.data?.delta === piece)).toHaveLength(120);
+    expect(received.filter((frame) => frame.data?.delta === LONG_PIECE)).toHaveLength(120);
     expect(received.at(-2)?.data).toMatchObject({ finishReason: 'stop', usage: { totalTokens: 29 } });
     expect(received.at(-1)?.data).toBe('[DONE]');
   });
 
   it('ends a stream whose caller stopped reading and then hung up as CANCELLED', async () => {
-    openai.reply({ sse: [...Array.from({ length: 120 }, () => openAiChunk('x'.repeat(100_000))), ...OPENAI_STREAM.slice(3)] });
     const userId = uniqueId('user');
-    let response: ServerResponse | undefined;
-    const onRequest = (_request: unknown, res: ServerResponse) => (response = res);
-    gateway.server.on('request', onRequest);
+    const { call, behind } = await streamToCallerThatFallsBehind(userId);
+    call.on('error', () => undefined);
+    call.destroy();
 
-    await new Promise<void>((resolve, reject) => {
-      const call = httpRequest(
-        `${baseUrl}/api/integrations/execute`,
-        { method: 'POST', agent: false, headers: { ...authAs(userId), 'content-type': 'application/json' } },
-        (res) => {
-          res.pause();
-          let turns = 0;
-          const hangUpOnceBehind = () => {
-            if (response?.writableNeedDrain) {
-              call.destroy();
-              resolve();
-            } else if (++turns > 100_000) reject(new Error('the gateway never had to wait for this caller'));
-            else setImmediate(hangUpOnceBehind);
-          };
-          hangUpOnceBehind();
-        },
-      );
-      call.on('error', () => undefined);
-      call.end(JSON.stringify({ provider: 'openai', operation: 'chat.completions', params: { messages, stream: true } }));
-    });
-    gateway.server.off('request', onRequest);
-
+    expect(behind).toBe(true);
     await waitForLoggedError(gateway, userId, 'CANCELLED');
   });
 

@@ -31,17 +31,16 @@ export function eventStream(reply: FastifyReply, write: (writer: EventStreamWrit
     .header('cache-control', 'no-cache')
     .header('x-accel-buffering', 'no');
   const body = new PassThrough();
-  const holdUntilEnd = (): void => holdLastWrites(reply.raw);
   void write({
     data: (payload) => body.write(`data: ${JSON.stringify(payload)}\n\n`),
-    event: (name, payload) => body.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`),
+    event: (name, payload) => body.write(eventFrame(name, payload)),
     done: () => {
-      holdUntilEnd();
+      holdLastWrites(reply.raw);
       body.write('data: [DONE]\n\n');
     },
     lastEvent: (name, payload) => {
-      holdUntilEnd();
-      body.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+      holdLastWrites(reply.raw);
+      body.write(eventFrame(name, payload));
     },
     ready: () => (body.writableNeedDrain ? caughtUp(body) : undefined),
   })
@@ -50,6 +49,10 @@ export function eventStream(reply: FastifyReply, write: (writer: EventStreamWrit
     )
     .finally(() => body.end());
   return body;
+}
+
+function eventFrame(name: string, payload: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
 /**
