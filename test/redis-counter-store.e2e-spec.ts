@@ -226,6 +226,27 @@ describe('RedisCounterStore (real Redis)', () => {
       expect(counted).toBeLessThanOrEqual(45);
     });
 
+    it('keeps a caller calling every few seconds out of Redis, and its renewals take only the slots it asks for', async () => {
+      const checks = requests(1_000);
+      const counter = `integrations-test:${checks[0].key}`;
+      const before = leasing.admissions();
+      const paces = [2_600, 3_000, 2_400, 3_200];
+      let windowLeft = 60_000;
+      for (let call = 1; call <= 16; call++) {
+        expect(await outcome(leasing, checks)).toBe('allowed');
+        await leasing.flush();
+        const pace = paces[call % paces.length];
+        now += pace;
+        windowLeft -= pace;
+        await raw.pexpire(counter, windowLeft);
+      }
+      expect(leasing.admissions()).toEqual({ checked: before.checked + 2, leased: before.leased + 14 });
+      // Each call counted, and the slot or two the lease still holds: nothing piled up.
+      const counted = Number(await raw.get(counter));
+      expect(counted).toBeGreaterThan(16);
+      expect(counted).toBeLessThanOrEqual(18);
+    });
+
     it('sends a renewal after the request its call sends on the same turn, and a check a call waits on before it', async () => {
       const checks = requests(1_000);
       const counter = `integrations-test:${checks[0].key}`;

@@ -121,16 +121,31 @@ describe('AdmissionLeases', () => {
 
     it('renews a steady subject’s lease once its slots or time run low, asking for what its pace wants, once at a time', () => {
       const { leases, checks, advance } = steadySubject(1_000, 5);
-      for (let call = 0; call < 3; call++) {
+      for (let call = 0; call < 2; call++) {
         advance(1_000);
         expect(leases.tryAdmit(checks)).toBe(true);
         expect(leases.renewal(checks)).toBe(0);
       }
       advance(1_000);
       expect(leases.tryAdmit(checks)).toBe(true);
-      // One slot and one second left; five calls within the lease at one a second: its own slot and three ahead.
+      // Two slots and two seconds left: after the next call at one a second, less than a quarter of
+      // the lease time. Five calls within the lease at that pace: three more.
       expect(leases.renewal(checks)).toBe(3);
       expect(leases.renewal(checks)).toBe(0); // on its way
+    });
+
+    it('renews a subject calling every few seconds before its lease can end between two of its calls', () => {
+      const { leases, checks, advance } = steadySubject(1_600, 6);
+      advance(1_600);
+      expect(leases.tryAdmit(checks)).toBe(true);
+      expect(leases.renewal(checks)).toBe(0); // 3.4 s left: its next call and a quarter of the lease time fit
+      advance(1_600);
+      expect(leases.tryAdmit(checks)).toBe(true);
+      // 1.8 s left, slots to spare: a renewal for the time, taking the one slot that tells whether the store still leases.
+      expect(leases.renewal(checks)).toBe(1);
+      leases.renewed(checks, 1, 50_000);
+      advance(1_900); // its next call, a little late
+      expect(leases.tryAdmit(checks)).toBe(true);
     });
 
     it('restarts the lease time with the renewal’s answer, so a steady subject’s calls never go to the store', () => {
@@ -145,14 +160,33 @@ describe('AdmissionLeases', () => {
       expect(leases.lapsed(true)[0].slots).toBeLessThanOrEqual(6);
     });
 
+    it('keeps a subject calling every two to three seconds, unevenly, out of the store without piling up slots', () => {
+      const { leases, checks, advance } = steadySubject(2_000, 2, 600_000);
+      // Each gap at most a quarter of the lease time longer than the one before it.
+      const paces = [1_800, 2_600, 2_200, 3_000, 2_000, 2_400];
+      let windowLeft = 598_000;
+      for (let call = 0; call < 60; call++) {
+        const pace = paces[call % paces.length];
+        advance(pace);
+        windowLeft -= pace;
+        expect(leases.tryAdmit(checks)).toBe(true);
+        const ahead = leases.renewal(checks);
+        if (ahead > 0) leases.renewed(checks, ahead, windowLeft);
+      }
+      // At most what the fastest pace here wants within the lease (two calls), and the one slot a renewal for the time takes.
+      expect(leases.lapsed(true)[0].slots).toBeLessThanOrEqual(3);
+    });
+
     it('renews late in the lease time with slots left, unless the counted window ends first', () => {
       const { leases, checks, advance } = steadySubject(1_000, 20);
-      advance(3_000);
+      for (let call = 0; call < 2; call++) {
+        advance(1_000);
+        expect(leases.tryAdmit(checks)).toBe(true);
+        expect(leases.renewal(checks)).toBe(0);
+      }
+      advance(1_000); // 2 s of the lease left
       expect(leases.tryAdmit(checks)).toBe(true);
-      expect(leases.renewal(checks)).toBe(0);
-      advance(800); // 1.2 s of the lease left
-      expect(leases.tryAdmit(checks)).toBe(true);
-      expect(leases.renewal(checks)).toBe(1); // slots enough: its own and one, to learn whether the store still leases
+      expect(leases.renewal(checks)).toBe(1); // slots enough: one, to learn whether the store still leases
 
       const ending = steadySubject(1_000, 20, 4_000); // the window ends 2 s before the lease would
       ending.advance(2_000);
@@ -160,15 +194,17 @@ describe('AdmissionLeases', () => {
       expect(ending.leases.renewal(ending.checks)).toBe(0);
     });
 
-    it('adds a renewal’s own slot without more time when the store took nothing ahead (a counter near its limit)', () => {
-      const { leases, checks, advance } = steadySubject(1_000, 1);
-      advance(1_000);
+    it('keeps the slots it holds, without more time, when the store took nothing (a counter near its limit)', () => {
+      const { leases, checks, advance } = steadySubject(1_000, 3);
+      advance(3_000);
       leases.tryAdmit(checks);
       expect(leases.renewal(checks)).toBeGreaterThan(0);
       leases.renewed(checks, 0, -1);
-      advance(2_999); // the lease was taken 4 s ago
+      advance(1_999); // the lease was taken 5 s ago, less a millisecond
       expect(leases.tryAdmit(checks)).toBe(true);
+      advance(1);
       expect(leases.tryAdmit(checks)).toBe(false);
+      expect(leases.lapsed(true)).toEqual([{ checks, slots: 1, takenMsAgo: 5_000 }]);
     });
 
     it('replaces the slots of an ended window with those of the new one, with their own take time', () => {
@@ -178,18 +214,18 @@ describe('AdmissionLeases', () => {
       expect(leases.renewal(checks)).toBeGreaterThan(0);
       advance(600);
       leases.renewed(checks, 3, 59_900);
-      expect(leases.lapsed(true)).toEqual([{ checks, slots: 4, takenMsAgo: 0 }]);
+      expect(leases.lapsed(true)).toEqual([{ checks, slots: 3, takenMsAgo: 0 }]);
     });
 
     it('after a failed renewal, lets a later call try again with the slots still held', () => {
       const { leases, checks, advance } = steadySubject(1_000, 2);
       advance(1_000);
       leases.tryAdmit(checks);
-      expect(leases.renewal(checks)).toBe(3);
+      expect(leases.renewal(checks)).toBe(4);
       leases.renewalFailed(checks);
       advance(1_000);
       expect(leases.tryAdmit(checks)).toBe(true);
-      expect(leases.renewal(checks)).toBe(4);
+      expect(leases.renewal(checks)).toBe(5);
     });
   });
 

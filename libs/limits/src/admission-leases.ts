@@ -9,7 +9,10 @@ const MAX_LEASES = 20_000;
 const GIVE_BACK_MIN_WINDOW_MS = 1_000;
 /** Two answers whose shortest counted windows end this close together counted in the same window. */
 const SAME_WINDOW_MS = 1_000;
-/** A lease is renewed once its slots would last, or its time has, less than this share (1/n) of the lease time. */
+/**
+ * A lease is renewed once its slots would last less than this share (1/n) of the lease time, or its
+ * time would not outlast the subject's next call by as much.
+ */
 const RENEW_AT_SHARE = 4;
 
 /** Slots a replica took ahead in the shared counters for one subject's checks. */
@@ -51,10 +54,11 @@ export interface UnusedSlots {
  * at most `leaseMs` after the store's latest answer.
  *
  * A steady subject's lease is renewed before it runs out (`renewal`): a call admitted from one of its
- * last slots, or late in its time, also sends the store a check of its own that takes the slots the
- * pace wants, without waiting for it; its answer (`renewed`) adds them and, having re-read every
- * counter, restarts the lease time. So a steady subject's calls wait on the store only when its
- * shortest counted window turns over (slots belong to one window).
+ * last slots, or late enough in its time that the subject's next call at its pace might find it over,
+ * also sends the store a check of its own that takes the slots the pace wants, without waiting for
+ * it; its answer (`renewed`) adds them and, having re-read every counter, restarts the lease time.
+ * So a steady subject's calls wait on the store only when its shortest counted window turns over
+ * (slots belong to one window).
  *
  * Keyed by the checks array: CallLimits passes each subject's same array on every call.
  */
@@ -80,45 +84,49 @@ export class AdmissionLeases {
   }
 
   /**
-   * After a call admitted from the lease: the slots a renewal should ask for ahead of its own (to
-   * hold what the pace wants within the lease time; at least one, so its answer tells whether the
-   * store still leases), or 0 when none is due: the lease still holds slots and time for a quarter
-   * of the lease time at the subject's pace, or a renewal is on its way. The lease is then marked
-   * renewing until `renewed` or `renewalEnded`.
+   * After a call admitted from the lease: the slots a renewal should take ahead (to hold what the
+   * pace wants within the lease time; at least one, so its answer tells whether the store still
+   * leases), or 0 when none is due: the lease still holds slots for a quarter of the lease time at
+   * the subject's pace, and time for its next call and a quarter of the lease time more; or a
+   * renewal is on its way. The lease is then marked renewing until `renewed` or `renewalFailed`.
    */
   renewal(checks: readonly CounterCheck[]): number {
     const lease = this.leases.get(checks);
     if (!lease || lease.renewing) return 0;
     const now = this.now();
-    const reserveMs = this.leaseMs / RENEW_AT_SHARE;
     const wanted = this.atPace(lease.paceMs);
+    if (wanted === 0) return 0;
     const slotsLow = lease.slots <= wanted / RENEW_AT_SHARE;
-    // Late in the lease time, unless the counted window ends first: slots taken now would end with it.
-    const timeLow = lease.expiresAt - now <= reserveMs && !(lease.windowEndsAt - now <= reserveMs);
-    if (wanted === 0 || !(slotsLow || timeLow)) return 0;
+    // A subject calling every few seconds makes few calls within a lease: renewed only in the last
+    // quarter of its time, the lease would often end between two of its calls, and the next would
+    // wait on the store. Not when the counted window ends before the next call or within that
+    // quarter: slots taken now would end with it, mostly unused.
+    const reserveMs = this.leaseMs / RENEW_AT_SHARE;
+    const renewWithinMs = Math.min(this.leaseMs, lease.paceMs + reserveMs);
+    const windowEndsFirst = lease.windowEndsAt - now <= Math.max(reserveMs, lease.paceMs);
+    const timeLow = lease.expiresAt - now <= renewWithinMs && !windowEndsFirst;
+    if (!(slotsLow || timeLow)) return 0;
     lease.renewing = true;
-    return Math.max(1, wanted - lease.slots - 1);
+    return Math.max(1, wanted - lease.slots);
   }
 
   /**
-   * The store allowed a renewal: it took its own slot and `ahead` more; `windowMs` is the time left
-   * in the shortest counted window (negative: no counted limit). With slots ahead (the store found
-   * every counter clear of its limit), they are added, or replace those of an ended window, and the
-   * lease time restarts; with none (a counter near its limit), only the own slot is added.
+   * The store allowed a renewal and took `ahead` slots (a renewal takes none for a call of its own);
+   * `windowMs` is the time left in the shortest counted window (negative: no counted limit). With
+   * slots taken (the store found every counter clear of its limit), they are added, or replace
+   * those of an ended window, and the lease time restarts; with none (a counter near its limit), the
+   * lease keeps what it holds until its time ends.
    */
   renewed(checks: readonly CounterCheck[], ahead: number, windowMs: number): void {
     const lease = this.leases.get(checks);
     if (!lease) return; // dropped meanwhile: the slots lapse with their window
     lease.renewing = false;
-    if (ahead === 0) {
-      lease.slots += 1;
-      return;
-    }
+    if (ahead === 0) return;
     const now = this.now();
     const windowEndsAt = windowMs >= 0 ? now + windowMs : NaN;
-    if (Number.isNaN(windowEndsAt) || Math.abs(windowEndsAt - lease.windowEndsAt) < SAME_WINDOW_MS) lease.slots += 1 + ahead;
+    if (Number.isNaN(windowEndsAt) || Math.abs(windowEndsAt - lease.windowEndsAt) < SAME_WINDOW_MS) lease.slots += ahead;
     else {
-      lease.slots = 1 + ahead;
+      lease.slots = ahead;
       lease.takenAt = now;
       lease.windowEndsAt = windowEndsAt;
     }

@@ -18,8 +18,9 @@ const LEASE_SHARE = 16;
  * KEYS: each call's checked counters, call after call, then the counters added to.
  * ARGV: the number of calls; the number of distinct check lists, then each list as a JSON array
  * ([limit, window, take] per counter, flat: calls under the same rules share one); the list of each
- * call (1-based); the slots each call asks for ahead; then the additions as a JSON array ([amount,
- * window] per added counter, flat).
+ * call (1-based); the slots each call asks for ahead (negated for a lease's renewal, which takes
+ * them without a slot for a call of its own); then the additions as a JSON array ([amount, window]
+ * per added counter, flat).
  * Few arguments per call: building and parsing arguments, not the counting, was the cost. Lists are
  * JSON for Redis's cjson.decode (C) to read: taking space-separated text apart in Lua with
  * string.gmatch and tonumber was a third of the script's time in Redis (bench/README.md). A call's
@@ -52,6 +53,8 @@ end
 local out = {}
 for c = 1, calls do
   local list, keys, ahead = layout[c][1], layout[c][2], layout[c][3]
+  local own = 1
+  if ahead < 0 then own, ahead = 0, -ahead end
   local n = #list / 3
   out[3 * c - 2], out[3 * c - 1], out[3 * c] = 0, 0, -1
   local counts = redis.call('MGET', unpack(KEYS, keys, keys + n - 1))
@@ -71,8 +74,8 @@ for c = 1, calls do
     local windowLeft = -1
     for i = 0, n - 1 do
       local key = KEYS[keys + i]
-      if list[3 * i + 3] == 1 then
-        if redis.call('INCRBY', key, 1 + ahead) == 1 + ahead or redis.call('PTTL', key) < 0 then
+      if list[3 * i + 3] == 1 and own + ahead > 0 then
+        if redis.call('INCRBY', key, own + ahead) == own + ahead or redis.call('PTTL', key) < 0 then
           redis.call('PEXPIRE', key, list[3 * i + 2])
         end
         if ahead > 0 then
@@ -371,7 +374,7 @@ export class RedisCounterStore implements CounterStore {
         lists.size,
         ...lists.keys(),
         ...listOfCall,
-        ...calls.map(({ ahead }) => ahead),
+        ...calls.map(({ ahead, renewal }) => (renewal ? -ahead : ahead)),
         held?.argument() ?? '',
       );
       held?.settle();
