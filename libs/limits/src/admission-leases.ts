@@ -102,9 +102,8 @@ export class AdmissionLeases {
     // wait on the store. Not when the counted window ends before the next call or within that
     // quarter: slots taken now would end with it, mostly unused.
     const reserveMs = this.leaseMs / RENEW_AT_SHARE;
-    const renewWithinMs = Math.min(this.leaseMs, lease.paceMs + reserveMs);
     const windowEndsFirst = lease.windowEndsAt - now <= Math.max(reserveMs, lease.paceMs);
-    const timeLow = lease.expiresAt - now <= renewWithinMs && !windowEndsFirst;
+    const timeLow = lease.expiresAt - now <= lease.paceMs + reserveMs && !windowEndsFirst;
     if (!(slotsLow || timeLow)) return 0;
     lease.renewing = true;
     return Math.max(1, wanted - lease.slots);

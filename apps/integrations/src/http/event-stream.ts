@@ -31,17 +31,15 @@ export function eventStream(reply: FastifyReply, write: (writer: EventStreamWrit
     .header('cache-control', 'no-cache')
     .header('x-accel-buffering', 'no');
   const body = new PassThrough();
+  const writeLast = (frame: string): void => {
+    holdLastWrites(reply.raw);
+    body.write(frame);
+  };
   void write({
     data: (payload) => body.write(`data: ${JSON.stringify(payload)}\n\n`),
     event: (name, payload) => body.write(eventFrame(name, payload)),
-    done: () => {
-      holdLastWrites(reply.raw);
-      body.write('data: [DONE]\n\n');
-    },
-    lastEvent: (name, payload) => {
-      holdLastWrites(reply.raw);
-      body.write(eventFrame(name, payload));
-    },
+    done: () => writeLast('data: [DONE]\n\n'),
+    lastEvent: (name, payload) => writeLast(eventFrame(name, payload)),
     ready: () => (body.writableNeedDrain ? caughtUp(body) : undefined),
   })
     .catch((error: unknown) =>
