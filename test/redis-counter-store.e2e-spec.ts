@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { GIVE_BACK_RUN_COUNTERS, RedisCounterStore } from '@app/limits';
+import { GIVE_BACK_RUN_COUNTERS, HOLD_LEASE_TIMES, RedisCounterStore } from '@app/limits';
 import { waitFor } from './support/fake-opstage.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -171,6 +171,8 @@ describe('RedisCounterStore (real Redis)', () => {
 
   describe('slots leased ahead', () => {
     const LEASE_MS = 5_000;
+    /** How long a paused caller's slots are held. */
+    const HOLD_MS = LEASE_MS * HOLD_LEASE_TIMES;
     let now = 1_000_000;
     let leasing: RedisCounterStore;
     let otherReplica: RedisCounterStore;
@@ -307,13 +309,29 @@ describe('RedisCounterStore (real Redis)', () => {
       expect(outcomes.slice(outcomes.indexOf('refused'))).toEqual(outcomes.slice(outcomes.indexOf('refused')).map(() => 'refused'));
     });
 
-    it('lets a leased slot lapse after the lease time', async () => {
+    it('admits a caller back from a pause from its held slots, and re-reads the counters behind that call', async () => {
+      const tokens = key('tokens');
+      const checks = [{ key: tokens, limit: 1_000_000, windowMs: 60_000, take: false }, ...requests(1_000)];
+      await leasing.check(checks);
+      now += 2_000;
+      await leasing.check(checks); // two more slots at that pace
+      // During a pause of three lease times, another replica's calls use up the token limit.
+      await raw.set(`integrations-test:${tokens}`, '1000000', 'PX', 60_000);
+      now += 3 * LEASE_MS;
+      const before = leasing.admissions();
+      expect(await outcome(leasing, checks)).toBe('allowed'); // without waiting on Redis
+      expect(leasing.admissions()).toEqual({ checked: before.checked, leased: before.leased + 1 });
+      await leasing.flush(); // the re-read that call sent, refused at the token limit: the lease is dropped
+      expect(await outcome(leasing, checks)).toBe('refused');
+    });
+
+    it('lets a leased slot lapse after the time it is held for a pause', async () => {
       const checks = requests(1_000);
       await leasing.check(checks);
       now += 2_000;
       await leasing.check(checks);
       await raw.set(`integrations-test:${checks[0].key}`, '1000', 'KEEPTTL');
-      now += LEASE_MS;
+      now += HOLD_MS;
       expect(await outcome(leasing, checks)).toBe('refused');
     });
 
@@ -336,14 +354,14 @@ describe('RedisCounterStore (real Redis)', () => {
       await store.check(checks);
       await store.check(checks);
       expect(await raw.get(counter)).toBe('52');
-      now += LEASE_MS;
+      now += HOLD_MS;
       return { checks, counter };
     }
 
     it('gives the unused slots of a lapsed lease back to the window they were taken in', async () => {
       const { counter } = await lapsedLease(leasing);
       // Redis's clock moves on as this test's clock did.
-      await raw.pexpire(counter, 60_000 - LEASE_MS - 100);
+      await raw.pexpire(counter, 60_000 - HOLD_MS - 100);
       await leasing.giveBackLapsedSlots();
       expect(await raw.get(counter)).toBe('3');
       await leasing.giveBackLapsedSlots();
@@ -361,9 +379,9 @@ describe('RedisCounterStore (real Redis)', () => {
       await Promise.all(subjects.map((checks) => replica.check(checks)));
       await Promise.all(subjects.map((checks) => replica.check(checks)));
       expect(new Set(await raw.mget(...counters))).toEqual(new Set(['52']));
-      now += LEASE_MS;
+      now += HOLD_MS;
       // Redis's clock moves on as this test's clock did.
-      await Promise.all(counters.map((counter) => raw.pexpire(counter, 60_000 - LEASE_MS - 100)));
+      await Promise.all(counters.map((counter) => raw.pexpire(counter, 60_000 - HOLD_MS - 100)));
 
       // Every script run Redis is sent, by its first counter (a run sent by SHA and again as source counts once).
       const monitored = raw.duplicate();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AdmissionLeases, MAX_LEASED_SLOTS } from './admission-leases.js';
+import { AdmissionLeases, HOLD_LEASE_TIMES, MAX_LEASED_SLOTS } from './admission-leases.js';
 import type { CounterCheck } from './counter-store.js';
 
 const checksOfOneSubject = (): CounterCheck[] => [{ key: 'user:u1:requests', limit: 1_000, windowMs: 60_000, take: true }];
@@ -49,10 +49,10 @@ describe('AdmissionLeases', () => {
     expect(leases.wanted(checks)).toBe(0);
   });
 
-  it('lets slots lapse after the lease time, or sooner when the counted window ends first', () => {
+  it('holds slots for a subject that pauses, six lease times at most, or until the counted window ends', () => {
     const { leases, checks, advance } = leasesAt(5_000);
     leases.allowed(checks, 10, 60_000);
-    advance(4_999);
+    advance(5_000 * HOLD_LEASE_TIMES - 1);
     expect(leases.tryAdmit(checks)).toBe(true);
     advance(1);
     expect(leases.tryAdmit(checks)).toBe(false);
@@ -62,6 +62,39 @@ describe('AdmissionLeases', () => {
     expect(leases.tryAdmit(checks)).toBe(true);
     advance(1);
     expect(leases.tryAdmit(checks)).toBe(false);
+  });
+
+  it('re-reads the counters with the first call after the lease time, however slowly the subject calls', () => {
+    const { leases, checks, advance } = leasesAt(5_000);
+    leases.allowed(checks, 0, 60_000);
+    advance(1_000);
+    leases.allowed(checks, 4, 59_000);
+    advance(1_000);
+    expect(leases.tryAdmit(checks)).toBe(true); // fresh, slots and time to spare at this pace: nothing due
+    expect(leases.renewal(checks)).toBe(0);
+    advance(12_000); // back after a pause: admitted from the held slots, the renewal goes out behind it
+    expect(leases.tryAdmit(checks)).toBe(true);
+    expect(leases.renewal(checks)).toBe(1);
+    expect(leases.renewal(checks)).toBe(0); // on its way
+    leases.renewed(checks, 1, 42_000);
+    // The answer restarts both times: fresh for another lease time, held for six.
+    expect(leases.renewal(checks)).toBe(0);
+    advance(5_000 * HOLD_LEASE_TIMES - 1);
+    expect(leases.tryAdmit(checks)).toBe(true);
+  });
+
+  it('after a pause, holds slots no longer than the lease time once the store takes nothing more (a counter near its limit)', () => {
+    const { leases, checks, advance } = leasesAt(5_000);
+    leases.allowed(checks, 0, 60_000);
+    advance(1_000);
+    leases.allowed(checks, 4, 59_000);
+    advance(8_000);
+    expect(leases.tryAdmit(checks)).toBe(true);
+    expect(leases.renewal(checks)).toBe(1);
+    leases.renewed(checks, 0, 51_000);
+    // Stale and near a limit: what is left lapses at once, and goes back to the window.
+    expect(leases.tryAdmit(checks)).toBe(false);
+    expect(leases.lapsed()).toEqual([{ checks, slots: 3, takenMsAgo: 8_000 }]);
   });
 
   it('keeps live slots with newly taken ones until the earlier end', () => {
@@ -79,10 +112,10 @@ describe('AdmissionLeases', () => {
     const { leases, checks, advance } = leasesAt(5_000);
     leases.allowed(checks, 10, 60_000);
     leases.tryAdmit(checks);
-    advance(4_999);
+    advance(5_000 * HOLD_LEASE_TIMES - 1);
     expect(leases.lapsed()).toEqual([]);
     advance(1);
-    expect(leases.lapsed()).toEqual([{ checks, slots: 9, takenMsAgo: 5_000 }]);
+    expect(leases.lapsed()).toEqual([{ checks, slots: 9, takenMsAgo: 5_000 * HOLD_LEASE_TIMES }]);
     expect(leases.lapsed()).toEqual([]);
     expect(leases.tryAdmit(checks)).toBe(false);
   });

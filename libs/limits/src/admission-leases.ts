@@ -14,13 +14,21 @@ const SAME_WINDOW_MS = 1_000;
  * time would not outlast the subject's next call by as much.
  */
 const RENEW_AT_SHARE = 4;
+/**
+ * A lease's slots are held this many lease times (within their counted window) for a subject that
+ * pauses: its first call back is admitted from them and re-reads the counters behind it, instead
+ * of waiting on the store. The counters are re-read every lease time while the subject calls.
+ */
+export const HOLD_LEASE_TIMES = 6;
 
 /** Slots a replica took ahead in the shared counters for one subject's checks. */
 interface Lease {
   /** Calls this replica may still admit without asking the store. */
   slots: number;
-  /** The slots lapse then: the lease time after they were taken, or the shortest counted window's end. */
+  /** The slots lapse then: HOLD_LEASE_TIMES lease times after the store's latest answer, or the shortest counted window's end. */
   expiresAt: number;
+  /** The store's latest answer is older than the lease time then: a call admitted after it sends a renewal, which re-reads every counter. */
+  freshUntil: number;
   /** When the store last took slots for these checks. */
   takenAt: number;
   /** When its shortest counted window ends (NaN: no counted limit). */
@@ -50,8 +58,11 @@ export interface UnusedSlots {
  * previous call) would use within the lease; the store gives at most a share of what is left, none
  * near a limit. Slots still unused when the lease lapses are given back (`lapsed`), so a burst
  * followed by silence does not use up a limit; until then another replica may refuse a call for
- * them. Checked-only counters (tokens, spend) are not re-read while a lease lasts, so a lease lasts
- * at most `leaseMs` after the store's latest answer.
+ * them. Checked-only counters (tokens, spend) are not re-read while a lease lasts, so they are
+ * re-read at least every `leaseMs` while the subject calls: a call admitted from a lease whose last
+ * answer is older sends a renewal. For a subject that pauses, the slots are held HOLD_LEASE_TIMES
+ * lease times: its first call back is admitted from them (on counters read before the pause, as a
+ * call near a lease's end is) and re-reads them behind it, instead of waiting on the store.
  *
  * A steady subject's lease is renewed before it runs out (`renewal`): a call admitted from one of its
  * last slots, or late enough in its time that the subject's next call at its pace might find it over,
@@ -64,12 +75,15 @@ export interface UnusedSlots {
  */
 export class AdmissionLeases {
   private readonly leases = new Map<readonly CounterCheck[], Lease>();
+  private readonly holdMs: number;
 
   /** `leaseMs` 0: every call asks the store. */
   constructor(
     private readonly leaseMs: number,
     private readonly now: Clock = Date.now,
-  ) {}
+  ) {
+    this.holdMs = leaseMs * HOLD_LEASE_TIMES;
+  }
 
   /** Admits the call from a live lease's slots, if one is left. */
   tryAdmit(checks: readonly CounterCheck[]): boolean {
@@ -86,16 +100,18 @@ export class AdmissionLeases {
   /**
    * After a call admitted from the lease: the slots a renewal should take ahead (to hold what the
    * pace wants within the lease time; at least one, so its answer tells whether the store still
-   * leases), or 0 when none is due: the lease still holds slots for a quarter of the lease time at
-   * the subject's pace, and time for its next call and a quarter of the lease time more; or a
-   * renewal is on its way. The lease is then marked renewing until `renewed` or `renewalFailed`.
+   * leases), or 0 when none is due: the store's latest answer is younger than the lease time, the
+   * lease still holds slots for a quarter of the lease time at the subject's pace, and time for its
+   * next call and a quarter of the lease time more; or a renewal is on its way. The lease is then
+   * marked renewing until `renewed` or `renewalFailed`.
    */
   renewal(checks: readonly CounterCheck[]): number {
     const lease = this.leases.get(checks);
     if (!lease || lease.renewing) return 0;
     const now = this.now();
     const wanted = this.atPace(lease.paceMs);
-    if (wanted === 0) return 0;
+    const stale = now >= lease.freshUntil;
+    if (wanted === 0 && !stale) return 0;
     const slotsLow = lease.slots <= wanted / RENEW_AT_SHARE;
     // A subject calling every few seconds makes few calls within a lease: renewed only in the last
     // quarter of its time, the lease would often end between two of its calls, and the next would
@@ -103,8 +119,8 @@ export class AdmissionLeases {
     // quarter: slots taken now would end with it, mostly unused.
     const reserveMs = this.leaseMs / RENEW_AT_SHARE;
     const windowEndsFirst = lease.windowEndsAt - now <= Math.max(reserveMs, lease.paceMs);
-    const timeLow = lease.expiresAt - now <= lease.paceMs + reserveMs && !windowEndsFirst;
-    if (!(slotsLow || timeLow)) return 0;
+    const timeLow = lease.freshUntil - now <= lease.paceMs + reserveMs && !windowEndsFirst;
+    if (!(stale || slotsLow || timeLow)) return 0;
     lease.renewing = true;
     return Math.max(1, wanted - lease.slots);
   }
@@ -114,13 +130,16 @@ export class AdmissionLeases {
    * `windowMs` is the time left in the shortest counted window (negative: no counted limit). With
    * slots taken (the store found every counter clear of its limit), they are added, or replace
    * those of an ended window, and the lease time restarts; with none (a counter near its limit), the
-   * lease keeps what it holds until its time ends.
+   * lease keeps what it holds only until its lease time ends, not held for a pause.
    */
   renewed(checks: readonly CounterCheck[], ahead: number, windowMs: number): void {
     const lease = this.leases.get(checks);
     if (!lease) return; // dropped meanwhile: the slots lapse with their window
     lease.renewing = false;
-    if (ahead === 0) return;
+    if (ahead === 0) {
+      lease.expiresAt = Math.min(lease.expiresAt, Math.max(lease.freshUntil, this.now()));
+      return;
+    }
     const now = this.now();
     const windowEndsAt = windowMs >= 0 ? now + windowMs : NaN;
     if (Number.isNaN(windowEndsAt) || Math.abs(windowEndsAt - lease.windowEndsAt) < SAME_WINDOW_MS) lease.slots += ahead;
@@ -129,7 +148,17 @@ export class AdmissionLeases {
       lease.takenAt = now;
       lease.windowEndsAt = windowEndsAt;
     }
-    lease.expiresAt = Math.min(now + this.leaseMs, Number.isNaN(windowEndsAt) ? Infinity : windowEndsAt);
+    this.restart(lease, now, windowEndsAt);
+  }
+
+  /**
+   * The store has just answered for the lease, having read every counter: both its times start
+   * again, within the shortest counted window that answer named (`windowEndsAt`, NaN: none).
+   */
+  private restart(lease: Lease, now: number, windowEndsAt: number): void {
+    const windowEnd = Number.isNaN(windowEndsAt) ? Infinity : windowEndsAt;
+    lease.freshUntil = Math.min(now + this.leaseMs, windowEnd);
+    lease.expiresAt = Math.min(now + this.holdMs, windowEnd);
   }
 
   /** A renewal failed (the store did not answer): the slots still held stay usable, and a later call may try again. */
@@ -164,23 +193,27 @@ export class AdmissionLeases {
     if (this.leaseMs === 0) return;
     const now = this.now();
     const windowEndsAt = windowMs >= 0 ? now + windowMs : NaN;
-    const expiresAt = Math.min(now + this.leaseMs, Number.isNaN(windowEndsAt) ? Infinity : windowEndsAt);
-    const lease = this.leases.get(checks);
+    let lease = this.leases.get(checks);
     if (!lease) {
       if (this.leases.size >= MAX_LEASES) this.leases.clear();
-      this.leases.set(checks, { slots, expiresAt, takenAt: now, windowEndsAt, lastCallAt: now, paceMs: Infinity, renewing: false });
+      lease = { slots, expiresAt: now, freshUntil: now, takenAt: now, windowEndsAt, lastCallAt: now, paceMs: Infinity, renewing: false };
+      this.leases.set(checks, lease);
+      this.restart(lease, now, windowEndsAt);
       return;
     }
     // Updated in place: a subject's lease is long-lived, and a new object per answer would be a young
     // object hanging off an old table for every collection to trace.
     if (lease.slots > 0 && now < lease.expiresAt) {
+      // Slots still live are kept with the new ones until the earlier end.
+      const heldUntil = lease.expiresAt;
       lease.slots += slots;
-      lease.expiresAt = Math.min(lease.expiresAt, expiresAt);
+      this.restart(lease, now, windowEndsAt);
+      lease.expiresAt = Math.min(lease.expiresAt, heldUntil);
     } else {
       lease.slots = slots;
-      lease.expiresAt = expiresAt;
       lease.takenAt = now;
       lease.windowEndsAt = windowEndsAt;
+      this.restart(lease, now, windowEndsAt);
     }
     lease.paceMs = now - lease.lastCallAt;
     lease.lastCallAt = now;

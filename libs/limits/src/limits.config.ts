@@ -18,7 +18,7 @@ export interface Budget {
 
 export interface LimitsConfig {
   redisUrl?: string;
-  /** How long slots a replica leased ahead in Redis may admit a steady caller's calls; 0 = every call checked in Redis. */
+  /** How often slots a replica leased ahead in Redis re-read the counters while they admit a caller's calls; 0 = every call checked in Redis. */
   leaseMs: number;
   user: RateLimit;
   org: RateLimit;
@@ -32,9 +32,9 @@ class LimitsVariables {
   REDIS_URL?: string = undefined;
 
   /**
-   * With Redis: for how long a replica may admit a steady caller's calls from slots it took ahead
-   * in the shared counters (no round trip), and the longest its view of token and spend counters
-   * may be while it does; 0 checks every call in Redis.
+   * With Redis: for how long a replica admits a steady caller's calls from slots it took ahead in
+   * the shared counters (no round trip) before a call re-reads token and spend counters behind it;
+   * the slots are held HOLD_LEASE_TIMES as long for a caller that pauses. 0 checks every call in Redis.
    */
   @Type(() => Number)
   @IsInt()

@@ -220,7 +220,7 @@ export interface RedisCounterStoreOptions {
   /** Put before every key (replicas of one deployment share it). */
   prefix?: string;
   now?: Clock;
-  /** 0 (default): every call is checked in Redis; else steady callers' calls are admitted from slots leased ahead for that long at most (AdmissionLeases). */
+  /** 0 (default): every call is checked in Redis; else steady callers' calls are admitted from slots leased ahead, their counters re-read every leaseMs (AdmissionLeases). */
   leaseMs?: number;
   /** After a failure, how often a PING checks whether Redis answers again (PROBE_INTERVAL_MS). */
   probeIntervalMs?: number;
