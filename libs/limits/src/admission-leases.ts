@@ -239,7 +239,9 @@ export class AdmissionLeases {
     const now = this.now();
     const unused: UnusedSlots[] = [];
     for (const [checks, lease] of this.leases) {
-      if (now - lease.lastCallAt > this.leaseMs && now >= lease.expiresAt) this.leases.delete(checks);
+      // A subject not seen within the lease time is forgotten once it holds nothing (a lone caller's
+      // entry, kept for its pace, lives no longer than the lease time, however long slots are held).
+      if (now - lease.lastCallAt > this.leaseMs && (lease.slots === 0 || now >= lease.expiresAt)) this.leases.delete(checks);
       if (lease.slots === 0 || (now < lease.expiresAt && !all)) continue;
       if (lease.windowEndsAt - now >= GIVE_BACK_MIN_WINDOW_MS) unused.push({ checks, slots: lease.slots, takenMsAgo: now - lease.takenAt });
       lease.slots = 0;
