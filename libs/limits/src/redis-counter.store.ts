@@ -224,6 +224,8 @@ export interface RedisCounterStoreOptions {
   leaseMs?: number;
   /** After a failure, how often a PING checks whether Redis answers again (PROBE_INTERVAL_MS). */
   probeIntervalMs?: number;
+  /** How long a command may go unanswered before it counts as a failure (COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -271,7 +273,7 @@ export class RedisCounterStore implements CounterStore {
     const redis = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: COMMAND_TIMEOUT_MS,
+      commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
       // No auto-pipelining: the store already sends one turn's checks as one command, and ioredis
