@@ -64,39 +64,6 @@ describe('AdmissionLeases', () => {
     expect(leases.tryAdmit(checks)).toBe(false);
   });
 
-  it('re-reads the counters with the first call after the lease time, however slowly the subject calls', () => {
-    const { leases, checks, advance } = leasesAt(5_000);
-    leases.allowed(checks, 0, 60_000);
-    advance(1_000);
-    leases.allowed(checks, 4, 59_000);
-    advance(1_000);
-    expect(leases.tryAdmit(checks)).toBe(true); // fresh, slots and time to spare at this pace: nothing due
-    expect(leases.renewal(checks)).toBe(0);
-    advance(12_000); // back after a pause: admitted from the held slots, the renewal goes out behind it
-    expect(leases.tryAdmit(checks)).toBe(true);
-    expect(leases.renewal(checks)).toBe(1);
-    expect(leases.renewal(checks)).toBe(0); // on its way
-    leases.renewed(checks, 1, 42_000);
-    // The answer restarts both times: fresh for another lease time, held for six.
-    expect(leases.renewal(checks)).toBe(0);
-    advance(5_000 * HOLD_LEASE_TIMES - 1);
-    expect(leases.tryAdmit(checks)).toBe(true);
-  });
-
-  it('after a pause, holds slots no longer than the lease time once the store takes nothing more (a counter near its limit)', () => {
-    const { leases, checks, advance } = leasesAt(5_000);
-    leases.allowed(checks, 0, 60_000);
-    advance(1_000);
-    leases.allowed(checks, 4, 59_000);
-    advance(8_000);
-    expect(leases.tryAdmit(checks)).toBe(true);
-    expect(leases.renewal(checks)).toBe(1);
-    leases.renewed(checks, 0, 51_000);
-    // Stale and near a limit: what is left lapses at once, and goes back to the window.
-    expect(leases.tryAdmit(checks)).toBe(false);
-    expect(leases.lapsed()).toEqual([{ checks, slots: 3, takenMsAgo: 8_000 }]);
-  });
-
   it('keeps live slots with newly taken ones until the earlier end', () => {
     const { leases, checks, advance } = leasesAt(5_000);
     leases.allowed(checks, 1, 1_000);
@@ -238,6 +205,33 @@ describe('AdmissionLeases', () => {
       advance(1);
       expect(leases.tryAdmit(checks)).toBe(false);
       expect(leases.lapsed(true)).toEqual([{ checks, slots: 1, takenMsAgo: 5_000 }]);
+    });
+
+    it('re-reads the counters with the first call after the lease time, however slowly the subject calls', () => {
+      const { leases, checks, advance } = steadySubject(1_000, 4);
+      advance(1_000);
+      expect(leases.tryAdmit(checks)).toBe(true); // fresh, slots and time to spare at this pace: nothing due
+      expect(leases.renewal(checks)).toBe(0);
+      advance(12_000); // back after a pause: admitted from the held slots, the renewal goes out behind it
+      expect(leases.tryAdmit(checks)).toBe(true);
+      expect(leases.renewal(checks)).toBe(1);
+      expect(leases.renewal(checks)).toBe(0); // on its way
+      leases.renewed(checks, 1, 42_000);
+      // The answer restarts both times: fresh for another lease time, held for six.
+      expect(leases.renewal(checks)).toBe(0);
+      advance(5_000 * HOLD_LEASE_TIMES - 1);
+      expect(leases.tryAdmit(checks)).toBe(true);
+    });
+
+    it('after a pause, holds slots no longer than the lease time once the store takes nothing more (a counter near its limit)', () => {
+      const { leases, checks, advance } = steadySubject(1_000, 4);
+      advance(8_000);
+      expect(leases.tryAdmit(checks)).toBe(true);
+      expect(leases.renewal(checks)).toBe(1);
+      leases.renewed(checks, 0, 51_000);
+      // Stale and near a limit: what is left lapses at once, and goes back to the window.
+      expect(leases.tryAdmit(checks)).toBe(false);
+      expect(leases.lapsed()).toEqual([{ checks, slots: 3, takenMsAgo: 8_000 }]);
     });
 
     it('replaces the slots of an ended window with those of the new one, with their own take time', () => {

@@ -136,11 +136,11 @@ export class AdmissionLeases {
     const lease = this.leases.get(checks);
     if (!lease) return; // dropped meanwhile: the slots lapse with their window
     lease.renewing = false;
+    const now = this.now();
     if (ahead === 0) {
-      lease.expiresAt = Math.min(lease.expiresAt, Math.max(lease.freshUntil, this.now()));
+      lease.expiresAt = Math.min(lease.expiresAt, Math.max(lease.freshUntil, now));
       return;
     }
-    const now = this.now();
     const windowEndsAt = windowMs >= 0 ? now + windowMs : NaN;
     if (Number.isNaN(windowEndsAt) || Math.abs(windowEndsAt - lease.windowEndsAt) < SAME_WINDOW_MS) lease.slots += ahead;
     else {
