@@ -509,6 +509,45 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
     expect(Math.max(...readsPerTurn.values())).toBeLessThanOrEqual(500);
   });
 
+  itOnPostgres('folds a batch of many callers into rollups a slice at a time too, every call counted once', async () => {
+    const orgId = uniqueId('org');
+    const writer = gateway.app.get(ExecutionLogWriter);
+    // A user per record: the batch folds to as many rollup rows as it has rows. Each record notes the
+    // turns its user id is read in (by its row's COPY, and by the fold, which finds the record's
+    // rollup row by it). Records already fitted to their columns, so the writer reads these objects.
+    let turn = 0;
+    let counting = true;
+    const countTurn = () => {
+      turn++;
+      if (counting) setImmediate(countTurn);
+    };
+    setImmediate(countTurn);
+    const userReadsPerTurn = new Map<number, number>();
+    for (let index = 0; index < 3000; index++) {
+      const record = successfulChatRecord({ requestId: `${orgId}-${index}`, userId: `${orgId}-user-${index}`, orgId, cached: false });
+      const userId = record.userId;
+      Object.defineProperty(record, 'userId', {
+        enumerable: true,
+        get: () => {
+          userReadsPerTurn.set(turn, (userReadsPerTurn.get(turn) ?? 0) + 1);
+          return userId;
+        },
+      });
+      writer.record(record);
+    }
+    await gateway.flushExecutionLog();
+    counting = false;
+    await writer.mergeRollups();
+
+    const [{ users, calls }] = await gateway.dataSource.query(
+      'SELECT count(DISTINCT user_id)::int AS users, sum(calls)::int AS calls FROM execution_log_rollups WHERE org_id = $1',
+      [orgId],
+    );
+    expect({ users, calls }).toEqual({ users: 3000, calls: 3000 });
+    expect(userReadsPerTurn.size).toBeGreaterThan(10);
+    expect(Math.max(...userReadsPerTurn.values())).toBeLessThanOrEqual(1000);
+  });
+
   it('shows the retention and the oldest day still kept on /status/details', async () => {
     const response = await request(gateway.server)
       .get('/api/integrations/status/details')

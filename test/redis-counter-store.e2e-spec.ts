@@ -123,6 +123,21 @@ describe('RedisCounterStore (real Redis)', () => {
     expect(await raw.get(`integrations-test:${closed}`)).toBe('3');
   });
 
+  it('writes thousands of held additions in one run, each counter with its own amount and window', async () => {
+    const base = key('tokens');
+    const counters = Array.from({ length: 3000 }, (_, index) => ({ key: `${base}:${index}`, amount: index + 1, windowMs: 60_000 + index }));
+    const written = store.add(counters);
+    await store.flush();
+    await written;
+    const prefixed = counters.map(({ key: name }) => `integrations-test:${name}`);
+    expect((await raw.mget(prefixed)).map(Number)).toEqual(counters.map(({ amount }) => amount));
+    const ttls = await Promise.all([prefixed[0], prefixed[2999]].map((name) => raw.pttl(name)));
+    expect(ttls[0]).toBeGreaterThan(59_000);
+    expect(ttls[0]).toBeLessThanOrEqual(60_000);
+    expect(ttls[1]).toBeGreaterThan(61_000);
+    await raw.del(...prefixed);
+  });
+
   it('waits on flush for additions a check already carries (callers add without waiting for them)', async () => {
     await withStoreBehindProxy({}, async (carrier, proxy) => {
       const tokens = key('tokens');

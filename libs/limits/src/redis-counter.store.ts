@@ -15,12 +15,16 @@ const LEASE_SHARE = 16;
  * LEASE_SHARE-th of what is left of each counted limit, and none while a checked-only counter is
  * within a LEASE_SHARE-th of its limit. Additions held back since the last run (earlier calls'
  * tokens and spend) ride along and are applied first; with no call, it only applies them.
- * KEYS: each call's checked counters, call after call, then the counters added to.
+ * KEYS: each call's checked counters, call after call.
  * ARGV: the number of calls; the number of distinct check lists, then each list as a JSON array
  * ([limit, window, take] per counter, flat: calls under the same rules share one); the list of each
  * call (1-based); the slots each call asks for ahead (negated for a lease's renewal, which takes
- * them without a slot for a call of its own); then the additions as a JSON array ([amount, window]
- * per added counter, flat).
+ * them without a slot for a call of its own); then the additions as a JSON array ([key, amount,
+ * window] per added counter, flat).
+ * The added counters' names travel in that one argument, not as KEYS: a quarter second's additions
+ * touch a counter per user and org met, thousands at a time, and ioredis encoding each as an argument
+ * held the event loop for a millisecond or more per run (bench/README.md). Redis runs such a script
+ * alike on one server, which is what REDIS_URL names (the store is not for a cluster).
  * Few arguments per call: building and parsing arguments, not the counting, was the cost. Lists are
  * JSON for Redis's cjson.decode (C) to read: taking space-separated text apart in Lua with
  * string.gmatch and tonumber was a third of the script's time in Redis (bench/README.md). A call's
@@ -44,10 +48,10 @@ for c = 1, calls do
   keyAt = keyAt + #list / 3
 end
 local added = numbers(ARGV[3 + lists + 2 * calls])
-for j = 0, #KEYS - keyAt do
-  local key, amount = KEYS[keyAt + j], added[2 * j + 1]
+for j = 1, #added, 3 do
+  local key, amount = added[j], added[j + 1]
   if redis.call('INCRBY', key, amount) == amount or redis.call('PTTL', key) < 0 then
-    redis.call('PEXPIRE', key, added[2 * j + 2])
+    redis.call('PEXPIRE', key, added[j + 2])
   end
 end
 local out = {}
@@ -170,17 +174,10 @@ class HeldAdditions {
     else this.byKey.set(key, { amount, windowMs });
   }
 
-  /** The counters' keys with `prefix`, in the order `argument()` gives their amounts and windows. */
-  keys(prefix: string): string[] {
-    const keys: string[] = [];
-    for (const key of this.byKey.keys()) keys.push(prefix + key);
-    return keys;
-  }
-
-  /** Amount and window per counter, as the check script takes them: [amount, window, amount, window, …]. */
-  argument(): string {
-    const values: number[] = [];
-    for (const { amount, windowMs } of this.byKey.values()) values.push(amount, windowMs);
+  /** Key (with `prefix`), amount and window per counter, as the check script takes them: [key, amount, window, key, …]. */
+  argument(prefix: string): string {
+    const values: Array<string | number> = [];
+    for (const [key, { amount, windowMs }] of this.byKey) values.push(prefix + key, amount, windowMs);
     return JSON.stringify(values);
   }
 }
@@ -367,7 +364,6 @@ export class RedisCounterStore implements CounterStore {
       if (index === undefined) lists.set(list, (index = lists.size + 1));
       listOfCall.push(index);
     }
-    if (held) keys.push(...held.keys(this.prefix));
     try {
       const flat = await this.redis.counterCheck(
         keys.length,
@@ -377,7 +373,7 @@ export class RedisCounterStore implements CounterStore {
         ...lists.keys(),
         ...listOfCall,
         ...calls.map(({ ahead, renewal }) => (renewal ? -ahead : ahead)),
-        held?.argument() ?? '',
+        held?.argument(this.prefix) ?? '',
       );
       held?.settle();
       return flat;

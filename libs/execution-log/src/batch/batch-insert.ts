@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { isoTime } from '@app/common';
 import { EXECUTION_LOG_TEXT_LENGTH as LENGTH } from '../execution-log.entity.js';
 import type { ExecutionRecord } from '../execution-record.js';
-import { FOLDED_ROLLUP_LENGTH, foldIntoRollups, type FoldedRollup } from '../rollups/rollup-fold.js';
+import { FOLDED_ROLLUP_LENGTH, foldIntoRollups, RollupFold, type FoldedRollup } from '../rollups/rollup-fold.js';
 import { foldedPendingInsert, PENDING_COPY_STATEMENT, pendingInsert } from '../rollups/rollup-statement.js';
 import { copyText, type CopyValue } from './copy-text.js';
 
@@ -37,8 +37,16 @@ export async function insertBatch(dataSource: DataSource, records: readonly Exec
     }
     await runner.query('BEGIN');
     try {
-      const fitted = await copyRowsInSlices(connection, records);
-      await copy(connection, PENDING_COPY_STATEMENT, copyText(foldIntoRollups(fitted), FOLDED_VALUES));
+      const fold = new RollupFold();
+      await copyInSlices(connection, COPY_STATEMENT, records.length, (start, end) => {
+        const fitted = records.slice(start, end).map(fitRecord);
+        fold.add(fitted);
+        return copyText(fitted, VALUES);
+      });
+      const rollups = fold.rows;
+      await copyInSlices(connection, PENDING_COPY_STATEMENT, rollups.length, (start, end) =>
+        copyText(rollups.slice(start, end), FOLDED_VALUES),
+      );
       await runner.query('COMMIT');
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
@@ -50,38 +58,34 @@ export async function insertBatch(dataSource: DataSource, records: readonly Exec
 }
 
 /**
- * One COPY FROM STDIN of `text`, written whole: the text is already in memory, so no stream is piped
- * (stream.pipeline made an AbortController, and an error for it, on every COPY).
- */
-async function copy(connection: pg.Client, statement: string, text: string): Promise<void> {
-  const stream = connection.query(copyFrom(statement));
-  stream.end(text);
-  await finished(stream);
-}
-
-/**
- * Records fitted and written to the rows' COPY at most this many at a time, the event loop let run
+ * Rows fitted, folded and written to a COPY at most this many at a time, the event loop let run
  * between slices: a batch of thousands, fitted and written at once, held it for milliseconds, and
- * every call in flight waited that long.
+ * every call in flight waited that long. The rollups' COPY goes the same way: with many callers a
+ * batch folds to nearly as many rollup rows as it has rows (bench/README.md).
  */
 const ROWS_PER_SLICE = 128;
 
-/** The rows' COPY, written a slice at a time (ROWS_PER_SLICE); resolves with the fitted records once the database has them all. */
-async function copyRowsInSlices(connection: pg.Client, records: readonly ExecutionRecord[]): Promise<ExecutionRecord[]> {
-  const stream = connection.query(copyFrom(COPY_STATEMENT));
+/**
+ * One COPY FROM STDIN of `count` rows, whose text `slice(start, end)` gives a slice (ROWS_PER_SLICE)
+ * at a time; resolves once the database has them all. Written, not piped: stream.pipeline made an
+ * AbortController, and an error for it, on every COPY.
+ */
+async function copyInSlices(
+  connection: pg.Client,
+  statement: string,
+  count: number,
+  slice: (start: number, end: number) => string,
+): Promise<void> {
+  const stream = connection.query(copyFrom(statement));
   const copied = finished(stream);
   // The database may refuse the COPY while a slice waits for its turn: the refusal is awaited below.
   copied.catch(() => undefined);
-  const fitted: ExecutionRecord[] = [];
-  for (let start = 0; start < records.length && !stream.destroyed; start += ROWS_PER_SLICE) {
+  for (let start = 0; start < count && !stream.destroyed; start += ROWS_PER_SLICE) {
     if (start > 0) await nextTurn();
-    const slice = records.slice(start, start + ROWS_PER_SLICE).map(fitRecord);
-    for (const record of slice) fitted.push(record);
-    stream.write(copyText(slice, VALUES));
+    stream.write(slice(start, Math.min(start + ROWS_PER_SLICE, count)));
   }
   stream.end();
   await copied;
-  return fitted;
 }
 
 /** Text fields and their column lengths, and the count fields, that fitRecord brings within their columns. */

@@ -26,27 +26,42 @@ export const FOLDED_ROLLUP_LENGTH = 7 + MAX + 1;
  * are merged.
  */
 export function foldIntoRollups(records: readonly ExecutionRecord[]): FoldedRollup[] {
+  const fold = new RollupFold();
+  fold.add(records);
+  return fold.rows;
+}
+
+/**
+ * foldIntoRollups a part at a time: `add` each part of a batch as it comes (the writer folds each
+ * slice it writes, so no one turn of the event loop folds a whole batch), then `rows` holds the
+ * batch's rollups.
+ */
+export class RollupFold {
   // Hour by hour (a batch spans one or two), then by user, whose few rows are compared field by
   // field: no key string is built per record (hashing a new string for a map was most of the
   // fold's time), and a caller's user id is usually one string object whose hash is kept.
-  const hours = new Map<number, { bucket: string; users: Map<string, UserRows> }>();
-  const folded: FoldedRollup[] = [];
-  for (const record of records) {
-    const bucketStart = Math.floor(record.createdAt.getTime() / HOUR_MS) * HOUR_MS;
-    let hour = hours.get(bucketStart);
-    if (!hour) hours.set(bucketStart, (hour = { bucket: new Date(bucketStart).toISOString(), users: new Map() }));
-    const outcome = record.cached ? 'cached' : record.success ? 'ok' : (record.errorCode ?? 'error');
-    let user = hour.users.get(record.userId);
-    if (!user) hour.users.set(record.userId, (user = { rows: [], byKey: null }));
-    let row = user.byKey ? user.byKey.get(recordKey(record, outcome)) : user.rows.find((candidate) => sameKey(candidate, record, outcome));
-    if (!row) {
-      row = newRow(hour.bucket, record, outcome);
-      addUserRow(user, row);
-      folded.push(row);
+  private readonly hours = new Map<number, { bucket: string; users: Map<string, UserRows> }>();
+  readonly rows: FoldedRollup[] = [];
+
+  add(records: readonly ExecutionRecord[]): void {
+    for (const record of records) {
+      const bucketStart = Math.floor(record.createdAt.getTime() / HOUR_MS) * HOUR_MS;
+      let hour = this.hours.get(bucketStart);
+      if (!hour) this.hours.set(bucketStart, (hour = { bucket: new Date(bucketStart).toISOString(), users: new Map() }));
+      const outcome = record.cached ? 'cached' : record.success ? 'ok' : (record.errorCode ?? 'error');
+      let user = hour.users.get(record.userId);
+      if (!user) hour.users.set(record.userId, (user = { rows: [], byKey: null }));
+      let row = user.byKey
+        ? user.byKey.get(recordKey(record, outcome))
+        : user.rows.find((candidate) => sameKey(candidate, record, outcome));
+      if (!row) {
+        row = newRow(hour.bucket, record, outcome);
+        addUserRow(user, row);
+        this.rows.push(row);
+      }
+      addRecord(row, record);
     }
-    add(row, record);
   }
-  return folded;
 }
 
 /** A user's rows of one hour; past SCANNED_ROWS of them (many models or outcomes), also by key. */
@@ -96,7 +111,7 @@ function newRow(bucket: string, record: ExecutionRecord, outcome: string): Folde
   return row as FoldedRollup;
 }
 
-function add(row: FoldedRollup, record: ExecutionRecord): void {
+function addRecord(row: FoldedRollup, record: ExecutionRecord): void {
   const sums = row as unknown as number[];
   const at = (index: number) => 7 + index;
   const duration = record.durationMs;
