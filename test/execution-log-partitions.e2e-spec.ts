@@ -43,6 +43,40 @@ async function partitionsOf(dataSource: DataSource): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+type ExecutionRecord = ReturnType<typeof successfulChatRecord>;
+
+/**
+ * Counts event-loop turns from now until `stop()`, and how many times one field of the records it
+ * `watch`es is read in each: what the writer does in any one turn, seen from the records it reads.
+ */
+function fieldReadsPerTurn(field: 'requestId' | 'userId') {
+  let turn = 0;
+  let counting = true;
+  const countTurn = () => {
+    turn++;
+    if (counting) setImmediate(countTurn);
+  };
+  setImmediate(countTurn);
+  const perTurn = new Map<number, number>();
+  return {
+    perTurn,
+    watch(record: ExecutionRecord): ExecutionRecord {
+      const value = record[field];
+      Object.defineProperty(record, field, {
+        enumerable: true,
+        get: () => {
+          perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1);
+          return value;
+        },
+      });
+      return record;
+    },
+    stop() {
+      counting = false;
+    },
+  };
+}
+
 function config(overrides: Partial<ExecutionLogConfig>): ExecutionLogConfig {
   return {
     batchSize: 100,
@@ -478,29 +512,14 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
   itOnPostgres('writes a large batch a slice at a time, letting the event loop turn between slices', async () => {
     const orgId = uniqueId('org');
     const writer = gateway.app.get(ExecutionLogWriter);
-    // Event-loop turns are counted, and each record notes the turn its request id is read in (the writer reads it to write the row).
-    let turn = 0;
-    let counting = true;
-    const countTurn = () => {
-      turn++;
-      if (counting) setImmediate(countTurn);
-    };
-    setImmediate(countTurn);
-    const readsPerTurn = new Map<number, number>();
+    // Each record notes the turn its request id is read in (the writer reads it to write the row).
+    const reads = fieldReadsPerTurn('requestId');
     for (let index = 0; index < 3000; index++) {
-      const record = successfulChatRecord({ requestId: `${orgId}-${index}`, userId: `${orgId}-user`, orgId });
-      const requestId = record.requestId;
-      Object.defineProperty(record, 'requestId', {
-        enumerable: true,
-        get: () => {
-          readsPerTurn.set(turn, (readsPerTurn.get(turn) ?? 0) + 1);
-          return requestId;
-        },
-      });
-      writer.record(record);
+      writer.record(reads.watch(successfulChatRecord({ requestId: `${orgId}-${index}`, userId: `${orgId}-user`, orgId })));
     }
     await gateway.flushExecutionLog();
-    counting = false;
+    reads.stop();
+    const readsPerTurn = reads.perTurn;
 
     const [{ rows }] = await gateway.dataSource.query('SELECT count(*)::int AS rows FROM execution_logs WHERE org_id = $1', [orgId]);
     expect(rows).toBe(3000);
@@ -515,28 +534,14 @@ describe('usage from rollups (PostgreSQL or the suite database)', () => {
     // A user per record: the batch folds to as many rollup rows as it has rows. Each record notes the
     // turns its user id is read in (by its row's COPY, and by the fold, which finds the record's
     // rollup row by it). Records already fitted to their columns, so the writer reads these objects.
-    let turn = 0;
-    let counting = true;
-    const countTurn = () => {
-      turn++;
-      if (counting) setImmediate(countTurn);
-    };
-    setImmediate(countTurn);
-    const userReadsPerTurn = new Map<number, number>();
+    const reads = fieldReadsPerTurn('userId');
     for (let index = 0; index < 3000; index++) {
       const record = successfulChatRecord({ requestId: `${orgId}-${index}`, userId: `${orgId}-user-${index}`, orgId, cached: false });
-      const userId = record.userId;
-      Object.defineProperty(record, 'userId', {
-        enumerable: true,
-        get: () => {
-          userReadsPerTurn.set(turn, (userReadsPerTurn.get(turn) ?? 0) + 1);
-          return userId;
-        },
-      });
-      writer.record(record);
+      writer.record(reads.watch(record));
     }
     await gateway.flushExecutionLog();
-    counting = false;
+    reads.stop();
+    const userReadsPerTurn = reads.perTurn;
     await writer.mergeRollups();
 
     const [{ users, calls }] = await gateway.dataSource.query(
