@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { holdIdlePolling, idlePolicy } from './idle-policy.mjs';
 import { startArguments } from './start-command.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,6 +33,9 @@ const STREAM_BODY = BODY.replace('"maxTokens":32', '"maxTokens":32,"stream":true
 const PASSTHROUGH_BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello' }], max_tokens: 32 });
 const PASSTHROUGH_STREAM_BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello' }], stream: true });
 const CLOCK_TICKS = 100; // USER_HZ on Linux
+/** `default`: idle cores do what the machine's idle policy says; `poll`: they poll for the whole run (bench/idle-policy.mjs). */
+const IDLE = process.env.BENCH_IDLE ?? 'default';
+if (IDLE !== 'default' && IDLE !== 'poll') throw new Error(`BENCH_IDLE is 'default' or 'poll', not '${IDLE}'`);
 
 /** Callers rotate over USERS tokens, so auth, credential and limit state is spread as in production. */
 let nextUser = 0;
@@ -269,8 +273,12 @@ async function throughput(target, pid, database) {
   };
 }
 
-/** One connection, one request at a time: exact per-request times, not histogram buckets. */
-async function latency(target) {
+/**
+ * One connection, one request at a time: exact per-request times, not histogram buckets; and the
+ * server's CPU per call meanwhile (on a machine whose idle cores halt, several times its figure
+ * under load: each call resumes on a core the host has used in between; bench/idle-policy.mjs).
+ */
+async function latency(target, pid) {
   const pool = new Pool(target.url, { connections: 1 });
   const call = async () => {
     const response = await pool.request({ path: target.path, method: 'POST', headers: headersFor(target), body: target.body });
@@ -283,15 +291,17 @@ async function latency(target) {
   const warmUntil = performance.now() + WARMUP_S * 1000;
   for (let i = 0; i < 50_000 && performance.now() < warmUntil; i++) await call();
   const times = [];
+  const cpuBefore = processCpuMicros(pid);
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
     const started = process.hrtime.bigint();
     await call();
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
+  const cpuMicrosPerRequestOneConnection = Math.round((processCpuMicros(pid) - cpuBefore) / times.length);
   await pool.close();
   times.sort((a, b) => a - b);
   const at = (q) => round3(times[Math.min(times.length - 1, Math.floor(q * times.length))]);
-  return { p50Ms: at(0.5), p99Ms: at(0.99), latencySamples: times.length };
+  return { p50Ms: at(0.5), p99Ms: at(0.99), latencySamples: times.length, cpuMicrosPerRequestOneConnection };
 }
 
 /**
@@ -430,11 +440,12 @@ const spread = (values) => ({ median: median(values), min: round3(Math.min(...va
 
 async function measure(name, pid, database) {
   const target = targets[name];
-  return { ...(await throughput(target, pid, database)), ...(await latency(target)), firstChunkMs: await timeToFirstChunk(target) };
+  return { ...(await throughput(target, pid, database)), ...(await latency(target, pid)), firstChunkMs: await timeToFirstChunk(target) };
 }
 
 // --- the run -------------------------------------------------------------------------------------
 
+const releaseIdlePolling = IDLE === 'poll' ? holdIdlePolling() : () => undefined;
 const stallsBefore = hostStalls();
 const postgres = await postgresAvailable();
 const redis = await redisAvailable();
@@ -462,7 +473,7 @@ try {
   const summary = (list, key) => spread(list.map((run) => run[key]).filter((value) => value !== null));
   const summarize = (list) =>
     Object.fromEntries(
-      ['requestsPerSecond', 'cpuMicrosPerRequest', 'databaseCpuMicrosPerRequest', 'redisCpuMicrosPerRequest', 'p50Ms', 'p99Ms', 'firstChunkMs', 'non2xx']
+      ['requestsPerSecond', 'cpuMicrosPerRequest', 'cpuMicrosPerRequestOneConnection', 'databaseCpuMicrosPerRequest', 'redisCpuMicrosPerRequest', 'p50Ms', 'p99Ms', 'firstChunkMs', 'non2xx']
         .filter((key) => list.some((run) => run[key] !== null && run[key] !== undefined))
         .map((key) => [key, summary(list, key)]),
     );
@@ -484,6 +495,7 @@ try {
       memoryGb: Math.round(totalmem() / 2 ** 30),
       node: process.version,
       pinned: PINNED,
+      idle: { ...idlePolicy(), polledForTheRun: IDLE === 'poll' },
       hostStalls: { before: stallsBefore },
     },
     at: new Date().toISOString(),
@@ -539,7 +551,9 @@ try {
   const row = (label, r) =>
     `| ${label} | ${range(r.requestsPerSecond)} | ${range(r.p50Ms)} | ${range(r.p99Ms)} | ${range(r.cpuMicrosPerRequest)} | ${range(r.databaseCpuMicrosPerRequest)} | ${range(r.firstChunkMs)} | ${r.peakRssMb} |`;
   const placement = PINNED ? 'server under test pinned to CPU 0; load generator, upstream and Identity on CPU 1; PostgreSQL and Redis unpinned' : 'not pinned';
-  console.log(`\nMachine: ${results.machine.cpus}, ${results.machine.memoryGb} GiB, Node ${results.machine.node}; ${placement}`);
+  const { driver, haltPollNs, polledForTheRun } = results.machine.idle;
+  const idle = polledForTheRun ? 'idle cores polling (BENCH_IDLE=poll)' : `idle cores as the machine has them (cpuidle ${driver ?? 'unknown'}${haltPollNs === null ? '' : `, guest_halt_poll_ns ${haltPollNs}`})`;
+  console.log(`\nMachine: ${results.machine.cpus}, ${results.machine.memoryGb} GiB, Node ${results.machine.node}; ${placement}; ${idle}`);
   console.log(`Gateway: ${primary.kind}${redis ? ' + Redis' : ''}, Identity auth and keys (${USERS} users), vault, limits and budgets on, logs to a file; median (min–max) of ${REPETITIONS} interleaved runs\n`);
   console.log('| server | req/s (32 conn) | p50 ms (1 conn) | p99 ms (1 conn) | CPU µs/req | DB server CPU µs/req | first chunk ms | peak RSS MB |');
   console.log('|---|---|---|---|---|---|---|---|');
@@ -558,6 +572,9 @@ try {
     Object.entries(results.machine.hostStalls[when])
       .map(([core, probe]) => `${core} ${probe.stalledPercent} % (longest ${probe.longestMs} ms)`)
       .join(', ');
+  console.log(
+    `CPU µs per call at 1 connection (the p50/p99 phase): pass-through ${range(results.passthrough.cpuMicrosPerRequestOneConnection)}, gateway ${range(results.gateway.cpuMicrosPerRequestOneConnection)}, stack floor ${range(f.cpuMicrosPerRequestOneConnection)}`,
+  );
   console.log(`host pauses on idle cores (a busy loop's time lost in gaps ≥ 0.5 ms): before ${stalls('before')}; after ${stalls('after')}`);
   const admissions = results.gateway.limitAdmissions;
   console.log(`limits: ${admissions.leasedPercent} % of calls admitted from slots leased ahead (${admissions.lease} of ${admissions.store + admissions.lease})`);
@@ -569,6 +586,7 @@ try {
   }
 } finally {
   await Promise.all(children().map((child) => stopped(child)));
+  releaseIdlePolling();
   rmSync(logDirectory, { recursive: true, force: true });
   if (primary.kind === 'pglite') rmSync(primary.dataDir, { recursive: true, force: true });
 }
