@@ -29,15 +29,6 @@ export function idlePolicy() {
   return { driver, haltPollNs: haltPollNs === null ? null : Number(haltPollNs) };
 }
 
-/** Why idle cores cannot be held polling here, or null when they can (a cpuidle driver picks the idle state). */
-export function whyIdlePollingCannotBeHeld(policy = idlePolicy()) {
-  const bootsPolling = /(^|\s)idle=poll(\s|$)/.test(read('/proc/cmdline') ?? ''); // idle cores poll already
-  if (!bootsPolling && (policy.driver === null || policy.driver === 'none')) {
-    return `this machine has no cpuidle driver (current_driver: ${policy.driver ?? 'absent'}): an idle core halts whatever /dev/cpu_dma_latency asks`;
-  }
-  return null;
-}
-
 /**
  * Holds the PM QoS CPU latency at 0 (idle cores poll) until the returned function is called or the
  * process exits (the kernel drops the request when the file is closed). Throws when it cannot be
@@ -45,8 +36,13 @@ export function whyIdlePollingCannotBeHeld(policy = idlePolicy()) {
  * something else.
  */
 export function holdIdlePolling() {
-  const cannot = whyIdlePollingCannotBeHeld();
-  if (cannot) throw new Error(`BENCH_IDLE=poll cannot be honoured: ${cannot}`);
+  const { driver } = idlePolicy();
+  const bootsPolling = /(^|\s)idle=poll(\s|$)/.test(read('/proc/cmdline') ?? ''); // idle cores poll already
+  if (!bootsPolling && (driver === null || driver === 'none')) {
+    throw new Error(
+      `BENCH_IDLE=poll cannot be honoured: this machine has no cpuidle driver (current_driver: ${driver ?? 'absent'}): an idle core halts whatever /dev/cpu_dma_latency asks`,
+    );
+  }
   let fd;
   try {
     fd = openSync('/dev/cpu_dma_latency', 'w');
