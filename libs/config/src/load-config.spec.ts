@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       apiKey: undefined,
     });
     expect(config.credentials.encryptionKey).toBeUndefined();
+    expect(config.limits.redisCommandTimeoutMs).toBe(100);
   });
 
   it.each([
@@ -52,6 +53,7 @@ describe('loadConfig', () => {
 
     expect(config.server.port).toBe(8080);
     expect(providerConfig(config, 'openai')).toMatchObject({ timeoutMs: 1500, baseUrl: 'http://127.0.0.1:9000/v1' });
+    expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '2500' }).limits.redisCommandTimeoutMs).toBe(2500);
   });
 
   it.each([
@@ -61,6 +63,8 @@ describe('loadConfig', () => {
     ['IDENTITY_SERVICE_URL', 'not a url'],
     ['OPENAI_BASE_URL', 'ftp://example.com'],
     ['OPENAI_TIMEOUT_MS', '10'],
+    ['REDIS_COMMAND_TIMEOUT_MS', '0'],
+    ['REDIS_COMMAND_TIMEOUT_MS', '60001'],
     ['EXECUTION_LOG_BATCH_SIZE', '100000'],
     ['LOG_LEVEL', 'chatty'],
     ['CREDENTIAL_ENCRYPTION_KEY', 'too-short'],

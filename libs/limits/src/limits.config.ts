@@ -20,6 +20,8 @@ export interface LimitsConfig {
   redisUrl?: string;
   /** How often slots a replica leased ahead in Redis re-read the counters while they admit a caller's calls; 0 = every call checked in Redis. */
   leaseMs: number;
+  /** With Redis: how long a command may go unanswered before Redis counts as unreachable (limits then fail open). */
+  redisCommandTimeoutMs: number;
   user: RateLimit;
   org: RateLimit;
   budgets: { user: Budget; org: Budget };
@@ -41,6 +43,17 @@ class LimitsVariables {
   @Min(0)
   @Max(60_000)
   RATE_LIMIT_LEASE_MS = 5_000;
+
+  /**
+   * How long a Redis command may go unanswered before Redis counts as unreachable: limits and
+   * budgets then let calls through until a probe is answered. Loopback and LAN round trips take
+   * well under a millisecond; raise it for a Redis farther away, or under a profiler.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  REDIS_COMMAND_TIMEOUT_MS = 100;
 
   /** Requests per minute per user; 0 = no limit. */
   @Type(() => Number)
@@ -89,6 +102,7 @@ class LimitsVariables {
 export const limitsConfig = configSlice('limits', LimitsVariables, (env): LimitsConfig => ({
   redisUrl: env.REDIS_URL,
   leaseMs: env.RATE_LIMIT_LEASE_MS,
+  redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
   user: { rpm: env.RATE_LIMIT_USER_RPM, tpm: env.RATE_LIMIT_USER_TPM },
   org: { rpm: env.RATE_LIMIT_ORG_RPM, tpm: env.RATE_LIMIT_ORG_TPM },
   budgets: {

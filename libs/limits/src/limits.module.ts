@@ -19,7 +19,9 @@ const REDIS_BOOT_WAIT_MS = 3_000;
       provide: COUNTER_STORE,
       inject: [limitsConfig.token],
       useFactory: (limits: LimitsConfig): CounterStore =>
-        limits.redisUrl ? new RedisCounterStore(limits.redisUrl, { leaseMs: limits.leaseMs }) : new MemoryCounterStore(),
+        limits.redisUrl
+          ? new RedisCounterStore(limits.redisUrl, { leaseMs: limits.leaseMs, commandTimeoutMs: limits.redisCommandTimeoutMs })
+          : new MemoryCounterStore(),
     },
     RateLimiter,
     BudgetGuard,
