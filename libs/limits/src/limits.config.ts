@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 import { configSlice } from '@app/common';
+import { COMMAND_TIMEOUT_MS } from './redis-counter.store.js';
 
 export interface RateLimit {
   /** Requests per minute; 0 = unlimited. */
@@ -53,7 +54,7 @@ class LimitsVariables {
   @IsInt()
   @Min(10)
   @Max(60_000)
-  REDIS_COMMAND_TIMEOUT_MS = 100;
+  REDIS_COMMAND_TIMEOUT_MS = COMMAND_TIMEOUT_MS;
 
   /** Requests per minute per user; 0 = no limit. */
   @Type(() => Number)

@@ -133,8 +133,8 @@ export const GIVE_BACK_RUN_COUNTERS = 256;
 
 const ALLOWED: Promise<CheckResult> = Promise.resolve({ allowed: true });
 
-/** A command slower than this counts as Redis being unreachable (loopback or LAN round trips take well under 1 ms). */
-const COMMAND_TIMEOUT_MS = 100;
+/** A command slower than this counts as Redis being unreachable (loopback or LAN round trips take well under 1 ms); REDIS_COMMAND_TIMEOUT_MS's default. */
+export const COMMAND_TIMEOUT_MS = 100;
 /** After a failure, Redis is probed this often, off every caller's path, until it answers. */
 const PROBE_INTERVAL_MS = 1_000;
 const WARNING_INTERVAL_MS = 10_000;
