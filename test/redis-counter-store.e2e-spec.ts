@@ -301,6 +301,73 @@ describe('RedisCounterStore (real Redis)', () => {
       expect(new Set(leased)).toEqual(new Set(['call', 'call then script']));
     });
 
+    describe('renewals held back to go together', () => {
+      /** Script runs sent while `during` runs, each as the counters it names (of `counters` only). */
+      async function scriptRuns(counters: string[], during: () => Promise<void>): Promise<string[][]> {
+        const runs: string[][] = [];
+        const sendCommand = Object.getOwnPropertyDescriptor(Redis.prototype, 'sendCommand')!.value as Redis['sendCommand'];
+        const spy = jest.spyOn(Redis.prototype, 'sendCommand').mockImplementation(function (
+          this: Redis,
+          ...args: Parameters<Redis['sendCommand']>
+        ) {
+          const [command] = args;
+          const named = counters.filter((counter) => command.args.includes(counter));
+          if (command.name === 'evalsha' && named.length > 0) runs.push(named);
+          return sendCommand.apply(this, args);
+        });
+        try {
+          await during();
+        } finally {
+          spy.mockRestore();
+        }
+        return runs;
+      }
+      const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+      /** Callers with a lease of five slots, seen twice a second apart; their next call, 3 s later, is due to renew. */
+      async function callersDueToRenew(count: number) {
+        const callers = Array.from({ length: count }, () => requests(1_000));
+        for (const checks of callers) await leasing.check(checks);
+        now += 1_000;
+        for (const checks of callers) await leasing.check(checks);
+        await leasing.flush();
+        now += 3_000;
+        return { callers, counters: callers.map((checks) => `integrations-test:${checks[0].key}`) };
+      }
+
+      it('sends the renewals of callers calling every few seconds, made on separate turns, in one script run', async () => {
+        const { callers, counters } = await callersDueToRenew(20);
+        const before = leasing.admissions();
+        const runs = await scriptRuns(counters, async () => {
+          for (const checks of callers) {
+            expect(await outcome(leasing, checks)).toBe('allowed');
+            await turn();
+            await turn();
+          }
+          await leasing.flush();
+        });
+        expect(leasing.admissions()).toEqual({ checked: before.checked, leased: before.leased + 20 });
+        expect(runs).toEqual([counters]);
+        // Each renewal took its slot: the call's own and the five of the first lease, and one more.
+        expect(await raw.mget(counters)).toEqual(counters.map(() => '8'));
+      });
+
+      it('sends a held renewal with the next check a call waits on, and on its own within a tenth of a second', async () => {
+        const { callers, counters } = await callersDueToRenew(2);
+        const newcomer = requests(1_000);
+        const newcomerCounter = `integrations-test:${newcomer[0].key}`;
+        const runs = await scriptRuns([...counters, newcomerCounter], async () => {
+          expect(await outcome(leasing, callers[0])).toBe('allowed');
+          await turn();
+          await turn();
+          expect(await outcome(leasing, newcomer)).toBe('allowed'); // waits on Redis, taking the renewal along
+          expect(await outcome(leasing, callers[1])).toBe('allowed');
+          await waitFor(async () => (await raw.get(counters[1])) === '8', 2_000, 'the held renewal');
+        });
+        expect(runs).toEqual([[counters[0], newcomerCounter], [counters[1]]]);
+      });
+    });
+
     it('stops admitting from a renewed lease once a checked-only counter reaches its limit', async () => {
       const tokens = key('tokens');
       const checks = [{ key: tokens, limit: 1_000_000, windowMs: 60_000, take: false }, ...requests(1_000)];

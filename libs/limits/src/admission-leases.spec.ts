@@ -148,6 +148,32 @@ describe('AdmissionLeases', () => {
       expect(leases.tryAdmit(checks)).toBe(true);
     });
 
+    it('says how long a renewal may wait: until the slots held run out at the subject’s pace, or lapse', () => {
+      const slow = steadySubject(1_600, 6);
+      slow.advance(1_600);
+      slow.leases.tryAdmit(slow.checks);
+      expect(slow.leases.renewalSlackMs(slow.checks)).toBe(5 * 1_600);
+      slow.advance(1_600);
+      slow.leases.tryAdmit(slow.checks);
+      // Four calls' worth of slots, but they lapse 6 × 5 s after the store's latest answer (3.2 s ago).
+      expect(slow.leases.renewalSlackMs(slow.checks)).toBe(4 * 1_600);
+      const fast = steadySubject(10, 3);
+      fast.advance(10);
+      fast.leases.tryAdmit(fast.checks);
+      expect(fast.leases.renewalSlackMs(fast.checks)).toBe(2 * 10);
+      fast.leases.tryAdmit(fast.checks);
+      fast.leases.tryAdmit(fast.checks);
+      expect(fast.leases.renewalSlackMs(fast.checks)).toBe(0); // none left: its next call waits on the store
+      expect(fast.leases.renewalSlackMs(checksOfOneSubject())).toBe(0); // no lease at all
+    });
+
+    it('never lets a renewal wait past the time its slots lapse', () => {
+      const { leases, checks, advance } = steadySubject(4_000, 64);
+      advance(4_000 * 6); // a pause just short of the hold: 64 slots at its pace would outlast it
+      expect(leases.tryAdmit(checks)).toBe(true);
+      expect(leases.renewalSlackMs(checks)).toBe(5_000 * HOLD_LEASE_TIMES - 4_000 * 6);
+    });
+
     it('restarts the lease time with the renewal’s answer, so a steady subject’s calls never go to the store', () => {
       const { leases, checks, advance } = steadySubject(1_000, 5);
       for (let call = 0; call < 30; call++) {

@@ -126,6 +126,17 @@ export class AdmissionLeases {
   }
 
   /**
+   * How long the subject's lease can go on without a renewal's answer: until the calls its pace
+   * makes use up the slots it still holds, or its slots lapse, whichever comes first (0 when it
+   * holds none). A renewal may be held back about half that long, to go to the store with others.
+   */
+  renewalSlackMs(checks: readonly CounterCheck[]): number {
+    const lease = this.leases.get(checks);
+    if (!lease || lease.slots === 0) return 0;
+    return Math.max(0, Math.min(lease.slots * lease.paceMs, lease.expiresAt - this.now()));
+  }
+
+  /**
    * The store allowed a renewal and took `ahead` slots (a renewal takes none for a call of its own);
    * `windowMs` is the time left in the shortest counted window (negative: no counted limit). With
    * slots taken (the store found every counter clear of its limit), they are added, or replace

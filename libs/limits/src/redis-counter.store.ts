@@ -147,6 +147,15 @@ const WARNING_INTERVAL_MS = 10_000;
  * what a per-minute or per-day limit decides.
  */
 const ADDITIONS_HELD_MS = 250;
+/**
+ * A lease's renewal, which no call waits on, is held back at most this long (and no longer than
+ * half the time the lease's slots last at its subject's pace), to go in one script run with the
+ * other renewals, checks and additions of that time: at one call at a time, with each caller calling
+ * every second or so, nearly every other call sent a renewal of its own, one round trip each.
+ */
+const RENEWALS_HELD_MS = 100;
+/** Renewals held back are sent at once when this many are waiting, so no run grows long. */
+const RENEWALS_PER_RUN = 64;
 
 /**
  * Additions held back, merged per counter, and the promise their senders wait on. Counters are held
@@ -247,10 +256,17 @@ export class RedisCounterStore implements CounterStore {
   private readonly sending = new Set<Promise<void>>();
   /** What runChecks derives from a check array (CallLimits passes a subject's same array on every call). */
   private readonly prepared = new WeakMap<readonly CounterCheck[], CallArguments>();
-  /** Checks made in this event-loop turn, sent together at its end. */
+  /** Checks made in this event-loop turn (and renewals held back), sent together at its end. */
   private pendingChecks: PendingCheck[] = [];
   /** Settles once the latest checks sent (or about to be) are answered; sendChecks never rejects. */
   private checksAnswered: Promise<void> | undefined;
+  /** Hands the pending checks' answer to `checksAnswered`. */
+  private answerPending: ((sent: Promise<void>) => void) | undefined;
+  /** When the pending checks go: at the end of this turn, or on `renewalTimer` (renewals alone). */
+  private sendScheduled: 'turn' | 'timer' | undefined;
+  private renewalTimer: NodeJS.Timeout | undefined;
+  /** `performance.now()` at which `renewalTimer` fires. */
+  private renewalsDueAt = Infinity;
   private readonly leases: AdmissionLeases;
   private readonly decided: CounterAdmissions = { checked: 0, leased: 0 };
   private giveBackTimer: NodeJS.Timeout | undefined;
@@ -294,7 +310,8 @@ export class RedisCounterStore implements CounterStore {
 
   /**
    * A call with a slot leased ahead is admitted at once (and, when the lease runs low, its renewal
-   * goes to the store without the call waiting for it). Other checks wait for the end of this
+   * goes to the store without the call waiting for it, held back while the lease's slots last, up to
+   * RENEWALS_HELD_MS, to go with others). Other checks wait for the end of this
    * event-loop turn and go in one script run with every other check made in it (and the additions
    * held back): one round trip for all the calls that arrived together.
    */
@@ -303,7 +320,8 @@ export class RedisCounterStore implements CounterStore {
     if (this.leases.tryAdmit(checks)) {
       this.decided.leased++;
       const ahead = this.leases.renewal(checks);
-      if (ahead > 0) this.enqueue({ checks, ahead, renewal: true, resolve: ignore, reject: ignore });
+      if (ahead > 0)
+        this.enqueue({ checks, ahead, renewal: true, resolve: ignore, reject: ignore }, this.leases.renewalSlackMs(checks) / 2);
       return ALLOWED;
     }
     this.decided.checked++;
@@ -312,19 +330,51 @@ export class RedisCounterStore implements CounterStore {
     );
   }
 
-  private enqueue(pending: PendingCheck): void {
-    if (this.pendingChecks.length === 0) this.checksAnswered = new Promise((answered) => setImmediate(() => this.sendWhenDue(answered)));
+  /**
+   * Queues a check for the end of this turn; a renewal alone may wait up to `mayWaitMs` (at most
+   * RENEWALS_HELD_MS) for other checks to go with.
+   */
+  private enqueue(pending: PendingCheck, mayWaitMs = 0): void {
+    if (this.pendingChecks.length === 0) this.checksAnswered = new Promise((answered) => (this.answerPending = answered));
     this.pendingChecks.push(pending);
+    if (this.sendScheduled === 'turn') return;
+    const waitMs = Math.min(RENEWALS_HELD_MS, mayWaitMs);
+    if (!pending.renewal || waitMs < 1 || this.pendingChecks.length >= RENEWALS_PER_RUN) return this.sendAtTurnEnd();
+    const dueAt = performance.now() + waitMs;
+    if (this.sendScheduled === 'timer' && this.renewalsDueAt <= dueAt) return;
+    clearTimeout(this.renewalTimer);
+    this.sendScheduled = 'timer';
+    this.renewalsDueAt = dueAt;
+    this.renewalTimer = setTimeout(() => this.sendPending(), waitMs);
+    this.renewalTimer.unref();
   }
 
   /**
-   * Sends the turn's checks at its end. Renewals alone (no call waits on them) go one turn later, so
-   * the calls admitted from their leases send their own requests first: undici writes a request on a
-   * kept-alive connection from an Immediate of its own, queued after this one in the same turn.
+   * Sends the pending checks at the end of this turn. Renewals alone (no call waits on them) go one
+   * turn later, so the calls admitted from their leases send their own requests first: undici writes
+   * a request on a kept-alive connection from an Immediate of its own, queued after this one.
    */
-  private sendWhenDue(answered: (sent: Promise<void>) => void): void {
-    if (this.pendingChecks.some(({ renewal }) => !renewal)) answered(this.sendChecks());
-    else setImmediate(() => answered(this.sendChecks()));
+  private sendAtTurnEnd(): void {
+    this.clearRenewalTimer();
+    this.sendScheduled = 'turn';
+    setImmediate(() => {
+      if (this.pendingChecks.some(({ renewal }) => !renewal)) this.sendPending();
+      else setImmediate(() => this.sendPending());
+    });
+  }
+
+  private sendPending(): void {
+    this.clearRenewalTimer();
+    this.sendScheduled = undefined;
+    const answered = this.answerPending;
+    this.answerPending = undefined;
+    answered?.(this.sendChecks());
+  }
+
+  private clearRenewalTimer(): void {
+    clearTimeout(this.renewalTimer);
+    this.renewalTimer = undefined;
+    this.renewalsDueAt = Infinity;
   }
 
   private async sendChecks(): Promise<void> {
@@ -429,6 +479,7 @@ export class RedisCounterStore implements CounterStore {
    * on their way and for the checks already queued (leases' renewals among them) to be answered.
    */
   async flush(): Promise<void> {
+    if (this.sendScheduled === 'timer') this.sendAtTurnEnd(); // renewals held back go now
     const sending = [...this.sending];
     const checksAnswered = this.checksAnswered;
     const held = this.takeHeld();
