@@ -206,6 +206,25 @@ describe('RedisCounterStore (real Redis)', () => {
     const outcome = async (store: RedisCounterStore, checks: ReturnType<typeof requests>) =>
       (await store.check(checks)).allowed ? 'allowed' : 'refused';
 
+    /** Calls `onRun` with the counters (of `counters`) each script run names, while `during` runs. */
+    async function watchScriptRuns(counters: string[], onRun: (named: string[]) => void, during: () => Promise<void>): Promise<void> {
+      const sendCommand = Object.getOwnPropertyDescriptor(Redis.prototype, 'sendCommand')!.value as Redis['sendCommand'];
+      const spy = jest.spyOn(Redis.prototype, 'sendCommand').mockImplementation(function (
+        this: Redis,
+        ...args: Parameters<Redis['sendCommand']>
+      ) {
+        const [command] = args;
+        const named = counters.filter((counter) => command.args.includes(counter));
+        if (command.name === 'evalsha' && named.length > 0) onRun(named);
+        return sendCommand.apply(this, args);
+      });
+      try {
+        await during();
+      } finally {
+        spy.mockRestore();
+      }
+    }
+
     it('admits a steady caller’s next calls from slots its last call took ahead, without asking Redis', async () => {
       const checks = requests(1_000);
       const counter = `integrations-test:${checks[0].key}`;
@@ -269,29 +288,22 @@ describe('RedisCounterStore (real Redis)', () => {
       const counter = `integrations-test:${checks[0].key}`;
       /** What went out during each call, in order: 'script' for a script run on this counter, 'call' for the call's own request. */
       const sent: string[][] = [];
-      const sendCommand = Object.getOwnPropertyDescriptor(Redis.prototype, 'sendCommand')!.value as Redis['sendCommand'];
-      const spy = jest.spyOn(Redis.prototype, 'sendCommand').mockImplementation(function (
-        this: Redis,
-        ...args: Parameters<Redis['sendCommand']>
-      ) {
-        const [command] = args;
-        if (command.name === 'evalsha' && command.args.includes(counter)) sent.at(-1)!.push('script');
-        return sendCommand.apply(this, args);
-      });
-      try {
-        for (let call = 1; call <= 12; call++) {
-          sent.push([]);
-          const admitted = leasing.check(checks);
-          // Where undici writes a request on a kept-alive connection: an Immediate queued after the admission.
-          setImmediate(() => sent.at(-1)!.push('call'));
-          expect((await admitted).allowed).toBe(true);
-          await leasing.flush();
-          now += 1_000;
-          await raw.pexpire(counter, 60_000 - call * 1_000);
-        }
-      } finally {
-        spy.mockRestore();
-      }
+      await watchScriptRuns(
+        [counter],
+        () => sent.at(-1)!.push('script'),
+        async () => {
+          for (let call = 1; call <= 12; call++) {
+            sent.push([]);
+            const admitted = leasing.check(checks);
+            // Where undici writes a request on a kept-alive connection: an Immediate queued after the admission.
+            setImmediate(() => sent.at(-1)!.push('call'));
+            expect((await admitted).allowed).toBe(true);
+            await leasing.flush();
+            now += 1_000;
+            await raw.pexpire(counter, 60_000 - call * 1_000);
+          }
+        },
+      );
       // The first two calls wait on Redis; the rest are admitted from the lease, some sending its renewal.
       expect(sent.slice(0, 2)).toEqual([
         ['script', 'call'],
@@ -305,21 +317,7 @@ describe('RedisCounterStore (real Redis)', () => {
       /** Script runs sent while `during` runs, each as the counters it names (of `counters` only). */
       async function scriptRuns(counters: string[], during: () => Promise<void>): Promise<string[][]> {
         const runs: string[][] = [];
-        const sendCommand = Object.getOwnPropertyDescriptor(Redis.prototype, 'sendCommand')!.value as Redis['sendCommand'];
-        const spy = jest.spyOn(Redis.prototype, 'sendCommand').mockImplementation(function (
-          this: Redis,
-          ...args: Parameters<Redis['sendCommand']>
-        ) {
-          const [command] = args;
-          const named = counters.filter((counter) => command.args.includes(counter));
-          if (command.name === 'evalsha' && named.length > 0) runs.push(named);
-          return sendCommand.apply(this, args);
-        });
-        try {
-          await during();
-        } finally {
-          spy.mockRestore();
-        }
+        await watchScriptRuns(counters, (named) => runs.push(named), during);
         return runs;
       }
       const turn = () => new Promise((resolve) => setImmediate(resolve));

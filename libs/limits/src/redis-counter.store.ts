@@ -262,8 +262,8 @@ export class RedisCounterStore implements CounterStore {
   private checksAnswered: Promise<void> | undefined;
   /** Hands the pending checks' answer to `checksAnswered`. */
   private answerPending: ((sent: Promise<void>) => void) | undefined;
-  /** When the pending checks go: at the end of this turn, or on `renewalTimer` (renewals alone). */
-  private sendScheduled: 'turn' | 'timer' | undefined;
+  /** The pending checks go at the end of this turn; else, while `renewalTimer` is set, when it fires (renewals alone). */
+  private sendAtTurnEndScheduled = false;
   private renewalTimer: NodeJS.Timeout | undefined;
   /** `performance.now()` at which `renewalTimer` fires. */
   private renewalsDueAt = Infinity;
@@ -337,13 +337,12 @@ export class RedisCounterStore implements CounterStore {
   private enqueue(pending: PendingCheck, mayWaitMs = 0): void {
     if (this.pendingChecks.length === 0) this.checksAnswered = new Promise((answered) => (this.answerPending = answered));
     this.pendingChecks.push(pending);
-    if (this.sendScheduled === 'turn') return;
+    if (this.sendAtTurnEndScheduled) return;
     const waitMs = Math.min(RENEWALS_HELD_MS, mayWaitMs);
     if (!pending.renewal || waitMs < 1 || this.pendingChecks.length >= RENEWALS_PER_RUN) return this.sendAtTurnEnd();
     const dueAt = performance.now() + waitMs;
-    if (this.sendScheduled === 'timer' && this.renewalsDueAt <= dueAt) return;
+    if (this.renewalsDueAt <= dueAt) return;
     clearTimeout(this.renewalTimer);
-    this.sendScheduled = 'timer';
     this.renewalsDueAt = dueAt;
     this.renewalTimer = setTimeout(() => this.sendPending(), waitMs);
     this.renewalTimer.unref();
@@ -356,7 +355,7 @@ export class RedisCounterStore implements CounterStore {
    */
   private sendAtTurnEnd(): void {
     this.clearRenewalTimer();
-    this.sendScheduled = 'turn';
+    this.sendAtTurnEndScheduled = true;
     setImmediate(() => {
       if (this.pendingChecks.some(({ renewal }) => !renewal)) this.sendPending();
       else setImmediate(() => this.sendPending());
@@ -365,7 +364,7 @@ export class RedisCounterStore implements CounterStore {
 
   private sendPending(): void {
     this.clearRenewalTimer();
-    this.sendScheduled = undefined;
+    this.sendAtTurnEndScheduled = false;
     const answered = this.answerPending;
     this.answerPending = undefined;
     answered?.(this.sendChecks());
@@ -479,7 +478,7 @@ export class RedisCounterStore implements CounterStore {
    * on their way and for the checks already queued (leases' renewals among them) to be answered.
    */
   async flush(): Promise<void> {
-    if (this.sendScheduled === 'timer') this.sendAtTurnEnd(); // renewals held back go now
+    if (this.renewalTimer) this.sendAtTurnEnd(); // renewals held back go now
     const sending = [...this.sending];
     const checksAnswered = this.checksAnswered;
     const held = this.takeHeld();
