@@ -30,7 +30,7 @@ export {
   type ObjectRule,
   type Rule,
 } from './validation/schema.js';
-export { CLOCK, type Clock } from './clock.js';
+export { CLOCK, unrefTimeout, type Clock, type Schedule, type ScheduledTask } from './clock.js';
 export { isoTime } from './time/iso-time.js';
 export {
   configSlice,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { ThrottledWarning, type Clock } from '@app/common';
+import { ThrottledWarning, unrefTimeout, type Clock, type Schedule, type ScheduledTask } from '@app/common';
 import { AdmissionLeases, type UnusedSlots } from './admission-leases.js';
 import type { CheckResult, CounterAddition, CounterAdmissions, CounterCheck, CounterStore } from './counter-store.js';
 
@@ -232,6 +232,8 @@ export interface RedisCounterStoreOptions {
   probeIntervalMs?: number;
   /** How long a command may go unanswered before it counts as a failure (COMMAND_TIMEOUT_MS). */
   commandTimeoutMs?: number;
+  /** How renewals held back wait for their time to go (unrefTimeout); tests pass their own. */
+  schedule?: Schedule;
 }
 
 /**
@@ -264,7 +266,7 @@ export class RedisCounterStore implements CounterStore {
   private answerPending: ((sent: Promise<void>) => void) | undefined;
   /** The pending checks go at the end of this turn; else, while `renewalTimer` is set, when it fires (renewals alone). */
   private sendAtTurnEndScheduled = false;
-  private renewalTimer: NodeJS.Timeout | undefined;
+  private renewalTimer: ScheduledTask | undefined;
   /** `performance.now()` at which `renewalTimer` fires. */
   private renewalsDueAt = Infinity;
   private readonly leases: AdmissionLeases;
@@ -273,10 +275,12 @@ export class RedisCounterStore implements CounterStore {
 
   private readonly prefix: string;
   private readonly now: Clock;
+  private readonly schedule: Schedule;
 
   constructor(url: string, options: RedisCounterStoreOptions = {}) {
     this.prefix = options.prefix ?? 'integrations:';
     this.now = options.now ?? Date.now;
+    this.schedule = options.schedule ?? unrefTimeout;
     this.probeIntervalMs = options.probeIntervalMs ?? PROBE_INTERVAL_MS;
     this.leases = new AdmissionLeases(options.leaseMs ?? 0, this.now);
     if (options.leaseMs) {
@@ -342,10 +346,9 @@ export class RedisCounterStore implements CounterStore {
     if (!pending.renewal || waitMs < 1 || this.pendingChecks.length >= RENEWALS_PER_RUN) return this.sendAtTurnEnd();
     const dueAt = performance.now() + waitMs;
     if (this.renewalsDueAt <= dueAt) return;
-    clearTimeout(this.renewalTimer);
+    this.renewalTimer?.cancel();
     this.renewalsDueAt = dueAt;
-    this.renewalTimer = setTimeout(() => this.sendPending(), waitMs);
-    this.renewalTimer.unref();
+    this.renewalTimer = this.schedule(() => this.sendPending(), waitMs);
   }
 
   /**
@@ -371,7 +374,7 @@ export class RedisCounterStore implements CounterStore {
   }
 
   private clearRenewalTimer(): void {
-    clearTimeout(this.renewalTimer);
+    this.renewalTimer?.cancel();
     this.renewalTimer = undefined;
     this.renewalsDueAt = Infinity;
   }
