@@ -37,6 +37,18 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 const IDLE = process.env.BENCH_IDLE ?? 'default';
 if (IDLE !== 'default' && IDLE !== 'poll') throw new Error(`BENCH_IDLE is 'default' or 'poll', not '${IDLE}'`);
 
+/**
+ * The Node.js release line production runs (.node-version, the Docker image's). A run on another
+ * line measures another runtime, whose CPU per request differs by a fifth or more (bench/README.md),
+ * so it says so, at the start and under its table.
+ */
+const PRODUCTION_NODE_LINE = readFileSync(join(root, '.node-version'), 'utf8').trim().split('.')[0];
+const OTHER_RUNTIME =
+  process.versions.node.split('.')[0] === PRODUCTION_NODE_LINE
+    ? null
+    : `Node ${process.version} is not the production runtime (Node ${PRODUCTION_NODE_LINE}, .node-version); for that: PATH="$(bash scripts/ensure-node.sh):$PATH" npm run bench`;
+if (OTHER_RUNTIME) console.warn(`bench: ${OTHER_RUNTIME}`);
+
 /** Callers rotate over USERS tokens, so auth, credential and limit state is spread as in production. */
 let nextUser = 0;
 const nextToken = () => `bench-token-${nextUser++ % USERS}`;
@@ -494,6 +506,7 @@ try {
       cpus: `${cpus().length} × ${cpus()[0]?.model}`,
       memoryGb: Math.round(totalmem() / 2 ** 30),
       node: process.version,
+      productionNodeLine: Number(PRODUCTION_NODE_LINE),
       pinned: PINNED,
       idle: { ...idlePolicy(), polledForTheRun: IDLE === 'poll' },
       hostStalls: { before: stallsBefore },
@@ -554,6 +567,7 @@ try {
   const { driver, haltPollNs, polledForTheRun } = results.machine.idle;
   const idle = polledForTheRun ? 'idle cores polling (BENCH_IDLE=poll)' : `idle cores as the machine has them (cpuidle ${driver ?? 'unknown'}${haltPollNs === null ? '' : `, guest_halt_poll_ns ${haltPollNs}`})`;
   console.log(`\nMachine: ${results.machine.cpus}, ${results.machine.memoryGb} GiB, Node ${results.machine.node}; ${placement}; ${idle}`);
+  if (OTHER_RUNTIME) console.log(`Runtime: ${OTHER_RUNTIME}`);
   console.log(`Gateway: ${primary.kind}${redis ? ' + Redis' : ''}, Identity auth and keys (${USERS} users), vault, limits and budgets on, logs to a file; median (min–max) of ${REPETITIONS} interleaved runs\n`);
   console.log('| server | req/s (32 conn) | p50 ms (1 conn) | p99 ms (1 conn) | CPU µs/req | DB server CPU µs/req | first chunk ms | peak RSS MB |');
   console.log('|---|---|---|---|---|---|---|---|');

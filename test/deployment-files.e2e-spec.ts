@@ -121,4 +121,13 @@ describe('Dockerfile', () => {
     expect(command).toEqual(['node', '--max-semi-space-size=32', '--heap-growing-percent=100', 'dist/apps/integrations/src/main.js']);
     expect(packageJson.scripts.start).toBe(command.join(' '));
   });
+
+  it('builds and runs on the Node.js release line in .node-version, which CI tests on and the bench measures', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const line = readFileSync(join(root, '.node-version'), 'utf8').trim().split('.')[0];
+    const images = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
+    expect(images).toEqual([`node:${line}-trixie-slim`, `node:${line}-trixie-slim`]);
+    expect(packageJson.engines.node).toBe(`>=${line}`);
+  });
 });

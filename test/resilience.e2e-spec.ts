@@ -281,7 +281,10 @@ describe('an upstream reply larger than MAX_UPSTREAM_RESPONSE_BYTES', () => {
     const chunk = (content: string) => ({
       data: JSON.stringify({ model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] }),
     });
-    upstream.reply({ sse: Array.from({ length: 20 }, () => chunk('y'.repeat(500))) });
+    // Spaced as a provider's events are: written back to back in one turn, Node 26's HTTP server
+    // sends them as one HTTP chunk, and a chunk that crosses the limit is refused whole, with the
+    // events before the limit in it.
+    upstream.reply({ sse: Array.from({ length: 20 }, () => chunk('y'.repeat(500))), eventGapMs: 5 });
 
     const response = await request(gateway.server)
       .post('/api/integrations/execute')
