@@ -27,7 +27,8 @@ if [ ! -x "$folder/bin/node" ]; then
   (cd "$scratch" && npm pack --silent "$package@$version" >/dev/null && tar -xzf "$package-$version.tgz")
   "$scratch/package/bin/node" -v >/dev/null
   mkdir -p "$(dirname "$folder")"
-  rm -rf "$folder"
-  mv "$scratch/package" "$folder"
+  if [ -e "$folder" ] && [ ! -x "$folder/bin/node" ]; then rm -rf "$folder"; fi # an earlier fetch cut short
+  # One rename, so a run beside this one sees the whole release or none; if one beat us to it, theirs stays.
+  mv -T "$scratch/package" "$folder" 2>/dev/null || [ -x "$folder/bin/node" ]
 fi
 echo "$folder/bin"
