@@ -39,8 +39,8 @@ if (IDLE !== 'default' && IDLE !== 'poll') throw new Error(`BENCH_IDLE is 'defau
 
 /**
  * The Node.js release line production runs (.node-version, the Docker image's). A run on another
- * line measures another runtime, whose CPU per request differs by a fifth or more (bench/README.md),
- * so it says so, at the start and under its table.
+ * line measures another runtime, whose CPU per request differs (bench/README.md has the figures), so
+ * it says so, at the start and under its table.
  */
 const PRODUCTION_NODE_LINE = readFileSync(join(root, '.node-version'), 'utf8').trim().split('.')[0];
 const OTHER_RUNTIME =
