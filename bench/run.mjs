@@ -22,9 +22,9 @@ const WARMUP_S = Math.max(5, Number(process.env.BENCH_WARMUP_S ?? 5));
 /**
  * The one-connection phase runs for this long, and for at least LATENCY_MIN_SAMPLES calls: long
  * enough to take in two of the gateway's execution-log rollup merges (every 5 s by default) and ten
- * of its batch writes (every second), whose database work shares this machine's cores. A window of a
- * fixed 3,000 calls (until 2026-12-03) lasted under 2 s and took a merge in about one run in three,
- * so its p99 said which (bench/README.md).
+ * of its batch writes (every second), whose database work shares this machine's cores. A window
+ * shorter than the merge interval takes a merge in some runs and not in others, and its p99 then
+ * says which (bench/README.md has the runs that showed it).
  */
 const LATENCY_S = Math.max(10, Number(process.env.BENCH_LATENCY_S ?? 10));
 const LATENCY_MIN_SAMPLES = 2000;
