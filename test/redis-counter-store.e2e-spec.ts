@@ -109,6 +109,27 @@ describe('RedisCounterStore (real Redis)', () => {
     expect(await raw.get(`integrations-test:${user}`)).toBeNull();
   });
 
+  it('sends held additions on their own once their time has passed, when no call comes to carry them', async () => {
+    const additionsHeld = new ManualSchedule();
+    const quiet = new RedisCounterStore(REDIS_URL, { prefix: 'integrations-test:', schedule: additionsHeld.schedule });
+    await quiet.ready(2_000);
+    try {
+      const tokens = key('tokens');
+      const written = quiet.add([{ key: tokens, amount: 7, windowMs: 60_000 }]);
+      void quiet.add([{ key: tokens, amount: 3, windowMs: 60_000 }]); // merged into the same wait
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(additionsHeld.waits).toEqual([expect.any(Number)]);
+      expect(additionsHeld.waits[0]).toBeLessThanOrEqual(1_000);
+      expect(await raw.get(`integrations-test:${tokens}`)).toBeNull(); // held, not sent
+
+      additionsHeld.runAll(); // their time has passed
+      await written;
+      expect(await raw.get(`integrations-test:${tokens}`)).toBe('10');
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('writes held additions on flush and on close', async () => {
     const [flushed, closed] = [key('spend'), key('spend')];
     const written = store.add([{ key: flushed, amount: 250, windowMs: 86_400_000 }]);
@@ -551,12 +572,15 @@ describe('RedisCounterStore (real Redis)', () => {
   describe('a Redis that stops answering without closing its connections', () => {
     it('makes only the command that found it wait: later calls fail at once, until a probe off their path is answered', async () => {
       let now = 1_000_000;
-      await withStoreBehindProxy({ now: () => now, probeIntervalMs: 20 }, async (hung, proxy) => {
+      /** The probe's wait: its time passes only when the test says so. */
+      const probes = new ManualSchedule();
+      await withStoreBehindProxy({ now: () => now, probeIntervalMs: 20, schedule: probes.schedule }, async (hung, proxy) => {
         const checks = [{ key: key('user'), limit: 100, windowMs: 60_000, take: true }];
         expect(await hung.check(checks)).toEqual({ allowed: true });
 
         proxy.stall();
         await expect(hung.check(checks)).rejects.toThrow(/timed out/i);
+        expect(probes.waits).toEqual([20]); // one probe, off every caller's path
         // Well after the failure (its own clock included), calls still do not wait on the hung Redis.
         now += 5_000;
         for (let call = 0; call < 3; call++) {
@@ -566,12 +590,16 @@ describe('RedisCounterStore (real Redis)', () => {
         }
 
         proxy.flow();
+        // Redis answers again, but no probe has asked it yet: calls still fail at once.
+        await expect(hung.check(checks)).rejects.toThrow(/has not answered/);
         await waitFor(
-          () =>
-            hung.check(checks).then(
+          () => {
+            probes.runAll(); // the probe's time has passed (again, should a probe have found it still hung)
+            return hung.check(checks).then(
               ({ allowed }) => allowed,
               () => false,
-            ),
+            );
+          },
           5_000,
           'calls to be checked in Redis again',
         );

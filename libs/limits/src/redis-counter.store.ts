@@ -166,7 +166,7 @@ class HeldAdditions {
   readonly byKey = new Map<string, { amount: number; windowMs: number }>();
   readonly written: Promise<void>;
   settle!: (error?: unknown) => void;
-  timer: NodeJS.Timeout | undefined;
+  timer: ScheduledTask | undefined;
 
   constructor() {
     this.written = new Promise<void>((resolve, reject) => {
@@ -232,7 +232,10 @@ export interface RedisCounterStoreOptions {
   probeIntervalMs?: number;
   /** How long a command may go unanswered before it counts as a failure (COMMAND_TIMEOUT_MS). */
   commandTimeoutMs?: number;
-  /** How renewals held back wait for their time to go (unrefTimeout); tests pass their own. */
+  /**
+   * How the store's waits are timed (unrefTimeout): renewals and additions held back, and the probe
+   * after a failure. Tests pass their own, to say when that time has passed.
+   */
   schedule?: Schedule;
 }
 
@@ -250,7 +253,7 @@ export class RedisCounterStore implements CounterStore {
   private readonly outage: ThrottledWarning;
   /** Since a command failed and until a probe is answered: commands fail at once. */
   private unreachable = false;
-  private probeTimer: NodeJS.Timeout | undefined;
+  private probeTimer: ScheduledTask | undefined;
   private closed = false;
   private readonly probeIntervalMs: number;
   private held: HeldAdditions | undefined;
@@ -555,7 +558,7 @@ export class RedisCounterStore implements CounterStore {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.probeTimer);
+    this.probeTimer?.cancel();
     clearInterval(this.giveBackTimer);
     await this.giveBackLapsedSlots(true);
     await this.flush().catch(() => undefined);
@@ -564,8 +567,7 @@ export class RedisCounterStore implements CounterStore {
 
   private holdAdditions(): HeldAdditions {
     const held = new HeldAdditions();
-    held.timer = setTimeout(() => void this.flush().catch(() => undefined), ADDITIONS_HELD_MS);
-    held.timer.unref();
+    held.timer = this.schedule(() => void this.flush().catch(() => undefined), ADDITIONS_HELD_MS);
     return held;
   }
 
@@ -574,7 +576,7 @@ export class RedisCounterStore implements CounterStore {
     const held = this.held;
     this.held = undefined;
     if (held) {
-      clearTimeout(held.timer);
+      held.timer?.cancel();
       const { written } = held;
       this.sending.add(written);
       const sent = () => void this.sending.delete(written);
@@ -599,8 +601,7 @@ export class RedisCounterStore implements CounterStore {
 
   private probeLater(): void {
     if (this.closed) return;
-    this.probeTimer = setTimeout(() => void this.probe(), this.probeIntervalMs);
-    this.probeTimer.unref();
+    this.probeTimer = this.schedule(() => void this.probe(), this.probeIntervalMs);
   }
 
   /** One PING; commands are sent again once it is answered, else the next probe is scheduled. */
